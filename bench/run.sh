@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/run.sh: build the benchmarks (Release), run them and Python's anchors in the same run,
+# and print each figure with its target and its ratio to the Python anchor.
+#
+#   bench/run.sh            all benchmarks
+#   bench/run.sh NAME...    only bench/NAME.cpp (e.g. empty_tasks_thread_pool)
+#
+# Every bench binary prints lines "figure <name> <value> <unit>" (medians of several runs);
+# every bench/anchors_*.py prints "anchor <name> <value>". Speed goals live here, not in tests.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD="$ROOT/build/bench"
+cd "$ROOT"
+
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_BUILD_APP=OFF >/dev/null
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for f in bench/*.cpp; do names+=("$(basename "$f" .cpp)"); done
+fi
+cmake --build "$BUILD" --target "${names[@]/#/bench_}" >/dev/null
+
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+for name in "${names[@]}"; do
+  echo "[bench] $name" >&2
+  "$BUILD/bench_$name" | tee -a "$results" >&2
+done
+for anchors in bench/anchors_*.py; do
+  echo "[bench] python: $(basename "$anchors")" >&2
+  python3 "$anchors" | tee -a "$results" >&2
+done
+
+# figure name | anchor name | how to compare ("lower" = smaller is better) | target
+pairs=$(cat <<'PAIRS'
+PAIRS
+)
+
+echo
+printf '%-44s %12s %-6s %14s %10s   %s\n' "figure" "value" "unit" "python anchor" "ratio" "target"
+while read -r _ name value unit; do
+  anchor_name="" better="" target=""
+  while IFS='|' read -r f a b t; do
+    [ "$(echo $f)" = "$name" ] && { anchor_name=$(echo $a); better=$(echo $b); target=$t; }
+  done <<<"$pairs"
+  anchor=""
+  [ -n "$anchor_name" ] && anchor=$(awk -v n="$anchor_name" '$1 == "anchor" && $2 == n {print $3}' "$results" | tail -1)
+  ratio="-"
+  if [ -n "$anchor" ]; then
+    if [ "$better" = lower ]; then ratio=$(awk -v a="$anchor" -v v="$value" 'BEGIN {printf "%.1fx", a / v}')
+    else ratio=$(awk -v a="$anchor" -v v="$value" 'BEGIN {printf "%.2fx", v / a}'); fi
+  fi
+  printf '%-44s %12s %-6s %14s %10s  %s\n' "$name" "$value" "$unit" "${anchor:--}" "$ratio" "$target"
+done < <(grep '^figure ' "$results")

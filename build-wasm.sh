@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# build-wasm.sh: build the playground page into dist/, and optionally serve it.
+#
+#   ./build-wasm.sh                   install what is missing, then build dist/
+#   ./build-wasm.sh serve [--port N]  the same, then serve dist/ on 127.0.0.1 (default port 8000)
+#
+# The page is the EMSCRIPTEN branch of the one CMakeLists.txt; web/ holds our own HTML.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD_DIR="$ROOT/build/wasm"
+DIST_DIR="$ROOT/dist"
+
+usage() { sed -n '3,5s/^# \{0,1\}//p' "$0"; }
+fail() { echo "build-wasm.sh: $*" >&2; echo >&2; usage >&2; exit 2; }
+
+# --- Arguments ---------------------------------------------------------------------------
+serve=0
+port=8000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    serve) serve=1 ;;
+    --port) [ $# -ge 2 ] || fail "--port needs a number"; port=$2; shift ;;
+    --port=*) port=${1#--port=} ;;
+    -h|--help) usage; exit 0 ;;
+    *) fail "unknown argument '$1'" ;;
+  esac
+  shift
+done
+[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -le 65535 ] || fail "--port must be a number from 0 to 65535, not '$port'"
+[ "$serve" = 1 ] || [ "$port" = 8000 ] || fail "--port only makes sense with 'serve'"
+
+# --- Build -------------------------------------------------------------------------------
+"$ROOT/scripts/setup.sh"
+export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
+
+started=$(date +%s)
+mkdir -p "$ROOT/build"
+echo "[wasm] configuring and building (emcmake + ninja) in build/wasm"
+emcmake cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DPP_DIST_DIR="$DIST_DIR" >"$BUILD_DIR.configure.log" 2>&1 \
+  || { cat "$BUILD_DIR.configure.log" >&2; exit 1; }
+cmake --build "$BUILD_DIR" --target playground
+
+# The page: our HTML, the compiled module, and the service worker for static hosts.
+cp "$ROOT"/web/* "$DIST_DIR"/
+cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
+echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
+for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js; do
+  printf '[wasm]   %-16s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
+    $(( $(stat -c %s "$f") / 1024 )) $(( $(gzip -9c "$f" | wc -c) / 1024 ))
+done
+
+# --- Serve -------------------------------------------------------------------------------
+if [ "$serve" = 1 ]; then
+  exec python3 "$ROOT/scripts/serve.py" --dir "$DIST_DIR" --port "$port"
+fi

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# setup.sh: install and fetch everything the playground needs, idempotently.
+#
+#   Debian packages   emscripten, doctest-dev, libsdl2-dev, chromium, cmake, ninja, npm
+#   third_party/      Dear ImGui and SDL2 sources from Debian's source packages (git-ignored)
+#   $PP_CACHE         source tarballs and the SDL2-for-WASM build, kept outside the clone
+#                     so a fresh clone (CI) reuses them instead of rebuilding for 4 minutes
+#   node_modules/     playwright-core and coi-serviceworker, from the committed lockfile
+#
+# Every step says what it did, how long it took, or that it was skipped because cached.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PP_CACHE=${PP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parallel-playground}
+THIRD_PARTY="$ROOT/third_party"
+SDL_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
+export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
+
+APT_PACKAGES=(emscripten doctest-dev libsdl2-dev chromium cmake ninja-build dpkg-dev python3)
+# A machine may already have Node.js with its own npm (Debian's npm conflicts with that build).
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
+
+step_start=0
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+step() { step_start=$(now_ms); printf '[setup] %-40s ' "$1"; }
+done_step() {
+  local ms=$(( $(now_ms) - step_start ))
+  printf 'done (%d.%d s)%s\n' $((ms / 1000)) $((ms % 1000 / 100)) "${1:+ — $1}"
+}
+skip_step() { printf 'skipped (%s)\n' "$1"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+mkdir -p "$PP_CACHE" "$THIRD_PARTY"
+
+# --- 1. Debian packages --------------------------------------------------------------
+step "Debian packages"
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  skip_step "all installed"
+else
+  printf '\n[setup]   installing: %s\n' "${missing[*]}"
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  done_step
+fi
+
+# --- 2. Source packages (ImGui, SDL2) --------------------------------------------------
+# apt-get source needs a deb-src entry: a copy of the system's deb822 file with Types: deb-src.
+step "deb-src entry for apt-get source"
+SRC_LIST=/etc/apt/sources.list.d/parallel-playground-src.sources
+if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then
+  skip_step "present"
+else
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | as_root tee "$SRC_LIST" >/dev/null
+  as_root apt-get update -qq
+  done_step "$SRC_LIST"
+fi
+
+fetch_source() {  # fetch_source PACKAGE DEST_DIR: tarballs cached in $PP_CACHE/debsrc
+  local pkg=$1 dest=$2 dsc
+  step "source: $pkg"
+  if [ -f "$dest/.pp-extracted" ]; then skip_step "in ${dest#$ROOT/}"; return; fi
+  mkdir -p "$PP_CACHE/debsrc/$pkg"
+  dsc=$(ls "$PP_CACHE/debsrc/$pkg"/*.dsc 2>/dev/null | head -1 || true)
+  local note="from cache"
+  if [ -z "$dsc" ]; then
+    (cd "$PP_CACHE/debsrc/$pkg" && apt-get source --download-only -qq "$pkg" >/dev/null 2>&1)
+    dsc=$(ls "$PP_CACHE/debsrc/$pkg"/*.dsc | head -1)
+    note="downloaded"
+  fi
+  rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
+  dpkg-source --no-check -x "$dsc" "$dest" >/dev/null
+  touch "$dest/.pp-extracted"
+  done_step "$note, $(basename "$dsc")"
+}
+fetch_source imgui   "$THIRD_PARTY/imgui"
+fetch_source libsdl2 "$PP_CACHE/src/libsdl2"
+
+# --- 3. SDL2 for WebAssembly (built once, cached) --------------------------------------
+step "SDL2 for WASM"
+if [ -f "$SDL_WASM_PREFIX/lib/libSDL2.a" ]; then
+  skip_step "cached in $SDL_WASM_PREFIX"
+else
+  printf '\n[setup]   building SDL2 with emcmake (about 4 minutes, once)\n'
+  rm -rf "$PP_CACHE/build/sdl2-wasm"
+  emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$PP_CACHE/build/sdl2-wasm" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$SDL_WASM_PREFIX" \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_PTHREADS=ON -DSDL_TEST=OFF \
+    -DCMAKE_C_FLAGS=-pthread >"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    && cmake --build "$PP_CACHE/build/sdl2-wasm" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    && cmake --install "$PP_CACHE/build/sdl2-wasm" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
+    || { echo "[setup] SDL2 WASM build failed; see $PP_CACHE/sdl2-wasm-build.log" >&2; exit 1; }
+  done_step "installed in $SDL_WASM_PREFIX"
+fi
+
+# --- 4. Browser-test packages ----------------------------------------------------------
+step "npm packages (package-lock.json)"
+if [ -f "$ROOT/node_modules/.package-lock.json" ] && cmp -s <(sed -n '/"packages"/,$p' "$ROOT/package-lock.json") <(sed -n '/"packages"/,$p' "$ROOT/node_modules/.package-lock.json" ) ; then
+  skip_step "node_modules matches the lockfile"
+else
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  done_step
+fi
+
+echo "[setup] ready. cache: $PP_CACHE"

@@ -1,0 +1,103 @@
+// pp::Process: Python's multiprocessing.Process, for a registered task.
+//
+//     int square(int x) { return x * x; }
+//     PP_REGISTER_TASK(square);
+//     pp::Process p(square_task, 7);     // Process(target=square, args=(7,))
+//     p.start();
+//     p.join();
+//     p.exitcode();                       // 0; 1 if the task threw; -9 if killed by SIGKILL
+//     p.result<int>();                    // 49: what the child computed (an addition to Python)
+//
+// The child is a real process (natively: forked by the fork server), so isolation is real: a
+// global the task changes is changed in the child only. Its trace events (TaskRun on its own
+// lane) are merged into this process's trace when it ends.
+#pragma once
+
+#include "core/future.hpp"
+#include "core/process_errors.hpp"
+#include "core/process_pool_executor.hpp"
+#include "core/task_registry.hpp"
+#include "core/worker_transport.hpp"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <typeindex>
+
+namespace pp {
+
+class Process {
+public:
+    // Binds the task and its arguments (serialized now). Nothing runs until start().
+    template <class R, class... Args>
+    explicit Process(const TaskRef<R(Args...)>& task, type_identity_t<Args>... args)
+        : Process(task.name(), TaskRef<R(Args...)>::encode_arguments(args...), std::type_index(typeid(R))) {
+        TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(),
+                                             typeid(R(std::decay_t<Args>...)).name());
+    }
+
+    // Ends a child that is still running (SIGTERM, then SIGKILL) and reaps it: never hangs and
+    // never leaves a zombie. (Python lets the child outlive the object; here the object owns it.)
+    ~Process();
+    Process(const Process&) = delete;
+    Process& operator=(const Process&) = delete;
+
+    // Starts the child. Throws InvalidStateError when called twice (Python: "cannot start a
+    // process twice"), std::system_error when the child cannot be created.
+    void start() { start_with(make_default_worker_transport()); }
+    // The same with a given transport (tests, or the browser's).
+    void start_with(std::unique_ptr<WorkerTransport> transport);
+
+    // Waits for the child to end; returns false if `timeout` passed first (then exitcode() is
+    // still empty, as in Python). Throws InvalidStateError before start().
+    bool join(Timeout timeout = std::nullopt);
+
+    bool is_alive() const;
+    std::optional<int> pid() const;       // empty before start()
+    std::optional<int> exitcode() const;  // empty while running; -N when killed by signal N
+    const std::string& name() const { return name_; }  // "Process-1", "Process-2", ...
+    void set_name(std::string name) { name_ = std::move(name); }
+
+    void terminate();  // SIGTERM natively. Does nothing once the child has ended.
+    void kill();       // SIGKILL natively.
+
+    // What the task returned, once joined. Throws RemoteTaskError when the task threw,
+    // InvalidStateError while it runs or when it died without answering (see exitcode()),
+    // TaskSignatureError when R is not the task's return type.
+    template <class R>
+    R result() const {
+        if (std::type_index(typeid(R)) != result_type_)
+            throw TaskSignatureError("Process::result<" + demangle(typeid(R).name()) + ">: task '" + task_name_ +
+                                     "' returns " + demangle(result_type_.name()));
+        const Bytes bytes = result_bytes();
+        if constexpr (std::is_void_v<R>) {
+            return;
+        } else {
+            return decode<R>(bytes);
+        }
+    }
+
+private:
+    Process(std::string task_name, Bytes arguments, std::type_index result_type);
+    Bytes result_bytes() const;
+    void on_reply(const std::uint8_t* payload, std::size_t size);
+    void on_exit(const WorkerExit& exit);
+
+    std::string task_name_;
+    Bytes arguments_;
+    std::type_index result_type_;
+    std::string name_;
+    std::unique_ptr<WorkerTransport> transport_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable exited_cv_;
+    bool started_ = false;
+    int pid_ = 0;
+    std::optional<WorkerExit> exit_;
+    std::optional<Reply> reply_;
+    bool joined_transport_ = false;
+};
+
+} // namespace pp

@@ -1,0 +1,137 @@
+// ThreadPoolExecutor: one mutex-protected deque, workers started on demand.
+#include "core/thread_pool_executor.hpp"
+
+#include "core/gil.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <stdexcept>
+
+namespace pp {
+
+namespace detail {
+void report_detached_exception(const char* what) noexcept {
+    std::fprintf(stderr, "pp::ThreadPoolExecutor: exception in a detached task: %s\n", what);
+}
+} // namespace detail
+
+namespace {
+std::atomic<int> g_pool_counter{0};
+constexpr int kSpinYields = 50;
+constexpr std::size_t kMaxWorkersLimit = 4096; // above this, the count is almost surely a converted negative
+
+std::size_t checked_max_workers(std::optional<std::size_t> requested) {
+    if (!requested) {
+        const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+        return std::min<std::size_t>(32, hardware + 4);
+    }
+    if (*requested == 0) throw std::invalid_argument("max_workers must be greater than 0");
+    if (*requested > kMaxWorkersLimit)
+        throw std::invalid_argument("max_workers must be at most " + std::to_string(kMaxWorkersLimit) +
+                                    " (was a negative number passed?)");
+    return *requested;
+}
+} // namespace
+
+ThreadPoolExecutor::ThreadPoolExecutor(std::optional<std::size_t> max_workers, std::string thread_name_prefix)
+    : max_workers_(checked_max_workers(max_workers)), thread_name_prefix_(std::move(thread_name_prefix)) {
+    if (thread_name_prefix_.empty())
+        thread_name_prefix_ = "ThreadPoolExecutor-" + std::to_string(g_pool_counter.fetch_add(1));
+    workers_.reserve(max_workers_);
+    worker_ids_.reserve(max_workers_);
+}
+
+ThreadPoolExecutor::~ThreadPoolExecutor() { shutdown(true, false); }
+
+void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
+    task->task_id = trace::next_task_id();
+    if (trace::enabled())
+        trace::instant(TraceKind::TaskSubmitted, task->name.empty() ? std::string_view("task") : task->name,
+                       task->task_id);
+    bool wake_one = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (shutdown_) throw ExecutorShutdownError();
+        queue_.push_back(std::move(task));
+        queued_.store(queue_.size(), std::memory_order_relaxed);
+        if (queue_.size() > idle_workers_ && workers_.size() < max_workers_) start_worker_locked();
+        wake_one = idle_workers_ > 0;
+    }
+    if (wake_one) work_available_.notify_one();
+}
+
+void ThreadPoolExecutor::start_worker_locked() {
+    const std::size_t number = workers_.size();
+    workers_.emplace_back([this, number] { worker_main(number); });
+    worker_ids_.push_back(workers_.back().get_id());
+}
+
+void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
+    trace::set_lane_name(thread_name_prefix_ + "_" + std::to_string(worker_number));
+    trace::instant(TraceKind::ThreadStart, "thread start");
+    for (;;) {
+        std::shared_ptr<detail::PoolTask> task;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (queue_.empty() && !shutdown_) {
+                // Under a stream of small tasks the next one is usually microseconds away: yielding
+                // a few times first saves a futex sleep here and a wake-up syscall in submit().
+                lock.unlock();
+                for (int i = 0; i < kSpinYields && queued_.load(std::memory_order_relaxed) == 0; ++i)
+                    std::this_thread::yield();
+                lock.lock();
+            }
+            if (queue_.empty() && !shutdown_) {
+                ++idle_workers_;
+                work_available_.wait(lock, [&] { return !queue_.empty() || shutdown_; });
+                --idle_workers_;
+            }
+            if (queue_.empty()) break; // shut down and drained
+            task = std::move(queue_.front());
+            queue_.pop_front();
+            queued_.store(queue_.size(), std::memory_order_relaxed);
+        }
+        // The GIL is taken before the TaskRun span opens and dropped after it closes, so with the
+        // GIL on, "TaskRun minus its GilWait spans" is exactly the time this lane held the GIL.
+        gil::GilHolder gil_holder;
+        TraceSpan run_span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : task->name,
+                           task->task_id);
+        task->run();
+        run_span.end();
+    }
+    trace::instant(TraceKind::ThreadEnd, "thread end");
+}
+
+void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) {
+    std::deque<std::shared_ptr<detail::PoolTask>> unstarted;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (wait && std::find(worker_ids_.begin(), worker_ids_.end(), std::this_thread::get_id()) != worker_ids_.end())
+            throw std::logic_error("shutdown(wait=true) called from one of this pool's own tasks would wait for itself");
+        shutdown_ = true;
+        if (cancel_futures) unstarted.swap(queue_);
+        queued_.store(queue_.size(), std::memory_order_relaxed);
+    }
+    work_available_.notify_all();
+    for (auto& task : unstarted) task->cancel_unstarted();
+    if (!wait) return;
+
+    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    // No worker can be added after shutdown_, so the list is stable without mutex_.
+    gil::ReleaseGuard release_gil; // workers need the GIL to finish their tasks
+    for (auto& worker : workers_)
+        if (worker.joinable()) worker.join();
+}
+
+std::size_t ThreadPoolExecutor::worker_count() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return workers_.size();
+}
+
+std::size_t ThreadPoolExecutor::pending_count() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return queue_.size();
+}
+
+} // namespace pp

@@ -1,0 +1,385 @@
+// The trace recorder: per-thread buffers, snapshot, Chrome Trace Event export.
+//
+// Index of this file
+// [SECTION] Clock epoch and kind names
+// [SECTION] Per-thread buffers and the registry
+// [SECTION] Recording
+// [SECTION] Snapshot, clear, foreign events
+// [SECTION] Chrome Trace Event JSON
+// [SECTION] TraceSpan
+#include "core/trace.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <thread>
+#include <tuple>
+
+namespace pp {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Clock epoch and kind names
+//-----------------------------------------------------------------------------
+namespace {
+using Clock = std::chrono::steady_clock;
+
+const Clock::time_point& epoch() {
+    static const Clock::time_point value = Clock::now();
+    return value;
+}
+// Taken during static initialization, i.e. before main() and before any fork(), so children share it.
+const bool g_epoch_taken = (epoch(), true);
+const std::thread::id g_main_thread = std::this_thread::get_id();
+
+const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
+                                                 "IoWait",        "LockWait",    "GilWait",
+                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd"};
+} // namespace
+
+const char* to_string(TraceKind kind) {
+    const int i = static_cast<int>(kind);
+    return i >= 0 && i < kTraceKindCount ? kKindNames[i] : "Unknown";
+}
+
+std::optional<TraceKind> trace_kind_from_string(std::string_view text) {
+    for (int i = 0; i < kTraceKindCount; ++i)
+        if (text == kKindNames[i]) return static_cast<TraceKind>(i);
+    return std::nullopt;
+}
+
+bool is_instant(TraceKind kind) {
+    return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd;
+}
+
+namespace trace {
+
+std::int64_t now_ns() {
+    (void)g_epoch_taken;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Per-thread buffers and the registry
+//-----------------------------------------------------------------------------
+namespace {
+
+// Each buffer is written by its own thread and read only by snapshot()/clear(), so the lock is
+// almost never contended: a spin lock costs one atomic exchange instead of a mutex round trip.
+class SpinLock {
+public:
+    void lock() noexcept {
+        while (locked_.exchange(true, std::memory_order_acquire))
+            while (locked_.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+    void unlock() noexcept { locked_.store(false, std::memory_order_release); }
+
+private:
+    std::atomic<bool> locked_{false};
+};
+
+// An event without its lane: the lane is stored once per buffer.
+struct RawEvent {
+    TraceKind kind;
+    std::uint64_t task_id;
+    std::int64_t begin_ns;
+    std::int64_t end_ns;
+    std::string name;
+    std::string args;
+};
+
+struct ThreadBuffer {
+    SpinLock lock;
+    TraceLane lane;
+    std::vector<RawEvent> events;
+    std::atomic<bool> thread_ended{false};
+};
+
+struct Registry {
+    std::mutex mutex;
+    std::vector<std::shared_ptr<ThreadBuffer>> buffers;
+    std::vector<TraceEvent> foreign;
+    std::map<int, std::string> process_names;
+    int next_thread_number = 1;
+};
+
+// Never destroyed: threads may still record while static objects are torn down.
+Registry& registry() {
+    static Registry* instance = new Registry;
+    return *instance;
+}
+
+std::atomic<std::uint64_t> g_next_task_id{1};
+
+// The buffer outlives its thread (the registry owns it), so events of finished threads stay visible.
+struct BufferOwner {
+    std::shared_ptr<ThreadBuffer> buffer;
+    ~BufferOwner() {
+        if (buffer) buffer->thread_ended.store(true, std::memory_order_relaxed);
+    }
+};
+thread_local ThreadBuffer* t_buffer = nullptr; // fast path: a trivially constructed thread_local
+thread_local BufferOwner t_owner;
+
+ThreadBuffer& this_thread_buffer() {
+    if (t_buffer) return *t_buffer;
+    auto buffer = std::make_shared<ThreadBuffer>();
+    buffer->lane.pid = current_pid();
+    buffer->lane.tid = current_tid();
+    Registry& r = registry();
+    {
+        std::lock_guard<std::mutex> lock(r.mutex);
+        buffer->lane.name = std::this_thread::get_id() == g_main_thread
+                                ? std::string("MainThread")
+                                : "Thread-" + std::to_string(r.next_thread_number++);
+        r.buffers.push_back(buffer);
+    }
+    t_owner.buffer = buffer;
+    t_buffer = buffer.get();
+    return *t_buffer;
+}
+
+void push(RawEvent&& event) {
+    ThreadBuffer& buffer = this_thread_buffer();
+    std::lock_guard<SpinLock> lock(buffer.lock);
+    buffer.events.push_back(std::move(event));
+}
+
+} // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Recording
+//-----------------------------------------------------------------------------
+void set_enabled(bool on) { detail::g_enabled.store(on, std::memory_order_relaxed); }
+
+void instant(TraceKind kind, std::string_view name, std::uint64_t task_id, std::string_view args) {
+    if (!enabled()) return;
+    const std::int64_t now = now_ns();
+    push(RawEvent{kind, task_id, now, now, std::string(name), std::string(args)});
+}
+
+void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns, std::uint64_t task_id,
+          std::string_view args) {
+    if (!enabled()) return;
+    push(RawEvent{kind, task_id, begin_ns, std::max(begin_ns, end_ns), std::string(name), std::string(args)});
+}
+
+void set_lane_name(std::string_view name) {
+    ThreadBuffer& buffer = this_thread_buffer();
+    std::lock_guard<SpinLock> lock(buffer.lock);
+    buffer.lane.name = std::string(name);
+}
+
+TraceLane current_lane() {
+    ThreadBuffer& buffer = this_thread_buffer();
+    std::lock_guard<SpinLock> lock(buffer.lock);
+    return buffer.lane;
+}
+
+std::uint64_t next_task_id() { return g_next_task_id.fetch_add(1, std::memory_order_relaxed); }
+
+//-----------------------------------------------------------------------------
+// [SECTION] Snapshot, clear, foreign events
+//-----------------------------------------------------------------------------
+std::vector<TraceEvent> snapshot() {
+    std::vector<std::shared_ptr<ThreadBuffer>> buffers;
+    std::vector<TraceEvent> out;
+    {
+        Registry& r = registry();
+        std::lock_guard<std::mutex> lock(r.mutex);
+        buffers = r.buffers;
+        out = r.foreign;
+    }
+    for (auto& buffer : buffers) {
+        std::lock_guard<SpinLock> lock(buffer->lock);
+        out.reserve(out.size() + buffer->events.size());
+        for (const RawEvent& e : buffer->events)
+            out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, e.name, e.args, e.begin_ns, e.end_ns});
+    }
+    // Enclosing spans first: same begin, longer span first; instants sort like zero-length spans.
+    std::stable_sort(out.begin(), out.end(), [](const TraceEvent& a, const TraceEvent& b) {
+        return std::make_tuple(a.begin_ns, -a.end_ns) < std::make_tuple(b.begin_ns, -b.end_ns);
+    });
+    return out;
+}
+
+void clear() {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.foreign.clear();
+    for (auto& buffer : r.buffers) {
+        std::lock_guard<SpinLock> buffer_lock(buffer->lock);
+        buffer->events.clear();
+    }
+    r.buffers.erase(std::remove_if(r.buffers.begin(), r.buffers.end(),
+                                   [](const std::shared_ptr<ThreadBuffer>& b) {
+                                       return b->thread_ended.load(std::memory_order_relaxed);
+                                   }),
+                    r.buffers.end());
+}
+
+void append_foreign(std::vector<TraceEvent> events) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    if (r.foreign.empty()) r.foreign = std::move(events);
+    else r.foreign.insert(r.foreign.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+}
+
+void set_process_name(int pid, std::string_view name) {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    r.process_names[pid] = std::string(name);
+}
+
+void reset_after_fork() {
+    Registry& r = registry();
+    // Another parent thread may have held this mutex at fork time; in the child nobody will release it.
+    new (&r.mutex) std::mutex();
+    std::vector<std::shared_ptr<ThreadBuffer>> keep;
+    for (auto& buffer : r.buffers)
+        if (buffer.get() == t_buffer) keep.push_back(buffer);
+    r.buffers.swap(keep);
+    r.foreign.clear();
+    r.process_names.clear();
+    if (t_buffer) {
+        new (&t_buffer->lock) SpinLock();
+        t_buffer->events.clear();
+        t_buffer->lane.pid = current_pid();
+        t_buffer->lane.tid = current_tid();
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Chrome Trace Event JSON
+//-----------------------------------------------------------------------------
+namespace {
+
+void append_json_string(std::string& out, std::string_view text) {
+    out += '"';
+    for (const char c : text) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                char escaped[8];
+                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+                out += escaped;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+// Nanoseconds as microseconds with 3 decimals, the unit Chrome traces use.
+void append_micros(std::string& out, std::int64_t ns) {
+    char text[40];
+    std::snprintf(text, sizeof text, "%.3f", static_cast<double>(ns) / 1000.0);
+    out += text;
+}
+
+} // namespace
+
+std::string to_chrome_trace_json(const std::vector<TraceEvent>& events) {
+    std::map<int, std::string> process_names;
+    {
+        Registry& r = registry();
+        std::lock_guard<std::mutex> lock(r.mutex);
+        process_names = r.process_names;
+    }
+    const int self_pid = current_pid();
+
+    // Small per-process thread numbers, in order of first appearance.
+    std::map<std::pair<int, std::uint64_t>, int> lane_numbers;
+    std::map<int, int> lanes_per_pid;
+    std::string metadata;
+    for (const TraceEvent& e : events) {
+        const auto key = std::make_pair(e.lane.pid, e.lane.tid);
+        if (lane_numbers.count(key)) continue;
+        const int number = ++lanes_per_pid[e.lane.pid];
+        lane_numbers[key] = number;
+        if (number == 1) {
+            auto named = process_names.find(e.lane.pid);
+            const std::string process_name = named != process_names.end() ? named->second
+                                             : e.lane.pid == self_pid     ? std::string("MainProcess")
+                                                                          : "Process-" + std::to_string(e.lane.pid);
+            metadata += "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
+                        ",\"tid\":0,\"args\":{\"name\":";
+            append_json_string(metadata, process_name);
+            metadata += "}},\n";
+        }
+        metadata += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
+                    ",\"tid\":" + std::to_string(number) + ",\"args\":{\"name\":";
+        append_json_string(metadata, e.lane.name);
+        metadata += "}},\n";
+        metadata += "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
+                    ",\"tid\":" + std::to_string(number) + ",\"args\":{\"sort_index\":" + std::to_string(number) +
+                    "}},\n";
+    }
+
+    std::string out = "{\"traceEvents\":[\n";
+    out.reserve(metadata.size() + events.size() * 160);
+    out += metadata;
+    for (const TraceEvent& e : events) {
+        out += "{\"name\":";
+        append_json_string(out, e.name.empty() ? std::string_view(to_string(e.kind)) : std::string_view(e.name));
+        out += ",\"cat\":\"";
+        out += to_string(e.kind);
+        out += "\",\"ph\":\"";
+        if (is_instant(e.kind)) {
+            out += "i\",\"s\":\"t\",\"ts\":";
+            append_micros(out, e.begin_ns);
+        } else {
+            out += "X\",\"ts\":";
+            append_micros(out, e.begin_ns);
+            out += ",\"dur\":";
+            append_micros(out, e.end_ns - e.begin_ns);
+        }
+        out += ",\"pid\":" + std::to_string(e.lane.pid);
+        out += ",\"tid\":" + std::to_string(lane_numbers[std::make_pair(e.lane.pid, e.lane.tid)]);
+        out += ",\"args\":{\"task_id\":" + std::to_string(e.task_id);
+        if (!e.args.empty()) {
+            out += ",\"detail\":";
+            append_json_string(out, e.args);
+        }
+        out += "}},\n";
+    }
+    if (out.size() >= 2 && out[out.size() - 2] == ',') out.erase(out.size() - 2, 1); // no trailing comma
+    out += "],\"displayTimeUnit\":\"ms\"}\n";
+    return out;
+}
+
+} // namespace trace
+
+//-----------------------------------------------------------------------------
+// [SECTION] TraceSpan
+//-----------------------------------------------------------------------------
+TraceSpan::TraceSpan(TraceKind kind, std::string_view name, std::uint64_t task_id, std::string_view args)
+    : kind_(kind) {
+    if (!trace::enabled()) return;
+    active_ = true;
+    task_id_ = task_id;
+    name_ = std::string(name);
+    args_ = std::string(args);
+    begin_ns_ = trace::now_ns();
+}
+
+void TraceSpan::set_args(std::string_view args) {
+    if (active_) args_ = std::string(args);
+}
+
+void TraceSpan::end() {
+    if (!active_) return;
+    active_ = false;
+    trace::push(trace::RawEvent{kind_, task_id_, begin_ns_, trace::now_ns(), std::move(name_), std::move(args_)});
+}
+
+} // namespace pp

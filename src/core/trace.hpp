@@ -1,0 +1,152 @@
+// The execution trace: who ran what, when, and what they waited for.
+//
+// Index of this file
+// [SECTION] Event kinds
+// [SECTION] TraceLane, TraceEvent: plain data, easy to serialize across processes
+// [SECTION] pp::trace: the process-wide recorder (switch, record, snapshot, export)
+// [SECTION] TraceSpan: RAII span on the calling thread's lane
+//
+// Timestamps are nanoseconds since one process-wide epoch taken from std::chrono::steady_clock
+// when the program starts. steady_clock is CLOCK_MONOTONIC on Linux, which is system-wide, and a
+// fork()ed child inherits the epoch variable, so a child's events line up with its parent's.
+//
+// Cost: each thread appends to its own buffer (registered once, found through a thread_local);
+// there is no global lock on the hot path. When tracing is off, recording is one relaxed atomic load.
+#pragma once
+
+#include "core/ids.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pp {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Event kinds
+//-----------------------------------------------------------------------------
+enum class TraceKind : std::uint8_t {
+    TaskSubmitted, // instant, on the submitting thread
+    TaskRun,       // span, on the worker: started..finished
+    Sleep,         // span: pp::sleep_for
+    IoWait,        // span: simulated I/O
+    LockWait,      // span: blocked on a contended mutex
+    GilWait,       // span: waiting for the emulated GIL
+    JoinBlocked,   // span: join() waiting for another thread or process
+    ThreadStart,   // instant, first event of a thread's lane
+    ThreadEnd,     // instant, last event of a thread's lane
+};
+constexpr int kTraceKindCount = 9;
+
+// "TaskRun", "GilWait", ...: used as the Chrome trace category, and for serialization.
+const char* to_string(TraceKind kind);
+std::optional<TraceKind> trace_kind_from_string(std::string_view text);
+// TaskSubmitted, ThreadStart and ThreadEnd are instants (end_ns == begin_ns); the rest are spans.
+bool is_instant(TraceKind kind);
+
+//-----------------------------------------------------------------------------
+// [SECTION] TraceLane, TraceEvent: plain data, easy to serialize across processes
+//-----------------------------------------------------------------------------
+// One horizontal lane of the timeline: a thread of a process.
+struct TraceLane {
+    int pid = 0;
+    std::uint64_t tid = 0;
+    std::string name; // "MainThread", "ThreadPoolExecutor-0_1", ...
+};
+
+struct TraceEvent {
+    TraceKind kind = TraceKind::TaskRun;
+    TraceLane lane;
+    std::uint64_t task_id = 0; // 0 when the event is not about a task
+    std::string name;          // short label: "task", "sleep", "count_primes"
+    std::string args;          // optional short detail: "n=3", "200 ms"
+    std::int64_t begin_ns = 0;
+    std::int64_t end_ns = 0; // == begin_ns for instants
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] pp::trace: the process-wide recorder (switch, record, snapshot, export)
+//-----------------------------------------------------------------------------
+namespace trace {
+
+namespace detail {
+inline std::atomic<bool> g_enabled{false};
+}
+
+// Nanoseconds since the process-wide epoch (see the top of this file).
+std::int64_t now_ns();
+
+// Off by default. Events recorded while off are dropped; spans that started while on still record.
+inline bool enabled() noexcept { return detail::g_enabled.load(std::memory_order_relaxed); }
+void set_enabled(bool on);
+
+// Both do nothing when tracing is off. A span recorded on one lane must nest inside or follow the
+// spans already recorded there (TraceSpan guarantees that); overlapping siblings confuse viewers.
+void instant(TraceKind kind, std::string_view name, std::uint64_t task_id = 0, std::string_view args = {});
+void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns,
+          std::uint64_t task_id = 0, std::string_view args = {});
+
+// The calling thread's lane. Its name defaults to "MainThread" for the thread that started the
+// program and "Thread-N" otherwise; pp::Thread and pool workers set theirs.
+void set_lane_name(std::string_view name);
+TraceLane current_lane();
+
+// Ids for tasks, unique within this process (never 0). Executors take one per submit.
+std::uint64_t next_task_id();
+
+// Every event recorded so far (by live and finished threads, plus foreign ones), sorted by
+// begin time, enclosing spans before the spans they contain. Safe while other threads record.
+std::vector<TraceEvent> snapshot();
+// Drops all recorded events (and the buffers of threads that have ended).
+void clear();
+
+// Adds events recorded elsewhere (a child process), kept as they are, lane pid included.
+void append_foreign(std::vector<TraceEvent> events);
+// Label for a process in the exported trace; default "MainProcess" for this one, "Process-<pid>" else.
+void set_process_name(int pid, std::string_view name);
+
+// Chrome Trace Event JSON ({"traceEvents":[...]}) that Perfetto and chrome://tracing open:
+// "X" complete events and "i" instants in microseconds, "M" metadata naming processes and lanes.
+// Thread ids are renumbered 1, 2, ... per process for readability.
+std::string to_chrome_trace_json(const std::vector<TraceEvent>& events);
+inline std::string to_chrome_trace_json() { return to_chrome_trace_json(snapshot()); }
+
+// In a fork()ed child, before recording anything: forgets the parent's events and threads
+// (only the calling thread survives a fork) and takes the child's pid. Without it, the child's
+// snapshot would repeat the parent's events, and a lock held by a parent thread at fork time
+// could deadlock the child.
+void reset_after_fork();
+
+} // namespace trace
+
+//-----------------------------------------------------------------------------
+// [SECTION] TraceSpan: RAII span on the calling thread's lane
+//-----------------------------------------------------------------------------
+// { pp::TraceSpan span(pp::TraceKind::Sleep, "sleep", 0, "200 ms"); ... }  records begin..end.
+// Does nothing (and copies no strings) when tracing is off at construction.
+// Must end on the thread that created it: do not move it into another thread.
+class TraceSpan {
+public:
+    TraceSpan(TraceKind kind, std::string_view name, std::uint64_t task_id = 0, std::string_view args = {});
+    ~TraceSpan() { end(); }
+    TraceSpan(const TraceSpan&) = delete;
+    TraceSpan& operator=(const TraceSpan&) = delete;
+
+    void set_args(std::string_view args);
+    // Records now instead of at scope exit; later calls do nothing.
+    void end();
+    bool active() const noexcept { return active_; }
+
+private:
+    bool active_ = false;
+    TraceKind kind_;
+    std::uint64_t task_id_ = 0;
+    std::int64_t begin_ns_ = 0;
+    std::string name_;
+    std::string args_;
+};
+
+} // namespace pp

@@ -1,0 +1,105 @@
+/*******************************************************************************************
+ *
+ *   Parallel Playground - the command-line tool
+ *
+ *   playground-cli list
+ *   playground-cli run first-threads [--threads N] [--limit N]
+ *
+ *   Same lessons as the app, printed instead of drawn. Bad input gets a message that says
+ *   what was wrong and exit code 2; a failed run gets exit code 1.
+ *
+ *******************************************************************************************/
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "lessons/first_threads.hpp"
+
+namespace {
+
+constexpr int kUsageError = 2;
+
+const char* const kUsage =
+    "usage: playground-cli <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  list                      the lessons you can run\n"
+    "  run first-threads         start N real threads that count primes, and join them\n"
+    "      --threads N           how many threads, 1..16 (default 4)\n"
+    "      --limit N             count the primes below N, 1..100000000 (default 3000000)\n"
+    "  --help                    this text\n";
+
+int usage_error(const std::string& message) {
+    std::fprintf(stderr, "playground-cli: %s\n\n%s", message.c_str(), kUsage);
+    return kUsageError;
+}
+
+// Parses a whole decimal number in [low, high]; anything else is a usage error.
+bool parse_number(const char* text, long long low, long long high, long long& out) {
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || value < low || value > high) return false;
+    out = value;
+    return true;
+}
+
+int run_first_threads(int argc, char** argv) {
+    long long thread_count = 4, limit = pp::lessons::FirstThreads::kDefaultLimit;
+    for (int i = 0; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag != "--threads" && flag != "--limit") return usage_error("unknown option '" + flag + "' for first-threads");
+        if (i + 1 >= argc) return usage_error(flag + " needs a value");
+        const char* value = argv[++i];
+        const bool ok = flag == "--threads"
+                            ? parse_number(value, 1, pp::lessons::FirstThreads::kMaxThreads, thread_count)
+                            : parse_number(value, 1, 100'000'000, limit);
+        if (!ok)
+            return usage_error(flag + " must be a whole number " +
+                               (flag == "--threads" ? "from 1 to 16" : "from 1 to 100000000") + ", not '" + value + "'");
+    }
+
+    std::printf("Starting %lld thread%s to count the primes below %lld...\n", thread_count,
+                thread_count == 1 ? "" : "s", limit);
+    pp::lessons::FirstThreads lesson;
+    lesson.start(static_cast<int>(thread_count), static_cast<std::uint64_t>(limit));
+    pp::lessons::FirstThreadsRun run = lesson.snapshot();
+    while (run.phase != pp::lessons::FirstThreadsRun::Phase::Done) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        run = lesson.snapshot();
+    }
+    for (const auto& t : run.threads)
+        std::printf("  thread %d (id %llu): numbers %llu..%llu -> %llu primes, ran %.1f..%.1f ms\n", t.index,
+                    static_cast<unsigned long long>(t.thread_id), static_cast<unsigned long long>(t.range_begin),
+                    static_cast<unsigned long long>(t.range_end), static_cast<unsigned long long>(t.primes_found),
+                    t.started_ms, t.finished_ms);
+    std::printf("All %zu threads joined after %.1f ms: %llu primes below %llu.\n", run.threads.size(), run.wall_ms,
+                static_cast<unsigned long long>(run.total_primes), static_cast<unsigned long long>(run.limit));
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage_error("missing command");
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (command == "list") {
+        std::puts("first-threads   Your first threads: N std::threads count primes, then join");
+        return 0;
+    }
+    if (command == "run") {
+        if (argc < 3) return usage_error("run needs a lesson name (see 'playground-cli list')");
+        const std::string lesson = argv[2];
+        if (lesson == "first-threads") return run_first_threads(argc - 3, argv + 3);
+        return usage_error("no lesson named '" + lesson + "' (see 'playground-cli list')");
+    }
+    return usage_error("unknown command '" + command + "'");
+}

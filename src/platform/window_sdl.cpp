@@ -1,0 +1,159 @@
+// SDL2 + OpenGL + Dear ImGui glue for the desktop and the browser. See window_sdl.hpp.
+#include "platform/window_sdl.hpp"
+
+#include <SDL.h>
+#include <cstdio>
+
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_impl_sdl.h"
+
+#ifdef __EMSCRIPTEN__
+#include <SDL_opengles2.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+#else
+#include <SDL_opengl.h>
+#endif
+
+namespace pp::platform {
+
+#ifdef __EMSCRIPTEN__
+// window.ppFatal / window.ppFirstFrame are defined by web/playground-loader.js.
+EM_JS(void, page_report_fatal, (const char* message), {
+    if (window.ppFatal) window.ppFatal(UTF8ToString(message));
+});
+EM_JS(void, page_first_frame, (), {
+    if (window.ppFirstFrame) window.ppFirstFrame();
+});
+#endif
+
+void report_fatal_error(const std::string& message) {
+    std::fprintf(stderr, "playground: %s\n", message.c_str());
+#ifdef __EMSCRIPTEN__
+    page_report_fatal(message.c_str());
+#endif
+}
+
+const char* Window::glsl_version() {
+#ifdef __EMSCRIPTEN__
+    return "#version 300 es";
+#else
+    return "#version 330 core";
+#endif
+}
+
+bool Window::open(const char* title, int width, int height, std::string& error) {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        error = std::string("SDL could not start: ") + SDL_GetError();
+        return false;
+    }
+#ifdef __EMSCRIPTEN__
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);  // WebGL2
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+    // The canvas fills the page, so start at its size rather than the requested one.
+    double css_width = 0, css_height = 0;
+    emscripten_get_element_css_size("#canvas", &css_width, &css_height);
+    if (css_width > 0 && css_height > 0) {
+        width = static_cast<int>(css_width);
+        height = static_cast<int>(css_height);
+    }
+#else
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+#endif
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+
+    const auto flags = static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    window_ = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, width, height, flags);
+    if (!window_) {
+        error = std::string("could not open a window: ") + SDL_GetError();
+        return false;
+    }
+    gl_context_ = SDL_GL_CreateContext(window_);
+    if (!gl_context_) {
+#ifdef __EMSCRIPTEN__
+        error = "this browser could not create a WebGL2 context, which the playground draws with. "
+                "Try a current Chrome, Edge or Firefox, with hardware acceleration enabled.";
+#else
+        error = std::string("could not create an OpenGL 3.3 context: ") + SDL_GetError();
+#endif
+        return false;
+    }
+    SDL_GL_MakeCurrent(window_, gl_context_);
+    SDL_GL_SetSwapInterval(1);  // vsync: 60 fps is plenty, and leaves the cores to the lessons
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // layouts come from code, not from a stale imgui.ini
+    ImGui::StyleColorsDark();
+    ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
+    ImGui_ImplOpenGL3_Init(glsl_version());
+    return true;
+}
+
+bool Window::frame() {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+        ImGui_ImplSDL2_ProcessEvent(&event);
+        if (event.type == SDL_QUIT) return false;
+        if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+            event.window.windowID == SDL_GetWindowID(window_))
+            return false;
+    }
+#ifdef __EMSCRIPTEN__
+    // Follow the page's layout: the canvas is sized by CSS, SDL's window must match it.
+    double css_width = 0, css_height = 0;
+    emscripten_get_element_css_size("#canvas", &css_width, &css_height);
+    int width = 0, height = 0;
+    SDL_GetWindowSize(window_, &width, &height);
+    if (css_width >= 1 && css_height >= 1 && (width != static_cast<int>(css_width) || height != static_cast<int>(css_height)))
+        SDL_SetWindowSize(window_, static_cast<int>(css_width), static_cast<int>(css_height));
+#endif
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    draw_frame_();
+    ImGui::Render();
+
+    int drawable_width = 0, drawable_height = 0;
+    SDL_GL_GetDrawableSize(window_, &drawable_width, &drawable_height);
+    glViewport(0, 0, drawable_width, drawable_height);
+    glClearColor(0.106f, 0.114f, 0.137f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    SDL_GL_SwapWindow(window_);
+
+    if (!first_frame_shown_) {
+        first_frame_shown_ = true;
+#ifdef __EMSCRIPTEN__
+        page_first_frame();
+#endif
+    }
+    return true;
+}
+
+void Window::run(std::function<void()> draw_frame) {
+    draw_frame_ = std::move(draw_frame);
+#ifdef __EMSCRIPTEN__
+    // 0 fps = requestAnimationFrame; `true` unwinds main() here and hands the loop to the page.
+    emscripten_set_main_loop_arg([](void* self) { static_cast<Window*>(self)->frame(); }, this, 0, true);
+#else
+    while (frame()) {
+    }
+#endif
+}
+
+void Window::close() {
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    if (gl_context_) SDL_GL_DeleteContext(gl_context_);
+    if (window_) SDL_DestroyWindow(window_);
+    SDL_Quit();
+}
+
+}  // namespace pp::platform

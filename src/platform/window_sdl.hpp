@@ -1,0 +1,43 @@
+// The one place that knows about SDL2, OpenGL and the browser's frame loop.
+// Desktop: a resizable SDL window with an OpenGL 3.3 core context.
+// Browser: the page's <canvas> with a WebGL2 (OpenGL ES 3.0) context, driven by requestAnimationFrame.
+#pragma once
+
+#include <functional>
+#include <string>
+
+struct SDL_Window;
+
+namespace pp::platform {
+
+class Window {
+public:
+    // Opens the window and starts Dear ImGui on it. Returns false and fills `error` when the
+    // system has no usable GL (e.g. a browser without WebGL2); the page is told as well.
+    bool open(const char* title, int width, int height, std::string& error);
+
+    // Runs `draw_frame` once per display frame, between ImGui's NewFrame and Render.
+    // Desktop: returns when the window is closed. Browser: never returns (the page owns the loop),
+    // so anything `draw_frame` uses must outlive main()'s stack: keep it static or on the heap.
+    void run(std::function<void()> draw_frame);
+
+    // Shuts ImGui and SDL down (desktop only; a page just goes away).
+    void close();
+
+    // Shading-language version line for shaders compiled at run time: "#version 300 es" in the
+    // browser, "#version 330 core" on the desktop (shaders/ has both variants).
+    static const char* glsl_version();
+
+private:
+    bool frame();  // one iteration of the loop; false once the user closed the window
+
+    SDL_Window* window_ = nullptr;
+    void* gl_context_ = nullptr;
+    std::function<void()> draw_frame_;
+    bool first_frame_shown_ = false;
+};
+
+// Tells the page (if any) that the app cannot run, with a message a person can act on.
+void report_fatal_error(const std::string& message);
+
+}  // namespace pp::platform

@@ -1,0 +1,81 @@
+// Shared pieces of the browser tests: serve dist/, launch Debian's chromium, click in the canvas.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SCREENSHOT_DIR = join(ROOT, 'build', 'browser');
+mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+// Serves dist/ on a free port. `isolationHeaders: false` is a plain static host.
+export async function startServer({ isolationHeaders = true } = {}) {
+  const args = [join(ROOT, 'scripts', 'serve.py'), '--dir', join(ROOT, 'dist'), '--port', '0'];
+  if (!isolationHeaders) args.push('--no-isolation-headers');
+  const server = spawn('python3', args, { env: { ...process.env, PP_SERVE_QUIET: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve.py printed no URL within 10 s')), 10_000);
+    server.stdout.on('data', (chunk) => {
+      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(chunk.toString());
+      if (match) { clearTimeout(timer); resolve(match[0]); }
+    });
+    server.on('exit', (code) => reject(new Error(`serve.py exited with ${code}`)));
+  });
+  return { url, stop: () => server.kill() };
+}
+
+// Debian's chromium, never a downloaded one. SwiftShader gives WebGL2 without a GPU.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'],
+  });
+}
+
+// Collects the page's console errors, so a test can show them when it fails.
+export function watchConsole(page) {
+  const lines = [];
+  page.on('console', (msg) => lines.push(`[${msg.type()}] ${msg.text()}`));
+  page.on('pageerror', (error) => lines.push(`[pageerror] ${error.message}`));
+  return lines;
+}
+
+// Polls window.ppTestState() until `predicate(state)` holds.
+export async function waitForState(page, predicate, { timeout = 60_000, what = 'state' } = {}) {
+  const deadline = Date.now() + timeout;
+  let state = null;
+  while (Date.now() < deadline) {
+    state = await page.evaluate(() => window.ppTestState && window.ppTestState());
+    if (state && predicate(state)) return state;
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`timed out waiting for ${what}; last state: ${JSON.stringify(state)?.slice(0, 500)}`);
+}
+
+// Clicks the middle of an ImGui widget that the app remembered (src/ui/test_hook.hpp).
+// ImGui 1.86 has no input queue: a press and release inside one frame is lost, hence the pause.
+export async function clickWidget(page, name) {
+  const state = await waitForState(page, (s) => s.widgets && s.widgets[name], { what: `widget ${name}` });
+  const [x, y, width, height] = state.widgets[name];
+  const canvas = await page.locator('#canvas').boundingBox();
+  await page.mouse.move(canvas.x + x + width / 2, canvas.y + y + height / 2);
+  await page.waitForTimeout(100);
+  await page.mouse.down();
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}
+
+// The primes below n, by a sieve: an answer computed independently of the C++ code.
+export function primesBelow(n) {
+  const composite = new Uint8Array(n);
+  let count = 0;
+  for (let i = 2; i < n; i++) {
+    if (composite[i]) continue;
+    count++;
+    for (let j = i * i; j < n; j += i) composite[j] = 1;
+  }
+  return count;
+}

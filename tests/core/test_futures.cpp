@@ -1,0 +1,197 @@
+// pp::Future / pp::Promise / as_completed / wait: concurrent.futures semantics.
+#include "core/future.hpp"
+
+#include <doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+TEST_CASE("Future.ResultReturnsValueSetByAnotherThread.2threads") {
+    pp::Promise<std::string> promise;
+    pp::Future<std::string> future = promise.get_future();
+    CHECK_FALSE(future.done());
+    std::thread producer([promise]() mutable {
+        std::this_thread::sleep_for(20ms);
+        REQUIRE(promise.set_running_or_notify_cancel());
+        promise.set_value("forty-two");
+    });
+    CHECK(future.result() == "forty-two");
+    CHECK(future.result() == "forty-two"); // a second call sees the same value
+    CHECK(future.done());
+    CHECK_FALSE(future.cancelled());
+    CHECK(future.exception() == nullptr);
+    producer.join();
+}
+
+TEST_CASE("Future.ExceptionComesOutOfResultAndException.1thread") {
+    pp::Promise<int> promise;
+    auto future = promise.get_future();
+    promise.set_running_or_notify_cancel();
+    promise.set_exception(std::make_exception_ptr(std::runtime_error("disk on fire")));
+    CHECK_THROWS_WITH_AS(future.result(), "disk on fire", std::runtime_error);
+    std::exception_ptr error = future.exception();
+    REQUIRE(error != nullptr);
+    CHECK_THROWS_WITH_AS(std::rethrow_exception(error), "disk on fire", std::runtime_error);
+}
+
+TEST_CASE("Future.ResultTimeoutThrowsTimeoutError.1thread") {
+    pp::Promise<int> promise;
+    auto future = promise.get_future();
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_AS(future.result(50ms), pp::TimeoutError);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= 45ms);
+    CHECK(waited < 2s);
+    CHECK_THROWS_AS(future.exception(10ms), pp::TimeoutError);
+    CHECK_FALSE(future.wait_for(1ms));
+    promise.set_value(5); // still usable after the timeouts
+    CHECK(future.result(1s) == 5);
+}
+
+TEST_CASE("Future.CancelOnlyWhilePending.1thread") {
+    pp::Promise<int> pending;
+    auto f = pending.get_future();
+    CHECK(f.cancel());
+    CHECK(f.cancel()); // cancelling again still reports "cancelled"
+    CHECK(f.cancelled());
+    CHECK(f.done());
+    CHECK_THROWS_AS(f.result(), pp::CancelledError);
+    CHECK_THROWS_AS(f.exception(), pp::CancelledError);
+    CHECK_FALSE(pending.set_running_or_notify_cancel()); // the executor must skip the task
+
+    pp::Promise<int> running;
+    auto r = running.get_future();
+    REQUIRE(running.set_running_or_notify_cancel());
+    CHECK(r.running());
+    CHECK_FALSE(r.cancel());
+    running.set_value(1);
+    CHECK_FALSE(r.cancel());
+    CHECK_FALSE(r.cancelled());
+    CHECK(r.result() == 1);
+}
+
+TEST_CASE("Future.SecondResultIsInvalidState.1thread") {
+    pp::Promise<void> promise;
+    promise.set_running_or_notify_cancel();
+    promise.set_value();
+    CHECK_THROWS_AS(promise.set_value(), pp::InvalidStateError);
+    CHECK_THROWS_AS(promise.set_exception(std::make_exception_ptr(std::runtime_error("x"))), pp::InvalidStateError);
+    CHECK_THROWS_AS(promise.set_running_or_notify_cancel(), pp::InvalidStateError);
+    CHECK_NOTHROW(promise.get_future().result());
+    CHECK_THROWS_AS(pp::Future<int>().result(), pp::InvalidStateError);
+}
+
+TEST_CASE("Future.DoneCallbacksRunInOrderAndAtOnceWhenDone.2threads") {
+    pp::Promise<int> promise;
+    auto future = promise.get_future();
+    std::vector<std::string> calls;
+    std::thread::id completer_id;
+    future.add_done_callback([&](const pp::Future<int>& f) { calls.push_back("first " + std::to_string(f.result())); });
+    future.add_done_callback([&](const pp::Future<int>&) { throw std::runtime_error("a callback failing"); });
+    future.add_done_callback([&](const pp::Future<int>& f) {
+        calls.push_back("third " + std::to_string(f.result()));
+        completer_id = std::this_thread::get_id();
+    });
+    CHECK(calls.empty());
+    std::thread producer([&] {
+        promise.set_running_or_notify_cancel();
+        promise.set_value(7);
+    });
+    const std::thread::id producer_id = producer.get_id();
+    producer.join();
+    // Ran on the completing thread, in order; the throwing one did not stop the third.
+    CHECK(calls == std::vector<std::string>{"first 7", "third 7"});
+    CHECK((completer_id == producer_id));
+
+    // Already done: runs at once, on this thread.
+    future.add_done_callback([&](const pp::Future<int>& f) {
+        calls.push_back("late " + std::to_string(f.result()));
+        completer_id = std::this_thread::get_id();
+    });
+    CHECK(calls.back() == "late 7");
+    CHECK((completer_id == std::this_thread::get_id()));
+}
+
+TEST_CASE("Future.CancelRunsCallbacks.1thread") {
+    pp::Promise<int> promise;
+    auto future = promise.get_future();
+    bool saw_cancelled = false;
+    future.add_done_callback([&](const pp::Future<int>& f) { saw_cancelled = f.cancelled(); });
+    CHECK(future.cancel());
+    CHECK(saw_cancelled);
+}
+
+TEST_CASE("Future.AsCompletedYieldsInFinishOrder.4threads") {
+    // Futures listed in one order, finished in another: as_completed follows the finishing order.
+    const std::vector<int> finish_delays_ms = {120, 20, 70, 0};
+    std::vector<pp::Promise<int>> promises(finish_delays_ms.size());
+    std::vector<pp::Future<int>> futures;
+    for (auto& p : promises) futures.push_back(p.get_future());
+    promises[3].set_value(3); // done before as_completed is called
+
+    std::vector<std::thread> producers;
+    for (int i = 0; i < 3; ++i)
+        producers.emplace_back([&, i] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(finish_delays_ms[i]));
+            promises[i].set_value(i);
+        });
+    std::vector<int> order;
+    for (pp::Future<int>& f : pp::as_completed(futures)) order.push_back(f.result());
+    for (auto& t : producers) t.join();
+    CHECK(order == std::vector<int>{3, 1, 2, 0});
+}
+
+TEST_CASE("Future.AsCompletedTimesOutAndSkipsDuplicates.1thread") {
+    pp::Promise<int> done_one, never;
+    done_one.set_value(1);
+    std::vector<pp::Future<int>> futures = {done_one.get_future(), never.get_future(), done_one.get_future()};
+    auto completed = pp::as_completed(futures, 50ms);
+    CHECK(completed.remaining() == 2); // the duplicate is yielded once
+    CHECK(completed.next().result() == 1);
+    CHECK_THROWS_AS(completed.next(), pp::TimeoutError);
+}
+
+TEST_CASE("Future.WaitFirstCompletedAndAll.2threads") {
+    pp::Promise<int> fast, slow;
+    std::vector<pp::Future<int>> futures = {slow.get_future(), fast.get_future()};
+    std::thread producer([&] {
+        std::this_thread::sleep_for(10ms);
+        fast.set_value(1);
+        std::this_thread::sleep_for(60ms);
+        slow.set_exception(std::make_exception_ptr(std::runtime_error("slow failed")));
+    });
+    auto first = pp::wait(futures, std::nullopt, pp::ReturnWhen::FirstCompleted);
+    REQUIRE(first.done.size() == 1);
+    CHECK(first.done[0] == futures[1]);
+    CHECK(first.not_done.size() == 1);
+
+    auto all = pp::wait(futures, 5s, pp::ReturnWhen::AllCompleted);
+    CHECK(all.done.size() == 2);
+    CHECK(all.not_done.empty());
+    producer.join();
+
+    pp::Promise<int> never;
+    auto timed_out = pp::wait(std::vector<pp::Future<int>>{never.get_future()}, 20ms);
+    CHECK(timed_out.done.empty());
+    CHECK(timed_out.not_done.size() == 1);
+}
+
+TEST_CASE("Future.WaitFirstExceptionStopsAtFailure.2threads") {
+    pp::Promise<int> failing, never;
+    std::vector<pp::Future<int>> futures = {never.get_future(), failing.get_future()};
+    std::thread producer([&] {
+        std::this_thread::sleep_for(20ms);
+        failing.set_exception(std::make_exception_ptr(std::runtime_error("boom")));
+    });
+    auto result = pp::wait(futures, 5s, pp::ReturnWhen::FirstException);
+    producer.join();
+    REQUIRE(result.done.size() == 1);
+    CHECK(result.done[0] == futures[1]);
+    CHECK(result.not_done.size() == 1);
+}

@@ -1,0 +1,242 @@
+// pp::ThreadPoolExecutor: submit, map, cancellation, shutdown, timing of the tutorial's example.
+#include "core/thread_pool_executor.hpp"
+#include "core/workloads.hpp"
+
+#include <doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Holds every worker of a pool busy until release() (so later tasks stay queued).
+struct Gate {
+    std::atomic<bool> open{false};
+    void wait() const {
+        while (!open.load()) std::this_thread::sleep_for(1ms);
+    }
+    void release() { open.store(true); }
+};
+} // namespace
+
+TEST_CASE("ThreadPool.SubmitReturnsResultsAndArgsAreCopied.2threads") {
+    pp::ThreadPoolExecutor pool(2);
+    std::string text = "abc";
+    auto length = pool.submit([](const std::string& s, int extra) { return s.size() + extra; }, text, 10);
+    text = "changed after submit";
+    CHECK(length.result() == 13);
+    auto nothing = pool.submit([] {});
+    nothing.result();
+    CHECK(nothing.done());
+}
+
+TEST_CASE("ThreadPool.MaxWorkersValidationAndDefault.1thread") {
+    CHECK_THROWS_AS(pp::ThreadPoolExecutor(0), std::invalid_argument);
+    CHECK_THROWS_AS(pp::ThreadPoolExecutor(static_cast<std::size_t>(-1)), std::invalid_argument);
+    pp::ThreadPoolExecutor default_pool;
+    const std::size_t expected = std::min<std::size_t>(32, std::max(1u, std::thread::hardware_concurrency()) + 4);
+    CHECK(default_pool.max_workers() == expected);
+    CHECK(default_pool.worker_count() == 0); // lazy: no task, no worker
+}
+
+TEST_CASE("ThreadPool.WorkersStartLazilyUpToMax.3threads") {
+    pp::ThreadPoolExecutor pool(3);
+    std::vector<pp::Future<std::thread::id>> futures;
+    for (int i = 0; i < 12; ++i)
+        futures.push_back(pool.submit([] {
+            std::this_thread::sleep_for(10ms);
+            return std::this_thread::get_id();
+        }));
+    std::set<std::thread::id> ids;
+    for (auto& f : futures) ids.insert(f.result());
+    CHECK(pool.worker_count() == 3);
+    CHECK(ids.size() == 3);
+}
+
+TEST_CASE("ThreadPool.MapKeepsInputOrder.3threads") {
+    pp::ThreadPoolExecutor pool(3);
+    // Later inputs finish first: the results still come back in input order.
+    const std::vector<int> inputs = {5, 4, 3, 2, 1, 0};
+    std::vector<int> finish_order;
+    std::mutex finish_mutex;
+    auto results = pool.map(
+        [&](int n) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(15 * n));
+            std::lock_guard<std::mutex> lock(finish_mutex);
+            finish_order.push_back(n);
+            return n * n;
+        },
+        inputs);
+    std::vector<int> got;
+    for (int r : results) got.push_back(r);
+    CHECK(got == std::vector<int>{25, 16, 9, 4, 1, 0});
+    CHECK(finish_order != inputs); // they really did finish out of order
+}
+
+TEST_CASE("ThreadPool.MapRethrowsAtTheFailingElement.2threads") {
+    pp::ThreadPoolExecutor pool(2);
+    auto results = pool.map(
+        [](int n) {
+            if (n == 2) throw std::domain_error("no twos");
+            return n * 10;
+        },
+        std::vector<int>{0, 1, 2, 3});
+    CHECK(results.next() == 0);
+    CHECK(results.next() == 10);
+    CHECK_THROWS_WITH_AS(results.next(), "no twos", std::domain_error);
+    CHECK(results.next() == 30); // later elements are still there
+    CHECK_FALSE(results.has_next());
+}
+
+TEST_CASE("ThreadPool.MapTimeoutThrowsTimeoutError.2threads") {
+    pp::ThreadPoolExecutor pool(2);
+    auto results = pool.map(
+        [](int ms) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            return ms;
+        },
+        std::vector<int>{0, 400}, 100ms);
+    CHECK(results.next() == 0);
+    CHECK_THROWS_AS(results.next(), pp::TimeoutError);
+}
+
+TEST_CASE("ThreadPool.TaskExceptionComesOutOfResult.2threads") {
+    pp::ThreadPoolExecutor pool(2);
+    auto failing = pool.submit([]() -> int { throw std::out_of_range("index 9"); });
+    CHECK_THROWS_WITH_AS(failing.result(), "index 9", std::out_of_range);
+    REQUIRE(failing.exception() != nullptr);
+    CHECK_THROWS_AS(std::rethrow_exception(failing.exception()), std::out_of_range);
+    CHECK(pool.submit([] { return 1; }).result() == 1); // the worker survived
+}
+
+TEST_CASE("ThreadPool.AsCompletedFollowsFinishOrder.3threads") {
+    pp::ThreadPoolExecutor pool(3);
+    std::vector<pp::Future<int>> futures;
+    for (int delay_ms : {90, 10, 50})
+        futures.push_back(pool.submit([delay_ms] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+            return delay_ms;
+        }));
+    std::vector<int> order;
+    for (auto& f : pp::as_completed(futures)) order.push_back(f.result());
+    CHECK(order == std::vector<int>{10, 50, 90});
+}
+
+TEST_CASE("ThreadPool.CancelPendingButNotRunning.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    Gate gate;
+    std::atomic<bool> started{false};
+    auto running = pool.submit([&] {
+        started = true;
+        gate.wait();
+        return 1;
+    });
+    std::atomic<bool> queued_ran{false};
+    auto queued = pool.submit([&] {
+        queued_ran = true;
+        return 2;
+    });
+    while (!started) std::this_thread::sleep_for(1ms);
+    bool callback_saw_cancel = false;
+    queued.add_done_callback([&](const pp::Future<int>& f) { callback_saw_cancel = f.cancelled(); });
+    CHECK(queued.cancel());
+    CHECK(callback_saw_cancel);
+    CHECK_FALSE(running.cancel());
+    gate.release();
+    CHECK(running.result() == 1);
+    CHECK_THROWS_AS(queued.result(), pp::CancelledError);
+    pool.shutdown();
+    CHECK_FALSE(queued_ran); // the worker skipped it
+    CHECK_FALSE(running.cancel()); // finished cannot be cancelled either
+}
+
+TEST_CASE("ThreadPool.ShutdownCancelFuturesCancelsPending.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    Gate gate;
+    std::atomic<bool> started{false};
+    auto running = pool.submit([&] {
+        started = true;
+        gate.wait();
+        return 1;
+    });
+    std::vector<pp::Future<int>> pending;
+    for (int i = 0; i < 4; ++i) pending.push_back(pool.submit([i] { return i; }));
+    while (!started) std::this_thread::sleep_for(1ms);
+    pool.shutdown(/*wait=*/false, /*cancel_futures=*/true);
+    for (auto& f : pending) CHECK(f.cancelled());
+    gate.release();
+    CHECK(running.result() == 1); // the running one finishes normally
+    CHECK_THROWS_AS((void)pool.submit([] { return 0; }), pp::ExecutorShutdownError);
+}
+
+TEST_CASE("ThreadPool.SubmitAfterShutdownThrows.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    pool.shutdown();
+    CHECK_THROWS_WITH_AS((void)pool.submit([] {}), "cannot schedule new futures after shutdown",
+                         pp::ExecutorShutdownError);
+    CHECK_THROWS_AS(pool.detach([] {}), pp::ExecutorShutdownError);
+    CHECK_THROWS_AS((void)pool.map([](int x) { return x; }, std::vector<int>{1}), pp::ExecutorShutdownError);
+    pool.shutdown(); // a second call is fine
+}
+
+TEST_CASE("ThreadPool.DestructorWaitsForQueuedTasks.2threads") {
+    std::atomic<int> finished{0};
+    {
+        pp::ThreadPoolExecutor pool(2);
+        for (int i = 0; i < 6; ++i)
+            pool.detach([&] {
+                std::this_thread::sleep_for(10ms);
+                ++finished;
+            });
+    } // like leaving Python's `with` block
+    CHECK(finished == 6);
+}
+
+TEST_CASE("ThreadPool.ShutdownFromOwnTaskIsRejected.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    auto attempt = pool.submit([&pool] { pool.shutdown(true); });
+    CHECK_THROWS_AS(attempt.result(), std::logic_error);
+}
+
+TEST_CASE("ThreadPool.TutorialFiveSleepsOnThreeWorkers.3threads") {
+    // print_number(n): sleep(1) then return "Number: n", scaled down to 200 ms.
+    // 5 tasks on 3 workers run in two waves: ~2 sleeps, not 5.
+    const auto sleep = 200ms;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::string> results;
+    {
+        pp::ThreadPoolExecutor pool(3);
+        for (std::string& r : pool.map(
+                 [&](int n) {
+                     pp::sleep_for(sleep);
+                     return "Number: " + std::to_string(n);
+                 },
+                 std::vector<int>{1, 2, 3, 4, 5}))
+            results.push_back(r);
+    }
+    const double elapsed = seconds_since(start);
+    CHECK(results == std::vector<std::string>{"Number: 1", "Number: 2", "Number: 3", "Number: 4", "Number: 5"});
+    CHECK(elapsed >= 0.38);
+    CHECK(elapsed < 0.70); // 5 sequential sleeps would be 1.0 s
+}
+
+TEST_CASE("ThreadPool.ManySmallTasksAllComplete.2threads") {
+    pp::ThreadPoolExecutor pool(2);
+    std::vector<pp::Future<long>> futures;
+    futures.reserve(20000);
+    for (long i = 0; i < 20000; ++i) futures.push_back(pool.submit([i] { return i * 2; }));
+    long sum = 0;
+    for (auto& f : futures) sum += f.result();
+    CHECK(sum == 20000L * 19999L);
+}

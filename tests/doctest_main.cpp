@@ -1,0 +1,3 @@
+// The one doctest main for every test binary (native and under node).
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest.h>

@@ -1,0 +1,78 @@
+// Starts the WebAssembly playground, or explains why it cannot start.
+//
+// Order matters: threads need SharedArrayBuffer, which exists only on a cross-origin isolated
+// page, so isolation is checked BEFORE the module loads. Loading it anyway would only throw
+// "SharedArrayBuffer is not defined" into the console and leave a blank canvas.
+(() => {
+  'use strict';
+
+  // How long to wait for coi-serviceworker's one-time reload before explaining instead.
+  const SERVICE_WORKER_GRACE_MS = 3000;
+
+  const $ = (id) => document.getElementById(id);
+  const params = new URLSearchParams(location.search);
+
+  function show(cardId) {
+    for (const id of ['loading', 'not-isolated', 'fatal']) $(id).hidden = id !== cardId;
+    $('overlay').hidden = false;
+  }
+  function setStatus(text) { $('loading-status').textContent = text; }
+
+  // Called from C++ (src/platform/window_sdl.cpp) and from the module's abort hook.
+  window.ppFatal = (message) => {
+    $('fatal-message').textContent = String(message);
+    show('fatal');
+    document.body.dataset.ppState = 'fatal';
+  };
+  window.ppFirstFrame = () => {
+    $('overlay').hidden = true;
+    document.body.dataset.ppState = 'running';
+    window.ppFirstFrameMs = performance.now();
+  };
+  // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp).
+  window.ppTestState = () =>
+    window.Module && Module.calledRun ? JSON.parse(Module.ccall('pp_state_json', 'string', [], [])) : null;
+
+  function explainNotIsolated(reason) {
+    $('open-in-tab').href = location.href;
+    $('not-isolated-detail').textContent = reason;
+    show('not-isolated');
+    document.body.dataset.ppState = 'not-isolated';
+  }
+
+  function loadModule() {
+    setStatus('Loading WebAssembly…');
+    window.Module = {
+      canvas: $('canvas'),
+      print: (text) => console.log(text),
+      printErr: (text) => console.warn(text),
+      setStatus: (text) => { if (text) setStatus(text); },
+      monitorRunDependencies: (left) => { if (left === 0) setStatus('Starting threads…'); },
+      onAbort: (what) => window.ppFatal(`WebAssembly aborted: ${what}`),
+    };
+    const script = document.createElement('script');
+    script.src = 'playground.js';
+    script.onerror = () => window.ppFatal('Could not load playground.js. Was the page built (./build-wasm.sh)?');
+    document.body.appendChild(script);
+  }
+
+  window.addEventListener('error', (event) => {
+    if (document.body.dataset.ppState !== 'running') window.ppFatal(event.message);
+  });
+
+  document.body.dataset.ppState = 'loading';
+  if (window.crossOriginIsolated) {
+    loadModule();
+  } else if (params.get('coi-sw') === '0' || !window.isSecureContext || !navigator.serviceWorker) {
+    explainNotIsolated(params.get('coi-sw') === '0'
+      ? 'The isolation service worker is turned off (?coi-sw=0), and the server sent no isolation headers.'
+      : 'The server sent no isolation headers, and this browser context cannot use the service worker fallback (it needs https or localhost).');
+  } else {
+    // coi-serviceworker is registering and will reload the page; if that never happens
+    // (blocked service workers, private mode), explain rather than wait forever.
+    setStatus('Enabling cross-origin isolation (one reload)…');
+    setTimeout(() => explainNotIsolated(
+      'The server sent no isolation headers, and the service worker fallback did not take effect.'),
+      SERVICE_WORKER_GRACE_MS);
+  }
+})();
