@@ -133,7 +133,7 @@ bool Window::frame() {
         page_first_frame();
 #endif
     }
-    return true;
+    return !close_requested_;
 }
 
 void Window::run(std::function<void()> draw_frame) {

@@ -21,6 +21,9 @@ public:
     // so anything `draw_frame` uses must outlive main()'s stack: keep it static or on the heap.
     void run(std::function<void()> draw_frame);
 
+    // Makes run() return after the current frame (desktop), as if the user closed the window.
+    void request_close() { close_requested_ = true; }
+
     // Shuts ImGui and SDL down (desktop only; a page just goes away).
     void close();
 
@@ -35,6 +38,7 @@ private:
     void* gl_context_ = nullptr;
     std::function<void()> draw_frame_;
     bool first_frame_shown_ = false;
+    bool close_requested_ = false;
 };
 
 // Tells the page (if any) that the app cannot run, with a message a person can act on.
