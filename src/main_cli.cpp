@@ -3,6 +3,7 @@
  *   Parallel Playground - the command-line tool
  *
  *   playground-cli list
+ *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--trace FILE]
  *   playground-cli run first-threads [--threads N] [--limit N]
  *
  *   Same lessons as the app, printed instead of drawn. Bad input gets a message that says
@@ -11,13 +12,18 @@
  *******************************************************************************************/
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <string>
 #include <thread>
 
+#include "core/trace.hpp"
 #include "lessons/first_threads.hpp"
+#include "lessons/lesson.hpp"
+#include "lessons/lesson_runner.hpp"
 
 namespace {
 
@@ -28,6 +34,12 @@ const char* const kUsage =
     "\n"
     "commands:\n"
     "  list                      the lessons you can run\n"
+    "  run LESSON                run a lesson; its output is what the tutorial's program prints\n"
+    "      --workers N           max_workers / threads / processes, 1..16\n"
+    "      --tasks N             how many inputs, 1..64\n"
+    "      --scale X             multiply the tutorial's sleeps by X, 0.01..2 (default 1)\n"
+    "      --gil 0|1             emulate Python's global interpreter lock (default 0)\n"
+    "      --trace FILE          write the run's trace as Chrome Trace Event JSON\n"
     "  run first-threads         start N real threads that count primes, and join them\n"
     "      --threads N           how many threads, 1..16 (default 4)\n"
     "      --limit N             count the primes below N, 1..100000000 (default 3000000)\n"
@@ -82,6 +94,74 @@ int run_first_threads(int argc, char** argv) {
     return 0;
 }
 
+bool parse_decimal(const char* text, double low, double high, double& out) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !std::isfinite(value) || value < low || value > high) return false;
+    out = value;
+    return true;
+}
+
+int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
+    using pp::lessons::LessonParams;
+    LessonParams params = lesson.info.defaults;
+    std::string trace_path;
+    for (int i = 0; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag != "--workers" && flag != "--tasks" && flag != "--scale" && flag != "--gil" && flag != "--trace")
+            return usage_error("unknown option '" + flag + "' for " + lesson.info.id);
+        if (i + 1 >= argc) return usage_error(flag + " needs a value");
+        const char* value = argv[++i];
+        long long number = 0;
+        double decimal = 0;
+        if (flag == "--workers") {
+            if (!parse_number(value, 1, LessonParams::kMaxWorkers, number))
+                return usage_error("--workers must be a whole number from 1 to 16, not '" + std::string(value) + "'");
+            params.workers = static_cast<int>(number);
+        } else if (flag == "--tasks") {
+            if (!parse_number(value, 1, LessonParams::kMaxTasks, number))
+                return usage_error("--tasks must be a whole number from 1 to 64, not '" + std::string(value) + "'");
+            params.tasks = static_cast<int>(number);
+        } else if (flag == "--scale") {
+            if (!parse_decimal(value, LessonParams::kMinScale, LessonParams::kMaxScale, decimal))
+                return usage_error("--scale must be a number from 0.01 to 2, not '" + std::string(value) + "'");
+            params.time_scale = decimal;
+        } else if (flag == "--gil") {
+            if (!parse_number(value, 0, 1, number))
+                return usage_error("--gil must be 0 or 1, not '" + std::string(value) + "'");
+            params.gil = number == 1;
+        } else {
+            trace_path = value;
+        }
+    }
+
+    pp::lessons::LessonRunner runner;
+    runner.start(lesson, params);
+    std::size_t printed = 0;
+    for (bool finished = false; !finished;) {
+        finished = runner.wait(std::chrono::milliseconds(20));
+        const auto snapshot = runner.snapshot();
+        for (; printed < snapshot.console.size(); ++printed) std::printf("%s\n", snapshot.console[printed].text.c_str());
+        std::fflush(stdout);
+    }
+    const auto done = runner.snapshot();
+    if (!trace_path.empty()) {
+        std::ofstream out(trace_path);
+        out << pp::trace::to_chrome_trace_json();
+        if (!out) {
+            std::fprintf(stderr, "playground-cli: could not write the trace to '%s'\n", trace_path.c_str());
+            return 1;
+        }
+    }
+    if (done.state == pp::lessons::LessonRunner::State::Failed) {
+        std::fprintf(stderr, "playground-cli: %s failed: %s\n", lesson.info.id, done.error.c_str());
+        return 1;
+    }
+    std::fprintf(stderr, "(%s ran in %.2f s)\n", lesson.info.id, done.elapsed_ms / 1000);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,13 +172,16 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "list") {
-        std::puts("first-threads   Your first threads: N std::threads count primes, then join");
+        for (const auto* lesson : pp::lessons::all_lessons())
+            std::printf("%-16s %2d. %s\n", lesson->info.id, lesson->info.number, lesson->info.title);
+        std::puts("first-threads        Your first threads: N std::threads count primes, then join");
         return 0;
     }
     if (command == "run") {
         if (argc < 3) return usage_error("run needs a lesson name (see 'playground-cli list')");
         const std::string lesson = argv[2];
         if (lesson == "first-threads") return run_first_threads(argc - 3, argv + 3);
+        if (const auto* found = pp::lessons::find_lesson(lesson)) return run_lesson(*found, argc - 3, argv + 3);
         return usage_error("no lesson named '" + lesson + "' (see 'playground-cli list')");
     }
     return usage_error("unknown command '" + command + "'");

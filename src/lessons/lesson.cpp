@@ -1,0 +1,134 @@
+// LessonParams::clamp and LessonContext: the console, tutorial-time sleeps, pause and stop.
+#include "lessons/lesson.hpp"
+
+#include "core/gil.hpp"
+#include "core/trace.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace pp::lessons {
+
+std::string LessonParams::clamp() {
+    std::string changes;
+    const auto note = [&](const char* what, const std::string& detail) {
+        changes += (changes.empty() ? "" : "; ") + std::string(what) + " " + detail;
+    };
+    const auto clamp_int = [&](int& value, int lo, int hi, const char* name) {
+        if (value >= lo && value <= hi) return;
+        const int fixed = std::clamp(value, lo, hi);
+        note(name, "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", so " + std::to_string(value) +
+                       " became " + std::to_string(fixed));
+        value = fixed;
+    };
+    clamp_int(workers, 1, kMaxWorkers, "workers");
+    clamp_int(tasks, 1, kMaxTasks, "tasks");
+    if (!std::isfinite(time_scale) || time_scale < kMinScale || time_scale > kMaxScale) {
+        const double fixed = std::isfinite(time_scale) ? std::clamp(time_scale, kMinScale, kMaxScale) : 1.0;
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "must be %g..%g, so %g became %g", kMinScale, kMaxScale, time_scale, fixed);
+        note("scale", detail);
+        time_scale = fixed;
+    }
+    return changes;
+}
+
+LessonContext::LessonContext(LessonParams params) : params_(params), started_(std::chrono::steady_clock::now()) {}
+
+double LessonContext::elapsed_ms() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+}
+
+void LessonContext::mark_line(int source_line) {
+    // Called with mutex_ held.
+    const std::string lane = trace::current_lane().name;
+    for (auto& entry : lines_)
+        if (entry.lane == lane) {
+            entry.source_line = source_line;
+            return;
+        }
+    lines_.push_back(LaneLine{lane, source_line});
+}
+
+void LessonContext::print(std::string_view text, int source_line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    mark_line(source_line);
+    if (stopped_) return;  // a stopped run finishes quickly and silently
+    console_.push_back(ConsoleLine{elapsed_ms(), std::string(text), trace::current_lane().name});
+}
+
+void LessonContext::at(int source_line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    mark_line(source_line);
+}
+
+void LessonContext::sleep(double tutorial_seconds, int source_line) {
+    using namespace std::chrono;
+    const auto length = duration_cast<steady_clock::duration>(duration<double>(tutorial_seconds * params_.time_scale));
+    char label[32];
+    std::snprintf(label, sizeof label, "%.0f ms", duration<double, std::milli>(length).count());
+    gil::ReleaseGuard release_gil;  // time.sleep() lets other Python threads run
+    TraceSpan span(TraceKind::Sleep, "sleep", 0, label);
+
+    std::unique_lock<std::mutex> lock(mutex_);
+    mark_line(source_line);
+    auto remaining = length;
+    while (!stopped_ && remaining > steady_clock::duration::zero()) {
+        if (paused_) {
+            changed_.wait(lock, [&] { return !paused_ || stopped_; });
+            continue;
+        }
+        const auto slept_from = steady_clock::now();
+        changed_.wait_for(lock, remaining, [&] { return paused_ || stopped_; });
+        remaining -= steady_clock::now() - slept_from;  // a pause keeps what was left
+    }
+}
+
+bool LessonContext::keep_going() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (paused_) {
+        // Never wait for the GIL while holding mutex_: a GIL holder may be waiting for mutex_.
+        lock.unlock();
+        gil::ReleaseGuard release_gil;
+        lock.lock();
+        changed_.wait(lock, [&] { return !paused_ || stopped_; });
+        lock.unlock();  // before release_gil takes the GIL back
+        return !stopped();
+    }
+    return !stopped_;
+}
+
+bool LessonContext::stopped() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stopped_;
+}
+
+void LessonContext::set_paused(bool paused) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        paused_ = paused;
+    }
+    changed_.notify_all();
+}
+
+void LessonContext::request_stop() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopped_ = true;
+        paused_ = false;
+    }
+    changed_.notify_all();
+}
+
+std::vector<LessonContext::ConsoleLine> LessonContext::console() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return console_;
+}
+
+std::vector<LessonContext::LaneLine> LessonContext::current_lines() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+}
+
+} // namespace pp::lessons

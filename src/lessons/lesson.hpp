@@ -1,0 +1,143 @@
+// What every lesson is made of, and what a running lesson can use.
+//
+// Index of this file
+// [SECTION] LessonParams: the knobs a student turns (and the URL carries)
+// [SECTION] LessonInfo: what the lesson list and the page show
+// [SECTION] LessonContext: console, tutorial-time sleeps, pause and stop
+// [SECTION] Lesson and the lesson list
+//
+// A lesson is one file in src/lessons/. Its run() is real code: the threads, pools and processes
+// it creates are real, and the part of the file between "// [LESSON CODE]" and
+// "// [END LESSON CODE]" is what the page shows next to the tutorial's Python. Calls to ctx.print()
+// and ctx.sleep() remember the source line they were made from, so the page highlights the line
+// each thread is on without any markers cluttering the code.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pp::lessons {
+
+//-----------------------------------------------------------------------------
+// [SECTION] LessonParams: the knobs a student turns (and the URL carries)
+//-----------------------------------------------------------------------------
+struct LessonParams {
+    static constexpr int kMaxWorkers = 16;
+    static constexpr int kMaxTasks = 64;
+    static constexpr double kMinScale = 0.01, kMaxScale = 2.0;
+
+    int workers = 3;          // max_workers / number of threads or processes, 1..kMaxWorkers
+    int tasks = 5;            // how many inputs to map over, 1..kMaxTasks
+    double time_scale = 1.0;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
+    bool gil = false;         // emulate CPython's global interpreter lock
+
+    // Fixes out-of-range values to the nearest allowed one and says what changed ("" if nothing),
+    // so a bad URL or flag gets a message and still runs something sensible.
+    std::string clamp();
+};
+
+enum LessonParamFlags : unsigned {
+    kUsesWorkers = 1u << 0,
+    kUsesTasks = 1u << 1,
+    kUsesTimeScale = 1u << 2,
+    kUsesGil = 1u << 3,
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] LessonInfo: what the lesson list and the page show
+//-----------------------------------------------------------------------------
+struct LessonInfo {
+    int number = 0;               // the tutorial's section order
+    const char* id = "";          // "thread-pool": in URLs and on the command line
+    const char* title = "";       // "ThreadPoolExecutor"
+    const char* explanation = ""; // a few sentences, in our own words
+    const char* python_code = ""; // the tutorial's example, as the tutorial prints it
+    unsigned params = 0;          // LessonParamFlags this lesson reads
+    LessonParams defaults;        // what the lesson starts with
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] LessonContext: console, tutorial-time sleeps, pause and stop
+//-----------------------------------------------------------------------------
+// One per run, shared by every thread the lesson starts. All members are thread-safe.
+class LessonContext {
+public:
+    struct ConsoleLine {
+        double at_ms = 0;      // since the run started
+        std::string text;
+        std::string lane;      // the trace lane (thread) that printed it
+    };
+    struct LaneLine {
+        std::string lane;
+        int source_line = 0;   // line in the lesson's .cpp file
+    };
+
+    explicit LessonContext(LessonParams params);
+
+    const LessonParams& params() const { return params_; }
+
+    // print(): the console line, as Python's print() would show it. Remembers the caller's line.
+    void print(std::string_view text, int source_line = __builtin_LINE());
+    // time.sleep(tutorial_seconds), scaled by params().time_scale. Releases the emulated GIL and
+    // is traced as Sleep. Pause stretches it; Stop ends it at once (and every later one).
+    void sleep(double tutorial_seconds, int source_line = __builtin_LINE());
+    // Marks the line the calling thread has reached (for code that neither prints nor sleeps).
+    void at(int source_line = __builtin_LINE());
+    // For CPU loops: waits while paused. Returns false once Stop was pressed: end the loop then.
+    bool keep_going();
+    bool stopped() const;
+
+    // Called by the runner (the UI's buttons).
+    void set_paused(bool paused);
+    void request_stop();
+
+    std::vector<ConsoleLine> console() const;
+    std::vector<LaneLine> current_lines() const;
+    double elapsed_ms() const;
+
+private:
+    void mark_line(int source_line);
+
+    const LessonParams params_;
+    const std::chrono::steady_clock::time_point started_;
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;  // pause, resume or stop
+    bool paused_ = false;
+    bool stopped_ = false;
+    std::vector<ConsoleLine> console_;
+    std::vector<LaneLine> lines_;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Lesson and the lesson list
+//-----------------------------------------------------------------------------
+// A lesson: what to show, and the function that runs it. Each lesson file defines one, as
+//     extern const Lesson kThreadPoolLesson;   // declared in lesson_list.cpp, which lists them all
+struct Lesson {
+    LessonInfo info;
+    // Runs on a runner thread, never on the UI thread, so it may block (join, result()).
+    // May throw: the runner shows the error and the run ends as failed.
+    void (*run)(LessonContext& ctx) = nullptr;
+    // The lesson's file name, to find its embedded code ("thread_pool.cpp").
+    const char* source_file = "";
+};
+
+// Every lesson, in the tutorial's order (the list is in lesson_list.cpp: a lesson that is not
+// listed there is not linked in).
+const std::vector<const Lesson*>& all_lessons();
+// nullptr when no lesson has that id.
+const Lesson* find_lesson(std::string_view id);
+
+// The code between the lesson file's "// [LESSON CODE]" markers, embedded at build time.
+struct LessonCode {
+    std::string_view text;  // "" when the file has no markers
+    int first_line = 0;     // source line of text's first line
+};
+LessonCode lesson_code(std::string_view source_file);
+
+} // namespace pp::lessons

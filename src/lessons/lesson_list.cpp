@@ -1,0 +1,23 @@
+// The lessons, in the tutorial's order. A new lesson file adds one line here.
+#include "lessons/lesson.hpp"
+
+namespace pp::lessons {
+
+extern const Lesson kMultithreadingLesson;
+extern const Lesson kThreadPoolLesson;
+
+const std::vector<const Lesson*>& all_lessons() {
+    static const std::vector<const Lesson*> lessons{
+        &kMultithreadingLesson,
+        &kThreadPoolLesson,
+    };
+    return lessons;
+}
+
+const Lesson* find_lesson(std::string_view id) {
+    for (const Lesson* lesson : all_lessons())
+        if (id == lesson->info.id) return lesson;
+    return nullptr;
+}
+
+} // namespace pp::lessons

@@ -1,0 +1,128 @@
+// LessonRunner: state machine Idle -> Running <-> Paused -> Done | Stopped | Failed.
+#include "lessons/lesson_runner.hpp"
+
+#include "core/gil.hpp"
+#include "core/trace.hpp"
+
+#include <exception>
+
+namespace pp::lessons {
+
+LessonRunner::LessonRunner() = default;
+
+LessonRunner::~LessonRunner() {
+    stop();
+    wait();
+}
+
+const char* LessonRunner::to_string(State state) {
+    switch (state) {
+    case State::Idle: return "idle";
+    case State::Running: return "running";
+    case State::Paused: return "paused";
+    case State::Done: return "done";
+    case State::Stopped: return "stopped";
+    case State::Failed: return "failed";
+    }
+    return "unknown";
+}
+
+bool LessonRunner::start(const Lesson& lesson, LessonParams params) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::Running || state_ == State::Paused) return false;
+    params_note_ = params.clamp();
+    params_ = params;
+    lesson_ = &lesson;
+    error_.clear();
+    ++run_number_;
+    state_ = State::Running;
+    ctx_ = std::make_shared<LessonContext>(params);
+    // One recording per run: the timeline shows exactly this run.
+    trace::clear();
+    trace::set_enabled(true);
+    gil::set_enabled(params.gil);
+    gil::reset_stats();
+    finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson] { run(l, ctx); });
+    return true;
+}
+
+void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx) {
+    trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
+    std::string error;
+    try {
+        gil::GilHolder gil;  // the main program is Python code too
+        lesson->run(*ctx);
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "an exception that is not a std::exception";
+    }
+    gil::set_enabled(false);
+    std::lock_guard<std::mutex> lock(mutex_);
+    final_elapsed_ms_ = ctx->elapsed_ms();
+    if (!error.empty()) {
+        error_ = error;
+        state_ = State::Failed;
+    } else {
+        state_ = ctx->stopped() ? State::Stopped : State::Done;
+    }
+}
+
+void LessonRunner::pause() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ != State::Running) return;
+    ctx_->set_paused(true);
+    state_ = State::Paused;
+}
+
+void LessonRunner::resume() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ != State::Paused) return;
+    ctx_->set_paused(false);
+    state_ = State::Running;
+}
+
+void LessonRunner::stop() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ != State::Running && state_ != State::Paused) return;
+    ctx_->request_stop();
+    state_ = State::Running;  // until the lesson has wound down; run() then says Stopped
+}
+
+bool LessonRunner::wait(Timeout timeout) {
+    Future<void> finished;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished = finished_;
+    }
+    if (!finished.valid()) return true;
+    if (!timeout) {
+        finished.wait();
+        return true;
+    }
+    return finished.wait_for(*timeout);
+}
+
+LessonRunner::Snapshot LessonRunner::snapshot() const {
+    Snapshot out;
+    std::shared_ptr<LessonContext> ctx;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        out.state = state_;
+        out.lesson = lesson_;
+        out.params = params_;
+        out.params_note = params_note_;
+        out.error = error_;
+        out.run_number = run_number_;
+        ctx = ctx_;
+        out.elapsed_ms = (state_ == State::Running || state_ == State::Paused) ? (ctx ? ctx->elapsed_ms() : 0)
+                                                                               : final_elapsed_ms_;
+    }
+    if (ctx) {
+        out.console = ctx->console();
+        out.lines = ctx->current_lines();
+    }
+    return out;
+}
+
+} // namespace pp::lessons

@@ -1,0 +1,73 @@
+// LessonRunner: runs one lesson at a time on its own thread, for the UI, the CLI and the tests.
+//
+// The UI thread only ever calls start/pause/resume/stop and snapshot(), which never block on the
+// lesson: in the page the UI thread is the browser's main thread, and blocking it (a join, a
+// result()) would freeze the tab. The lesson's own "main program" runs on the runner thread,
+// traced as the MainThread lane, holding the emulated GIL when the lesson's gil switch is on.
+#pragma once
+
+#include "core/future.hpp"
+#include "core/thread_pool_executor.hpp"
+#include "lessons/lesson.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace pp::lessons {
+
+class LessonRunner {
+public:
+    enum class State { Idle, Running, Paused, Done, Stopped, Failed };
+
+    struct Snapshot {
+        State state = State::Idle;
+        const Lesson* lesson = nullptr;  // the lesson of the current or last run
+        LessonParams params;             // as used (after clamping)
+        std::string params_note;         // what clamping changed, "" if nothing
+        std::string error;               // State::Failed: what the lesson threw
+        int run_number = 0;              // grows with every start()
+        double elapsed_ms = 0;           // of the current run, or the whole of the last one
+        std::vector<LessonContext::ConsoleLine> console;
+        std::vector<LessonContext::LaneLine> lines;
+    };
+
+    LessonRunner();
+    // Stops a run in progress and waits for it (a stopped run ends within milliseconds).
+    ~LessonRunner();
+    LessonRunner(const LessonRunner&) = delete;
+    LessonRunner& operator=(const LessonRunner&) = delete;
+
+    // Starts `lesson` with `params` (out-of-range values are clamped, and the snapshot says so).
+    // Clears the trace recorder and records the run. Returns false, changing nothing, while a
+    // run is in progress: stop() it first.
+    bool start(const Lesson& lesson, LessonParams params);
+    void pause();
+    void resume();
+    void stop();
+
+    // Waits for the current run to end (for the CLI and the tests; never call it from the UI
+    // thread). Returns false if it is still running after `timeout`.
+    bool wait(Timeout timeout = std::nullopt);
+
+    Snapshot snapshot() const;
+    static const char* to_string(State state);
+
+private:
+    void run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx);
+
+    mutable std::mutex mutex_;
+    State state_ = State::Idle;
+    const Lesson* lesson_ = nullptr;
+    LessonParams params_;
+    std::string params_note_;
+    std::string error_;
+    int run_number_ = 0;
+    double final_elapsed_ms_ = 0;
+    std::shared_ptr<LessonContext> ctx_;
+    Future<void> finished_;
+    ThreadPoolExecutor runner_{1, "LessonRunner"};  // last: its destructor joins the runner thread
+};
+
+} // namespace pp::lessons

@@ -1,0 +1,76 @@
+/*******************************************************************************************
+ *
+ *   Parallel Playground - What is Multithreading?
+ *
+ *   Two threads in one process: one prints numbers, the other letters, and both sleep
+ *   between prints. While one sleeps the other runs, so the output interleaves and the
+ *   whole program takes as long as the longer thread, not as long as both together.
+ *
+ *******************************************************************************************/
+#include "core/thread.hpp"
+#include "lessons/lesson.hpp"
+
+#include <string>
+
+namespace pp::lessons {
+namespace {
+
+// [LESSON CODE]
+void print_numbers(LessonContext& ctx) {
+    for (int i = 0; i < 5; ++i) {
+        ctx.print(std::to_string(i));  // print(i)
+        ctx.sleep(2);                  // time.sleep(2): this thread waits, the other one runs
+    }
+}
+
+void print_letters(LessonContext& ctx) {
+    for (char c : std::string("ABCD")) {
+        ctx.print(std::string(1, c));
+        ctx.sleep(2);
+    }
+}
+
+void main_program(LessonContext& ctx) {
+    pp::Thread t1([&] { print_numbers(ctx); });
+    pp::Thread t2([&] { print_letters(ctx); });
+    t1.start();  // both threads now run on their own...
+    t2.start();
+    t1.join();   // ...while the main thread waits here for t1,
+    t2.join();   // and then for t2
+}
+// [END LESSON CODE]
+
+} // namespace
+
+extern const Lesson kMultithreadingLesson{
+    {5, "multithreading", "What is Multithreading?",
+     "Multithreading runs several threads inside one process. It is best for I/O-bound work: while one "
+     "thread waits (a download, a database query, here a sleep), another runs. Press Run and watch the two "
+     "threads take turns: the numbers and letters interleave, and the program ends after about 10 "
+     "tutorial seconds, not the 18 it would take one after the other.",
+     R"(import threading
+import time
+
+def print_numbers():
+    for i in range(5):
+        print(i)
+        time.sleep(2)
+
+def print_letters():
+    for c in "ABCD":
+        print(c)
+        time.sleep(2)
+
+t1 = threading.Thread(target=print_numbers)
+t2 = threading.Thread(target=print_letters)
+t1.start()
+t2.start()
+t1.join()
+t2.join())",
+     kUsesTimeScale | kUsesGil,
+     LessonParams{}},
+    &main_program,
+    "multithreading.cpp",
+};
+
+} // namespace pp::lessons
