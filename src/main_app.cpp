@@ -5,42 +5,55 @@
  *   Setup, Main loop, Cleanup. Lessons run on their own runner threads; the UI thread only
  *   draws snapshots of them, so it never blocks (in the page, it is the browser's main thread).
  *
+ *   playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]
+ *   The page passes its URL's settings the same way (?lesson=thread-pool&scale=0.1).
+ *
  *******************************************************************************************/
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <vector>
 
+#include "core/json.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
+#include "lessons/launch_options.hpp"
 #include "platform/window_sdl.hpp"
 #include "ui/first_threads_panel.hpp"
+#include "ui/lesson_panel.hpp"
 #include "ui/test_hook.hpp"
 
 extern "C" const char* pp_state_json();
 
 namespace {
 
+constexpr const char* kUsage =
+    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]\n"
+    "                  [--smoke-test]\n"
+    "  --lesson ID     open this lesson (playground-cli list shows them)\n"
+    "  --autorun       start it at once\n"
+    "  --smoke-test    start the thread demo, render until its threads are joined, print the\n"
+    "                  app's state as JSON and exit (0 if the run finished within 60 s)\n";
+
 // Everything the frame loop touches. Made in main() on the heap, not on main()'s stack (in the
 // browser main() returns into the page's frame loop) and not as a global (lessons own threads,
 // which must not exist before main() starts: see ForkServer in src/platform/posix).
 struct App {
-    bool smoke_test = false;  // --smoke-test: run the thread demo once, print the state, exit
+    bool smoke_test = false;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     int exit_code = 0;
+    std::vector<std::string> messages;  // problems with the URL or flags, shown until dismissed
     pp::platform::Window window;
     pp::lessons::FirstThreads first_threads;
     pp::ui::FirstThreadsPanel first_threads_panel{first_threads};
+    pp::ui::LessonPanel lesson_panel;
+    bool show_first_threads = true;     // the home page, until a lesson is chosen
     long frame_count = 0;
 };
 App* g_app = nullptr;
 
-constexpr const char* kUsage =
-    "usage: playground [--smoke-test]\n"
-    "  --smoke-test   start the thread demo, render until its threads are joined, print the\n"
-    "                 app's state as JSON and exit (0 if the run finished within 60 s)\n";
-
-// Drives the demo the way a person would, for a test of the real desktop app (tests/app).
+// Drives the thread demo the way a person would, for a test of the real desktop app (tests/app).
 void run_smoke_test_step() {
     using namespace std::chrono;
     const auto run = g_app->first_threads.snapshot();
@@ -56,6 +69,34 @@ void run_smoke_test_step() {
     }
 }
 
+void draw_lesson_list(float width) {
+    ImGui::BeginChild("lessons", {width, 0}, true);
+    ImGui::TextDisabled("Lessons");
+    if (ImGui::Selectable("Your first threads", g_app->show_first_threads)) g_app->show_first_threads = true;
+    for (const pp::lessons::Lesson* lesson : pp::lessons::all_lessons()) {
+        char label[96];
+        std::snprintf(label, sizeof label, "%d. %s", lesson->info.number, lesson->info.title);
+        const bool selected = !g_app->show_first_threads && g_app->lesson_panel.lesson() == lesson;
+        if (ImGui::Selectable(label, selected) && !selected) {
+            g_app->lesson_panel.select(*lesson, lesson->info.defaults);
+            g_app->show_first_threads = false;
+        }
+        pp::ui::remember_widget(lesson->info.id);
+    }
+    ImGui::EndChild();
+}
+
+void draw_messages() {
+    if (g_app->messages.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 60, 20, 255));
+    ImGui::BeginChild("messages", {0, ImGui::GetTextLineHeightWithSpacing() * (g_app->messages.size() + 1) + 8}, true);
+    for (const std::string& message : g_app->messages) ImGui::TextWrapped("%s", message.c_str());
+    if (ImGui::SmallButton("OK")) g_app->messages.clear();
+    pp::ui::remember_widget("dismiss_messages");
+    ImGui::EndChild();
+    ImGui::PopStyleColor();
+}
+
 void draw_frame() {
     ++g_app->frame_count;
     pp::ui::forget_widgets();
@@ -65,9 +106,15 @@ void draw_frame() {
     ImGui::Begin("Parallel Playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImGui::Text("Parallel Playground");
     ImGui::SameLine();
-    ImGui::TextDisabled("| Your first threads");
+    ImGui::TextDisabled("| threads and processes, running for real");
     ImGui::Separator();
-    g_app->first_threads_panel.draw();
+    draw_messages();
+    draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
+    ImGui::SameLine();
+    ImGui::BeginChild("lesson");
+    if (g_app->show_first_threads || !g_app->lesson_panel.lesson()) g_app->first_threads_panel.draw();
+    else g_app->lesson_panel.draw();
+    ImGui::EndChild();
     ImGui::End();
     if (g_app->smoke_test) run_smoke_test_step();
 }
@@ -78,28 +125,40 @@ void draw_frame() {
 extern "C" const char* pp_state_json() {
     static std::string json;  // returned pointer stays valid until the next call
     if (!g_app) return "null";
-    json = "{\"frame\":" + std::to_string(g_app->frame_count) +
-           ",\"widgets\":" + pp::ui::remembered_widgets_json() +
-           ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() + "}";
+    json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"widgets\":" + pp::ui::remembered_widgets_json() +
+           ",\"messages\":[";
+    for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
+    json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
+            ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() +
+            ",\"lesson\":" + g_app->lesson_panel.state_json() + "}";
     return json.c_str();
 }
 
 int main(int argc, char** argv) {
     // Setup
-    bool smoke_test = false;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--smoke-test") == 0) {
-            smoke_test = true;
-        } else if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    for (const std::string& arg : args)
+        if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
-        } else {
-            std::fprintf(stderr, "playground: unknown option '%s'\n\n%s", argv[i], kUsage);
-            return 2;
         }
+    pp::lessons::LaunchOptions options = pp::lessons::parse_launch_options(args);
+#ifndef __EMSCRIPTEN__
+    // Flags typed on a command line are refused, so a typo is not silently ignored.
+    if (!options.messages.empty()) {
+        for (const std::string& message : options.messages) std::fprintf(stderr, "playground: %s\n", message.c_str());
+        std::fprintf(stderr, "\n%s", kUsage);
+        return 2;
     }
+#endif
     g_app = new App;
-    g_app->smoke_test = smoke_test;
+    g_app->smoke_test = options.smoke_test;
+    g_app->messages = options.messages;  // the page shows what was wrong with its URL
+    if (options.lesson) {
+        g_app->lesson_panel.select(*options.lesson, options.params);
+        g_app->show_first_threads = false;
+        if (options.autorun) g_app->lesson_panel.run();
+    }
     std::string error;
     if (!g_app->window.open("Parallel Playground", 1280, 720, error)) {
         pp::platform::report_fatal_error(error);

@@ -40,9 +40,22 @@
     document.body.dataset.ppState = 'not-isolated';
   }
 
+  // The URL's settings become the app's command line: ?lesson=thread-pool&scale=0.1 is
+  // "--lesson thread-pool --scale 0.1". The app checks them and explains what it cannot use.
+  function appArguments() {
+    const args = [];
+    for (const [key, value] of params) {
+      if (key === 'coi-sw') continue;  // the page's own switch, not the app's
+      args.push(`--${key}`);
+      if (value !== '') args.push(value);
+    }
+    return args;
+  }
+
   function loadModule() {
     setStatus('Loading WebAssembly…');
     window.Module = {
+      arguments: appArguments(),
       canvas: $('canvas'),
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),

@@ -61,7 +61,7 @@ private:
     mutable std::mutex mutex_;  // guards state_; held only for copies, never during work
     FirstThreadsRun state_;
     int runs_started_ = 0;
-    ThreadPoolExecutor runner_{1};  // declared last: its destructor waits for a run in progress
+    ThreadPoolExecutor runner_{1, "FirstThreadsRunner"};  // declared last: its destructor waits for a run in progress
 };
 
 }  // namespace pp::lessons

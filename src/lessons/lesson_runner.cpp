@@ -37,27 +37,32 @@ bool LessonRunner::start(const Lesson& lesson, LessonParams params) {
     ++run_number_;
     state_ = State::Running;
     ctx_ = std::make_shared<LessonContext>(params);
-    // One recording per run: the timeline shows exactly this run.
-    trace::clear();
-    trace::set_enabled(true);
-    gil::set_enabled(params.gil);
-    gil::reset_stats();
     finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson] { run(l, ctx); });
     return true;
 }
 
 void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx) {
+    // One recording per run, started here so that it holds exactly this run: nothing from the UI
+    // thread, nor from this runner before the lesson starts.
+    trace::clear();
+    trace::set_enabled(true);
+    gil::set_enabled(ctx->params().gil);
+    gil::reset_stats();
     trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
     std::string error;
-    try {
-        gil::GilHolder gil;  // the main program is Python code too
-        lesson->run(*ctx);
-    } catch (const std::exception& e) {
-        error = e.what();
-    } catch (...) {
-        error = "an exception that is not a std::exception";
+    {
+        TraceSpan main_span(TraceKind::TaskRun, "main program");
+        try {
+            gil::GilHolder gil;  // the main program is Python code too
+            lesson->run(*ctx);
+        } catch (const std::exception& e) {
+            error = e.what();
+        } catch (...) {
+            error = "an exception that is not a std::exception";
+        }
     }
     gil::set_enabled(false);
+    trace::set_enabled(false);  // the lesson's threads have all been joined by now
     std::lock_guard<std::mutex> lock(mutex_);
     final_elapsed_ms_ = ctx->elapsed_ms();
     if (!error.empty()) {

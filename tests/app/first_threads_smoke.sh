@@ -29,4 +29,4 @@ PY
 # Bad flags get a clear message and exit code 2.
 err=$(mktemp); trap 'rm -f "$err"' EXIT
 if "$app" --frobnicate 2>"$err"; then echo "an unknown flag was accepted"; exit 1; fi
-grep -q "unknown option '--frobnicate'" "$err"
+grep -q "unknown setting 'frobnicate'" "$err"

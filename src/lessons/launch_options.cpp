@@ -1,0 +1,92 @@
+#include "lessons/launch_options.hpp"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace pp::lessons {
+
+namespace {
+
+std::optional<long long> whole_number(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || errno != 0 || *end != '\0') return std::nullopt;
+    return value;
+}
+
+std::optional<double> decimal_number(const std::string& text) {
+    char* end = nullptr;
+    errno = 0;
+    const double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(value)) return std::nullopt;
+    return value;
+}
+
+std::optional<bool> switch_value(const std::string& text) {
+    if (text == "1" || text == "true" || text == "on" || text.empty()) return true;
+    if (text == "0" || text == "false" || text == "off") return false;
+    return std::nullopt;
+}
+
+}  // namespace
+
+LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
+    LaunchOptions out;
+    std::optional<long long> workers, tasks;
+    std::optional<double> scale;
+    std::optional<bool> gil;
+
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg.rfind("--", 0) != 0) {
+            out.messages.push_back("ignored '" + arg + "': settings look like --key value");
+            continue;
+        }
+        const std::string key = arg.substr(2);
+        const bool has_value = i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0;
+        const std::string value = has_value ? args[++i] : std::string();
+        const auto bad = [&](const char* expected) {
+            out.messages.push_back(key + "=" + value + " is not " + expected + "; using the lesson's default");
+        };
+
+        if (key == "lesson") {
+            out.lesson = find_lesson(value);
+            if (!out.lesson) {
+                std::string ids;
+                for (const Lesson* lesson : all_lessons()) ids += (ids.empty() ? "" : ", ") + std::string(lesson->info.id);
+                out.messages.push_back("there is no lesson '" + value + "'; the lessons are: " + ids);
+            }
+        } else if (key == "workers") {
+            if (!(workers = whole_number(value))) bad("a whole number");
+        } else if (key == "tasks") {
+            if (!(tasks = whole_number(value))) bad("a whole number");
+        } else if (key == "scale") {
+            if (!(scale = decimal_number(value))) bad("a number");
+        } else if (key == "gil") {
+            if (!(gil = switch_value(value))) bad("0 or 1");
+        } else if (key == "autorun") {
+            const auto on = switch_value(value);
+            if (!on) bad("0 or 1");
+            out.autorun = on.value_or(false);
+        } else if (key == "smoke-test") {
+            out.smoke_test = true;
+        } else {
+            out.messages.push_back("unknown setting '" + key + "' ignored");
+        }
+    }
+
+    if (out.lesson) out.params = out.lesson->info.defaults;
+    // Whole numbers far outside int are clamped here, the rest by LessonParams::clamp().
+    const auto to_int = [](long long v) { return static_cast<int>(std::max(-1'000'000LL, std::min(v, 1'000'000LL))); };
+    if (workers) out.params.workers = to_int(*workers);
+    if (tasks) out.params.tasks = to_int(*tasks);
+    if (scale) out.params.time_scale = *scale;
+    if (gil) out.params.gil = *gil;
+    const std::string clamped = out.params.clamp();
+    if (!clamped.empty()) out.messages.push_back(clamped);
+    return out;
+}
+
+}  // namespace pp::lessons

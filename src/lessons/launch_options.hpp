@@ -1,0 +1,28 @@
+// Which lesson to open, with which settings: from the page's URL (?lesson=thread-pool&workers=3)
+// or the desktop app's flags (--lesson thread-pool --workers 3). Both arrive as "--key value".
+//
+// Unlike the CLI, which refuses bad input, a page must always show something: a bad value gets
+// a message that says what was wrong and what is used instead, never a blank page.
+#pragma once
+
+#include "lessons/lesson.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pp::lessons {
+
+struct LaunchOptions {
+    const Lesson* lesson = nullptr;   // nullptr: the app's home (no lesson named)
+    LessonParams params;              // the lesson's defaults, with the given settings applied
+    bool autorun = false;             // start the run at once
+    bool smoke_test = false;          // desktop app: run, print the state, exit (tests/app)
+    std::vector<std::string> messages;  // one per problem, for the user to read
+};
+
+// args: alternating "--key" and "value" (a flag such as --autorun may stand alone).
+// Keys: lesson, workers, tasks, scale, gil, autorun, smoke-test.
+LaunchOptions parse_launch_options(const std::vector<std::string>& args);
+
+}  // namespace pp::lessons

@@ -1,0 +1,272 @@
+// LessonPanel: one lesson on screen. Reads runner snapshots; never waits for the lesson.
+//
+// Index of this file
+// [SECTION] Selecting and running
+// [SECTION] Controls: parameters, Run / Pause / Stop
+// [SECTION] Code, side by side, with the lines each thread is on
+// [SECTION] Console
+// [SECTION] Timeline refresh and the whole panel
+// [SECTION] Test hook
+#include "ui/lesson_panel.hpp"
+
+#include "core/json.hpp"
+#include "core/trace.hpp"
+#include "imgui.h"
+#include "ui/palette.hpp"
+#include "ui/test_hook.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+
+namespace pp::ui {
+
+using lessons::LessonRunner;
+using State = LessonRunner::State;
+
+namespace {
+const ImVec4 kStateColours[] = {
+    {0.6f, 0.6f, 0.6f, 1}, {0.35f, 0.65f, 0.95f, 1}, {0.95f, 0.8f, 0.3f, 1},
+    {0.45f, 0.8f, 0.45f, 1}, {0.9f, 0.6f, 0.3f, 1}, {0.95f, 0.4f, 0.4f, 1},
+};
+bool is_active(State state) { return state == State::Running || state == State::Paused; }
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        lines.push_back(text.substr(0, end));
+        if (end == std::string_view::npos) break;
+        text.remove_prefix(end + 1);
+    }
+    return lines;
+}
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] Selecting and running
+//-----------------------------------------------------------------------------
+void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams params) {
+    if (lesson_ != &lesson) runner_.stop();
+    lesson_ = &lesson;
+    params_ = params;
+}
+
+void LessonPanel::run() {
+    if (lesson_) runner_.start(*lesson_, params_);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Controls: parameters, Run / Pause / Stop
+//-----------------------------------------------------------------------------
+void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
+    const unsigned uses = lesson_->info.params;
+    const bool active = is_active(snapshot.state) && snapshot.lesson == lesson_;
+
+    ImGui::BeginDisabled(active);
+    if (uses & lessons::kUsesWorkers) {
+        ImGui::SetNextItemWidth(110);
+        ImGui::SliderInt("workers", &params_.workers, 1, lessons::LessonParams::kMaxWorkers);
+        ImGui::SameLine();
+    }
+    if (uses & lessons::kUsesTasks) {
+        ImGui::SetNextItemWidth(110);
+        ImGui::SliderInt("tasks", &params_.tasks, 1, lessons::LessonParams::kMaxTasks);
+        ImGui::SameLine();
+    }
+    if (uses & lessons::kUsesTimeScale) {
+        float scale = static_cast<float>(params_.time_scale);
+        ImGui::SetNextItemWidth(120);
+        if (ImGui::SliderFloat("time scale", &scale, 0.01f, 2.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
+            params_.time_scale = scale;
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("1x sleeps as long as the tutorial says; 0.1x is ten times faster");
+        ImGui::SameLine();
+    }
+    if (uses & lessons::kUsesGil) {
+        ImGui::Checkbox("GIL", &params_.gil);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Emulate CPython's global interpreter lock: one thread at a time runs Python code");
+        ImGui::SameLine();
+    }
+    ImGui::EndDisabled();
+
+    if (!active) {
+        if (ImGui::Button(" Run ")) run();
+        remember_widget("run");
+    } else {
+        if (snapshot.state == State::Paused) {
+            if (ImGui::Button("Resume")) runner_.resume();
+            remember_widget("resume");
+        } else {
+            if (ImGui::Button("Pause")) runner_.pause();
+            remember_widget("pause");
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Stop")) runner_.stop();
+        remember_widget("stop");
+    }
+    if (snapshot.lesson == lesson_ && snapshot.state != State::Idle) {
+        ImGui::SameLine();
+        ImGui::TextColored(kStateColours[static_cast<int>(snapshot.state)], "%s  %.2f s", LessonRunner::to_string(snapshot.state),
+                           snapshot.elapsed_ms / 1000);
+        if (!snapshot.params_note.empty()) ImGui::TextColored(kStateColours[4], "Settings adjusted: %s", snapshot.params_note.c_str());
+        if (snapshot.state == State::Failed) ImGui::TextColored(kStateColours[5], "The lesson failed: %s", snapshot.error.c_str());
+    }
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Code, side by side, with the lines each thread is on
+//-----------------------------------------------------------------------------
+void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height) {
+    if (!ImGui::BeginTable("code", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV, {0, height})) return;
+    ImGui::TableSetupColumn("The tutorial's Python");
+    ImGui::TableSetupColumn("The C++ that runs here (lines highlighted as threads reach them)");
+    ImGui::TableHeadersRow();
+
+    ImGui::TableNextColumn();
+    ImGui::BeginChild("python", {0, height - ImGui::GetFrameHeightWithSpacing()});
+    int number = 1;
+    for (std::string_view line : split_lines(lesson_->info.python_code)) {
+        ImGui::TextDisabled("%3d", number++);
+        ImGui::SameLine();
+        ImGui::TextUnformatted(line.data(), line.data() + line.size());
+    }
+    ImGui::EndChild();
+
+    ImGui::TableNextColumn();
+    ImGui::BeginChild("cpp", {0, height - ImGui::GetFrameHeightWithSpacing()}, false, ImGuiWindowFlags_HorizontalScrollbar);
+    const lessons::LessonCode code = lessons::lesson_code(lesson_->source_file);
+    const bool show_lines = snapshot.lesson == lesson_ && snapshot.state != State::Idle;
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    int source_line = code.first_line;
+    for (std::string_view line : split_lines(code.text)) {
+        std::string lanes_here;
+        if (show_lines)
+            for (const auto& at : snapshot.lines)
+                if (at.source_line == source_line) lanes_here += (lanes_here.empty() ? "" : ", ") + at.lane;
+        if (!lanes_here.empty()) {
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            draw->AddRectFilled(p, {p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + ImGui::GetTextLineHeight()},
+                                IM_COL32(76, 148, 235, is_active(snapshot.state) ? 80 : 40));
+        }
+        ImGui::TextDisabled("%3d", source_line);
+        ImGui::SameLine();
+        ImGui::TextUnformatted(line.data(), line.data() + line.size());
+        if (!lanes_here.empty()) {
+            ImGui::SameLine();
+            ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "  <- %s", lanes_here.c_str());
+        }
+        ++source_line;
+    }
+    if (code.text.empty()) ImGui::TextDisabled("(this lesson's code was not embedded)");
+    ImGui::EndChild();
+    ImGui::EndTable();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Console
+//-----------------------------------------------------------------------------
+void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float height) {
+    ImGui::TextDisabled("Console");
+    ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true);
+    if (snapshot.lesson == lesson_) {
+        for (const auto& line : snapshot.console) {
+            ImGui::TextDisabled("%6.2f s", line.at_ms / 1000);
+            ImGui::SameLine();
+            ImGui::TextUnformatted(line.text.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("printed by %s", line.lane.c_str());
+        }
+        if (snapshot.console.size() != console_lines_seen_) {
+            console_lines_seen_ = snapshot.console.size();
+            ImGui::SetScrollHereY(1.0f);  // follow new output
+        }
+    }
+    ImGui::EndChild();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Timeline refresh and the whole panel
+//-----------------------------------------------------------------------------
+void LessonPanel::refresh_timeline(const LessonRunner::Snapshot& snapshot) {
+    if (snapshot.lesson != lesson_ || snapshot.state == State::Idle) return;
+    // A new run, every 100 ms while it runs, and once more when it has ended.
+    const bool new_run = snapshot.run_number != timeline_run_;
+    const bool due = is_active(snapshot.state) && snapshot.elapsed_ms - timeline_refreshed_ms_ >= 100;
+    const bool ended = !is_active(snapshot.state) && timeline_state_ != snapshot.state;
+    if (!new_run && !due && !ended) return;
+    timeline_.set_events(trace::snapshot());
+    if (new_run) timeline_.fit();
+    timeline_run_ = snapshot.run_number;
+    timeline_refreshed_ms_ = snapshot.elapsed_ms;
+    timeline_state_ = snapshot.state;
+}
+
+void LessonPanel::draw() {
+    if (!lesson_) return;
+    const LessonRunner::Snapshot snapshot = runner_.snapshot();
+
+    ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
+    ImGui::TextWrapped("%s", lesson_->info.explanation);
+    draw_controls(snapshot);
+    refresh_timeline(snapshot);
+
+    const float available = ImGui::GetContentRegionAvail().y;
+    const float legend = ImGui::GetTextLineHeightWithSpacing();
+    const float code_height = std::clamp(available * 0.42f, 110.0f, 330.0f);
+    const float bottom_height = std::max(available - code_height - legend - ImGui::GetStyle().ItemSpacing.y * 2, 90.0f);
+    draw_code(snapshot, code_height);
+
+    if (ImGui::BeginTable("run", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+        ImGui::TableSetupColumn("console", ImGuiTableColumnFlags_WidthStretch, 0.3f);
+        ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+        ImGui::TableNextColumn();
+        draw_console(snapshot, bottom_height);
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
+        timeline_.draw("timeline", bottom_height - ImGui::GetTextLineHeightWithSpacing(),
+                       is_active(snapshot.state) && snapshot.lesson == lesson_, trace::now_ns());
+        ImGui::EndTable();
+    }
+    draw_legend();
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Test hook
+//-----------------------------------------------------------------------------
+std::string LessonPanel::state_json() const {
+    const LessonRunner::Snapshot snapshot = runner_.snapshot();
+    std::string json = "{\"id\":" + json_string(lesson_ ? lesson_->info.id : "");
+    json += ",\"state\":" + json_string(snapshot.lesson == lesson_ ? LessonRunner::to_string(snapshot.state) : "idle");
+    char number[128];
+    std::snprintf(number, sizeof number, ",\"run\":%d,\"elapsed_ms\":%.1f", snapshot.run_number, snapshot.elapsed_ms);
+    json += number;
+    std::snprintf(number, sizeof number, ",\"params\":{\"workers\":%d,\"tasks\":%d,\"scale\":%g,\"gil\":%s}", params_.workers,
+                  params_.tasks, params_.time_scale, params_.gil ? "true" : "false");
+    json += number;
+    json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
+    json += ",\"console\":[";
+    for (std::size_t i = 0; i < snapshot.console.size(); ++i)
+        json += (i ? "," : "") + json_string(snapshot.console[i].text);
+    json += "],\"lanes\":[";
+    // The timeline's lanes as drawn: the events the student sees, times in ms from the run's start.
+    const TimelineIndex& index = timeline_.index();
+    for (std::size_t lane = 0; lane < index.lanes().size(); ++lane) {
+        const TraceLane& info = index.lanes()[lane];
+        json += (lane ? ",{" : "{") + std::string("\"name\":") + json_string(info.name);
+        std::snprintf(number, sizeof number, ",\"pid\":%d,\"tid\":\"%llu\",\"events\":[", info.pid,
+                      static_cast<unsigned long long>(info.tid));
+        json += number;
+        int written = 0;
+        for (const TraceEvent& e : index.events()) {
+            if (e.lane.pid != info.pid || e.lane.tid != info.tid || written >= 400) continue;
+            std::snprintf(number, sizeof number, "%s[\"%s\",%.2f,%.2f]", written++ ? "," : "", to_string(e.kind),
+                          (e.begin_ns - index.begin_ns()) / 1e6, (e.end_ns - index.begin_ns()) / 1e6);
+            json += number;
+        }
+        json += "]}";
+    }
+    return json + "]}";
+}
+
+}  // namespace pp::ui

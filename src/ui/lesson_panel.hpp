@@ -1,0 +1,44 @@
+// The lesson panel: explanation, the tutorial's Python next to the C++ that runs, parameters,
+// Run / Pause / Stop, the console and the live timeline.
+#pragma once
+
+#include "lessons/lesson.hpp"
+#include "lessons/lesson_runner.hpp"
+#include "ui/timeline_view.hpp"
+
+#include <string>
+
+namespace pp::ui {
+
+class LessonPanel {
+public:
+    // Shows `lesson` with `params`; a new lesson resets the parameters to the ones given.
+    void select(const lessons::Lesson& lesson, lessons::LessonParams params);
+    const lessons::Lesson* lesson() const { return lesson_; }
+    const lessons::LessonParams& params() const { return params_; }
+
+    // Starts a run with the current parameters, as the Run button does.
+    void run();
+
+    void draw();  // UI thread, once per frame; never blocks
+
+    // {"id":..,"state":..,"console":[..],"lanes":[..]}: for the browser tests.
+    std::string state_json() const;
+
+private:
+    void draw_controls(const lessons::LessonRunner::Snapshot& snapshot);
+    void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
+
+    const lessons::Lesson* lesson_ = nullptr;
+    lessons::LessonParams params_;
+    lessons::LessonRunner runner_;
+    TimelineView timeline_;
+    int timeline_run_ = -1;             // the run whose events the timeline holds
+    double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
+    lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;
+    std::size_t console_lines_seen_ = 0;
+};
+
+}  // namespace pp::ui

@@ -1,0 +1,69 @@
+#include "ui/palette.hpp"
+
+namespace pp::ui {
+
+ImU32 colour_of(TraceKind kind) {
+    switch (kind) {
+    case TraceKind::TaskRun: return IM_COL32(76, 148, 235, 255);       // running: blue
+    case TraceKind::Sleep: return IM_COL32(150, 155, 165, 255);        // sleeping: grey
+    case TraceKind::IoWait: return IM_COL32(235, 170, 60, 255);        // waiting on I/O: amber
+    case TraceKind::GilWait: return IM_COL32(225, 80, 80, 255);        // waiting for the GIL: red
+    case TraceKind::LockWait: return IM_COL32(170, 110, 220, 255);     // waiting for a lock: purple
+    case TraceKind::JoinBlocked: return IM_COL32(80, 190, 170, 255);   // blocked in join(): teal
+    case TraceKind::TaskSubmitted: return IM_COL32(240, 240, 240, 255);
+    case TraceKind::ThreadStart: return IM_COL32(110, 220, 110, 255);
+    case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
+    }
+    return IM_COL32(255, 0, 255, 255);
+}
+
+const char* describe(TraceKind kind) {
+    switch (kind) {
+    case TraceKind::TaskRun: return "running";
+    case TraceKind::Sleep: return "sleeping";
+    case TraceKind::IoWait: return "waiting on I/O";
+    case TraceKind::GilWait: return "waiting for the GIL";
+    case TraceKind::LockWait: return "waiting for a lock";
+    case TraceKind::JoinBlocked: return "blocked in join()";
+    case TraceKind::TaskSubmitted: return "task submitted";
+    case TraceKind::ThreadStart: return "start()";
+    case TraceKind::ThreadEnd: return "thread ended";
+    }
+    return "?";
+}
+
+void draw_legend() {
+    static const TraceKind kSpans[] = {TraceKind::TaskRun, TraceKind::Sleep, TraceKind::IoWait,
+                                       TraceKind::GilWait, TraceKind::LockWait, TraceKind::JoinBlocked};
+    static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::ThreadEnd};
+    const float size = ImGui::GetTextLineHeight();
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    bool first = true;
+    const auto item = [&](TraceKind kind, bool tick) {
+        if (!first) ImGui::SameLine(0, 14);
+        first = false;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        if (tick)
+            draw->AddRectFilled({p.x + size * 0.4f, p.y}, {p.x + size * 0.6f, p.y + size}, colour_of(kind));
+        else
+            draw->AddRectFilled({p.x, p.y + 2}, {p.x + size, p.y + size - 2}, colour_of(kind), 2);
+        ImGui::Dummy({size, size});
+        ImGui::SameLine(0, 4);
+        ImGui::TextUnformatted(describe(kind));
+    };
+    for (TraceKind kind : kSpans) item(kind, false);
+    ImGui::SameLine(0, 14);
+    ImGui::TextDisabled("|");
+    for (TraceKind kind : kTicks) item(kind, true);
+    ImGui::SameLine(0, 14);
+    ImGui::TextDisabled("| empty = idle");
+}
+
+ImU32 series_colour(int series) {
+    static const ImU32 kSeries[] = {IM_COL32(76, 148, 235, 255), IM_COL32(225, 80, 80, 255),
+                                    IM_COL32(110, 200, 110, 255), IM_COL32(235, 170, 60, 255),
+                                    IM_COL32(170, 110, 220, 255)};
+    return kSeries[static_cast<unsigned>(series) % (sizeof kSeries / sizeof kSeries[0])];
+}
+
+}  // namespace pp::ui

@@ -1,0 +1,154 @@
+// TimelineView: lanes on the left, a time axis on top, bars and ticks, zoom, pan, tooltips.
+#include "ui/timeline_view.hpp"
+
+#include "imgui.h"
+#include "ui/palette.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace pp::ui {
+
+namespace {
+constexpr float kLabelWidth = 190.0f;
+constexpr float kAxisHeight = 20.0f;
+constexpr float kRowHeight = 13.0f;   // one nesting depth
+constexpr float kLanePadding = 5.0f;
+
+// A tick step of 1, 2 or 5 times a power of ten, about `target` ns apart.
+std::int64_t nice_step(double target) {
+    const double power = std::pow(10.0, std::floor(std::log10(std::max(target, 1.0))));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (power * m >= target) return static_cast<std::int64_t>(power * m);
+    return static_cast<std::int64_t>(power * 10);
+}
+}  // namespace
+
+std::string format_duration(std::int64_t ns) {
+    char text[32];
+    const double value = static_cast<double>(ns);
+    if (std::llabs(ns) >= 1'000'000'000) std::snprintf(text, sizeof text, "%.3g s", value / 1e9);
+    else if (std::llabs(ns) >= 1'000'000) std::snprintf(text, sizeof text, "%.3g ms", value / 1e6);
+    else if (std::llabs(ns) >= 1'000) std::snprintf(text, sizeof text, "%.3g us", value / 1e3);
+    else std::snprintf(text, sizeof text, "%lld ns", static_cast<long long>(ns));
+    return text;
+}
+
+void TimelineView::set_events(std::vector<TraceEvent> events) {
+    index_ = TimelineIndex(std::move(events));
+}
+
+void TimelineView::draw(const char* id, float height, bool live, std::int64_t now_ns) {
+    ImGui::BeginChild(id, {0, height}, true, ImGuiWindowFlags_NoScrollWithMouse);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 origin = ImGui::GetCursorScreenPos();
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float plot_x = origin.x + kLabelWidth;
+    const float plot_width = std::max(avail.x - kLabelWidth, 10.0f);
+
+    if (index_.empty()) {
+        ImGui::TextDisabled("No events yet: press Run.");
+        ImGui::EndChild();
+        return;
+    }
+
+    // The run starts at 0 on the axis; the view spans the run (or follows it while live).
+    const std::int64_t run_begin = index_.begin_ns();
+    const std::int64_t run_end = std::max(live ? now_ns : index_.end_ns(), run_begin + 1000);
+    if (!user_moved_) {
+        view_begin_ns_ = run_begin;
+        view_end_ns_ = run_begin + static_cast<std::int64_t>((run_end - run_begin) * 1.02);
+    }
+    const std::int64_t span_ns = std::max<std::int64_t>(view_end_ns_ - view_begin_ns_, 1000);
+
+    // Interaction: the whole child is one invisible button, so dragging it does not move the window.
+    ImGui::InvisibleButton("##timeline", {avail.x, std::max(avail.y, 10.0f)});
+    const bool hovered = ImGui::IsItemHovered();
+    const ImGuiIO& io = ImGui::GetIO();
+    if (hovered && io.MouseWheel != 0 && io.MousePos.x >= plot_x) {
+        const double at = (io.MousePos.x - plot_x) / plot_width;  // zoom around the mouse
+        const double factor = io.MouseWheel > 0 ? 0.8 : 1.25;
+        const double new_span = std::clamp(span_ns * factor, 1000.0, 3600e9);
+        const auto anchor = view_begin_ns_ + static_cast<std::int64_t>(at * span_ns);
+        view_begin_ns_ = anchor - static_cast<std::int64_t>(at * new_span);
+        view_end_ns_ = view_begin_ns_ + static_cast<std::int64_t>(new_span);
+        user_moved_ = true;
+    }
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
+        const auto shift = static_cast<std::int64_t>(-io.MouseDelta.x / plot_width * span_ns);
+        view_begin_ns_ += shift;
+        view_end_ns_ += shift;
+        user_moved_ = true;
+    }
+    if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) fit();
+
+    const TimelineViewport view{view_begin_ns_, view_end_ns_, plot_width};
+    layout_timeline(index_, view, layout_);
+
+    // Axis: ticks at nice steps, labelled from the run's start.
+    const float axis_y = origin.y;
+    const std::int64_t step = nice_step(span_ns / std::max(plot_width / 90.0, 1.0));
+    const std::int64_t first_tick = ((view_begin_ns_ - run_begin) / step) * step;
+    const float bottom = origin.y + avail.y;
+    for (std::int64_t t = first_tick; run_begin + t <= view_end_ns_; t += step) {
+        const float x = plot_x + view.x_of(run_begin + t);
+        if (x < plot_x) continue;
+        draw->AddLine({x, axis_y + kAxisHeight - 5}, {x, bottom}, IM_COL32(255, 255, 255, 22));
+        draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), format_duration(t).c_str());
+    }
+    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), "time since start");
+
+    // Lanes: a label, a background, then its bars by depth and its ticks.
+    std::vector<float> lane_top(index_.lanes().size());
+    float y = axis_y + kAxisHeight;
+    for (std::size_t lane = 0; lane < index_.lanes().size(); ++lane) {
+        const TraceLane& info = index_.lanes()[lane];
+        const float lane_height = std::max(index_.depth_count(static_cast<int>(lane)), 1) * kRowHeight + kLanePadding;
+        lane_top[lane] = y;
+        if (lane % 2 == 0) draw->AddRectFilled({origin.x, y}, {plot_x + plot_width, y + lane_height}, IM_COL32(255, 255, 255, 10));
+        char label[96];
+        std::snprintf(label, sizeof label, "%s  (pid %d)", info.name.c_str(), info.pid);
+        draw->PushClipRect({origin.x, y}, {plot_x - 4, y + lane_height}, true);
+        draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label);
+        draw->PopClipRect();
+        y += lane_height;
+    }
+
+    draw->PushClipRect({plot_x, axis_y}, {plot_x + plot_width, bottom}, true);
+    const TimelineBar* hovered_bar = nullptr;
+    for (const TimelineBar& bar : layout_.bars) {
+        const float top = lane_top[bar.lane] + kLanePadding / 2 + bar.depth * kRowHeight;
+        const ImVec2 a{plot_x + bar.x0, top + 1}, b{plot_x + std::max(bar.x1, bar.x0 + 1.0f), top + kRowHeight - 1};
+        draw->AddRectFilled(a, b, colour_of(bar.kind));
+        if (hovered && io.MousePos.x >= a.x - 1 && io.MousePos.x <= b.x + 1 && io.MousePos.y >= a.y && io.MousePos.y <= b.y)
+            hovered_bar = &bar;  // later bars are deeper: the innermost wins
+    }
+    for (const TimelineMarker& marker : layout_.markers) {
+        const float top = lane_top[marker.lane];
+        const float x = plot_x + marker.x;
+        draw->AddLine({x, top}, {x, top + kRowHeight * 0.6f}, colour_of(marker.kind), 2.0f);
+    }
+    if (live) {
+        const float x = plot_x + view.x_of(now_ns);
+        draw->AddLine({x, axis_y}, {x, bottom}, IM_COL32(255, 255, 255, 90));
+    }
+    draw->PopClipRect();
+
+    if (hovered_bar) {
+        const TraceEvent& e = index_.events()[hovered_bar->event];
+        ImGui::BeginTooltip();
+        if (hovered_bar->merged_count > 1)
+            ImGui::Text("%u events too short to tell apart here: zoom in", hovered_bar->merged_count);
+        ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
+        if (!e.args.empty()) ImGui::Text("arguments: %s", e.args.c_str());
+        ImGui::Text("duration: %s  (from %s to %s)", format_duration(e.end_ns - e.begin_ns).c_str(),
+                    format_duration(e.begin_ns - run_begin).c_str(), format_duration(e.end_ns - run_begin).c_str());
+        if (e.task_id != 0) ImGui::Text("task #%llu", static_cast<unsigned long long>(e.task_id));
+        ImGui::Text("%s, pid %d, tid %llu", e.lane.name.c_str(), e.lane.pid, static_cast<unsigned long long>(e.lane.tid));
+        ImGui::EndTooltip();
+    }
+    ImGui::EndChild();
+}
+
+}  // namespace pp::ui

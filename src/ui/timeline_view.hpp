@@ -1,0 +1,45 @@
+// The execution timeline: one lane per thread or process, bars for what each was doing.
+//
+// Wheel zooms around the mouse, dragging pans, double-click fits the whole run; hovering a bar
+// shows its task, arguments, duration and pid/tid. While a run is live the view follows it.
+// The arithmetic (culling, merging sub-pixel bars) is core/timeline_layout.hpp; this draws.
+#pragma once
+
+#include "core/timeline_layout.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pp::ui {
+
+class TimelineView {
+public:
+    // Replaces the events shown. Rebuilding the index costs O(n log n): call it when the trace
+    // has changed, not every frame.
+    void set_events(std::vector<TraceEvent> events);
+    std::size_t event_count() const { return index_.events().size(); }
+    const TimelineIndex& index() const { return index_; }
+
+    // Draws in a child region `height` pixels tall. `live`: a run is going, so keep the newest
+    // events in view (until the user zooms or pans). `now_ns`: the trace clock's present, drawn
+    // as a cursor while live.
+    void draw(const char* id, float height, bool live, std::int64_t now_ns);
+
+    // Shows the whole run again (double-click does the same).
+    void fit() { user_moved_ = false; }
+
+    // What the last frame drew, for tests and the frame-time benchmark.
+    std::size_t bars_drawn() const { return layout_.bars.size(); }
+
+private:
+    TimelineIndex index_;
+    TimelineLayout layout_;          // reused every frame
+    std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;
+    bool user_moved_ = false;        // zoomed or panned: stop following the run
+};
+
+// "250 ms", "1.5 s", "80 us": a duration the way a person would say it.
+std::string format_duration(std::int64_t ns);
+
+}  // namespace pp::ui
