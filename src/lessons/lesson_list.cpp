@@ -3,13 +3,21 @@
 
 namespace pp::lessons {
 
+extern const Lesson kProgramLesson;
+extern const Lesson kThreadLesson;
+extern const Lesson kStartJoinLesson;
 extern const Lesson kMultithreadingLesson;
 extern const Lesson kThreadPoolLesson;
+extern const Lesson kTakeawaysLesson;
 
 const std::vector<const Lesson*>& all_lessons() {
     static const std::vector<const Lesson*> lessons{
+        &kProgramLesson,
+        &kThreadLesson,
+        &kStartJoinLesson,
         &kMultithreadingLesson,
         &kThreadPoolLesson,
+        &kTakeawaysLesson,
     };
     return lessons;
 }

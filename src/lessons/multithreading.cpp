@@ -48,7 +48,7 @@ extern const Lesson kMultithreadingLesson{
      "thread waits (a download, a database query, here a sleep), another runs. Press Run and watch the two "
      "threads take turns: the numbers and letters interleave, and the program ends after about 10 "
      "tutorial seconds, not the 18 it would take one after the other.",
-     R"(import threading
+     R"py(import threading
 import time
 
 def print_numbers():
@@ -66,7 +66,7 @@ t2 = threading.Thread(target=print_letters)
 t1.start()
 t2.start()
 t1.join()
-t2.join())",
+t2.join())py",
      kUsesTimeScale | kUsesGil,
      LessonParams{}},
     &main_program,

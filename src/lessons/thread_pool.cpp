@@ -44,7 +44,7 @@ extern const Lesson kThreadPoolLesson{
      "one by one. Give it a function and a list of inputs: while one worker waits, the others carry on. "
      "With 5 one-second tasks and 3 workers the work takes about 2 seconds, not 5, and map() still returns "
      "the results in the order of the inputs.",
-     R"(from concurrent.futures import ThreadPoolExecutor
+     R"py(from concurrent.futures import ThreadPoolExecutor
 import time
 
 def print_number(n):
@@ -56,7 +56,7 @@ with ThreadPoolExecutor(max_workers=3) as executor:
     results = executor.map(print_number, numbers)
 
 for r in results:
-    print(r))",
+    print(r))py",
      kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesGil,
      LessonParams{3, 5, 1.0, false}},
     &main_program,

@@ -11,7 +11,7 @@
 namespace pp::ui {
 
 namespace {
-constexpr float kLabelWidth = 190.0f;
+constexpr float kLabelWidth = 200.0f;
 constexpr float kAxisHeight = 20.0f;
 constexpr float kRowHeight = 13.0f;   // one nesting depth
 constexpr float kLanePadding = 5.0f;
@@ -102,13 +102,17 @@ void TimelineView::draw(const char* id, float height, bool live, std::int64_t no
     // Lanes: a label, a background, then its bars by depth and its ticks.
     std::vector<float> lane_top(index_.lanes().size());
     float y = axis_y + kAxisHeight;
+    // Pids go on the labels only when there are several processes to tell apart.
+    bool several_processes = false;
+    for (const TraceLane& lane : index_.lanes()) several_processes |= lane.pid != index_.lanes().front().pid;
     for (std::size_t lane = 0; lane < index_.lanes().size(); ++lane) {
         const TraceLane& info = index_.lanes()[lane];
         const float lane_height = std::max(index_.depth_count(static_cast<int>(lane)), 1) * kRowHeight + kLanePadding;
         lane_top[lane] = y;
         if (lane % 2 == 0) draw->AddRectFilled({origin.x, y}, {plot_x + plot_width, y + lane_height}, IM_COL32(255, 255, 255, 10));
         char label[96];
-        std::snprintf(label, sizeof label, "%s  (pid %d)", info.name.c_str(), info.pid);
+        if (several_processes) std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
+        else std::snprintf(label, sizeof label, "%s", info.name.c_str());
         draw->PushClipRect({origin.x, y}, {plot_x - 4, y + lane_height}, true);
         draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label);
         draw->PopClipRect();

@@ -1,0 +1,67 @@
+/*******************************************************************************************
+ *
+ *   Parallel Playground - Execution Control: start() and join()
+ *
+ *   start() begins a thread and returns at once: the thread runs in the background.
+ *   join() blocks the caller until that thread has finished. Watch the main thread's lane:
+ *   it keeps going after start(), then waits (teal) inside join().
+ *
+ *******************************************************************************************/
+#include "core/thread.hpp"
+#include "lessons/lesson.hpp"
+
+#include <string>
+
+namespace pp::lessons {
+namespace {
+
+// [LESSON CODE]
+void worker(LessonContext& ctx) {
+    ctx.print("worker: started; working for 2 seconds");
+    ctx.sleep(2);
+    ctx.print("worker: finished");
+}
+
+void main_program(LessonContext& ctx) {
+    pp::Thread t([&] { worker(ctx); });
+    ctx.print("main: calling start()");
+    t.start();                       // returns at once: the worker runs in the background
+    ctx.print("main: start() returned; main keeps running");
+    ctx.sleep(0.5);                  // main does its own work meanwhile
+    ctx.print("main: calling join()");
+    t.join();                        // blocks here until the worker has finished
+    ctx.print("main: join() returned; the worker is done");
+}
+// [END LESSON CODE]
+
+} // namespace
+
+extern const Lesson kStartJoinLesson{
+    {4, "start-join", "Execution Control: start() and join()",
+     "start() begins the execution of a thread (or process); after it returns, the thread runs "
+     "independently in the background. join() blocks the caller until that thread has completed, which "
+     "is how the main program waits for results. In the timeline, the main thread keeps running after "
+     "start() and is blocked (teal) inside join() until the worker ends.",
+     R"py(# Not code from the tutorial: start() and join() in Python.
+import threading, time
+
+def worker():
+    print("worker: started; working for 2 seconds")
+    time.sleep(2)
+    print("worker: finished")
+
+t = threading.Thread(target=worker)
+print("main: calling start()")
+t.start()
+print("main: start() returned; main keeps running")
+time.sleep(0.5)
+print("main: calling join()")
+t.join()
+print("main: join() returned; the worker is done"))py",
+     kUsesTimeScale,
+     LessonParams{}},
+    &main_program,
+    "start_join.cpp",
+};
+
+} // namespace pp::lessons
