@@ -37,7 +37,7 @@ void main_program(LessonContext& ctx) {
 } // namespace
 
 extern const Lesson kStartJoinLesson{
-    {4, "start-join", "Execution Control: start() and join()",
+    {4, "start-join", "start() and join()",
      "start() begins the execution of a thread (or process); after it returns, the thread runs "
      "independently in the background. join() blocks the caller until that thread has completed, which "
      "is how the main program waits for results. In the timeline, the main thread keeps running after "

@@ -7,6 +7,7 @@
  *   at once loses updates, unless a lock makes each read-and-write indivisible.
  *
  *******************************************************************************************/
+#include "core/barrier.hpp"
 #include "core/shared_counter.hpp"
 #include "core/thread.hpp"
 #include "core/trace.hpp"
@@ -34,11 +35,14 @@ void main_program(LessonContext& ctx) {
     auto counter = std::make_shared<pp::SharedCounter>();  // heap: shared as well
     const int increments = 20000;
 
+    pp::Barrier all_started(ctx.params().workers);  // threading.Barrier: count at the same time
+
     auto count = [&](bool with_lock) {
         int on_my_stack = 0;  // stack: every thread has its own
         ctx.print(pp::trace::current_lane().name + ": my stack variable is at " + address_of(&on_my_stack) +
                   ", the shared counter at " + address_of(counter.get()) + ", the global at " +
                   address_of(&g_data_segment_value));
+        all_started.wait();
         for (int i = 0; i < increments && ctx.keep_going(); ++i) {
             if (with_lock) counter->increment_with_mutex();     // with lock: counter += 1
             else counter->increment_unsynchronized();           // counter += 1: read, then write
@@ -75,9 +79,11 @@ import threading
 
 counter = 0                 # shared by every thread
 lock = threading.Lock()
+all_started = threading.Barrier(3)
 
 def count(with_lock):
     global counter
+    all_started.wait()
     for _ in range(20000):
         if with_lock:
             with lock:

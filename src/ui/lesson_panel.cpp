@@ -169,7 +169,7 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
 //-----------------------------------------------------------------------------
 void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float height) {
     ImGui::TextDisabled("Console");
-    ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true);
+    ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (snapshot.lesson == lesson_) {
         for (const auto& line : snapshot.console) {
             ImGui::TextDisabled("%6.2f s", line.at_ms / 1000);

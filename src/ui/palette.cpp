@@ -38,9 +38,13 @@ void draw_legend() {
     static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::ThreadEnd};
     const float size = ImGui::GetTextLineHeight();
     ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     bool first = true;
     const auto item = [&](TraceKind kind, bool tick) {
+        // Wrap to a new line rather than run off a narrow (embedded) window.
+        const float width = size + 4 + ImGui::CalcTextSize(describe(kind)).x;
         if (!first) ImGui::SameLine(0, 14);
+        if (!first && ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
         first = false;
         const ImVec2 p = ImGui::GetCursorScreenPos();
         if (tick)
@@ -52,11 +56,10 @@ void draw_legend() {
         ImGui::TextUnformatted(describe(kind));
     };
     for (TraceKind kind : kSpans) item(kind, false);
-    ImGui::SameLine(0, 14);
-    ImGui::TextDisabled("|");
     for (TraceKind kind : kTicks) item(kind, true);
     ImGui::SameLine(0, 14);
-    ImGui::TextDisabled("| empty = idle");
+    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize("empty = idle").x > right_edge) ImGui::NewLine();
+    ImGui::TextDisabled("empty = idle");
 }
 
 ImU32 series_colour(int series) {

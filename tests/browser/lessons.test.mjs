@@ -1,0 +1,174 @@
+// Lesson.*: every lesson opens by URL, runs at a fast time scale in chromium, prints what the
+// tutorial's program prints, and leaves a trace with the right lanes, overlaps and joins.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+
+const TEST_TIMEOUT = { timeout: 120_000 };
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+// Opens `?query`, waits for the run to end, saves a screenshot, returns the lesson's state.
+async function runLesson(id, query, { screenshot = true } = {}) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const console = watchConsole(page);
+  try {
+    await page.goto(`${server.url}?lesson=${id}&${query}`);
+    const state = await waitForState(page, (s) => ['done', 'failed', 'stopped'].includes(s.lesson.state),
+      { what: `lesson ${id} to finish` });
+    assert.equal(state.lesson.id, id);
+    assert.equal(state.lesson.state, 'done', `the run ended as ${state.lesson.state}: ${state.lesson.error}`);
+    assert.deepEqual(state.messages, [], 'a valid URL gives no messages');
+    await page.waitForTimeout(300);  // let the final timeline frame draw
+    if (screenshot) await page.screenshot({ path: join(SCREENSHOT_DIR, `lesson-${id}.png`) });
+    return { page, state: state.lesson };
+  } catch (error) {
+    error.message += `\nconsole:\n${console.join('\n')}`;
+    await page.close();
+    throw error;
+  }
+}
+
+const lane = (lesson, name) => lesson.lanes.find((l) => l.name === name);
+const spans = (l, kind) => l.events.filter(([k]) => k === kind);
+const lastEnd = (l) => Math.max(...l.events.map(([, , end]) => end));
+const overlaps = ([, a0, a1], [, b0, b1]) => a0 < b1 && b0 < a1;
+// The most spans running at one instant (a sweep over their starts and ends).
+function mostAtOnce(list) {
+  const edges = list.flatMap(([, begin, end]) => [[begin, 1], [end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0, most = 0;
+  for (const [, delta] of edges) most = Math.max(most, (now += delta));
+  return most;
+}
+
+test('Lesson.MultithreadingInterleavesAndJoins.2threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('multithreading', 'scale=0.05&autorun=1');
+  // print_numbers and print_letters print at the same moments (every 2 tutorial seconds), so
+  // each pair's order is up to the scheduler, exactly as in Python; the pairs come in order.
+  const out = state.console;
+  assert.equal(out.length, 9);
+  for (let k = 0; k < 4; k++)
+    assert.deepEqual([...out.slice(2 * k, 2 * k + 2)].sort(), [String(k), 'ABCD'[k]].sort(), `pair ${k}: ${out}`);
+  assert.equal(out[8], '4');
+
+  assert.deepEqual(state.lanes.map((l) => l.name).sort(), ['MainThread', 'Thread-1', 'Thread-2'], JSON.stringify(state.lanes));
+  const [t1, t2] = state.lanes.filter((l) => l.name !== 'MainThread');
+  assert.ok(overlaps(spans(t1, 'TaskRun')[0], spans(t2, 'TaskRun')[0]), 'the two threads run at the same time');
+  const main = lane(state, 'MainThread');
+  const joins = spans(main, 'JoinBlocked');
+  // main blocks in t1.join(); t2 (four letters) ended before t1 (five numbers), so t2.join()
+  // may return without blocking at all.
+  assert.ok(joins.length >= 1, 'main was blocked in join()');
+  assert.ok(joins.at(-1)[2] >= Math.max(lastEnd(t1), lastEnd(t2)) - 1, 'the last join ends after both threads');
+  // 9 sleeps of 0.1 s would take 0.9 s one after another; overlapped, about 0.5 s.
+  assert.ok(state.elapsed_ms < 850, `took ${state.elapsed_ms} ms`);
+  await page.close();
+});
+
+test('Lesson.ThreadPoolMapKeepsInputOrder.3threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('thread-pool', 'scale=0.1&autorun=1');
+  assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4', 'Number: 5']);
+  const workers = state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-'));
+  assert.equal(workers.length, 3, 'max_workers=3 threads');
+  // Five one-(tenth)-second tasks on three workers: at most three at once, in two rounds.
+  const runs = workers.flatMap((w) => spans(w, 'TaskRun'));
+  assert.equal(runs.length, 5);
+  assert.equal(mostAtOnce(runs), 3);
+  await page.close();
+});
+
+test('Lesson.ThreadPoolFollowsUrlSettings.2threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('thread-pool', 'workers=2&tasks=4&scale=0.05&autorun=1', { screenshot: false });
+  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, gil: false });
+  assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
+  assert.equal(state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-')).length, 2);
+  await page.close();
+});
+
+test('Lesson.StartReturnsAtOnceJoinBlocks.1thread', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('start-join', 'scale=0.1&autorun=1');
+  const out = state.console;
+  const at = (line) => out.indexOf(line);
+  assert.equal(out.length, 6);
+  assert.equal(at('main: calling start()'), 0);
+  assert.ok(at('main: start() returned; main keeps running') < at('main: calling join()'));
+  assert.ok(at('worker: started; working for 2 seconds') < at('worker: finished'));
+  assert.ok(at('main: calling join()') < at('worker: finished'), 'main reaches join() while the worker works');
+  assert.equal(out.at(-1), 'main: join() returned; the worker is done');
+  const main = lane(state, 'MainThread');
+  const worker = state.lanes.find((l) => l.name !== 'MainThread');
+  const [blocked] = spans(main, 'JoinBlocked');
+  assert.ok(blocked, 'main was blocked in join()');
+  assert.ok(blocked[2] >= spans(worker, 'TaskRun')[0][2] - 1, 'join() returned after the worker ended');
+  await page.close();
+});
+
+test('Lesson.ThreadsShareHeapButNotStacks.3threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('thread', 'autorun=1');
+  const reports = state.console.filter((l) => l.includes('my stack variable'));
+  assert.equal(reports.length, 6, 'three threads, twice');
+  const parse = (l) => /stack variable is at (\S+), the shared counter at (\S+), the global at (\S+)/.exec(l).slice(1);
+  const firstRound = reports.slice(0, 3).map(parse);
+  assert.equal(new Set(firstRound.map(([stack]) => stack)).size, 3, 'each running thread has its own stack');
+  assert.equal(new Set(reports.map((l) => parse(l)[1])).size, 1, 'one counter on the shared heap');
+  assert.equal(new Set(reports.map((l) => parse(l)[2])).size, 1, 'one global in the shared data segment');
+  const withLock = state.console.find((l) => l.startsWith('With a lock:'));
+  assert.match(withLock, /60000 of 60000 increments counted \(0 lost\)/);
+  const [, counted] = /Without a lock: (\d+) of 60000/.exec(state.console.find((l) => l.startsWith('Without a lock:')));
+  assert.ok(+counted <= 60000);
+  await page.close();
+});
+
+test('Lesson.ProgramShowsItsModuleAndProcess.1thread', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('program', 'autorun=1');
+  assert.match(state.console[0], /^The program: http:\/\/127\.0\.0\.1:\d+\/playground\.wasm$/);
+  const [, kb] = /(\d+) KB of instructions/.exec(state.console[1]);
+  assert.ok(+kb > 100, 'the module is the real download');
+  assert.equal(state.console[2], 'Executing it made a running instance: process 1');
+  await page.close();
+});
+
+test('Lesson.TakeawaysMeasureIoAndCpu.4threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('takeaways', 'scale=0.2&autorun=1');
+  assert.equal(state.console.length, 7);
+  const [, one, four] = /4 waits took ([\d.]+) s on 1 thread, ([\d.]+) s on 4 threads/.exec(state.console[3]);
+  assert.ok(+four < +one / 2, `I/O waits overlap on threads: ${one} s vs ${four} s`);
+  assert.match(state.console[4], /2 prime counts took [\d.]+ s on 1 thread/);
+  await page.close();
+});
+
+test('Lesson.BadUrlSettingsGetMessagesAndDefaults.1thread', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  await page.goto(`${server.url}?lesson=no-such-lesson&workers=-1&scale=abc&tasks=100000`);
+  const state = await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+  const text = state.messages.join('\n');
+  assert.match(text, /there is no lesson 'no-such-lesson'; the lessons are: .*thread-pool/);
+  assert.match(text, /scale=abc is not a number/);
+  assert.match(text, /workers must be 1\.\.16, so -1 became 1/);
+  assert.match(text, /tasks must be 1\.\.64, so 100000 became 64/);
+  assert.equal(state.page, 'first-threads', 'the home page is shown instead of a blank one');
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'bad-url.png') });
+  await clickWidget(page, 'dismiss_messages');
+  await waitForState(page, (s) => s.messages.length === 0, { what: 'the messages to be dismissed' });
+  await page.close();
+});
+
+test('Lesson.PauseAndStopFromTheButtons.2threads', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${server.url}?lesson=multithreading&scale=0.5`);
+  await clickWidget(page, 'run');
+  await waitForState(page, (s) => s.lesson.state === 'running' && s.lesson.console.length >= 2, { what: 'the run to start' });
+  await clickWidget(page, 'pause');
+  const paused = await waitForState(page, (s) => s.lesson.state === 'paused', { what: 'the pause' });
+  await page.waitForTimeout(1500);  // longer than a 1 s sleep: nothing may be printed meanwhile
+  const still = await waitForState(page, () => true);
+  assert.equal(still.lesson.console.length, paused.lesson.console.length, 'a paused lesson prints nothing');
+  await clickWidget(page, 'resume');
+  await waitForState(page, (s) => s.lesson.state === 'running', { what: 'the resume' });
+  await clickWidget(page, 'stop');
+  const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'the stop', timeout: 10_000 });
+  assert.ok(stopped.lesson.console.length < 9, 'the stopped run did not print everything');
+  await page.close();
+});
