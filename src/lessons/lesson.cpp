@@ -126,6 +126,16 @@ std::vector<LessonContext::ConsoleLine> LessonContext::console() const {
     return console_;
 }
 
+void LessonContext::measure(std::string series, double x, double y) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    measurements_.push_back(Measurement{std::move(series), x, y});
+}
+
+std::vector<LessonContext::Measurement> LessonContext::measurements() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return measurements_;
+}
+
 std::vector<LessonContext::LaneLine> LessonContext::current_lines() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return lines_;

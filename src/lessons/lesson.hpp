@@ -13,6 +13,8 @@
 // each thread is on without any markers cluttering the code.
 #pragma once
 
+#include "lessons/tile_board.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -76,6 +78,12 @@ public:
         std::string lane;
         int source_line = 0;   // line in the lesson's .cpp file
     };
+    // One point of a plotted series: "CPU-bound: threads, GIL on" at x workers took y seconds.
+    struct Measurement {
+        std::string series;
+        double x = 0;
+        double y = 0;
+    };
 
     explicit LessonContext(LessonParams params);
 
@@ -91,6 +99,12 @@ public:
     // For CPU loops: waits while paused. Returns false once Stop was pressed: end the loop then.
     bool keep_going();
     bool stopped() const;
+
+    // Results for the panel's plots, and an image computed tile by tile for its live view.
+    void measure(std::string series, double x, double y);
+    std::vector<Measurement> measurements() const;
+    TileBoard& tiles() { return tiles_; }
+    const TileBoard& tiles() const { return tiles_; }
 
     // Called by the runner (the UI's buttons).
     void set_paused(bool paused);
@@ -111,6 +125,8 @@ private:
     bool stopped_ = false;
     std::vector<ConsoleLine> console_;
     std::vector<LaneLine> lines_;
+    std::vector<Measurement> measurements_;
+    TileBoard tiles_;
 };
 
 //-----------------------------------------------------------------------------

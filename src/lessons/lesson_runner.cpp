@@ -126,6 +126,8 @@ LessonRunner::Snapshot LessonRunner::snapshot() const {
     if (ctx) {
         out.console = ctx->console();
         out.lines = ctx->current_lines();
+        out.measurements = ctx->measurements();
+        out.context = ctx;
     }
     return out;
 }

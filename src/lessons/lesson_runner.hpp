@@ -31,6 +31,8 @@ public:
         double elapsed_ms = 0;           // of the current run, or the whole of the last one
         std::vector<LessonContext::ConsoleLine> console;
         std::vector<LessonContext::LaneLine> lines;
+        std::vector<LessonContext::Measurement> measurements;
+        std::shared_ptr<const LessonContext> context;  // the run's context (its TileBoard), or nullptr
     };
 
     LessonRunner();

@@ -1,0 +1,93 @@
+// The use-case lesson's process runs. Natively: a real fork()-based ProcessPoolExecutor. Each
+// worker process builds its own copy of the input image once (processes share no memory), and
+// sends back every tile it blurs, with its pid, as bytes.
+#include "lessons/use_cases.hpp"
+
+#include <cstdio>
+#include <string>
+
+#ifndef __EMSCRIPTEN__
+#include "core/process_pool_executor.hpp"
+#include "core/task_registry.hpp"
+#include "core/workloads.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+#endif
+
+namespace pp::lessons {
+
+#ifdef __EMSCRIPTEN__
+
+void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage&) {
+    ctx.print(std::string(work) + ": processes run in the native build only, until the page has its own "
+                                  "process workers (isolated WebAssembly instances).");
+}
+
+#else
+
+namespace {
+
+// Runs in a worker process: its own image (made once per process), one tile blurred.
+std::pair<int, std::vector<std::uint8_t>> blur_use_case_tile(int tile_index) {
+    static const UseCaseImage image = UseCaseImage::make();
+    const auto& tile = image.tiles.at(static_cast<std::size_t>(tile_index));
+    return {static_cast<int>(::getpid()),
+            blur_tile(image.pixels, image.width, image.height, tile, UseCaseImage::kRadius, UseCaseImage::kPasses)};
+}
+PP_REGISTER_TASK(blur_use_case_tile);
+
+// Runs in a worker process: one simulated download.
+std::uint64_t download_in_process(std::int64_t latency_ns, int seed) {
+    return simulated_download(std::chrono::nanoseconds(latency_ns), 256 * 1024, static_cast<std::uint64_t>(seed)).checksum;
+}
+PP_REGISTER_TASK(download_in_process);
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage& image) {
+    const std::string series = std::string(work) + ": processes";
+    const bool cpu = std::string(work) == "CPU-bound";
+    const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::duration<double>(0.5 * ctx.params().time_scale));
+    for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
+        if (cpu) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
+        const auto start = std::chrono::steady_clock::now();
+        {
+            ProcessPoolExecutor pool(workers);
+            if (cpu) {
+                std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
+                for (std::size_t i = 0; i < image.tiles.size(); ++i)
+                    tiles.push_back(pool.submit(blur_use_case_tile_task, static_cast<int>(i)));
+                for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
+                    const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
+                    auto [pid, pixels] = done.result();
+                    ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
+                }
+            } else {
+                std::vector<Future<std::uint64_t>> downloads;
+                for (int i = 0; i < ctx.params().tasks; ++i)
+                    downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
+                for (auto& d : downloads) d.result();
+            }
+        }
+        const double seconds = seconds_since(start);
+        ctx.measure(series, workers, seconds);
+        char line[128];
+        std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s", series.c_str(), workers, workers == 1 ? " " : "s",
+                      seconds);
+        ctx.print(line);
+    }
+}
+
+#endif
+
+}  // namespace pp::lessons
