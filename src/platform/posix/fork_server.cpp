@@ -28,6 +28,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace pp {
 
@@ -242,6 +243,9 @@ std::mutex& client_mutex() {
     return mutex;
 }
 ForkServer* g_instance = nullptr;  // guarded by client_mutex(); leaked on purpose (see stop())
+// Stopped servers, kept reachable so leak checkers (ASan's LeakSanitizer) see a deliberate leak
+// rather than a lost pointer. Guarded by client_mutex().
+std::vector<ForkServer*>* g_retired = nullptr;
 bool g_atexit_registered = false;
 
 } // namespace
@@ -346,6 +350,8 @@ void ForkServer::stop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     // `server` is leaked: a pool thread may still hold the reference instance() returned.
+    if (!g_retired) g_retired = new std::vector<ForkServer*>;
+    g_retired->push_back(server);
 }
 
 } // namespace pp
