@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -61,6 +62,10 @@ inline long long sum_vector(const std::vector<int>& values) {
     long long total = 0;
     for (int v : values) total += v;
     return total;
+}
+inline std::vector<int> reversed(std::vector<int> values) {
+    std::reverse(values.begin(), values.end());
+    return values;
 }
 inline std::string greet(std::string name, int times) {
     std::string out;
@@ -114,6 +119,7 @@ PP_REGISTER_TASK(fail_with);
 PP_REGISTER_TASK(increment_counter);
 PP_REGISTER_TASK(sum_vector);
 PP_REGISTER_TASK(greet);
+PP_REGISTER_TASK(reversed);
 PP_REGISTER_TASK(crash_with_segv);
 PP_REGISTER_TASK(crash_with_abort);
 PP_REGISTER_TASK(crash_with_exit3);

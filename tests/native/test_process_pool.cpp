@@ -136,6 +136,20 @@ TEST_CASE("ProcessPool.PipelinedTasksAllComplete.2procs") {
     CHECK(pool.pending_tasks() == 0);
 }
 
+TEST_CASE("ProcessPool.LargeArgumentsAndResultsRoundTrip.2procs") {
+    // Megabytes per message: far more than a socket buffer holds, so sends go out in pieces
+    // (the parent never blocks on a full socket) and frames arrive in many reads.
+    pp::ProcessPoolExecutor pool(options(2, 4));
+    std::vector<int> big(3000000);
+    for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<int>(i % 1000);
+    std::vector<pp::Future<std::vector<int>>> futures;
+    for (int i = 0; i < 4; ++i) futures.push_back(pool.submit(reversed_task, big));
+    auto total = pool.submit(sum_vector_task, big);
+    std::vector<int> expected(big.rbegin(), big.rend());
+    for (auto& f : futures) CHECK(f.result(60s) == expected);
+    CHECK(total.result(60s) == 3000000LL / 1000 * (999 * 1000 / 2));
+}
+
 TEST_CASE("ProcessPool.AsCompletedYieldsInFinishOrder.3procs") {
     pp::ProcessPoolExecutor pool(options(3, 1));
     std::vector<pp::Future<int>> futures;
@@ -337,6 +351,37 @@ TEST_CASE("ProcessPool.IdleWorkerDeathBreaksPool.2procs") {
         CHECK(std::string(error.what()).find(std::to_string(victim)) != std::string::npos);
         CHECK(std::string(error.what()).find("SIGKILL") != std::string::npos);
     }
+}
+
+TEST_CASE("ForkServer.DeathBreaksPoolsAndIsReaped.2procs") {
+    const int old_server = pp::ForkServer::instance().pid();
+    std::vector<int> pids;
+    {
+        pp::ProcessPoolExecutor pool(options(2, 1));
+        pids = pool.worker_pids();
+        auto running = pool.submit(sleep_then_return_task, 30000, 0);
+        std::this_thread::sleep_for(100ms);
+        REQUIRE(::kill(old_server, SIGKILL) == 0);
+        const std::string message = broken_message(running);
+        INFO(message);
+        CHECK(message.find("fork server died") != std::string::npos);
+    }
+    // The transport reaped the dead server: not left as our zombie.
+    CHECK(zombie_children_of(static_cast<int>(::getpid())).empty());
+    CHECK_FALSE(process_exists(old_server));
+    // Its workers died with it (PR_SET_PDEATHSIG); they are init's to reap now, so only check
+    // that none still runs.
+    for (int pid : pids) {
+        ProcStat stat;
+        const auto deadline = std::chrono::steady_clock::now() + 5s;
+        while (read_proc_stat(pid, stat) && stat.state != 'Z' && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(5ms);
+        CHECK_MESSAGE((!read_proc_stat(pid, stat) || stat.state == 'Z'), "worker " << pid << " outlived the server");
+    }
+    // A new server starts on next use, and pools work again.
+    pp::ProcessPoolExecutor pool(options(2, 1));
+    CHECK(pool.submit(square_task, 12).result(20s) == 144);
+    CHECK(pp::ForkServer::instance().pid() != old_server);
 }
 
 //-----------------------------------------------------------------------------
