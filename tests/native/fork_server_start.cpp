@@ -1,7 +1,6 @@
 // pp_native_tests set-up: starts the fork server once main() runs and before any test does;
 // also holds the ThreadSanitizer suppression for a libstdc++ false positive (at the end).
 //
-//
 // Why a doctest listener and not a static initializer: start_early() seals the task registry, so
 // it must run after every PP_REGISTER_TASK of every translation unit, whose static-init order is
 // unspecified; and it must run before any test starts a thread. test_run_start() is called from
