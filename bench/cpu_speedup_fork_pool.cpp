@@ -24,7 +24,7 @@ PP_REGISTER_TASK(count_primes_strided);
 
 constexpr std::int64_t kLimit = 5000000;
 constexpr std::int64_t kChunks = 40;
-constexpr int kRuns = 5;
+constexpr int kRuns = 7;
 
 double median(std::vector<double> values) {
     std::sort(values.begin(), values.end());
