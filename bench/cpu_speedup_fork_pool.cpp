@@ -35,8 +35,20 @@ double seconds(std::chrono::steady_clock::duration d) { return std::chrono::dura
 
 } // namespace
 
+// The 1-minute load average: on a 2-core machine shared with other work, the speedup means
+// little when this is above ~0.5 (serial and parallel runs then compete for the cores).
+double load_average() {
+    double load = -1;
+    if (std::FILE* file = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(file, "%lf", &load) != 1) load = -1;
+        std::fclose(file);
+    }
+    return load;
+}
+
 int main() {
     pp::ForkServer::start_early();
+    const double load_before = load_average();
     pp::ProcessPoolOptions options;
     options.max_workers = 2;
     options.tasks_in_flight_per_worker = 1;  // hand out chunks as workers free up: balances load
@@ -73,6 +85,8 @@ int main() {
     std::printf("primes below %lld in %lld chunks: serial %.3f s, 2 worker processes %.3f s (medians of %d)\n",
                 static_cast<long long>(kLimit), static_cast<long long>(kChunks), median(serial_s), median(parallel_s),
                 kRuns);
+    std::printf("  load average before: %.2f, after: %.2f (figures are only meaningful on an idle machine)\n",
+                load_before, load_average());
     std::printf("figure cpu_speedup_processes_2w %.2f x\n", median(speedups));
     return 0;
 }
