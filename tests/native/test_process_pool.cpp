@@ -264,7 +264,7 @@ TEST_CASE("ProcessPool.DestructorEndsSpinningTask.2procs") {
 // [SECTION] Isolation and real processes
 //-----------------------------------------------------------------------------
 
-TEST_CASE("ProcessPool.ChildChangesToGlobalsStayInChild.2procs") {
+TEST_CASE("ProcessPool.ChildChangesToGlobalsStayInChild.1procs") {
     g_counter = 0;
     pp::ProcessPoolExecutor pool(options(1, 1));
     CHECK(pool.submit(increment_counter_task, 5).result(20s) == 5);
