@@ -32,6 +32,9 @@ done
 
 # figure name | anchor name | how to compare ("lower" = smaller is better) | target
 pairs=$(cat <<'PAIRS'
+fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task
+fork_pool_first_result_ms | python_process_pool_first_result_ms | lower  | <= 1 ms (fork server already running)
+cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.8x on 2 cores
 PAIRS
 )
 

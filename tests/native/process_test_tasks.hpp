@@ -5,11 +5,15 @@
 #include "core/process.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/task_registry.hpp"
+#include "core/trace.hpp"
 #include "platform/posix/fork_server.hpp"
 
+#include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -25,6 +29,11 @@ inline int square(int x) { return x * x; }
 inline int cube(int x) { return x * x * x; }
 inline int identity(int x) { return x; }
 inline int current_pid_task(int) { return static_cast<int>(::getpid()); }
+// Holds its worker for a while, so that two of them at once must run on two workers.
+inline int pid_after_sleep(int milliseconds) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    return static_cast<int>(::getpid());
+}
 
 // Sleeps, then returns `value`: finish order is decided by the sleeps.
 inline int sleep_then_return(int milliseconds, int value) {
@@ -54,6 +63,10 @@ inline long long sum_vector(const std::vector<int>& values) {
     for (int v : values) total += v;
     return total;
 }
+inline std::vector<int> reversed(std::vector<int> values) {
+    std::reverse(values.begin(), values.end());
+    return values;
+}
 inline std::string greet(std::string name, int times) {
     std::string out;
     for (int i = 0; i < times; ++i) out += "hello " + name + ";";
@@ -61,8 +74,12 @@ inline std::string greet(std::string name, int times) {
 }
 
 // Ways for a worker to die.
+// Restores the default action first: under ASan/TSan the sanitizer's handler would otherwise turn
+// the crash into "exited with code 1", and the test is about a real death by SIGSEGV.
 inline int crash_with_segv(int) {
-    ::raise(SIGSEGV);
+    ::signal(SIGSEGV, SIG_DFL);
+    volatile int* nowhere = nullptr;
+    *nowhere = 1;
     return 0;
 }
 inline int crash_with_abort(int) { std::abort(); }
@@ -74,10 +91,27 @@ inline int spin_forever(int) {
     return 0;
 }
 
+// Records a span of its own in the child, so the test can see it come back with the result.
+inline int traced_work(int x) {
+    pp::TraceSpan span(pp::TraceKind::IoWait, "child_io", 0, "in the child");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return x + 1;
+}
+
+// Allocates and frees a lot: deadlocks in a child that inherited a locked malloc arena.
+inline std::size_t allocate_strings(int count) {
+    std::vector<std::string> strings;
+    for (int i = 0; i < count; ++i) strings.push_back(std::string(100 + i % 50, 'x'));
+    return strings.size();
+}
+
 PP_REGISTER_TASK(square);
+PP_REGISTER_TASK(traced_work);
+PP_REGISTER_TASK(allocate_strings);
 PP_REGISTER_TASK(cube);
 PP_REGISTER_TASK(identity);
 PP_REGISTER_TASK(current_pid_task);
+PP_REGISTER_TASK(pid_after_sleep);
 PP_REGISTER_TASK(sleep_then_return);
 PP_REGISTER_TASK(square_slowly);
 PP_REGISTER_TASK(cube_slowly);
@@ -85,22 +119,11 @@ PP_REGISTER_TASK(fail_with);
 PP_REGISTER_TASK(increment_counter);
 PP_REGISTER_TASK(sum_vector);
 PP_REGISTER_TASK(greet);
+PP_REGISTER_TASK(reversed);
 PP_REGISTER_TASK(crash_with_segv);
 PP_REGISTER_TASK(crash_with_abort);
 PP_REGISTER_TASK(crash_with_exit3);
 PP_REGISTER_TASK(spin_forever);
-
-// Children of `parent` (from /proc/*/stat) that are zombies: state Z.
-inline std::vector<int> zombie_children_of(int parent) {
-    std::vector<int> zombies;
-    std::ifstream list("/proc/self/task/" + std::to_string(::gettid()) + "/children");  // unused fallback
-    (void)list;
-    for (int pid = 1; pid < 4194304; ) {
-        break;  // replaced by the /proc scan below
-    }
-    std::system("true");
-    return zombies;
-}
 
 // Parses /proc/<pid>/stat: "pid (comm) S ppid ...", where comm may itself contain ") ".
 struct ProcStat {
@@ -118,6 +141,41 @@ inline bool read_proc_stat(int pid, ProcStat& out) {
     out.pid = pid;
     rest >> out.state >> out.ppid;
     return static_cast<bool>(rest);
+}
+
+// Every process whose parent is `parent`, from a scan of /proc (a process that ends during the
+// scan is simply missed). Works for grandchildren too, unlike /proc/self/task/*/children.
+inline std::vector<ProcStat> children_of(int parent) {
+    std::vector<ProcStat> children;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) throw std::runtime_error("cannot open /proc");
+    while (dirent* entry = ::readdir(proc)) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (end == entry->d_name || *end != '\0') continue;
+        ProcStat stat;
+        if (read_proc_stat(static_cast<int>(pid), stat) && stat.ppid == parent) children.push_back(stat);
+    }
+    ::closedir(proc);
+    return children;
+}
+
+// Children of `parent` in state Z: ended, but nobody reaped them.
+inline std::vector<int> zombie_children_of(int parent) {
+    std::vector<int> zombies;
+    for (const ProcStat& child : children_of(parent))
+        if (child.state == 'Z') zombies.push_back(child.pid);
+    return zombies;
+}
+
+// Zombies among this process's children and the fork server's (the workers' parent).
+inline std::vector<int> zombies_of_this_test() {
+    std::vector<int> zombies = zombie_children_of(static_cast<int>(::getpid()));
+    if (pp::ForkServer::started()) {
+        const std::vector<int> more = zombie_children_of(pp::ForkServer::instance().pid());
+        zombies.insert(zombies.end(), more.begin(), more.end());
+    }
+    return zombies;
 }
 
 inline bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }

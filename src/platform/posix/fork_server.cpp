@@ -28,6 +28,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace pp {
 
@@ -242,6 +243,9 @@ std::mutex& client_mutex() {
     return mutex;
 }
 ForkServer* g_instance = nullptr;  // guarded by client_mutex(); leaked on purpose (see stop())
+// Stopped servers, kept reachable so leak checkers (ASan's LeakSanitizer) see a deliberate leak
+// rather than a lost pointer. Guarded by client_mutex().
+std::vector<ForkServer*>* g_retired = nullptr;
 bool g_atexit_registered = false;
 
 } // namespace
@@ -280,7 +284,39 @@ void ForkServer::start_early() {
     }
 }
 
+namespace {
+// With client_mutex() held: forgets a server that has been reaped (or is not our child any more).
+void retire_locked(ForkServer* server, int control_fd) {
+    posix::close_quietly(control_fd);
+    if (!g_retired) g_retired = new std::vector<ForkServer*>;
+    g_retired->push_back(server);
+    if (g_instance == server) g_instance = nullptr;
+}
+} // namespace
+
+bool ForkServer::reap_if_dead(int grace_ms) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
+    for (;;) {
+        {
+            std::lock_guard<std::mutex> lock(client_mutex());
+            ForkServer* server = g_instance;
+            if (!server) return false;
+            const pid_t done = ::waitpid(server->server_pid_, nullptr, WNOHANG);
+            if (done == server->server_pid_ || (done < 0 && errno == ECHILD)) {
+                std::fprintf(stderr, "pp::ForkServer: the fork server (pid %d) died; a new one starts on next use\n",
+                             server->server_pid_);
+                retire_locked(server, server->control_fd_);
+                server->control_fd_ = -1;
+                return true;
+            }
+        }
+        if (std::chrono::steady_clock::now() >= give_up) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
 ForkServer& ForkServer::instance() {
+    reap_if_dead();
     {
         std::lock_guard<std::mutex> lock(client_mutex());
         if (g_instance) return *g_instance;
@@ -346,6 +382,7 @@ void ForkServer::stop() {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     // `server` is leaked: a pool thread may still hold the reference instance() returned.
+    retire_locked(server, -1);
 }
 
 } // namespace pp

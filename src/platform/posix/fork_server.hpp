@@ -44,7 +44,9 @@ public:
     // Calling it again does nothing. Throws std::system_error if the fork fails.
     static void start_early();
 
-    // The running server, started lazily on first use (see above). Thread-safe.
+    // The running server, started lazily on first use (see above). Thread-safe. If the server
+    // died (someone killed it), it is reaped and a new one is started, lazily, with the same
+    // warning when other threads run: pools that used the dead one are broken, later ones work.
     static ForkServer& instance();
     static bool started();
 
@@ -60,6 +62,11 @@ public:
     // Closes the control socket: the server kills any children still running, reaps them and
     // exits; then it is reaped here. Runs automatically at exit. After it, pools cannot start.
     static void stop();
+
+    // Reaps the server if it has died, waiting up to `grace` for it to finish dying (its pipes
+    // close a moment before it becomes a zombie). Returns true if it was dead. Without this a
+    // killed server would stay a zombie child of this process until exit.
+    static bool reap_if_dead(int grace_ms = 0);
 
 private:
     ForkServer() = default;

@@ -291,6 +291,9 @@ void ForkWorkerTransport::read_exit_reports() {
             // Every write end is closed but some workers were never reported: the server died.
             posix::close_quietly(status_fd_);
             status_fd_ = -1;
+            bool server_died = false;
+            for (const auto& worker : workers_) server_died = server_died || !worker->exit_reported;
+            if (server_died) ForkServer::reap_if_dead(500);  // or it stays our zombie until exit
             for (std::size_t i = 0; i < workers_.size(); ++i) {
                 if (workers_[i]->exit_reported) continue;
                 WorkerExit exit;
