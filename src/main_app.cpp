@@ -18,6 +18,9 @@
 #include "core/json.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
+#ifndef __EMSCRIPTEN__
+#include "platform/posix/fork_server.hpp"
+#endif
 #include "lessons/launch_options.hpp"
 #include "platform/window_sdl.hpp"
 #include "ui/first_threads_panel.hpp"
@@ -135,6 +138,11 @@ extern "C" const char* pp_state_json() {
 }
 
 int main(int argc, char** argv) {
+#ifndef __EMSCRIPTEN__
+    // First, while this program still has one thread: the server that forks every worker
+    // process later (why: src/platform/posix/fork_server.hpp).
+    pp::ForkServer::start_early();
+#endif
     // Setup
     const std::vector<std::string> args(argv + 1, argv + argc);
     for (const std::string& arg : args)

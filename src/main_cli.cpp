@@ -22,6 +22,9 @@
 
 #include "core/trace.hpp"
 #include "lessons/first_threads.hpp"
+#ifndef __EMSCRIPTEN__
+#include "platform/posix/fork_server.hpp"
+#endif
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
 
@@ -138,9 +141,12 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
 
     pp::lessons::LessonRunner runner;
     runner.start(lesson, params);
+    // Lines are printed as they arrive. A child process's lines arrive only when it ends, so a
+    // lesson with processes is printed at the end, in the order the lines were printed.
     std::size_t printed = 0;
     for (bool finished = false; !finished;) {
         finished = runner.wait(std::chrono::milliseconds(20));
+        if (lesson.info.creates_processes && !finished) continue;
         const auto snapshot = runner.snapshot();
         for (; printed < snapshot.console.size(); ++printed) std::printf("%s\n", snapshot.console[printed].text.c_str());
         std::fflush(stdout);
@@ -165,6 +171,11 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifndef __EMSCRIPTEN__
+    // First, while this program still has one thread: the server that forks every worker
+    // process later (why: src/platform/posix/fork_server.hpp).
+    pp::ForkServer::start_early();
+#endif
     if (argc < 2) return usage_error("missing command");
     const std::string command = argv[1];
     if (command == "--help" || command == "-h" || command == "help") {

@@ -235,3 +235,8 @@ TaskRef<Signature> find_task(const std::string& name) {
 // then unknown (UnknownTaskError at submit); keep tasks next to the code that submits them.
 #define PP_REGISTER_TASK(function) \
     inline const auto function##_task = ::pp::register_task(#function, &function)
+
+// PP_REGISTER_TASK_AS(square, "process_pool.square"): the same under a name of your choice, for
+// two files that each have a `square` (Python tells them apart by module: a qualified name).
+#define PP_REGISTER_TASK_AS(function, name) \
+    inline const auto function##_task = ::pp::register_task(name, &function)

@@ -34,7 +34,8 @@ std::string LessonParams::clamp() {
     return changes;
 }
 
-LessonContext::LessonContext(LessonParams params) : params_(params), started_(std::chrono::steady_clock::now()) {}
+LessonContext::LessonContext(LessonParams params)
+    : params_(params), started_(std::chrono::steady_clock::now()), started_trace_ns_(trace::now_ns()) {}
 
 double LessonContext::elapsed_ms() const {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
@@ -56,6 +57,20 @@ void LessonContext::print(std::string_view text, int source_line) {
     mark_line(source_line);
     if (stopped_) return;  // a stopped run finishes quickly and silently
     console_.push_back(ConsoleLine{elapsed_ms(), std::string(text), trace::current_lane().name});
+}
+
+void LessonContext::print_from_process(const std::vector<std::pair<std::int64_t, std::string>>& lines,
+                                       std::string_view process, int source_line) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    mark_line(source_line);
+    if (stopped_) return;
+    for (const auto& [at_ns, text] : lines) {
+        ConsoleLine line{static_cast<double>(at_ns - started_trace_ns_) / 1e6, text, std::string(process)};
+        // Keep the console in time order: these lines were printed a while ago, in another process.
+        auto later = std::upper_bound(console_.begin(), console_.end(), line.at_ms,
+                                      [](double at, const ConsoleLine& c) { return at < c.at_ms; });
+        console_.insert(later, std::move(line));
+    }
 }
 
 void LessonContext::at(int source_line) {

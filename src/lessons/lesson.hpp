@@ -61,6 +61,7 @@ struct LessonInfo {
     const char* python_code = ""; // the tutorial's example, as the tutorial prints it
     unsigned params = 0;          // LessonParamFlags this lesson reads
     LessonParams defaults;        // what the lesson starts with
+    bool creates_processes = false;  // its children's output arrives when they end (child_output.hpp)
 };
 
 //-----------------------------------------------------------------------------
@@ -70,9 +71,9 @@ struct LessonInfo {
 class LessonContext {
 public:
     struct ConsoleLine {
-        double at_ms = 0;      // since the run started
+        double at_ms = 0;      // since the run started; the console is kept in this order
         std::string text;
-        std::string lane;      // the trace lane (thread) that printed it
+        std::string lane;      // the trace lane (thread) or process that printed it
     };
     struct LaneLine {
         std::string lane;
@@ -91,6 +92,10 @@ public:
 
     // print(): the console line, as Python's print() would show it. Remembers the caller's line.
     void print(std::string_view text, int source_line = __builtin_LINE());
+    // Lines a child process printed (lessons/child_output.hpp), placed at the times they were
+    // printed: trace clock nanoseconds, the same clock in every process.
+    void print_from_process(const std::vector<std::pair<std::int64_t, std::string>>& lines, std::string_view process,
+                            int source_line = __builtin_LINE());
     // time.sleep(tutorial_seconds), scaled by params().time_scale. Releases the emulated GIL and
     // is traced as Sleep. Pause stretches it; Stop ends it at once (and every later one).
     void sleep(double tutorial_seconds, int source_line = __builtin_LINE());
@@ -119,6 +124,7 @@ private:
 
     const LessonParams params_;
     const std::chrono::steady_clock::time_point started_;
+    const std::int64_t started_trace_ns_;  // the same moment on the trace clock
     mutable std::mutex mutex_;
     std::condition_variable changed_;  // pause, resume or stop
     bool paused_ = false;

@@ -4,19 +4,27 @@
 namespace pp::lessons {
 
 extern const Lesson kProgramLesson;
+extern const Lesson kProcessLesson;
 extern const Lesson kThreadLesson;
 extern const Lesson kStartJoinLesson;
 extern const Lesson kMultithreadingLesson;
+extern const Lesson kMultiprocessingLesson;
 extern const Lesson kThreadPoolLesson;
+extern const Lesson kProcessPoolLesson;
+extern const Lesson kUseCasesLesson;
 extern const Lesson kTakeawaysLesson;
 
 const std::vector<const Lesson*>& all_lessons() {
     static const std::vector<const Lesson*> lessons{
         &kProgramLesson,
+        &kProcessLesson,
         &kThreadLesson,
         &kStartJoinLesson,
         &kMultithreadingLesson,
+        &kMultiprocessingLesson,
         &kThreadPoolLesson,
+        &kProcessPoolLesson,
+        &kUseCasesLesson,
         &kTakeawaysLesson,
     };
     return lessons;

@@ -129,7 +129,7 @@ def download(i):            # I/O-bound: mostly waiting
     return i
 
 def blur_tile(tile):        # CPU-bound: all computing
-    return blur(image, tile, radius=3, passes=2)
+    return blur(image, tile, radius=5, passes=3)
 
 for work, inputs in ((download, range(8)), (blur_tile, tiles)):
     for Executor in (ThreadPoolExecutor, ProcessPoolExecutor):

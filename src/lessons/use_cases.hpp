@@ -12,8 +12,8 @@ namespace pp::lessons {
 
 // The CPU-bound job's input: a deterministic test image, in tiles.
 struct UseCaseImage {
-    static constexpr int kWidth = 768, kHeight = 512, kTileSize = 64, kSeed = 11;
-    static constexpr int kRadius = 3, kPasses = 2;  // two box-blur passes: about a Gaussian blur
+    static constexpr int kWidth = 1024, kHeight = 768, kTileSize = 64, kSeed = 11;
+    static constexpr int kRadius = 5, kPasses = 3;  // three box-blur passes: about a Gaussian blur
     int width = kWidth, height = kHeight;
     std::vector<std::uint8_t> pixels;
     std::vector<ImageTile> tiles;

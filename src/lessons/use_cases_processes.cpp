@@ -39,13 +39,13 @@ std::pair<int, std::vector<std::uint8_t>> blur_use_case_tile(int tile_index) {
     return {static_cast<int>(::getpid()),
             blur_tile(image.pixels, image.width, image.height, tile, UseCaseImage::kRadius, UseCaseImage::kPasses)};
 }
-PP_REGISTER_TASK(blur_use_case_tile);
+PP_REGISTER_TASK_AS(blur_use_case_tile, "use_cases.blur_tile");
 
 // Runs in a worker process: one simulated download.
 std::uint64_t download_in_process(std::int64_t latency_ns, int seed) {
     return simulated_download(std::chrono::nanoseconds(latency_ns), 256 * 1024, static_cast<std::uint64_t>(seed)).checksum;
 }
-PP_REGISTER_TASK(download_in_process);
+PP_REGISTER_TASK_AS(download_in_process, "use_cases.download");
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
