@@ -62,6 +62,7 @@ struct LessonInfo {
     unsigned params = 0;          // LessonParamFlags this lesson reads
     LessonParams defaults;        // what the lesson starts with
     bool creates_processes = false;  // its children's output arrives when they end (child_output.hpp)
+    bool measures = false;           // an experiment: the panel opens on its plots and image
 };
 
 //-----------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "core/trace.hpp"
 #include "imgui.h"
 #include "ui/palette.hpp"
+#include "ui/plot_view.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -186,6 +187,61 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
 }
 
 //-----------------------------------------------------------------------------
+// [SECTION] Results: plots and the live image (experiments)
+//-----------------------------------------------------------------------------
+namespace {
+// "CPU-bound: threads, GIL on" -> work "CPU-bound", model "threads, GIL on".
+std::pair<std::string, std::string> split_series(const std::string& series) {
+    const auto colon = series.find(": ");
+    if (colon == std::string::npos) return {"", series};
+    return {series.substr(0, colon), series.substr(colon + 2)};
+}
+// One colour per execution model, the same in every plot.
+ImU32 model_colour(const std::string& model) {
+    if (model.find("GIL on") != std::string::npos) return series_colour(1);
+    if (model.find("GIL off") != std::string::npos) return series_colour(0);
+    return series_colour(2);
+}
+}  // namespace
+
+void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float height) {
+    if (snapshot.measurements.empty()) {
+        ImGui::TextDisabled("Results appear here as the runs finish.");
+        return;
+    }
+    // work -> model -> (workers, seconds), each in the order the lesson measured them.
+    std::vector<std::pair<std::string, std::vector<PlotSeries>>> by_work;
+    double most_workers = 1;
+    for (const auto& m : snapshot.measurements) {
+        const auto [work, model] = split_series(m.series);
+        auto w = std::find_if(by_work.begin(), by_work.end(), [&](const auto& entry) { return entry.first == work; });
+        if (w == by_work.end()) w = by_work.insert(by_work.end(), {work, {}});
+        auto s = std::find_if(w->second.begin(), w->second.end(), [&](const PlotSeries& p) { return p.name == model; });
+        if (s == w->second.end()) s = w->second.insert(w->second.end(), PlotSeries{model, model_colour(model), {}});
+        s->points.emplace_back(m.x, m.y);
+        most_workers = std::max(most_workers, m.x);
+    }
+    ImGui::BeginChild("results", {0, height});
+    const float width = ImGui::GetContentRegionAvail().x;
+    const ImVec2 plot_size{std::max((width - 12) / 2, 160.0f), std::max(height / static_cast<float>(by_work.size()) - 6, 150.0f)};
+    for (const auto& [work, times] : by_work) {
+        std::vector<PlotSeries> speedups;
+        for (const PlotSeries& series : times) {
+            PlotSeries speedup{series.name, series.colour, {}};
+            for (const auto& [workers, seconds] : series.points)
+                if (seconds > 0) speedup.points.emplace_back(workers, series.points.front().second / seconds);
+            speedups.push_back(std::move(speedup));
+        }
+        draw_line_plot((work + "time").c_str(), (work + ": wall time").c_str(), {"workers", "(seconds)", 1, most_workers, true, false},
+                       times, plot_size);
+        ImGui::SameLine(0, 12);
+        draw_line_plot((work + "speedup").c_str(), (work + ": speedup").c_str(),
+                       {"workers", "(times faster than 1 worker; dashed: ideal)", 1, most_workers, true, true}, speedups, plot_size);
+    }
+    ImGui::EndChild();
+}
+
+//-----------------------------------------------------------------------------
 // [SECTION] Timeline refresh and the whole panel
 //-----------------------------------------------------------------------------
 void LessonPanel::refresh_timeline(const LessonRunner::Snapshot& snapshot) {
@@ -223,9 +279,30 @@ void LessonPanel::draw() {
         ImGui::TableNextColumn();
         draw_console(snapshot, bottom_height);
         ImGui::TableNextColumn();
-        ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
-        timeline_.draw("timeline", bottom_height - ImGui::GetTextLineHeightWithSpacing(),
-                       is_active(snapshot.state) && snapshot.lesson == lesson_, trace::now_ns());
+        const bool live = is_active(snapshot.state) && snapshot.lesson == lesson_;
+        if (!lesson_->info.measures) {
+            ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
+            timeline_.draw("timeline", bottom_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+        } else if (ImGui::BeginTabBar("views")) {
+            const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
+            if (snapshot.context) tile_image_.update(snapshot.context->tiles());
+            if (ImGui::BeginTabItem("Results")) {
+                draw_results(snapshot, tab_height);
+                ImGui::EndTabItem();
+            }
+            remember_widget("tab_results");
+            if (ImGui::BeginTabItem("Image")) {
+                tile_image_.draw({ImGui::GetContentRegionAvail().x, tab_height});
+                ImGui::EndTabItem();
+            }
+            remember_widget("tab_image");
+            if (ImGui::BeginTabItem("Timeline")) {
+                timeline_.draw("timeline", tab_height, live, trace::now_ns());
+                ImGui::EndTabItem();
+            }
+            remember_widget("tab_timeline");
+            ImGui::EndTabBar();
+        }
         ImGui::EndTable();
     }
     draw_legend();
@@ -248,7 +325,25 @@ std::string LessonPanel::state_json() const {
     json += ",\"console\":[";
     for (std::size_t i = 0; i < snapshot.console.size(); ++i)
         json += (i ? "," : "") + json_string(snapshot.console[i].text);
-    json += "],\"lanes\":[";
+    json += "],\"measurements\":[";
+    for (std::size_t i = 0; i < snapshot.measurements.size(); ++i) {
+        const auto& m = snapshot.measurements[i];
+        std::snprintf(number, sizeof number, ",%g,%g]", m.x, m.y);
+        json += (i ? ",[" : "[") + json_string(m.series) + number;
+    }
+    json += "],\"tiles\":";
+    if (snapshot.context && snapshot.lesson == lesson_) {
+        const auto board = snapshot.context->tiles().snapshot();
+        int done = 0;
+        for (int owner : board.owner) done += owner >= 0;
+        std::snprintf(number, sizeof number, "{\"total\":%zu,\"done\":%d,\"workers\":[", board.tiles.size(), done);
+        json += number;
+        for (std::size_t i = 0; i < board.workers.size(); ++i) json += (i ? "," : "") + json_string(board.workers[i]);
+        json += "]}";
+    } else {
+        json += "null";
+    }
+    json += ",\"lanes\":[";
     // The timeline's lanes as drawn: the events the student sees, times in ms from the run's start.
     const TimelineIndex& index = timeline_.index();
     for (std::size_t lane = 0; lane < index.lanes().size(); ++lane) {

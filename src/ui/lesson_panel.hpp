@@ -4,6 +4,7 @@
 
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
 #include <string>
@@ -30,11 +31,13 @@ private:
     void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
+    void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
 
     const lessons::Lesson* lesson_ = nullptr;
     lessons::LessonParams params_;
     lessons::LessonRunner runner_;
     TimelineView timeline_;
+    TileImageView tile_image_;
     int timeline_run_ = -1;             // the run whose events the timeline holds
     double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Cli.lessons: every lesson runs from the command line and prints what the tutorial's program
+# prints (exactly, where the tutorial's output is deterministic); --trace writes a valid Chrome
+# trace; bad flags are refused with exit code 2.
+exec python3 - "$1" <<'PY'
+import json, os, re, subprocess, sys, tempfile
+
+cli = sys.argv[1]
+failures = 0
+
+def check(name, ok, detail=""):
+    global failures
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {detail}"))
+    failures += 0 if ok else 1
+
+def run(*args, timeout=120):
+    p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout)
+    return p.returncode, p.stdout.splitlines(), p.stderr
+
+code, out, _ = run("list")
+ids = [line.split()[0] for line in out]
+check("list names all ten lessons in order", ids[:10] == ["program", "process", "thread", "start-join", "multithreading",
+      "multiprocessing", "thread-pool", "process-pool", "use-cases", "takeaways"], ids)
+
+code, out, err = run("run", "thread-pool", "--scale", "0.05")
+check("thread-pool prints Number: 1..5 in input order", code == 0 and out == [f"Number: {n}" for n in range(1, 6)], out + [err])
+
+code, out, _ = run("run", "process-pool", "--scale", "0.05")
+check("process-pool prints the squares in input order", code == 0 and out == ["1", "4", "9", "16", "25"], out)
+
+code, out, _ = run("run", "process-pool", "--scale", "0.05", "--workers", "2", "--tasks", "7")
+check("process-pool follows --workers and --tasks", out == [str(n * n) for n in range(1, 8)], out)
+
+code, out, _ = run("run", "multithreading", "--scale", "0.05")
+pairs_ok = len(out) == 9 and all(sorted(out[2 * k:2 * k + 2]) == sorted([str(k), "ABCD"[k]]) for k in range(4)) and out[8] == "4"
+check("multithreading interleaves numbers and letters", code == 0 and pairs_ok, out)
+
+# square prints at 0, 1, 2, 3, 4 s; cube at 0, 1.5, 3, 4.5, 6 s (8 and 9 tie at 3 s).
+code, out, _ = run("run", "multiprocessing", "--scale", "0.1")
+ok = code == 0 and out[:5] == ["0", "0", "1", "1", "4"] and sorted(out[5:7]) == ["8", "9"] and out[7:] == ["16", "27", "64"]
+check("multiprocessing interleaves square and cube by time", ok, out)
+
+code, out, _ = run("run", "process")
+parent = re.match(r"parent: I am process (\d+); counter = 0", out[0]) if out else None
+child = re.match(r"child:  I am process (\d+); I added 5, so my counter = 5", out[1]) if len(out) > 1 else None
+check("process: the child is another process", bool(parent and child and parent[1] != child[1]), out)
+check("process: the parent's counter is unchanged", len(out) > 2 and out[2] == "parent: my counter is still 0: separate memory", out)
+
+code, out, _ = run("run", "start-join", "--scale", "0.05")
+check("start-join: join() returns last", code == 0 and out[0] == "main: calling start()" and
+      out[-1] == "main: join() returned; the worker is done" and
+      out.index("main: calling join()") < out.index("worker: finished"), out)
+
+code, out, _ = run("run", "thread", "--workers", "4")
+check("thread: the lock loses nothing", "With a lock:    80000 of 80000 increments counted (0 lost)" in out, out)
+
+code, out, _ = run("run", "use-cases", "--scale", "0.02", "--workers", "2", "--tasks", "2")
+expected = ["I/O-bound: threads, GIL on", "I/O-bound: threads, GIL off", "I/O-bound: processes",
+            "CPU-bound: threads, GIL on", "CPU-bound: threads, GIL off", "CPU-bound: processes"]
+measured = all(any(re.match(re.escape(name) + rf" +{n} workers? ?: +[\d.]+ s$", line) for line in out)
+               for name in expected for n in (1, 2))
+check("use-cases measures every model with 1 and 2 workers", code == 0 and measured, out)
+check("use-cases prints the speedups", "Speedup over 1 worker:" in out, out)
+
+with tempfile.TemporaryDirectory() as folder:
+    path = os.path.join(folder, "trace.json")
+    code, out, _ = run("run", "thread-pool", "--scale", "0.02", "--trace", path)
+    try:
+        events = json.load(open(path))["traceEvents"]
+        names = {e.get("args", {}).get("name") for e in events if e.get("ph") == "M"}
+        runs = [e for e in events if e.get("ph") == "X" and e.get("cat") == "TaskRun"]
+        check("--trace writes Chrome trace JSON with the pool's lanes and tasks",
+              {"MainThread", "ThreadPoolExecutor-0_0"} <= names and len(runs) >= 6, (names, len(runs)))
+    except Exception as error:
+        check("--trace writes Chrome trace JSON", False, repr(error))
+
+for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must be a whole number from 1 to 16, not '0'"),
+                      (["run", "thread-pool", "--scale", "fast"], "--scale must be a number from 0.01 to 2, not 'fast'"),
+                      (["run", "thread-pool", "--gil", "2"], "--gil must be 0 or 1, not '2'"),
+                      (["run", "thread-pool", "--frobnicate", "1"], "unknown option '--frobnicate' for thread-pool"),
+                      (["run", "no-such-lesson"], "no lesson named 'no-such-lesson'")]:
+    code, _, err = run(*args)
+    check(f"refused with exit 2: {' '.join(args)}", code == 2 and message in err, (code, err))
+
+sys.exit(1 if failures else 0)
+PY
