@@ -213,7 +213,9 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
     std::vector<std::pair<std::string, std::vector<PlotSeries>>> by_work;
     double most_workers = 1;
     for (const auto& m : snapshot.measurements) {
-        const auto [work, model] = split_series(m.series);
+        // (Named copies: lambdas may not capture structured bindings in C++17.)
+        const auto parts = split_series(m.series);
+        const std::string work = parts.first, model = parts.second;
         auto w = std::find_if(by_work.begin(), by_work.end(), [&](const auto& entry) { return entry.first == work; });
         if (w == by_work.end()) w = by_work.insert(by_work.end(), {work, {}});
         auto s = std::find_if(w->second.begin(), w->second.end(), [&](const PlotSeries& p) { return p.name == model; });

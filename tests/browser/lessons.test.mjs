@@ -172,3 +172,33 @@ test('Lesson.PauseAndStopFromTheButtons.2threads', TEST_TIMEOUT, async () => {
   assert.ok(stopped.lesson.console.length < 9, 'the stopped run did not print everything');
   await page.close();
 });
+
+for (const id of ['process', 'multiprocessing', 'process-pool']) {
+  test(`Lesson.ProcessLessonSaysNativeOnly.${id}`, TEST_TIMEOUT, async () => {
+    const { page, state } = await runLesson(id, 'scale=0.05&autorun=1', { screenshot: id === 'process' });
+    assert.equal(state.console.length, 1);
+    assert.match(state.console[0], /creates real processes, which the native build does with fork\(\)\. The page cannot fork/);
+    await page.close();
+  });
+}
+
+test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('use-cases', 'scale=0.05&workers=2&tasks=4&autorun=1');
+  const series = new Set(state.measurements.map(([name]) => name));
+  assert.deepEqual([...series].sort(), ['CPU-bound: threads, GIL off', 'CPU-bound: threads, GIL on',
+    'I/O-bound: threads, GIL off', 'I/O-bound: threads, GIL on']);
+  assert.equal(state.measurements.length, 8, 'each series with 1 and 2 workers');
+  // Waiting overlaps with or without the GIL: 4 downloads on 2 threads take about half as long.
+  for (const name of ['I/O-bound: threads, GIL on', 'I/O-bound: threads, GIL off']) {
+    const [one, two] = state.measurements.filter(([s]) => s === name).map(([, , seconds]) => seconds);
+    assert.ok(two < one * 0.75, `${name}: ${one} s with 1 thread, ${two} s with 2`);
+  }
+  assert.equal(state.tiles.done, state.tiles.total, 'every tile of the last run was blurred');
+  assert.equal(state.tiles.total, 16 * 12);
+  assert.equal(state.tiles.workers.length, 2, 'the last run had two workers');
+  assert.ok(state.console.some((l) => /processes run in the native build only/.test(l)));
+  await clickWidget(page, 'tab_image');
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'lesson-use-cases-image.png') });
+  await page.close();
+});
