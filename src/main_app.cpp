@@ -11,6 +11,7 @@
  *******************************************************************************************/
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "ui/first_threads_panel.hpp"
 #include "ui/lesson_panel.hpp"
 #include "ui/test_hook.hpp"
+#include "ui/timeline_bench.hpp"
 
 extern "C" const char* pp_state_json();
 
@@ -33,9 +35,10 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]\n"
-    "                  [--smoke-test]\n"
+    "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
     "  --autorun       start it at once\n"
+    "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    start the thread demo, render until its threads are joined, print the\n"
     "                  app's state as JSON and exit (0 if the run finished within 60 s)\n";
 
@@ -52,6 +55,7 @@ struct App {
     pp::ui::FirstThreadsPanel first_threads_panel{first_threads};
     pp::ui::LessonPanel lesson_panel;
     bool show_first_threads = true;     // the home page, until a lesson is chosen
+    std::unique_ptr<pp::ui::TimelineBench> timeline_bench;  // ?bench=timeline: only that, full window
     long frame_count = 0;
 };
 App* g_app = nullptr;
@@ -112,6 +116,17 @@ void draw_frame() {
     ImGui::TextDisabled("| threads and processes, running for real");
     ImGui::Separator();
     draw_messages();
+    if (g_app->timeline_bench) {
+        g_app->timeline_bench->draw(g_app->window.last_frame_ms());
+        ImGui::End();
+#ifndef __EMSCRIPTEN__
+        if (g_app->timeline_bench->finished()) {  // the desktop prints its figures and ends
+            std::printf("%s\n", g_app->timeline_bench->state_json().c_str());
+            g_app->window.request_close();
+        }
+#endif
+        return;
+    }
     draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
     ImGui::SameLine();
     ImGui::BeginChild("lesson");
@@ -133,7 +148,8 @@ extern "C" const char* pp_state_json() {
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
             ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() +
-            ",\"lesson\":" + g_app->lesson_panel.state_json() + "}";
+            ",\"lesson\":" + g_app->lesson_panel.state_json() +
+            ",\"bench\":" + (g_app->timeline_bench ? g_app->timeline_bench->state_json() : std::string("null")) + "}";
     return json.c_str();
 }
 
@@ -162,6 +178,8 @@ int main(int argc, char** argv) {
     g_app = new App;
     g_app->smoke_test = options.smoke_test;
     g_app->messages = options.messages;  // the page shows what was wrong with its URL
+    if (options.bench_timeline_events > 0)
+        g_app->timeline_bench = std::make_unique<pp::ui::TimelineBench>(options.bench_timeline_events);
     if (options.lesson) {
         g_app->lesson_panel.select(*options.lesson, options.params);
         g_app->show_first_threads = false;

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <algorithm>
 #include <cstdlib>
 
 namespace pp::lessons {
@@ -37,6 +38,8 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
     std::optional<long long> workers, tasks;
     std::optional<double> scale;
     std::optional<bool> gil;
+    std::optional<long long> events;
+    bool bench = false;
 
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
@@ -72,11 +75,24 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             out.autorun = on.value_or(false);
         } else if (key == "smoke-test") {
             out.smoke_test = true;
+        } else if (key == "bench") {
+            if (value == "timeline") bench = true;
+            else out.messages.push_back("bench=" + value + " is not a benchmark; the one there is: timeline");
+        } else if (key == "events") {
+            if (!(events = whole_number(value))) bad("a whole number");
         } else {
             out.messages.push_back("unknown setting '" + key + "' ignored");
         }
     }
 
+    if (bench) {
+        constexpr long long kMaxEvents = 2'000'000;  // a few hundred MB of events would stall the tab
+        const long long wanted = events.value_or(100'000);
+        out.bench_timeline_events = static_cast<int>(std::max(1LL, std::min(wanted, kMaxEvents)));
+        if (wanted != out.bench_timeline_events)
+            out.messages.push_back("events must be 1.." + std::to_string(kMaxEvents) + ", so " + std::to_string(wanted) +
+                                   " became " + std::to_string(out.bench_timeline_events));
+    }
     if (out.lesson) out.params = out.lesson->info.defaults;
     // Whole numbers far outside int are clamped here, the rest by LessonParams::clamp().
     const auto to_int = [](long long v) { return static_cast<int>(std::max(-1'000'000LL, std::min(v, 1'000'000LL))); };

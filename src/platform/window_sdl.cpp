@@ -2,6 +2,7 @@
 #include "platform/window_sdl.hpp"
 
 #include <SDL.h>
+#include <chrono>
 #include <cstdio>
 
 #include "imgui.h"
@@ -95,6 +96,7 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
 }
 
 bool Window::frame() {
+    const auto started = std::chrono::steady_clock::now();
     SDL_Event event;
     while (SDL_PollEvent(&event)) {
         ImGui_ImplSDL2_ProcessEvent(&event);
@@ -125,6 +127,7 @@ bool Window::frame() {
     glClearColor(0.106f, 0.114f, 0.137f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     SDL_GL_SwapWindow(window_);
 
     if (!first_frame_shown_) {

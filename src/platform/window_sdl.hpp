@@ -21,6 +21,10 @@ public:
     // so anything `draw_frame` uses must outlive main()'s stack: keep it static or on the heap.
     void run(std::function<void()> draw_frame);
 
+    // CPU time of the last frame: events, the app's drawing, ImGui's render and the GL calls
+    // (not the GPU's work, nor the wait for the display). For the frame-time benchmark.
+    double last_frame_ms() const { return last_frame_ms_; }
+
     // Makes run() return after the current frame (desktop), as if the user closed the window.
     void request_close() { close_requested_ = true; }
 
@@ -39,6 +43,7 @@ private:
     std::function<void()> draw_frame_;
     bool first_frame_shown_ = false;
     bool close_requested_ = false;
+    double last_frame_ms_ = 0;
 };
 
 // Tells the page (if any) that the app cannot run, with a message a person can act on.
