@@ -58,8 +58,8 @@ int main() {
                 kRuns);
     std::printf("  tracing off: %.3f us/task\n", off_us);
     std::printf("  tracing on:  %.3f us/task (%+.1f%%)\n", on_us, slowdown_percent);
-    std::printf("figure threadpool_empty_task_us %.3f us/task\n", off_us);
-    std::printf("figure threadpool_empty_task_traced_us %.3f us/task\n", on_us);
-    std::printf("figure threadpool_tracing_slowdown %.1f percent\n", slowdown_percent);
+    std::printf("figure thread_pool_empty_task_us %.3f us/task\n", off_us);
+    std::printf("figure thread_pool_empty_task_traced_us %.3f us/task\n", on_us);
+    std::printf("figure trace_overhead_pct %.1f percent\n", slowdown_percent);
     return 0;
 }

@@ -68,17 +68,25 @@ double seconds_for_primes(std::int64_t hi) {
 TEST_CASE("Gil.OnTwoCpuThreadsTakeTurns.2threads") {
     const std::int64_t hi = pp_test::primes_limit_taking(80ms);
     const std::int64_t expected = pp::count_primes(0, hi);
-    const double one = std::min(seconds_for_primes(hi), seconds_for_primes(hi));
 
     pp_test::ScopedGil gil(true);
-    const TwoThreadRun run = run_two_cpu_threads(hi);
-    CHECK(run.primes[0] == expected);
-    CHECK(run.primes[1] == expected);
-    MESSAGE("GIL on: one run " << one << " s, two threads " << run.elapsed_s << " s (ratio "
-                               << run.elapsed_s / one << ")");
+    // One run on this thread, then two threads at once, three times over: the median ratio is
+    // robust to a machine whose load changes while the test runs.
+    std::vector<double> ratios;
+    TwoThreadRun run;
+    for (int round = 0; round < 3; ++round) {
+        const double one = seconds_for_primes(hi);
+        pp::gil::reset_stats();
+        run = run_two_cpu_threads(hi);
+        CHECK(run.primes[0] == expected);
+        CHECK(run.primes[1] == expected);
+        ratios.push_back(run.elapsed_s / one);
+    }
+    std::sort(ratios.begin(), ratios.end());
+    MESSAGE("GIL on: two threads take " << ratios[1] << "x one run (2x expected: they take turns)");
     // Taking turns: about as long as running them one after the other (2x), never parallel (1x).
-    CHECK(run.elapsed_s >= 1.5 * one);
-    CHECK(run.elapsed_s < 6.0 * one + 1.0);
+    CHECK(ratios[1] >= 1.4);
+    CHECK(ratios[1] < 8.0);
 
     // Both threads queued for the GIL, and holders were made to drop it at the switch interval.
     CHECK(pp_test::events_of_kind(run.events, pp::TraceKind::GilWait).size() >= 2);
@@ -96,14 +104,14 @@ TEST_CASE("Gil.OnTwoCpuThreadsTakeTurns.2threads") {
 TEST_CASE("Gil.OffTwoCpuThreadsRunTogether.2threads") {
     const std::int64_t hi = pp_test::primes_limit_taking(80ms);
     const std::int64_t expected = pp::count_primes(0, hi);
-    const double one = std::min(seconds_for_primes(hi), seconds_for_primes(hi));
+    const double one = seconds_for_primes(hi);
 
     pp_test::ScopedGil gil(false);
     const TwoThreadRun run = run_two_cpu_threads(hi);
     CHECK(run.primes[0] == expected);
     CHECK(run.primes[1] == expected);
-    MESSAGE("GIL off: one run " << one << " s, two threads " << run.elapsed_s << " s (speedup "
-                                << 2 * one / run.elapsed_s << "x; ~2x on an idle machine with 2+ cores)");
+    // Not asserted: the speed-up depends on free cores, which a test cannot count on.
+    MESSAGE("GIL off: two threads take " << run.elapsed_s / one << "x one run (1x with 2 idle cores)");
     CHECK(pp_test::events_of_kind(run.events, pp::TraceKind::GilWait).empty());
     CHECK(pp::gil::stats().acquisitions == 0);
 
@@ -147,7 +155,7 @@ TEST_CASE("Gil.SimulatedDownloadsOverlapWithGilOn.3threads") {
 }
 
 TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
-    const std::int64_t hi = pp_test::primes_limit_taking(60ms);
+    const std::int64_t hi = pp_test::primes_limit_taking(100ms);
 
     pp::gil::set_switch_interval(20ms);
     CHECK(pp::gil::switch_interval() == 20ms);
@@ -155,6 +163,7 @@ TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
     CHECK(pp::gil::switch_interval() > 0ns);
 
     std::uint64_t switches_fast = 0, switches_slow = 0;
+    double slow_elapsed_s = 0;
     {
         pp_test::ScopedGil gil(true, 1ms);
         run_two_cpu_threads(hi);
@@ -162,13 +171,18 @@ TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
     }
     {
         pp_test::ScopedGil gil(true, 50ms);
-        run_two_cpu_threads(hi);
+        slow_elapsed_s = run_two_cpu_threads(hi).elapsed_s;
         switches_slow = pp::gil::stats().forced_switches;
     }
-    MESSAGE("forced switches: " << switches_fast << " at 1 ms, " << switches_slow << " at 50 ms");
-    // >= 120 ms of GIL-bound work: about one switch per interval.
-    CHECK(switches_fast >= 10);
-    CHECK(switches_fast > 2 * switches_slow);
+    MESSAGE("forced switches: " << switches_fast << " at 1 ms, " << switches_slow << " at 50 ms in "
+                                << slow_elapsed_s << " s");
+    // A waiter asks for the GIL only after a whole interval without a switch, so forced switches
+    // are at least one interval apart: a hard upper bound, whatever the machine's load.
+    CHECK(switches_slow <= slow_elapsed_s / 0.050 + 1);
+    // ~200 ms of GIL-bound work: ideally ~200 switches at 1 ms. A loaded machine delays the
+    // waiter's wake-ups and cuts that by up to ~10x, so the lower bound is loose.
+    CHECK(switches_fast >= 6);
+    CHECK(switches_fast > switches_slow);
     CHECK(pp::gil::switch_interval() == 5ms); // ScopedGil put the default back
 }
 

@@ -91,7 +91,8 @@ TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
     // Thread lanes open with ThreadStart and close with ThreadEnd; every span lies between them.
     for (auto& [lane, list] : pp_test::by_lane(events)) {
         if (lane == pp_test::lane_of_this_thread()) continue; // the test's own lane has no start marker
-        INFO("lane ", list.front().lane.name);
+        const std::string lane_name = list.front().lane.name; // (clang 14 cannot capture a binding)
+        INFO("lane ", lane_name);
         std::int64_t start = -1, end = -1;
         for (const auto& e : list) {
             if (e.kind == pp::TraceKind::ThreadStart) start = e.begin_ns;
@@ -124,7 +125,8 @@ TEST_CASE("Trace.EachTaskIsSubmittedThenStartedThenFinished.4threads") {
     CHECK(submitted.size() == 7); // 6 + the failing one
     CHECK(ran.size() == 8);       // ... + the pp::Thread's target
     for (auto& [id, subs] : submitted) {
-        INFO("task ", id);
+        const std::uint64_t task_id = id; // (clang 14 cannot capture a binding)
+        INFO("task ", task_id);
         CHECK(id != 0);
         REQUIRE(subs.size() == 1);
         REQUIRE(ran.count(id) == 1);
