@@ -113,10 +113,14 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
         // The GIL is taken before the TaskRun span opens and dropped after it closes, so with the
         // GIL on, "TaskRun minus its GilWait spans" is exactly the time this lane held the GIL.
         gil::GilHolder gil_holder;
-        TraceSpan run_span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : task->name,
-                           task->task_id);
+        // Timed by hand rather than with a TraceSpan: no name copy until the event is recorded,
+        // which matters for tiny tasks (run() never throws, so the span always closes).
+        const bool traced = trace::enabled();
+        const std::int64_t begin_ns = traced ? trace::now_ns() : 0;
         task->run();
-        run_span.end();
+        if (traced)
+            trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name),
+                        begin_ns, trace::now_ns(), task->task_id);
     }
     trace::instant(TraceKind::ThreadEnd, "thread end");
 }
