@@ -62,8 +62,8 @@ ThreadPoolExecutor::~ThreadPoolExecutor() { shutdown(true, false); }
 
 void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     task->task_id = trace::next_task_id();
-    // Recorded before the push: once queued, a worker may start the task at once, and the trace
-    // must show it submitted before started. A rejected submit (after shutdown) records nothing.
+    // Timestamped before the push (once queued, a worker may start the task at once, and the trace
+    // must show it submitted before started), recorded after it: a rejected submit records nothing.
     const bool traced = trace::enabled();
     const std::int64_t submitted_ns = traced ? trace::now_ns() : 0;
     const std::uint64_t task_id = task->task_id;
