@@ -21,22 +21,6 @@ std::atomic<int> g_pool_counter{0};
 constexpr int kSpinYields = 50;
 constexpr std::size_t kMaxWorkersLimit = 4096; // above this, the count is almost surely a converted negative
 
-// The queue lock is held for a few dozen nanoseconds at a time, but under a stream of tiny tasks
-// the submitter and every worker want it at once. Spinning briefly before blocking saves the
-// futex sleep and the wake-up syscall that std::mutex::lock() would cost on each collision.
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-void lock_spinning(std::mutex& mutex) {
-    for (int i = 0; i < 100; ++i) {
-        if (mutex.try_lock()) return;
-        cpu_relax();
-    }
-    mutex.lock();
-}
-
 std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     if (!requested) {
         const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -70,8 +54,7 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     const std::string name = traced ? task->name : std::string();
     bool wake_one = false;
     {
-        lock_spinning(mutex_);
-        std::lock_guard<std::mutex> lock(mutex_, std::adopt_lock);
+        std::lock_guard<std::mutex> lock(mutex_);
         if (shutdown_) throw ExecutorShutdownError();
         queue_.push_back(std::move(task));
         queued_.store(queue_.size(), std::memory_order_relaxed);
@@ -108,16 +91,14 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
     for (;;) {
         std::shared_ptr<detail::PoolTask> task;
         {
-            lock_spinning(mutex_);
-            std::unique_lock<std::mutex> lock(mutex_, std::adopt_lock);
+            std::unique_lock<std::mutex> lock(mutex_);
             if (queue_.empty() && !shutdown_) {
                 // Under a stream of small tasks the next one is usually microseconds away: yielding
                 // a few times first saves a futex sleep here and a wake-up syscall in submit().
                 lock.unlock();
                 for (int i = 0; i < kSpinYields && queued_.load(std::memory_order_relaxed) == 0; ++i)
                     std::this_thread::yield();
-                lock_spinning(mutex_);
-                lock = std::unique_lock<std::mutex>(mutex_, std::adopt_lock);
+                lock.lock();
             }
             if (queue_.empty() && !shutdown_) {
                 ++idle_workers_;
