@@ -30,8 +30,10 @@ Thread::~Thread() {
 void Thread::start() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (started_) throw std::logic_error("threads can only be started once");
-    started_ = true;
+    // Marked started only once the thread exists: if std::thread throws (no resources), the
+    // object stays unstarted, so join() keeps throwing instead of waiting for a thread that never ran.
     thread_ = std::thread([this] { run(); });
+    started_ = true;
 }
 
 void Thread::run() {

@@ -46,19 +46,37 @@ ThreadPoolExecutor::~ThreadPoolExecutor() { shutdown(true, false); }
 
 void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     task->task_id = trace::next_task_id();
-    if (trace::enabled())
-        trace::instant(TraceKind::TaskSubmitted, task->name.empty() ? std::string_view("task") : task->name,
-                       task->task_id);
+    // Timestamped before the push (once queued, a worker may start the task at once, and the trace
+    // must show it submitted before started), recorded after it: a rejected submit records nothing.
+    const bool traced = trace::enabled();
+    const std::int64_t submitted_ns = traced ? trace::now_ns() : 0;
+    const std::uint64_t task_id = task->task_id;
+    const std::string name = traced ? task->name : std::string();
     bool wake_one = false;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (shutdown_) throw ExecutorShutdownError();
         queue_.push_back(std::move(task));
         queued_.store(queue_.size(), std::memory_order_relaxed);
-        if (queue_.size() > idle_workers_ && workers_.size() < max_workers_) start_worker_locked();
+        if (queue_.size() > idle_workers_ && workers_.size() < max_workers_) {
+            try {
+                start_worker_locked();
+            } catch (...) {
+                // No thread could be created. Existing workers will still run the task; with none,
+                // it would sit in the queue forever, so take it back and report the failure.
+                if (workers_.empty()) {
+                    queue_.pop_back();
+                    queued_.store(queue_.size(), std::memory_order_relaxed);
+                    throw;
+                }
+            }
+        }
         wake_one = idle_workers_ > 0;
     }
     if (wake_one) work_available_.notify_one();
+    if (traced)
+        trace::span(TraceKind::TaskSubmitted, name.empty() ? std::string_view("task") : std::string_view(name),
+                    submitted_ns, submitted_ns, task_id);
 }
 
 void ThreadPoolExecutor::start_worker_locked() {
@@ -95,10 +113,14 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
         // The GIL is taken before the TaskRun span opens and dropped after it closes, so with the
         // GIL on, "TaskRun minus its GilWait spans" is exactly the time this lane held the GIL.
         gil::GilHolder gil_holder;
-        TraceSpan run_span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : task->name,
-                           task->task_id);
+        // Timed by hand rather than with a TraceSpan: no name copy until the event is recorded,
+        // which matters for tiny tasks (run() never throws, so the span always closes).
+        const bool traced = trace::enabled();
+        const std::int64_t begin_ns = traced ? trace::now_ns() : 0;
         task->run();
-        run_span.end();
+        if (traced)
+            trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name),
+                        begin_ns, trace::now_ns(), task->task_id);
     }
     trace::instant(TraceKind::ThreadEnd, "thread end");
 }

@@ -145,7 +145,9 @@ public:
         return out;
     }
 
-    // The futures behind the results (to inspect or cancel them), in input order.
+    // The futures behind the results (to inspect or cancel them), in input order. next() moves
+    // each value out of its future, so result() on a future already iterated past returns a
+    // moved-from value (an empty string or vector): read results through next() only.
     const std::vector<Future<R>>& futures() const { return futures_; }
 
     class iterator {
@@ -196,6 +198,8 @@ public:
     explicit ThreadPoolExecutor(std::optional<std::size_t> max_workers = std::nullopt,
                                 std::string thread_name_prefix = {});
     // Same as shutdown(true): waits for every queued task, like leaving Python's `with` block.
+    // Destroying the pool from one of its own tasks cannot work (the worker would wait for
+    // itself): shutdown() throws std::logic_error there, which out of a destructor is std::terminate.
     ~ThreadPoolExecutor();
     ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
     ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;

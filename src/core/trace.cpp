@@ -81,20 +81,25 @@ private:
     std::atomic<bool> locked_{false};
 };
 
-// An event without its lane: the lane is stored once per buffer.
+// An event without its lane (stored once per buffer) and with its texts in the buffer's arena:
+// 40 bytes instead of ~100 with two std::strings. Recording 100k tiny tasks writes megabytes of
+// events, and the cache misses of writing them cost more than building them.
 struct RawEvent {
-    TraceKind kind;
-    std::uint64_t task_id;
     std::int64_t begin_ns;
     std::int64_t end_ns;
-    std::string name;
-    std::string args;
+    std::uint64_t task_id;
+    std::uint32_t name_at;  // offset into ThreadBuffer::text
+    std::uint32_t args_at;
+    std::uint16_t name_len; // texts longer than 65535 bytes are cut
+    std::uint16_t args_len;
+    TraceKind kind;
 };
 
 struct ThreadBuffer {
     SpinLock lock;
     TraceLane lane;
     std::vector<RawEvent> events;
+    std::string text; // every event's name and args, back to back
     std::atomic<bool> thread_ended{false};
 };
 
@@ -142,10 +147,17 @@ ThreadBuffer& this_thread_buffer() {
     return *t_buffer;
 }
 
-void push(RawEvent&& event) {
+void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
+          std::string_view args) {
     ThreadBuffer& buffer = this_thread_buffer();
+    const auto name_len = static_cast<std::uint16_t>(std::min<std::size_t>(name.size(), 0xFFFF));
+    const auto args_len = static_cast<std::uint16_t>(std::min<std::size_t>(args.size(), 0xFFFF));
     std::lock_guard<SpinLock> lock(buffer.lock);
-    buffer.events.push_back(std::move(event));
+    const auto name_at = static_cast<std::uint32_t>(buffer.text.size());
+    buffer.text.append(name.data(), name_len);
+    const auto args_at = static_cast<std::uint32_t>(buffer.text.size());
+    buffer.text.append(args.data(), args_len);
+    buffer.events.push_back(RawEvent{begin_ns, end_ns, task_id, name_at, args_at, name_len, args_len, kind});
 }
 
 } // namespace
@@ -158,13 +170,13 @@ void set_enabled(bool on) { detail::g_enabled.store(on, std::memory_order_relaxe
 void instant(TraceKind kind, std::string_view name, std::uint64_t task_id, std::string_view args) {
     if (!enabled()) return;
     const std::int64_t now = now_ns();
-    push(RawEvent{kind, task_id, now, now, std::string(name), std::string(args)});
+    push(kind, task_id, now, now, name, args);
 }
 
 void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns, std::uint64_t task_id,
           std::string_view args) {
     if (!enabled()) return;
-    push(RawEvent{kind, task_id, begin_ns, std::max(begin_ns, end_ns), std::string(name), std::string(args)});
+    push(kind, task_id, begin_ns, std::max(begin_ns, end_ns), name, args);
 }
 
 void set_lane_name(std::string_view name) {
@@ -197,7 +209,8 @@ std::vector<TraceEvent> snapshot() {
         std::lock_guard<SpinLock> lock(buffer->lock);
         out.reserve(out.size() + buffer->events.size());
         for (const RawEvent& e : buffer->events)
-            out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, e.name, e.args, e.begin_ns, e.end_ns});
+            out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, buffer->text.substr(e.name_at, e.name_len),
+                                     buffer->text.substr(e.args_at, e.args_len), e.begin_ns, e.end_ns});
     }
     // Enclosing spans first: same begin, longer span first; instants sort like zero-length spans.
     std::stable_sort(out.begin(), out.end(), [](const TraceEvent& a, const TraceEvent& b) {
@@ -213,6 +226,7 @@ void clear() {
     for (auto& buffer : r.buffers) {
         std::lock_guard<SpinLock> buffer_lock(buffer->lock);
         buffer->events.clear();
+        buffer->text.clear();
     }
     r.buffers.erase(std::remove_if(r.buffers.begin(), r.buffers.end(),
                                    [](const std::shared_ptr<ThreadBuffer>& b) {
@@ -247,6 +261,7 @@ void reset_after_fork() {
     if (t_buffer) {
         new (&t_buffer->lock) SpinLock();
         t_buffer->events.clear();
+        t_buffer->text.clear();
         t_buffer->lane.pid = current_pid();
         t_buffer->lane.tid = current_tid();
     }
@@ -379,7 +394,7 @@ void TraceSpan::set_args(std::string_view args) {
 void TraceSpan::end() {
     if (!active_) return;
     active_ = false;
-    trace::push(trace::RawEvent{kind_, task_id_, begin_ns_, trace::now_ns(), std::move(name_), std::move(args_)});
+    trace::push(kind_, task_id_, begin_ns_, trace::now_ns(), name_, args_);
 }
 
 } // namespace pp

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -239,4 +240,51 @@ TEST_CASE("ThreadPool.ManySmallTasksAllComplete.2threads") {
     long sum = 0;
     for (auto& f : futures) sum += f.result();
     CHECK(sum == 20000L * 19999L);
+}
+
+TEST_CASE("ThreadPool.TutorialFiveOneSecondSleepsTakeTwoSeconds.3threads") {
+    // The tutorial as written: 5 tasks that each time.sleep(1) on max_workers=3 run in two waves.
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<pp::Future<int>> futures;
+    {
+        pp::ThreadPoolExecutor pool(3);
+        for (int n = 1; n <= 5; ++n)
+            futures.push_back(pool.submit([n] {
+                pp::sleep_for(1s);
+                return n;
+            }));
+    }
+    const double elapsed = seconds_since(start);
+    for (int n = 1; n <= 5; ++n) CHECK(futures[n - 1].result() == n);
+    CHECK(elapsed >= 1.8);
+    CHECK(elapsed < 3.5); // one worker would take 5 s
+}
+
+TEST_CASE("ThreadPool.DetachedExceptionDoesNotKillTheWorker.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    pool.detach([] { throw std::runtime_error("detached failure (expected in this test's output)"); });
+    CHECK(pool.submit([] { return 5; }).result() == 5);
+    CHECK(pool.worker_count() == 1);
+}
+
+TEST_CASE("ThreadPool.MapResultsDestroyedEarlyCancelsTheRest.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    std::atomic<int> ran{0};
+    std::vector<pp::Future<int>> futures;
+    Gate gate;
+    auto blocker = pool.submit([&] { gate.wait(); });
+    {
+        auto results = pool.map(
+            [&](int x) {
+                ++ran;
+                return x;
+            },
+            std::vector<int>{1, 2, 3, 4});
+        futures = results.futures();
+    } // like closing Python's map generator: the queued calls are cancelled
+    gate.release();
+    blocker.result();
+    pool.shutdown();
+    CHECK(ran == 0);
+    for (auto& f : futures) CHECK(f.cancelled());
 }

@@ -1,0 +1,215 @@
+// The trace recorder: complete, well-nested spans per lane, task order, and the Chrome JSON export.
+#include "core/thread.hpp"
+#include "core/thread_pool_executor.hpp"
+#include "core/trace.hpp"
+#include "core/workloads.hpp"
+
+#include "test_support.hpp"
+
+#include <doctest.h>
+
+#include <chrono>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A busy little scene: a pool with the GIL on (sleeps, CPU work, a failing task), a pp::Thread
+// joined by the main thread, and a named task. Returns the snapshot.
+std::vector<pp::TraceEvent> record_scene() {
+    pp_test::ScopedGil gil(true, 1ms);
+    {
+        pp::ThreadPoolExecutor pool(3, "Scene");
+        std::vector<pp::Future<std::int64_t>> futures;
+        for (int i = 0; i < 6; ++i)
+            futures.push_back(pool.submit([i] {
+                if (i % 2 == 0) pp::sleep_for(std::chrono::milliseconds(5 + i));
+                return pp::count_primes(0, 150000 + 1000 * i); // ~5 ms each: the workers contend for the GIL
+            }));
+        auto failing = pool.submit_named("failing", []() -> int { throw std::runtime_error("traced failure"); });
+        pp::Thread t("helper", [] {
+            pp::sleep_for(3ms);
+            (void)pp::count_primes(0, 150000);
+        });
+        t.start();
+        t.join();
+        for (auto& f : futures) f.result();
+        CHECK_THROWS_AS(failing.result(), std::runtime_error);
+    }
+    return pp::trace::snapshot();
+}
+
+} // namespace
+
+TEST_CASE("Trace.OffRecordsNothing.1thread") {
+    pp::trace::set_enabled(false);
+    pp::trace::clear();
+    pp::trace::instant(pp::TraceKind::TaskSubmitted, "ignored");
+    { pp::TraceSpan span(pp::TraceKind::Sleep, "ignored"); }
+    pp::sleep_for(1ms);
+    CHECK(pp::trace::snapshot().empty());
+}
+
+TEST_CASE("Trace.SpanIsRecordedOnlyWhenComplete.1thread") {
+    pp_test::ScopedTrace trace;
+    {
+        pp::TraceSpan span(pp::TraceKind::IoWait, "fetch", 42, "detail");
+        std::this_thread::sleep_for(2ms);
+        CHECK(pp::trace::snapshot().empty()); // an open span is not in the trace yet
+    }
+    const auto events = pp::trace::snapshot();
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == pp::TraceKind::IoWait);
+    CHECK(events[0].name == "fetch");
+    CHECK(events[0].args == "detail");
+    CHECK(events[0].task_id == 42);
+    CHECK(events[0].end_ns - events[0].begin_ns >= 1'500'000);
+    CHECK(events[0].lane.name == pp::trace::current_lane().name);
+    CHECK(events[0].lane.tid == pp::trace::current_lane().tid);
+    pp::trace::clear();
+    CHECK(pp::trace::snapshot().empty());
+}
+
+TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
+    pp_test::ScopedTrace trace;
+    const auto events = record_scene();
+    REQUIRE_FALSE(events.empty());
+    CHECK(pp_test::nesting_violation(events) == "");
+
+    // Every kind the scene exercises is there.
+    std::set<pp::TraceKind> kinds;
+    for (const auto& e : events) kinds.insert(e.kind);
+    for (auto kind : {pp::TraceKind::TaskSubmitted, pp::TraceKind::TaskRun, pp::TraceKind::Sleep,
+                      pp::TraceKind::GilWait, pp::TraceKind::JoinBlocked, pp::TraceKind::ThreadStart,
+                      pp::TraceKind::ThreadEnd})
+        CHECK_MESSAGE(kinds.count(kind) == 1, "missing kind ", std::string(pp::to_string(kind)));
+
+    // Thread lanes open with ThreadStart and close with ThreadEnd; every span lies between them.
+    for (auto& [lane, list] : pp_test::by_lane(events)) {
+        if (lane == pp_test::lane_of_this_thread()) continue; // the test's own lane has no start marker
+        const std::string lane_name = list.front().lane.name; // (clang 14 cannot capture a binding)
+        INFO("lane ", lane_name);
+        std::int64_t start = -1, end = -1;
+        for (const auto& e : list) {
+            if (e.kind == pp::TraceKind::ThreadStart) start = e.begin_ns;
+            if (e.kind == pp::TraceKind::ThreadEnd) end = e.begin_ns;
+        }
+        REQUIRE(start >= 0);
+        REQUIRE(end >= start);
+        for (const auto& e : list) {
+            CHECK(e.begin_ns >= start);
+            CHECK(e.end_ns <= end);
+        }
+    }
+
+    // Lanes carry the names Python would show.
+    std::set<std::string> lane_names;
+    for (const auto& e : events) lane_names.insert(e.lane.name);
+    CHECK(lane_names.count(pp::trace::current_lane().name) == 1); // "MainThread" natively
+    CHECK(lane_names.count("helper") == 1);
+    CHECK(lane_names.count("Scene_0") == 1);
+}
+
+TEST_CASE("Trace.EachTaskIsSubmittedThenStartedThenFinished.4threads") {
+    pp_test::ScopedTrace trace;
+    const auto events = record_scene();
+    std::map<std::uint64_t, std::vector<pp::TraceEvent>> submitted, ran;
+    for (const auto& e : events) {
+        if (e.kind == pp::TraceKind::TaskSubmitted) submitted[e.task_id].push_back(e);
+        if (e.kind == pp::TraceKind::TaskRun) ran[e.task_id].push_back(e);
+    }
+    CHECK(submitted.size() == 7); // 6 + the failing one
+    CHECK(ran.size() == 8);       // ... + the pp::Thread's target
+    for (auto& [id, subs] : submitted) {
+        const std::uint64_t task_id = id; // (clang 14 cannot capture a binding)
+        INFO("task ", task_id);
+        CHECK(id != 0);
+        REQUIRE(subs.size() == 1);
+        REQUIRE(ran.count(id) == 1);
+        REQUIRE(ran[id].size() == 1);
+        const auto& run = ran[id][0];
+        CHECK(subs[0].begin_ns <= run.begin_ns); // submitted before started
+        CHECK(run.begin_ns <= run.end_ns);       // started before finished
+        CHECK(pp_test::lane_of(subs[0]) == pp_test::lane_of_this_thread());
+        CHECK(run.lane.name.rfind("Scene_", 0) == 0);
+        CHECK(subs[0].name == run.name);
+    }
+    bool failing_traced = false;
+    for (auto& [id, runs] : ran) failing_traced = failing_traced || runs[0].name == "failing";
+    CHECK(failing_traced); // a task that throws still closes its span
+}
+
+TEST_CASE("Trace.ChromeJsonExportParses.4threads") {
+    pp_test::ScopedTrace trace;
+    auto events = record_scene();
+    // Names that need escaping must not break the JSON.
+    pp::TraceEvent odd = events.front();
+    odd.name = "quote \" backslash \\ newline \n tab \t bell \x07";
+    odd.args = "args \"too\"";
+    events.push_back(odd);
+
+    const std::string json = pp::trace::to_chrome_trace_json(events);
+    const auto root = pp_test::Json::parse(json);
+    REQUIRE((root != nullptr));
+    REQUIRE(root->type == pp_test::Json::Type::Object);
+    const pp_test::Json* list = root->get("traceEvents");
+    REQUIRE(list != nullptr);
+    REQUIRE(list->type == pp_test::Json::Type::Array);
+
+    std::size_t complete = 0, instants = 0, metadata = 0;
+    bool found_odd = false;
+    for (const auto& item : list->items) {
+        REQUIRE(item->type == pp_test::Json::Type::Object);
+        const pp_test::Json* ph = item->get("ph");
+        REQUIRE(ph != nullptr);
+        REQUIRE(item->get("pid") != nullptr);
+        REQUIRE(item->get("tid") != nullptr);
+        if (ph->text == "X") {
+            ++complete;
+            REQUIRE(item->get("ts") != nullptr);
+            REQUIRE(item->get("dur") != nullptr);
+            CHECK(item->get("dur")->number() >= 0); // every span has its end
+        } else if (ph->text == "i") {
+            ++instants;
+        } else if (ph->text == "M") {
+            ++metadata;
+        } else {
+            FAIL("unexpected phase ", ph->text);
+        }
+        const pp_test::Json* name = item->get("name");
+        if (name && name->text == "quote \" backslash \\ newline \n tab \t bell \\u0007") found_odd = true;
+    }
+    std::size_t spans = 0;
+    for (const auto& e : events) spans += pp::is_instant(e.kind) ? 0 : 1;
+    CHECK(complete == spans);
+    CHECK(instants == events.size() - spans);
+    CHECK(metadata >= 3);
+    CHECK(found_odd);
+}
+
+TEST_CASE("Trace.JsonCheckerRejectsBrokenJson.1thread") {
+    // The checker above must be able to fail.
+    CHECK((pp_test::Json::parse(R"({"a":[1,2.5,-3e2,"x",true,null,{}]})") != nullptr));
+    CHECK((pp_test::Json::parse(R"({"a":[1,2,]})") == nullptr));
+    CHECK((pp_test::Json::parse(R"({"a":1,})") == nullptr));
+    CHECK((pp_test::Json::parse("{\"a\":\"raw\nnewline\"}") == nullptr));
+    CHECK((pp_test::Json::parse(R"({"a":01})") == nullptr));
+    CHECK((pp_test::Json::parse(R"({"a":1} x)") == nullptr));
+}
+
+TEST_CASE("Trace.NestingCheckerCatchesOverlap.1thread") {
+    pp::TraceEvent a, b;
+    a.kind = b.kind = pp::TraceKind::TaskRun;
+    a.begin_ns = 0, a.end_ns = 10, b.begin_ns = 5, b.end_ns = 15;
+    CHECK(pp_test::nesting_violation({a, b}) != "");
+    b.end_ns = 10;
+    CHECK(pp_test::nesting_violation({a, b}) == "");
+    b.begin_ns = 10, b.end_ns = 20;
+    CHECK(pp_test::nesting_violation({a, b}) == "");
+    b.lane.tid = 7, b.begin_ns = 5, b.end_ns = 15; // another lane may overlap
+    CHECK(pp_test::nesting_violation({a, b}) == "");
+}
