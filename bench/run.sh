@@ -2,7 +2,7 @@
 # bench/run.sh: build the benchmarks (Release), run them and Python's anchors in the same run,
 # and print each figure with its target and its ratio to the Python anchor.
 #
-#   bench/run.sh            all benchmarks
+#   bench/run.sh            all benchmarks, including the page's in chromium (bench/page_frame_time.mjs)
 #   bench/run.sh NAME...    only bench/NAME.cpp (e.g. empty_tasks_thread_pool)
 #
 # Every bench binary prints lines "figure <name> <value> <unit>" (medians of several runs);
@@ -25,6 +25,11 @@ for name in "${names[@]}"; do
   echo "[bench] $name" >&2
   "$BUILD/bench_$name" | tee -a "$results" >&2
 done
+if [ $# -eq 0 ]; then
+  echo "[bench] the page in chromium: page_frame_time.mjs" >&2
+  "$ROOT/build-wasm.sh" >/dev/null
+  node bench/page_frame_time.mjs | tee -a "$results" >&2
+fi
 for anchors in bench/anchors_*.py; do
   echo "[bench] python: $(basename "$anchors")" >&2
   python3 "$anchors" | tee -a "$results" >&2
@@ -32,9 +37,16 @@ done
 
 # figure name | anchor name | how to compare ("lower" = smaller is better) | target
 pairs=$(cat <<'PAIRS'
-fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task
+thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | <= 1.0 us/task, >= 20x Python
+trace_overhead_pct             |                                     | lower  | <= 10 %
+cpu_speedup_threads_gil_off_2w | python_cpu_speedup_threads_2w       | higher | >= 1.8x
+cpu_speedup_threads_gil_on_2w  | python_cpu_speedup_threads_2w       | higher | about 1.0x
+fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task, >= 20x Python
 fork_pool_first_result_ms | python_process_pool_first_result_ms | lower  | <= 1 ms (fork server already running)
 cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.8x on 2 cores
+page_first_frame_ms              |                                   | lower  | (page in chromium)
+page_timeline_100k_frame_ms      |                                   | lower  | < 16 ms
+page_timeline_100k_draw_ms       |                                   | lower  | (the timeline's own part)
 PAIRS
 )
 
