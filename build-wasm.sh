@@ -37,7 +37,8 @@ export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (D
 started=$(date +%s)
 mkdir -p "$ROOT/build"
 echo "[wasm] configuring and building (emcmake + ninja) in build/wasm"
-emcmake cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+source "$ROOT/scripts/cache_dir.sh"
+emcmake cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm" \
   -DPP_DIST_DIR="$DIST_DIR" >"$BUILD_DIR.configure.log" 2>&1 \
   || { cat "$BUILD_DIR.configure.log" >&2; exit 1; }
 cmake --build "$BUILD_DIR" --target playground

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PP_CACHE=${PP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parallel-playground}
+source "$ROOT/scripts/cache_dir.sh"
 THIRD_PARTY="$ROOT/third_party"
 SDL_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
 export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
