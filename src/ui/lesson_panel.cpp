@@ -64,34 +64,7 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
     const unsigned uses = lesson_->info.params;
     const bool active = is_active(snapshot.state) && snapshot.lesson == lesson_;
 
-    ImGui::BeginDisabled(active);
-    if (uses & lessons::kUsesWorkers) {
-        ImGui::SetNextItemWidth(110);
-        ImGui::SliderInt("workers", &params_.workers, 1, lessons::LessonParams::kMaxWorkers);
-        ImGui::SameLine();
-    }
-    if (uses & lessons::kUsesTasks) {
-        ImGui::SetNextItemWidth(110);
-        ImGui::SliderInt("tasks", &params_.tasks, 1, lessons::LessonParams::kMaxTasks);
-        ImGui::SameLine();
-    }
-    if (uses & lessons::kUsesTimeScale) {
-        float scale = static_cast<float>(params_.time_scale);
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::SliderFloat("time scale", &scale, 0.01f, 2.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
-            params_.time_scale = scale;
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("1x sleeps as long as the tutorial says; 0.1x is ten times faster");
-        ImGui::SameLine();
-    }
-    if (uses & lessons::kUsesGil) {
-        ImGui::Checkbox("GIL", &params_.gil);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("Emulate CPython's global interpreter lock: one thread at a time runs Python code");
-        ImGui::SameLine();
-    }
-    ImGui::EndDisabled();
-
+    // The buttons first, so that a narrow (embedded) window never pushes them out of sight.
     if (!active) {
         if (ImGui::Button(" Run ")) run();
         remember_widget("run");
@@ -107,8 +80,43 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         if (ImGui::Button("Stop")) runner_.stop();
         remember_widget("stop");
     }
+
+    // Then the parameters, wrapping onto a new line when the window is too narrow for the next one.
+    const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    const auto next_item = [&](float width) {
+        ImGui::SameLine(0, 14);
+        if (ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
+    };
+    ImGui::BeginDisabled(active);
+    if (uses & lessons::kUsesWorkers) {
+        next_item(175);
+        ImGui::SetNextItemWidth(110);
+        ImGui::SliderInt("workers", &params_.workers, 1, lessons::LessonParams::kMaxWorkers);
+    }
+    if (uses & lessons::kUsesTasks) {
+        next_item(155);
+        ImGui::SetNextItemWidth(110);
+        ImGui::SliderInt("tasks", &params_.tasks, 1, lessons::LessonParams::kMaxTasks);
+    }
+    if (uses & lessons::kUsesTimeScale) {
+        next_item(210);
+        float scale = static_cast<float>(params_.time_scale);
+        ImGui::SetNextItemWidth(120);
+        if (ImGui::SliderFloat("time scale", &scale, 0.01f, 2.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
+            params_.time_scale = scale;
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("1x sleeps as long as the tutorial says; 0.1x is ten times faster");
+    }
+    if (uses & lessons::kUsesGil) {
+        next_item(60);
+        ImGui::Checkbox("GIL", &params_.gil);
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Emulate CPython's global interpreter lock: one thread at a time runs Python code");
+    }
+    ImGui::EndDisabled();
+
     if (snapshot.lesson == lesson_ && snapshot.state != State::Idle) {
-        ImGui::SameLine();
+        next_item(120);
         ImGui::TextColored(kStateColours[static_cast<int>(snapshot.state)], "%s  %.2f s", LessonRunner::to_string(snapshot.state),
                            snapshot.elapsed_ms / 1000);
         if (!snapshot.params_note.empty()) ImGui::TextColored(kStateColours[4], "Settings adjusted: %s", snapshot.params_note.c_str());

@@ -11,7 +11,7 @@
 namespace pp::ui {
 
 namespace {
-constexpr float kLabelWidth = 200.0f;
+constexpr float kMaxLabelWidth = 200.0f;  // lane names; less in a narrow window
 constexpr float kAxisHeight = 20.0f;
 constexpr float kRowHeight = 13.0f;   // one nesting depth
 constexpr float kLanePadding = 5.0f;
@@ -44,8 +44,9 @@ void TimelineView::draw(const char* id, float height, bool live, std::int64_t no
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float plot_x = origin.x + kLabelWidth;
-    const float plot_width = std::max(avail.x - kLabelWidth, 10.0f);
+    const float label_width = std::min(kMaxLabelWidth, avail.x * 0.3f);
+    const float plot_x = origin.x + label_width;
+    const float plot_width = std::max(avail.x - label_width, 10.0f);
 
     if (index_.empty()) {
         ImGui::TextDisabled("No events yet: press Run.");

@@ -202,3 +202,17 @@ test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => 
   await page.screenshot({ path: join(SCREENSHOT_DIR, 'lesson-use-cases-image.png') });
   await page.close();
 });
+
+test('Lesson.FitsASmallEmbeddedFrame.800x500', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 800, height: 500 } });
+  await page.goto(`${server.url}?lesson=thread-pool&scale=0.05`);
+  const { widgets } = await waitForState(page, (s) => s.widgets && s.widgets.run, { what: 'the Run button' });
+  const [x, y, width, height] = widgets.run;
+  assert.ok(x + width <= 800 && y + height <= 500, `the Run button is inside the frame: ${widgets.run}`);
+  await clickWidget(page, 'run');
+  const state = await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run' });
+  assert.deepEqual(state.lesson.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4', 'Number: 5']);
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'lesson-thread-pool-800x500.png') });
+  await page.close();
+});
