@@ -47,7 +47,7 @@ cmake --build "$BUILD_DIR" --target playground
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
 echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
-for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js; do
+for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js "$DIST_DIR"/playground.data; do
   printf '[wasm]   %-16s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
     $(( $(stat -c %s "$f") / 1024 )) $(( $(gzip -9c "$f" | wc -c) / 1024 ))
 done

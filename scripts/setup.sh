@@ -16,7 +16,7 @@ THIRD_PARTY="$ROOT/third_party"
 SDL_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
 export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
 
-APT_PACKAGES=(emscripten doctest-dev libsdl2-dev chromium cmake ninja-build dpkg-dev python3)
+APT_PACKAGES=(emscripten doctest-dev libsdl2-dev chromium cmake ninja-build dpkg-dev python3 fonts-dejavu-core)
 # A machine may already have Node.js with its own npm (Debian's npm conflicts with that build).
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)

@@ -90,6 +90,18 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // layouts come from code, not from a stale imgui.ini
     ImGui::StyleColorsDark();
+    // A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
+    // fonts-dejavu-core). The page gets it as a preloaded file (CMakeLists.txt); without it,
+    // ImGui's built-in font still works.
+#ifdef __EMSCRIPTEN__
+    const char* font_path = "/fonts/DejaVuSansMono.ttf";
+#else
+    const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+#endif
+    if (std::FILE* font = std::fopen(font_path, "rb")) {
+        std::fclose(font);
+        ImGui::GetIO().Fonts->AddFontFromFileTTF(font_path, 15.0f);
+    }
     ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
     ImGui_ImplOpenGL3_Init(glsl_version());
     return true;

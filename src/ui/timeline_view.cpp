@@ -98,7 +98,9 @@ void TimelineView::draw(const char* id, float height, bool live, std::int64_t no
         draw->AddLine({x, axis_y + kAxisHeight - 5}, {x, bottom}, IM_COL32(255, 255, 255, 22));
         draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), format_duration(t).c_str());
     }
+    draw->PushClipRect({origin.x, axis_y}, {plot_x - 4, axis_y + kAxisHeight}, true);
     draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), "time since start");
+    draw->PopClipRect();
 
     // Lanes: a label, a background, then its bars by depth and its ticks.
     std::vector<float> lane_top(index_.lanes().size());
