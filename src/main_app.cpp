@@ -95,13 +95,15 @@ void draw_lesson_list(float width) {
 
 void draw_messages() {
     if (g_app->messages.empty()) return;
-    ImGui::PushStyleColor(ImGuiCol_ChildBg, IM_COL32(90, 60, 20, 255));
-    ImGui::BeginChild("messages", {0, ImGui::GetTextLineHeightWithSpacing() * (g_app->messages.size() + 1) + 8}, true);
-    for (const std::string& message : g_app->messages) ImGui::TextWrapped("%s", message.c_str());
+    // Inline, not in a fixed-height child: wrapped messages must never hide the OK button.
+    for (const std::string& message : g_app->messages) {
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+        ImGui::TextWrapped("%s", message.c_str());
+        ImGui::PopStyleColor();
+    }
     if (ImGui::SmallButton("OK")) g_app->messages.clear();
     pp::ui::remember_widget("dismiss_messages");
-    ImGui::EndChild();
-    ImGui::PopStyleColor();
+    ImGui::Separator();
 }
 
 void draw_frame() {

@@ -354,8 +354,9 @@ std::string LessonPanel::state_json() const {
         json += "null";
     }
     json += ",\"lanes\":[";
-    // The timeline's lanes as drawn: the events the student sees, times in ms from the run's start.
-    const TimelineIndex& index = timeline_.index();
+    // The run's lanes and events, times in ms from its start. Read from the recorder, not from
+    // the timeline, which refreshes on the next frame and could lag behind the state above.
+    const TimelineIndex index(trace::snapshot());
     for (std::size_t lane = 0; lane < index.lanes().size(); ++lane) {
         const TraceLane& info = index.lanes()[lane];
         json += (lane ? ",{" : "{") + std::string("\"name\":") + json_string(info.name);

@@ -56,16 +56,22 @@ export async function waitForState(page, predicate, { timeout = 60_000, what = '
 }
 
 // Clicks the middle of an ImGui widget that the app remembered (src/ui/test_hook.hpp).
-// ImGui 1.86 has no input queue: a press and release inside one frame is lost, hence the pause.
+// ImGui 1.86 has no input queue: a press and release inside one frame is lost. So each step
+// waits for the app to draw two frames, however slow the machine is.
 export async function clickWidget(page, name) {
   const state = await waitForState(page, (s) => s.widgets && s.widgets[name], { what: `widget ${name}` });
   const [x, y, width, height] = state.widgets[name];
   const canvas = await page.locator('#canvas').boundingBox();
+  const framesPass = async () => {
+    const { frame } = await waitForState(page, () => true);
+    await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
+  };
   await page.mouse.move(canvas.x + x + width / 2, canvas.y + y + height / 2);
-  await page.waitForTimeout(100);
+  await framesPass();
   await page.mouse.down();
-  await page.waitForTimeout(100);
+  await framesPass();
   await page.mouse.up();
+  await framesPass();
 }
 
 // The primes below n, by a sieve: an answer computed independently of the C++ code.
