@@ -100,7 +100,13 @@ fi
 
 # --- 4. Browser-test packages ----------------------------------------------------------
 step "npm packages (package-lock.json)"
-if [ -f "$ROOT/node_modules/.package-lock.json" ] && cmp -s <(sed -n '/"packages"/,$p' "$ROOT/package-lock.json") <(sed -n '/"packages"/,$p' "$ROOT/node_modules/.package-lock.json" ) ; then
+# npm's own record of what it installed lists the same packages as the lockfile (without the root entry).
+installed_matches_lockfile() {
+  [ -f "$ROOT/node_modules/.package-lock.json" ] &&
+    cmp -s <(sed -n '/"node_modules\//,$p' "$ROOT/package-lock.json") \
+           <(sed -n '/"node_modules\//,$p' "$ROOT/node_modules/.package-lock.json")
+}
+if installed_matches_lockfile; then
   skip_step "node_modules matches the lockfile"
 else
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
