@@ -353,6 +353,8 @@ std::string LessonPanel::state_json() const {
     } else {
         json += "null";
     }
+    json += ",\"image\":{\"ready\":" + std::string(tile_image_.gl_ready() ? "true" : "false") +
+            ",\"error\":" + json_string(tile_image_.gl_error()) + "}";
     json += ",\"lanes\":[";
     // The run's lanes and events, times in ms from its start. Read from the recorder, not from
     // the timeline, which refreshes on the next frame and could lag behind the state above.

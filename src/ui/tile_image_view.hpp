@@ -22,6 +22,10 @@ public:
     // Draws the image fitted into `size`, with the worker legend below.
     void draw(ImVec2 size);
 
+    // Why the GL part could not start ("" when it works or has not been needed yet).
+    const std::string& gl_error() const { return gl_error_; }
+    bool gl_ready() const { return program_ != 0; }
+
     // Worker k's tint, the same in the shader and in the legend.
     static ImU32 worker_colour(int worker);
 

@@ -193,6 +193,7 @@ test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => 
     const [one, two] = state.measurements.filter(([s]) => s === name).map(([, , seconds]) => seconds);
     assert.ok(two < one * 0.75, `${name}: ${one} s with 1 thread, ${two} s with 2`);
   }
+  assert.deepEqual(state.image, { ready: true, error: '' }, 'the WebGL2 tile shader (shaders/es300) compiled');
   assert.equal(state.tiles.done, state.tiles.total, 'every tile of the last run was blurred');
   assert.equal(state.tiles.total, 16 * 12);
   assert.equal(state.tiles.workers.length, 2, 'the last run had two workers');
