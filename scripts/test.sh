@@ -5,16 +5,17 @@
 #   1. native    doctest unit tests + CLI tests, through CTest   (build/native)
 #   2. wasm      the portable doctest suite compiled with em++, run under node (build/wasm)
 #   3. browser   Playwright in headless Debian chromium against the built page (dist/)
+#   4. sanitize  the native tests again, built with AddressSanitizer and with ThreadSanitizer
 #
-#   scripts/test.sh [native|wasm|browser]...   run only the named layers (default: all)
+#   scripts/test.sh [native|wasm|browser|sanitize]...   run only the named layers (default: all)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 layers=("$@")
-[ ${#layers[@]} -gt 0 ] || layers=(native wasm browser)
+[ ${#layers[@]} -gt 0 ] || layers=(native wasm browser sanitize)
 for layer in "${layers[@]}"; do
-  case "$layer" in native|wasm|browser) ;; *) echo "test.sh: unknown layer '$layer' (native, wasm, browser)" >&2; exit 2 ;; esac
+  case "$layer" in native|wasm|browser|sanitize) ;; *) echo "test.sh: unknown layer '$layer' (native, wasm, browser, sanitize)" >&2; exit 2 ;; esac
 done
 
 "$ROOT/scripts/setup.sh" || { echo "test.sh: setup failed" >&2; exit 1; }
@@ -64,11 +65,23 @@ browser_tests() {
   node --test --test-concurrency=1 tests/browser/
 }
 
+sanitized_tests() {  # the app needs a display and GL, which the sanitizers add nothing to
+  local sanitizer
+  for sanitizer in address thread; do
+    echo "--- $sanitizer sanitizer (build/san-$sanitizer)"
+    cmake -S "$ROOT" -B "build/san-$sanitizer" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+          -DPP_SANITIZE=$sanitizer -DPP_BUILD_APP=OFF >/dev/null &&
+    cmake --build "build/san-$sanitizer" &&
+    ctest --test-dir "build/san-$sanitizer" --output-on-failure -j2 || return 1
+  done
+}
+
 for layer in "${layers[@]}"; do
   case "$layer" in
     native) run_layer "native tests (doctest + CLI via CTest)" native_tests ;;
     wasm) run_layer "wasm tests (em++ doctest under node)" wasm_tests ;;
     browser) run_layer "browser tests (Playwright, chromium)" browser_tests ;;
+    sanitize) run_layer "sanitizer tests (ASan, TSan)" sanitized_tests ;;
   esac
 done
 
