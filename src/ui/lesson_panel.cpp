@@ -5,6 +5,7 @@
 // [SECTION] Controls: parameters, Run / Pause / Stop
 // [SECTION] Code, side by side, with the lines each thread is on
 // [SECTION] Console
+// [SECTION] Results: plots and the live image (experiments)
 // [SECTION] Timeline refresh and the whole panel
 // [SECTION] Test hook
 #include "ui/lesson_panel.hpp"
@@ -26,6 +27,7 @@ using lessons::LessonRunner;
 using State = LessonRunner::State;
 
 namespace {
+// Indexed by LessonRunner::State: idle, running, paused, done, stopped, failed.
 const ImVec4 kStateColours[] = {
     {0.6f, 0.6f, 0.6f, 1}, {0.35f, 0.65f, 0.95f, 1}, {0.95f, 0.8f, 0.3f, 1},
     {0.45f, 0.8f, 0.45f, 1}, {0.9f, 0.6f, 0.3f, 1}, {0.95f, 0.4f, 0.4f, 1},
