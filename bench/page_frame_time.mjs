@@ -1,4 +1,5 @@
-// The page in headless chromium: time to first frame, and frame time with a 100k-event timeline.
+// The page in headless chromium: time to first frame, frame time with a 100k-event timeline, and
+// frames per second while the use-case experiment keeps both cores busy.
 // Prints "figure <name> <value> <unit>" lines like the C++ benchmarks (bench/run.sh collects them).
 //   node bench/page_frame_time.mjs        (needs dist/: ./build-wasm.sh)
 import { launchBrowser, startServer, waitForState } from '../tests/browser/harness.mjs';
@@ -27,6 +28,17 @@ try {
   console.log(`figure page_timeline_100k_frame_p95_ms ${bench.p95_ms} ms`);
   console.log(`figure page_timeline_100k_draw_ms ${bench.draw_median_ms} ms`);
   console.error(`(${bench.frames} frames, ${bench.bars_drawn} bars drawn from ${bench.events} events)`);
+
+  // The UI thread never waits for a lesson: count the frames drawn while one computes.
+  await page.goto(`${server.url}?lesson=use-cases&workers=2&tasks=4&scale=0.1&autorun=1`);
+  const started = await waitForState(page, (s) => s.lesson.state === 'running', { what: 'the run' });
+  const t0 = Date.now();
+  const frameMs = [];
+  const ended = await waitForState(page, (s) => { frameMs.push(s.frame_ms); return s.lesson.state === 'done'; },
+    { timeout: 300_000, what: 'the run to end' });
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`figure page_fps_during_use_cases ${((ended.frame - started.frame) / seconds).toFixed(1)} fps`);
+  console.log(`figure page_frame_ms_during_use_cases ${median(frameMs).toFixed(2)} ms`);
 } finally {
   await browser.close();
   server.stop();

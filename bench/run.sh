@@ -47,6 +47,8 @@ cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.
 page_first_frame_ms              |                                   | lower  | (page in chromium)
 page_timeline_100k_frame_ms      |                                   | lower  | < 16 ms
 page_timeline_100k_draw_ms       |                                   | lower  | (the timeline's own part)
+page_fps_during_use_cases        |                                   | higher | about 60 fps on an idle machine
+page_frame_ms_during_use_cases   |                                   | lower  | < 16 ms: the UI thread never waits for the lesson
 PAIRS
 )
 

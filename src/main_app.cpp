@@ -154,7 +154,10 @@ void draw_frame() {
 extern "C" const char* pp_state_json() {
     static std::string json;  // returned pointer stays valid until the next call
     if (!g_app) return "null";
-    json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"widgets\":" + pp::ui::remembered_widgets_json() +
+    char frame_ms[32];
+    std::snprintf(frame_ms, sizeof frame_ms, "%.3f", g_app->window.last_frame_ms());
+    json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
+           ",\"widgets\":" + pp::ui::remembered_widgets_json() +
            ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
