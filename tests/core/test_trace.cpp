@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -72,6 +73,25 @@ TEST_CASE("Trace.SpanIsRecordedOnlyWhenComplete.1thread") {
     CHECK(events[0].lane.tid == pp::trace::current_lane().tid);
     pp::trace::clear();
     CHECK(pp::trace::snapshot().empty());
+}
+
+TEST_CASE("Trace.ThreadsJoinedOneAfterAnotherKeepTheirOwnLanes.2threads") {
+    // The C++ runtime recycles std::thread::id (and pthread_t) once a thread is joined, so an id
+    // derived from it put both threads on one lane.
+    pp_test::ScopedTrace trace;
+    for (const char* name : {"first", "second"}) {
+        std::thread t([name] {
+            pp::trace::set_lane_name(name);
+            pp::trace::instant(pp::TraceKind::ThreadStart, "thread start");
+        });
+        t.join();
+    }
+    std::map<std::string, pp_test::LaneKey> lanes;
+    for (const auto& e : pp::trace::snapshot()) lanes[e.lane.name] = pp_test::lane_of(e);
+    REQUIRE(lanes.count("first") == 1);
+    REQUIRE(lanes.count("second") == 1);
+    CHECK(lanes["first"] != lanes["second"]);
+    CHECK(pp::trace::to_chrome_trace_json().find("\"second\"") != std::string::npos);
 }
 
 TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
