@@ -9,6 +9,8 @@
 // [SECTION] TraceSpan
 #include "core/trace.hpp"
 
+#include "core/json.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -271,28 +273,6 @@ void reset_after_fork() {
 // [SECTION] Chrome Trace Event JSON
 //-----------------------------------------------------------------------------
 namespace {
-
-void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (const char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
 
 // Nanoseconds as microseconds with 3 decimals, the unit Chrome traces use.
 void append_micros(std::string& out, std::int64_t ns) {
