@@ -57,8 +57,8 @@ void measure(double* off_us, double* on_us, double* overhead_pct) {
 int main() {
     double off_us = 0, on_us = 0, slowdown_percent = 0;
     measure(&off_us, &on_us, &slowdown_percent);
-    std::printf("ThreadPoolExecutor(2), %d empty tasks, submit all then result all, median of %d runs\n", kTasks,
-                kRuns);
+    std::printf("ThreadPoolExecutor(2), %d empty tasks, submit all then result all, median of %d runs (trace clock: %s)\n",
+                kTasks, kRuns, pp::trace::clock_name());
     std::printf("  tracing off: %.3f us/task\n", off_us);
     std::printf("  tracing on:  %.3f us/task (%+.1f%%)\n", on_us, slowdown_percent);
     std::printf("figure thread_pool_empty_task_us %.3f us/task\n", off_us);
