@@ -197,10 +197,10 @@ struct RawEvent {
 };
 
 // Events live in fixed chunks that are never moved and are kept across clear(). One growing
-// vector of megabytes had two costs: copying on every doubling, and large blocks whose mmap/free
-// move glibc's dynamic mmap and trim thresholds; in the 100k-task benchmark that made the heap
-// shrink after every batch and fault ~10 MB of task allocations back in (measured: +2.6k page
-// faults per batch with tracing on). 1024 events (40 KiB) stay below the default mmap threshold.
+// vector of megabytes was copied on every doubling, and its multi-megabyte blocks go through
+// mmap/munmap, which moves glibc's dynamic trim threshold: how often the heap is then trimmed
+// and faulted back in varies from run to run, so it added noise to the benchmarks.
+// 1024 events (40 KiB) stay below the default mmap threshold.
 constexpr std::size_t kChunkEvents = 1024;
 struct EventChunk {
     RawEvent events[kChunkEvents]; // left uninitialized: only [0, count) is read
