@@ -1,9 +1,9 @@
 #include "core/ids.hpp"
 
-#include <functional>
-#include <thread>
-
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+#include <atomic>
+#else
+#include <sys/syscall.h>
 #include <unistd.h>
 #endif
 
@@ -18,7 +18,15 @@ int current_pid() {
 }
 
 std::uint64_t current_tid() {
-    return static_cast<std::uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+#ifdef __EMSCRIPTEN__
+    // No fork() here, so a thread_local number stays right for the thread's whole life.
+    static std::atomic<std::uint64_t> next{1};
+    thread_local const std::uint64_t tid = next.fetch_add(1, std::memory_order_relaxed);
+    return tid;
+#else
+    // Not cached in a thread_local: after fork() the child's thread would keep its parent's value.
+    return static_cast<std::uint64_t>(::syscall(SYS_gettid));
+#endif
 }
 
 } // namespace pp

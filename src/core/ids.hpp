@@ -9,9 +9,11 @@ namespace pp {
 // (the browser's process workers report their own ids through the process pool).
 int current_pid();
 
-// A stable 64-bit id of the calling thread (a hash of std::thread::id). Unique among live threads
-// of one process; a fork()ed child's only thread may reuse its parent's forking thread's value,
-// so always key lanes by (pid, tid).
+// An id of the calling thread that no other thread of this run reuses, even after it is joined
+// (std::thread::id values are recycled, which merged two threads into one trace lane).
+// Natively the Linux tid (gettid; a syscall per call, so cache it per thread if you call it often,
+// but re-read it after fork(): the child's thread has a new tid). Under emscripten a number from a
+// process-wide counter, given to each thread on its first call. Key lanes by (pid, tid).
 std::uint64_t current_tid();
 
 } // namespace pp

@@ -52,40 +52,84 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     const std::int64_t submitted_ns = traced ? trace::now_ns() : 0;
     const std::uint64_t task_id = task->task_id;
     const std::string name = traced ? task->name : std::string();
+    const detail::PoolTask* const mine = task.get();
+    bool start = false;
+    std::size_t number = 0;
     bool wake_one = false;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
+        std::unique_lock<std::mutex> lock(mutex_);
         if (shutdown_) throw ExecutorShutdownError();
         queue_.push_back(std::move(task));
         queued_.store(queue_.size(), std::memory_order_relaxed);
-        if (queue_.size() > idle_workers_ && workers_.size() < max_workers_) {
-            try {
-                start_worker_locked();
-            } catch (...) {
-                // No thread could be created. Existing workers will still run the task; with none,
-                // it would sit in the queue forever, so take it back and report the failure.
-                if (workers_.empty()) {
-                    queue_.pop_back();
-                    queued_.store(queue_.size(), std::memory_order_relaxed);
-                    throw;
+        if (queue_.size() > idle_workers_ && workers_.size() + starting_ < max_workers_) {
+            start = true;
+        } else if (workers_.empty()) {
+            // Every slot is still starting. Should those starts all fail, nobody would run this
+            // task: wait for them, and start a worker ourselves if they did fail.
+            start_resolved_.wait(lock, [&] { return !workers_.empty() || starting_ == 0; });
+            if (workers_.empty()) {
+                if (shutdown_) {
+                    take_back_locked(mine);
+                    throw ExecutorShutdownError();
                 }
+                start = true;
             }
+        }
+        if (start) {
+            ++starting_; // reserves the slot: shutdown() waits for it to resolve before joining
+            number = next_worker_number_++;
         }
         wake_one = idle_workers_ > 0;
     }
     if (wake_one) work_available_.notify_one();
+    if (start) {
+        if (std::exception_ptr error = start_reserved_worker(number)) {
+            // Existing (or still starting) workers will run the task. With none at all, it would
+            // sit in the queue forever, so take it back and report the failure.
+            std::unique_lock<std::mutex> lock(mutex_);
+            start_resolved_.wait(lock, [&] { return !workers_.empty() || starting_ == 0; });
+            if (workers_.empty()) {
+                take_back_locked(mine);
+                std::rethrow_exception(error);
+            }
+        }
+    }
     if (traced)
         trace::span(TraceKind::TaskSubmitted, name.empty() ? std::string_view("task") : std::string_view(name),
                     submitted_ns, submitted_ns, task_id);
 }
 
-void ThreadPoolExecutor::start_worker_locked() {
-    const std::size_t number = workers_.size();
-    workers_.emplace_back([this, number] { worker_main(number); });
-    worker_ids_.push_back(workers_.back().get_id());
+std::exception_ptr ThreadPoolExecutor::start_reserved_worker(std::size_t worker_number) {
+    std::thread thread;
+    std::exception_ptr error;
+    try {
+        if (detail::g_before_worker_start) detail::g_before_worker_start();
+        thread = std::thread([this, worker_number] { worker_main(worker_number); });
+    } catch (...) {
+        error = std::current_exception();
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        --starting_;
+        if (thread.joinable()) workers_.push_back(std::move(thread));
+    }
+    start_resolved_.notify_all();
+    return error;
+}
+
+void ThreadPoolExecutor::take_back_locked(const detail::PoolTask* task) {
+    auto it = std::find_if(queue_.begin(), queue_.end(),
+                           [task](const std::shared_ptr<detail::PoolTask>& queued) { return queued.get() == task; });
+    if (it != queue_.end()) queue_.erase(it); // absent if shutdown(cancel_futures) took it
+    queued_.store(queue_.size(), std::memory_order_relaxed);
 }
 
 void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
+    {
+        // Before taking any task, so that shutdown() from one of them sees it is on a worker.
+        std::lock_guard<std::mutex> lock(mutex_);
+        worker_ids_.push_back(std::this_thread::get_id());
+    }
     trace::set_lane_name(thread_name_prefix_ + "_" + std::to_string(worker_number));
     trace::instant(TraceKind::ThreadStart, "thread start");
     for (;;) {
@@ -140,8 +184,13 @@ void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) {
     if (!wait) return;
 
     std::lock_guard<std::mutex> join_lock(join_mutex_);
-    // No worker can be added after shutdown_, so the list is stable without mutex_.
     gil::ReleaseGuard release_gil; // workers need the GIL to finish their tasks
+    {
+        // A submit() may be creating a worker right now, outside the lock: wait for it to land in
+        // workers_. No slot is reserved after shutdown_, so the list is then stable without mutex_.
+        std::unique_lock<std::mutex> lock(mutex_);
+        start_resolved_.wait(lock, [&] { return starting_ == 0; });
+    }
     for (auto& worker : workers_)
         if (worker.joinable()) worker.join();
 }

@@ -7,7 +7,8 @@
 // [SECTION] ThreadPoolExecutor: template members
 //
 // Workers start lazily, like Python: submit() starts a new one (up to max_workers) when more tasks
-// are queued than workers are idle. They run every queued task before exiting on shutdown.
+// are queued than workers are idle. The thread is created outside the pool's lock: in the browser
+// that takes 50-100 ms, and the running workers must keep taking tasks meanwhile. They run every queued task before exiting on shutdown.
 // Each task body runs holding the emulated GIL when it is enabled (tasks stand for Python code),
 // and is traced as a TaskRun span on its worker's lane ("ThreadPoolExecutor-0_1").
 #pragma once
@@ -42,6 +43,11 @@ namespace pp {
 namespace detail {
 
 void report_detached_exception(const char* what) noexcept;
+
+// Testing seam: when set, called by submit() just before it creates a worker thread, outside the
+// pool's lock. Throwing from it stands for a failed thread creation. Leave it null in programs:
+// it is a plain global, so setting it while pools are in use races.
+inline void (*g_before_worker_start)() = nullptr;
 
 class PoolTask {
 public:
@@ -242,7 +248,11 @@ public:
 private:
     void enqueue(std::shared_ptr<detail::PoolTask> task);
     void worker_main(std::size_t worker_number);
-    void start_worker_locked();
+    // Creates the thread for a slot reserved under the lock (starting_); call without the lock
+    // (holding it would stall every worker for the whole creation). Returns the creation error.
+    std::exception_ptr start_reserved_worker(std::size_t worker_number);
+    // Removes `task` from the queue (a submit that has to fail). Call with mutex_ held.
+    void take_back_locked(const detail::PoolTask* task);
 
     const std::size_t max_workers_;
     std::string thread_name_prefix_;
@@ -251,8 +261,11 @@ private:
     std::condition_variable work_available_;
     std::deque<std::shared_ptr<detail::PoolTask>> queue_;
     std::atomic<std::size_t> queued_{0}; // queue_.size(), readable without the lock (idle workers poll it)
-    std::vector<std::thread> workers_;
-    std::vector<std::thread::id> worker_ids_;
+    std::vector<std::thread> workers_;        // threads created so far
+    std::vector<std::thread::id> worker_ids_; // added by each worker itself, before it takes a task
+    std::size_t starting_ = 0;                // slots reserved whose thread is being created
+    std::size_t next_worker_number_ = 0;      // lane numbers: "<prefix>_<n>"
+    std::condition_variable start_resolved_;  // a worker creation finished (or failed)
     std::size_t idle_workers_ = 0;
     bool shutdown_ = false;
     std::mutex join_mutex_; // serializes shutdown(true) callers

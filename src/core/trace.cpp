@@ -9,15 +9,30 @@
 // [SECTION] TraceSpan
 #include "core/trace.hpp"
 
+#include "core/json.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <new>
 #include <thread>
 #include <tuple>
+#include <utility>
+
+// Native x86-64 reads the TSC for trace timestamps; elsewhere (emscripten: performance.now()
+// behind steady_clock) steady_clock is used.
+#if defined(__x86_64__) && !defined(__EMSCRIPTEN__)
+#define PP_TRACE_HAS_TSC 1
+#include <cpuid.h>
+#include <x86intrin.h>
+#else
+#define PP_TRACE_HAS_TSC 0
+#endif
 
 namespace pp {
 
@@ -27,12 +42,89 @@ namespace pp {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-const Clock::time_point& epoch() {
-    static const Clock::time_point value = Clock::now();
+// The trace clock. steady_clock costs ~20 ns a read here (vDSO: a seqlock around an ordered TSC
+// read); a task records three timestamps, so natively we read the TSC ourselves (~14 ns) and
+// scale it with a rate measured once against steady_clock. All of it is fixed during static
+// initialization, i.e. before main() and before the fork server forks, so every process of the
+// program shares the epoch and the rate and their timestamps stay comparable.
+struct TraceClock {
+    bool use_tsc = false;
+    std::uint64_t tsc_at_epoch = 0;
+    std::uint64_t ns_per_tick_q32 = 0; // nanoseconds per TSC tick, 32.32 fixed point
+    Clock::time_point epoch;
+};
+
+#if PP_TRACE_HAS_TSC
+// RDTSCP waits for the instructions before it (as the kernel's own ordered read does): a timestamp
+// taken after seeing another thread's write is not read early, so "submitted <= started" holds.
+inline std::uint64_t read_tsc() noexcept {
+    unsigned int aux;
+    return __rdtscp(&aux);
+}
+
+// The TSC is usable when it ticks at a constant rate in every power state (CPUID "invariant TSC")
+// and the kernel still trusts it for CLOCK_MONOTONIC (it switches away from a TSC it finds out of
+// sync between CPUs). PP_TRACE_CLOCK=steady forces steady_clock (to compare the two).
+bool tsc_is_trustworthy() {
+    if (const char* forced = std::getenv("PP_TRACE_CLOCK"); forced && std::string_view(forced) == "steady") return false;
+    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) || !(edx & (1u << 8))) return false;
+    if (std::FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r")) {
+        char name[32] = {};
+        const bool read = std::fgets(name, sizeof name, f) != nullptr;
+        std::fclose(f);
+        if (read && std::string_view(name).substr(0, 3) != "tsc") return false;
+    }
+    return true;
+}
+
+// One (tsc, steady) pair, the TSC read as the midpoint of the tightest of a few brackets.
+std::pair<std::uint64_t, Clock::time_point> tsc_and_steady() {
+    std::uint64_t best_width = ~0ull, best_tsc = 0;
+    Clock::time_point best_steady;
+    for (int i = 0; i < 5; ++i) {
+        const std::uint64_t before = read_tsc();
+        const Clock::time_point steady = Clock::now();
+        const std::uint64_t after = read_tsc();
+        if (after - before < best_width) {
+            best_width = after - before;
+            best_tsc = before + (after - before) / 2;
+            best_steady = steady;
+        }
+    }
+    return {best_tsc, best_steady};
+}
+#endif
+
+TraceClock calibrate() {
+    TraceClock clock;
+    clock.epoch = Clock::now();
+#if PP_TRACE_HAS_TSC
+    if (!tsc_is_trustworthy()) return clock;
+    // 2 ms between two ~10 ns brackets: the rate is off by ~1e-5 at worst, so trace time drifts
+    // from steady_clock by ~10 us per second. Timestamps of the program stay exact relative to
+    // each other (one clock, one rate), which is what the trace needs.
+    const auto [tsc0, steady0] = tsc_and_steady();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const auto [tsc1, steady1] = tsc_and_steady();
+    const double ns = std::chrono::duration<double, std::nano>(steady1 - steady0).count();
+    const double ticks = static_cast<double>(tsc1 - tsc0);
+    const double ghz = ticks / ns;
+    if (!(ghz > 0.05 && ghz < 20.0)) return clock; // nonsense: a TSC that did not tick, or jumped
+    clock.use_tsc = true;
+    clock.tsc_at_epoch = tsc0;
+    clock.epoch = steady0;
+    clock.ns_per_tick_q32 = static_cast<std::uint64_t>(ns / ticks * 4294967296.0);
+#endif
+    return clock;
+}
+
+const TraceClock& trace_clock() {
+    static const TraceClock value = calibrate();
     return value;
 }
 // Taken during static initialization, i.e. before main() and before any fork(), so children share it.
-const bool g_epoch_taken = (epoch(), true);
+const bool g_epoch_taken = (trace_clock(), true);
 const std::thread::id g_main_thread = std::this_thread::get_id();
 
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
@@ -59,8 +151,17 @@ namespace trace {
 
 std::int64_t now_ns() {
     (void)g_epoch_taken;
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
+    const TraceClock& clock = trace_clock();
+#if PP_TRACE_HAS_TSC
+    if (clock.use_tsc) {
+        const auto ticks = static_cast<std::int64_t>(read_tsc() - clock.tsc_at_epoch);
+        return static_cast<std::int64_t>((static_cast<__int128>(ticks) * clock.ns_per_tick_q32) >> 32);
+    }
+#endif
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - clock.epoch).count();
 }
+
+const char* clock_name() { return trace_clock().use_tsc ? "tsc" : "steady_clock"; }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Per-thread buffers and the registry
@@ -95,11 +196,25 @@ struct RawEvent {
     TraceKind kind;
 };
 
+// Events live in fixed chunks that are never moved and are kept across clear(). One growing
+// vector of megabytes was copied on every doubling, and its multi-megabyte blocks go through
+// mmap/munmap, which moves glibc's dynamic trim threshold: how often the heap is then trimmed
+// and faulted back in varies from run to run, so it added noise to the benchmarks.
+// 1024 events (40 KiB) stay below the default mmap threshold.
+constexpr std::size_t kChunkEvents = 1024;
+struct EventChunk {
+    RawEvent events[kChunkEvents]; // left uninitialized: only [0, count) is read
+};
+
 struct ThreadBuffer {
     SpinLock lock;
     TraceLane lane;
-    std::vector<RawEvent> events;
+    std::vector<std::unique_ptr<EventChunk>> chunks;
+    std::size_t count = 0; // events recorded in chunks
     std::string text; // every event's name and args, back to back
+    // The last name appended: runs of events with one name ("task") share its text.
+    std::uint32_t last_name_at = 0;
+    std::uint16_t last_name_len = 0;
     std::atomic<bool> thread_ended{false};
 };
 
@@ -153,11 +268,22 @@ void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int
     const auto name_len = static_cast<std::uint16_t>(std::min<std::size_t>(name.size(), 0xFFFF));
     const auto args_len = static_cast<std::uint16_t>(std::min<std::size_t>(args.size(), 0xFFFF));
     std::lock_guard<SpinLock> lock(buffer.lock);
-    const auto name_at = static_cast<std::uint32_t>(buffer.text.size());
-    buffer.text.append(name.data(), name_len);
+    // Compared, not assumed: clear() may have emptied the text since (then the bounds check fails).
+    std::uint32_t name_at = buffer.last_name_at;
+    if (name_len != buffer.last_name_len || std::size_t(name_at) + name_len > buffer.text.size() ||
+        std::memcmp(buffer.text.data() + name_at, name.data(), name_len) != 0) {
+        name_at = static_cast<std::uint32_t>(buffer.text.size());
+        buffer.text.append(name.data(), name_len);
+        buffer.last_name_at = name_at;
+        buffer.last_name_len = name_len;
+    }
     const auto args_at = static_cast<std::uint32_t>(buffer.text.size());
-    buffer.text.append(args.data(), args_len);
-    buffer.events.push_back(RawEvent{begin_ns, end_ns, task_id, name_at, args_at, name_len, args_len, kind});
+    if (args_len) buffer.text.append(args.data(), args_len);
+    const std::size_t chunk = buffer.count / kChunkEvents;
+    if (chunk == buffer.chunks.size()) buffer.chunks.emplace_back(new EventChunk);
+    buffer.chunks[chunk]->events[buffer.count % kChunkEvents] =
+        RawEvent{begin_ns, end_ns, task_id, name_at, args_at, name_len, args_len, kind};
+    ++buffer.count;
 }
 
 } // namespace
@@ -207,10 +333,12 @@ std::vector<TraceEvent> snapshot() {
     }
     for (auto& buffer : buffers) {
         std::lock_guard<SpinLock> lock(buffer->lock);
-        out.reserve(out.size() + buffer->events.size());
-        for (const RawEvent& e : buffer->events)
+        out.reserve(out.size() + buffer->count);
+        for (std::size_t i = 0; i < buffer->count; ++i) {
+            const RawEvent& e = buffer->chunks[i / kChunkEvents]->events[i % kChunkEvents];
             out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, buffer->text.substr(e.name_at, e.name_len),
                                      buffer->text.substr(e.args_at, e.args_len), e.begin_ns, e.end_ns});
+        }
     }
     // Enclosing spans first: same begin, longer span first; instants sort like zero-length spans.
     std::stable_sort(out.begin(), out.end(), [](const TraceEvent& a, const TraceEvent& b) {
@@ -225,7 +353,7 @@ void clear() {
     r.foreign.clear();
     for (auto& buffer : r.buffers) {
         std::lock_guard<SpinLock> buffer_lock(buffer->lock);
-        buffer->events.clear();
+        buffer->count = 0; // chunks stay, for the next recording
         buffer->text.clear();
     }
     r.buffers.erase(std::remove_if(r.buffers.begin(), r.buffers.end(),
@@ -260,7 +388,7 @@ void reset_after_fork() {
     r.process_names.clear();
     if (t_buffer) {
         new (&t_buffer->lock) SpinLock();
-        t_buffer->events.clear();
+        t_buffer->count = 0;
         t_buffer->text.clear();
         t_buffer->lane.pid = current_pid();
         t_buffer->lane.tid = current_tid();
@@ -271,28 +399,6 @@ void reset_after_fork() {
 // [SECTION] Chrome Trace Event JSON
 //-----------------------------------------------------------------------------
 namespace {
-
-void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (const char c : text) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char escaped[8];
-                std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += escaped;
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
 
 // Nanoseconds as microseconds with 3 decimals, the unit Chrome traces use.
 void append_micros(std::string& out, std::int64_t ns) {

@@ -6,9 +6,12 @@
 // [SECTION] pp::trace: the process-wide recorder (switch, record, snapshot, export)
 // [SECTION] TraceSpan: RAII span on the calling thread's lane
 //
-// Timestamps are nanoseconds since one process-wide epoch taken from std::chrono::steady_clock
-// when the program starts. steady_clock is CLOCK_MONOTONIC on Linux, which is system-wide, and a
-// fork()ed child inherits the epoch variable, so a child's events line up with its parent's.
+// Timestamps are nanoseconds since one process-wide epoch taken when the program starts (static
+// initialization). Natively on x86-64 they come from the TSC, scaled by a rate measured against
+// std::chrono::steady_clock at that moment, when the CPU says the TSC is invariant and the kernel
+// uses it; otherwise (and under emscripten) from steady_clock. Either clock is system-wide, and a
+// fork()ed child inherits the epoch and the rate, so a child's events line up with its parent's.
+// A process started any other way (exec) has its own epoch: its timestamps do not compare.
 //
 // Cost: each thread appends to its own buffer (registered once, found through a thread_local);
 // there is no global lock on the hot path. When tracing is off, recording is one relaxed atomic load.
@@ -53,7 +56,7 @@ bool is_instant(TraceKind kind);
 // One horizontal lane of the timeline: a thread of a process.
 struct TraceLane {
     int pid = 0;
-    std::uint64_t tid = 0;
+    std::uint64_t tid = 0; // pp::current_tid(): unique per thread lifetime, so joined threads keep their own lanes
     std::string name; // "MainThread", "ThreadPoolExecutor-0_1", ...
 };
 
@@ -76,8 +79,11 @@ namespace detail {
 inline std::atomic<bool> g_enabled{false};
 }
 
-// Nanoseconds since the process-wide epoch (see the top of this file).
+// Nanoseconds since the process-wide epoch (see the top of this file). May drift from
+// steady_clock by ~10 us per second when it reads the TSC: compare trace times with trace times.
 std::int64_t now_ns();
+// "tsc" or "steady_clock": what now_ns() reads (for benchmarks and diagnostics).
+const char* clock_name();
 
 // Off by default. Events recorded while off are dropped; spans that started while on still record.
 inline bool enabled() noexcept { return detail::g_enabled.load(std::memory_order_relaxed); }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <system_error>
 #include <string>
 #include <thread>
 #include <vector>
@@ -287,4 +288,90 @@ TEST_CASE("ThreadPool.MapResultsDestroyedEarlyCancelsTheRest.1thread") {
     pool.shutdown();
     CHECK(ran == 0);
     for (auto& f : futures) CHECK(f.cancelled());
+}
+
+namespace {
+// Installs detail::g_before_worker_start for one test and always removes it (a failing CHECK
+// must not leave it set for the next test in the same process).
+struct ScopedStartHook {
+    explicit ScopedStartHook(void (*hook)()) { pp::detail::g_before_worker_start = hook; }
+    ~ScopedStartHook() { pp::detail::g_before_worker_start = nullptr; }
+    ScopedStartHook(const ScopedStartHook&) = delete;
+    ScopedStartHook& operator=(const ScopedStartHook&) = delete;
+};
+std::atomic<int> g_hook_calls{0};
+std::atomic<bool> g_first_task_may_end{false};
+std::atomic<bool> g_second_task_ran{false};
+std::atomic<bool> g_second_ran_during_start{false};
+} // namespace
+
+TEST_CASE("ThreadPool.RunningWorkersTakeTasksWhileAWorkerStarts.2threads") {
+    // Worker 1's creation stands for the browser's 50-100 ms thread start: it waits (up to 10 s)
+    // for worker 0 to pick up the queued task. Had submit() held the pool's lock while creating
+    // the thread, worker 0 could not take it and the wait would time out.
+    g_hook_calls = 0;
+    g_first_task_may_end = false;
+    g_second_task_ran = false;
+    g_second_ran_during_start = false;
+    ScopedStartHook hook([] {
+        if (g_hook_calls.fetch_add(1) != 1) return; // worker 0 starts normally
+        g_first_task_may_end = true;
+        const auto deadline = std::chrono::steady_clock::now() + 10s;
+        while (!g_second_task_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        g_second_ran_during_start = g_second_task_ran.load();
+    });
+    pp::ThreadPoolExecutor pool(2);
+    auto first = pool.submit([] {
+        while (!g_first_task_may_end) std::this_thread::sleep_for(1ms);
+    });
+    auto second = pool.submit([] { g_second_task_ran = true; }); // queued: worker 0 is busy, so worker 1 starts
+    first.result();
+    second.result();
+    CHECK(g_hook_calls == 2);
+    CHECK(g_second_ran_during_start);
+    CHECK(pool.worker_count() == 2);
+}
+
+TEST_CASE("ThreadPool.SubmitThrowsWhenNoWorkerCanStart.1thread") {
+    pp::ThreadPoolExecutor pool(2);
+    {
+        ScopedStartHook hook([] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); });
+        CHECK_THROWS_AS((void)pool.submit([] { return 1; }), std::system_error);
+        CHECK(pool.pending_count() == 0); // taken back: no worker would ever run it
+        CHECK(pool.worker_count() == 0);
+    }
+    CHECK(pool.submit([] { return 2; }).result() == 2); // creation works again
+    {
+        // With a worker running, a failed creation is not an error: that worker runs the task.
+        ScopedStartHook hook([] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); });
+        Gate gate;
+        auto busy = pool.submit([&] { gate.wait(); });
+        auto queued = pool.submit([] { return 3; }); // worker 0 busy: tries (and fails) to start worker 1
+        gate.release();
+        busy.result();
+        CHECK(queued.result() == 3);
+        CHECK(pool.worker_count() == 1);
+    }
+}
+
+namespace {
+std::atomic<bool> g_in_start{false};
+} // namespace
+
+TEST_CASE("ThreadPool.ShutdownJoinsAWorkerBeingStarted.2threads") {
+    // shutdown(true) while a submit() is still creating the only worker: it must wait for that
+    // worker and join it, so the task has run when shutdown returns.
+    g_in_start = false;
+    ScopedStartHook hook([] {
+        g_in_start = true;
+        std::this_thread::sleep_for(100ms);
+    });
+    pp::ThreadPoolExecutor pool(1);
+    std::atomic<bool> ran{false};
+    std::thread submitter([&] { pool.detach([&] { ran = true; }); });
+    while (!g_in_start) std::this_thread::sleep_for(1ms);
+    pool.shutdown(true);
+    CHECK(ran);
+    CHECK(pool.worker_count() == 1);
+    submitter.join();
 }

@@ -9,9 +9,11 @@
 #include <doctest.h>
 
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -72,6 +74,42 @@ TEST_CASE("Trace.SpanIsRecordedOnlyWhenComplete.1thread") {
     CHECK(events[0].lane.tid == pp::trace::current_lane().tid);
     pp::trace::clear();
     CHECK(pp::trace::snapshot().empty());
+}
+
+TEST_CASE("Trace.ClockTracksSteadyClock.1thread") {
+    // Natively now_ns() may read the TSC with a rate measured at start-up: a wrong rate or epoch
+    // would stretch or shift every trace. Over 100 ms both clocks must agree within 0.1% (+ slack
+    // for the reads themselves), and trace time starts near 0 at program start.
+    INFO("trace clock: ", std::string(pp::trace::clock_name()));
+    const std::int64_t trace0 = pp::trace::now_ns();
+    const auto steady0 = std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(100ms);
+    const std::int64_t trace1 = pp::trace::now_ns();
+    const auto steady1 = std::chrono::steady_clock::now();
+    const double steady_ns = std::chrono::duration<double, std::nano>(steady1 - steady0).count();
+    const double trace_ns = static_cast<double>(trace1 - trace0);
+    CHECK(std::abs(trace_ns - steady_ns) < steady_ns * 1e-3 + 50'000);
+    CHECK(trace0 >= 0);
+    CHECK(trace0 < 3'600'000'000'000); // the epoch is this program's start, not the machine's boot
+}
+
+TEST_CASE("Trace.ThreadsJoinedOneAfterAnotherKeepTheirOwnLanes.2threads") {
+    // The C++ runtime recycles std::thread::id (and pthread_t) once a thread is joined, so an id
+    // derived from it put both threads on one lane.
+    pp_test::ScopedTrace trace;
+    for (const char* name : {"first", "second"}) {
+        std::thread t([name] {
+            pp::trace::set_lane_name(name);
+            pp::trace::instant(pp::TraceKind::ThreadStart, "thread start");
+        });
+        t.join();
+    }
+    std::map<std::string, pp_test::LaneKey> lanes;
+    for (const auto& e : pp::trace::snapshot()) lanes[e.lane.name] = pp_test::lane_of(e);
+    REQUIRE(lanes.count("first") == 1);
+    REQUIRE(lanes.count("second") == 1);
+    CHECK(lanes["first"] != lanes["second"]);
+    CHECK(pp::trace::to_chrome_trace_json().find("\"second\"") != std::string::npos);
 }
 
 TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
