@@ -83,8 +83,7 @@ void measure(Figures* wall, Figures* cpu) {
 int main() {
     Figures wall{}, cpu{};
     measure(&wall, &cpu);
-    std::printf("ThreadPoolExecutor(2), %d empty tasks, submit all then result all, median of %d runs (trace clock: %s)\n",
-                kTasks, kRuns, pp::trace::clock_name());
+    std::printf("ThreadPoolExecutor(2), %d empty tasks, submit all then result all, median of %d runs\n", kTasks, kRuns);
     std::printf("  tracing off: %.3f us/task wall, %.3f us/task CPU\n", wall.off_us, cpu.off_us);
     std::printf("  tracing on:  %.3f us/task wall (%+.1f%%), %.3f us/task CPU (%+.1f%%)\n", wall.on_us,
                 wall.overhead_pct, cpu.on_us, cpu.overhead_pct);

@@ -24,16 +24,6 @@
 #include <tuple>
 #include <utility>
 
-// Native x86-64 reads the TSC for trace timestamps; elsewhere (emscripten: performance.now()
-// behind steady_clock) steady_clock is used.
-#if defined(__x86_64__) && !defined(__EMSCRIPTEN__)
-#define PP_TRACE_HAS_TSC 1
-#include <cpuid.h>
-#include <x86intrin.h>
-#else
-#define PP_TRACE_HAS_TSC 0
-#endif
-
 namespace pp {
 
 //-----------------------------------------------------------------------------
@@ -42,89 +32,12 @@ namespace pp {
 namespace {
 using Clock = std::chrono::steady_clock;
 
-// The trace clock. steady_clock costs ~20 ns a read here (vDSO: a seqlock around an ordered TSC
-// read); a task records three timestamps, so natively we read the TSC ourselves (~14 ns) and
-// scale it with a rate measured once against steady_clock. All of it is fixed during static
-// initialization, i.e. before main() and before the fork server forks, so every process of the
-// program shares the epoch and the rate and their timestamps stay comparable.
-struct TraceClock {
-    bool use_tsc = false;
-    std::uint64_t tsc_at_epoch = 0;
-    std::uint64_t ns_per_tick_q32 = 0; // nanoseconds per TSC tick, 32.32 fixed point
-    Clock::time_point epoch;
-};
-
-#if PP_TRACE_HAS_TSC
-// RDTSCP waits for the instructions before it (as the kernel's own ordered read does): a timestamp
-// taken after seeing another thread's write is not read early, so "submitted <= started" holds.
-inline std::uint64_t read_tsc() noexcept {
-    unsigned int aux;
-    return __rdtscp(&aux);
-}
-
-// The TSC is usable when it ticks at a constant rate in every power state (CPUID "invariant TSC")
-// and the kernel still trusts it for CLOCK_MONOTONIC (it switches away from a TSC it finds out of
-// sync between CPUs). PP_TRACE_CLOCK=steady forces steady_clock (to compare the two).
-bool tsc_is_trustworthy() {
-    if (const char* forced = std::getenv("PP_TRACE_CLOCK"); forced && std::string_view(forced) == "steady") return false;
-    unsigned int eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (!__get_cpuid(0x80000007, &eax, &ebx, &ecx, &edx) || !(edx & (1u << 8))) return false;
-    if (std::FILE* f = std::fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r")) {
-        char name[32] = {};
-        const bool read = std::fgets(name, sizeof name, f) != nullptr;
-        std::fclose(f);
-        if (read && std::string_view(name).substr(0, 3) != "tsc") return false;
-    }
-    return true;
-}
-
-// One (tsc, steady) pair, the TSC read as the midpoint of the tightest of a few brackets.
-std::pair<std::uint64_t, Clock::time_point> tsc_and_steady() {
-    std::uint64_t best_width = ~0ull, best_tsc = 0;
-    Clock::time_point best_steady;
-    for (int i = 0; i < 5; ++i) {
-        const std::uint64_t before = read_tsc();
-        const Clock::time_point steady = Clock::now();
-        const std::uint64_t after = read_tsc();
-        if (after - before < best_width) {
-            best_width = after - before;
-            best_tsc = before + (after - before) / 2;
-            best_steady = steady;
-        }
-    }
-    return {best_tsc, best_steady};
-}
-#endif
-
-TraceClock calibrate() {
-    TraceClock clock;
-    clock.epoch = Clock::now();
-#if PP_TRACE_HAS_TSC
-    if (!tsc_is_trustworthy()) return clock;
-    // 2 ms between two ~10 ns brackets: the rate is off by ~1e-5 at worst, so trace time drifts
-    // from steady_clock by ~10 us per second. Timestamps of the program stay exact relative to
-    // each other (one clock, one rate), which is what the trace needs.
-    const auto [tsc0, steady0] = tsc_and_steady();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    const auto [tsc1, steady1] = tsc_and_steady();
-    const double ns = std::chrono::duration<double, std::nano>(steady1 - steady0).count();
-    const double ticks = static_cast<double>(tsc1 - tsc0);
-    const double ghz = ticks / ns;
-    if (!(ghz > 0.05 && ghz < 20.0)) return clock; // nonsense: a TSC that did not tick, or jumped
-    clock.use_tsc = true;
-    clock.tsc_at_epoch = tsc0;
-    clock.epoch = steady0;
-    clock.ns_per_tick_q32 = static_cast<std::uint64_t>(ns / ticks * 4294967296.0);
-#endif
-    return clock;
-}
-
-const TraceClock& trace_clock() {
-    static const TraceClock value = calibrate();
+const Clock::time_point& epoch() {
+    static const Clock::time_point value = Clock::now();
     return value;
 }
 // Taken during static initialization, i.e. before main() and before any fork(), so children share it.
-const bool g_epoch_taken = (trace_clock(), true);
+const bool g_epoch_taken = (epoch(), true);
 const std::thread::id g_main_thread = std::this_thread::get_id();
 
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
@@ -151,17 +64,8 @@ namespace trace {
 
 std::int64_t now_ns() {
     (void)g_epoch_taken;
-    const TraceClock& clock = trace_clock();
-#if PP_TRACE_HAS_TSC
-    if (clock.use_tsc) {
-        const auto ticks = static_cast<std::int64_t>(read_tsc() - clock.tsc_at_epoch);
-        return static_cast<std::int64_t>((static_cast<__int128>(ticks) * clock.ns_per_tick_q32) >> 32);
-    }
-#endif
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - clock.epoch).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
 }
-
-const char* clock_name() { return trace_clock().use_tsc ? "tsc" : "steady_clock"; }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Per-thread buffers and the registry
