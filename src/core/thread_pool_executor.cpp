@@ -164,7 +164,7 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
         task->run();
         if (traced)
             trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name),
-                        begin_ns, trace::now_ns(), task->task_id);
+                        begin_ns, trace::now_ns(), task->task_id, task->args);
     }
     trace::instant(TraceKind::ThreadEnd, "thread end");
 }

@@ -17,6 +17,7 @@
 #include "core/trace.hpp"
 
 #include <atomic>
+#include <cstdio>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -59,7 +60,36 @@ public:
 
     std::uint64_t task_id = 0;
     std::string name; // trace label; empty means "task"
+    std::string args; // the call's arguments as the timeline shows them ("3"); only while tracing
 };
+
+// "3, \"cat\"": arguments a person can read in a tooltip (numbers and strings; others are "...").
+template <class T>
+void describe_argument(std::string& out, const T& value) {
+    if constexpr (std::is_same_v<T, bool>) {
+        out += value ? "true" : "false";
+    } else if constexpr (std::is_floating_point_v<T>) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", static_cast<double>(value));
+        out += text;
+    } else if constexpr (std::is_arithmetic_v<T>) {
+        out += std::to_string(value);
+    } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+        const std::string_view text(value);
+        out += '"';
+        out += text.substr(0, 24);
+        out += text.size() > 24 ? "...\"" : "\"";
+    } else {
+        out += "...";
+    }
+}
+template <class... Args>
+std::string describe_arguments(const Args&... args) {
+    std::string out;
+    std::size_t index = 0;
+    ((out += index++ ? ", " : "", describe_argument(out, args)), ...);
+    return out;
+}
 
 template <class R, class Call>
 class FutureTask final : public FutureState<R>, public PoolTask {
@@ -284,9 +314,11 @@ template <class F, class... Args>
 auto ThreadPoolExecutor::submit_named(std::string_view name, F&& f, Args&&... args)
     -> Future<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
     using R = std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>;
+    std::string described = trace::enabled() ? detail::describe_arguments(args...) : std::string();
     auto call = detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...);
     auto task = std::make_shared<detail::FutureTask<R, decltype(call)>>(std::move(call));
     task->name = std::string(name);
+    task->args = std::move(described);
     Future<R> future(std::shared_ptr<detail::FutureState<R>>(task, task.get()));
     enqueue(std::move(task));
     return future;

@@ -1,6 +1,7 @@
 // pp::ThreadPoolExecutor: submit, map, cancellation, shutdown, timing of the tutorial's example.
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
+#include "test_support.hpp"
 
 #include <doctest.h>
 
@@ -374,4 +375,19 @@ TEST_CASE("ThreadPool.ShutdownJoinsAWorkerBeingStarted.2threads") {
     CHECK(ran);
     CHECK(pool.worker_count() == 1);
     submitter.join();
+}
+
+TEST_CASE("ThreadPool.TracedTasksShowTheirArguments.2threads") {
+    // The timeline's tooltip shows a task's arguments: map(f, [1, 2, 3]) runs f(1), f(2), f(3).
+    pp_test::ScopedTrace trace;
+    {
+        pp::ThreadPoolExecutor pool(2);
+        const std::vector<int> inputs{1, 2, 3};
+        CHECK(pool.map([](int x) { return x * 10; }, inputs).to_vector() == std::vector<int>{10, 20, 30});
+        pool.submit([](const std::string& s, double d) { return s.size() + d; }, std::string("cat"), 1.5).result();
+    }
+    std::multiset<std::string> args;
+    for (const auto& e : pp::trace::snapshot())
+        if (e.kind == pp::TraceKind::TaskRun) args.insert(e.args);
+    CHECK(args == std::multiset<std::string>{"1", "2", "3", "\"cat\", 1.5"});
 }

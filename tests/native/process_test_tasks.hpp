@@ -76,14 +76,24 @@ inline std::string greet(std::string name, int times) {
 // Ways for a worker to die.
 // Restores the default action first: under ASan/TSan the sanitizer's handler would otherwise turn
 // the crash into "exited with code 1", and the test is about a real death by SIGSEGV.
-inline int crash_with_segv(int) {
+// Each crash waits `delay_ms` first, so a test can finish submitting before the pool breaks
+// (a submit to a broken pool throws BrokenProcessPool, as in Python).
+inline void wait_before_crash(int delay_ms) { std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms)); }
+inline int crash_with_segv(int delay_ms) {
+    wait_before_crash(delay_ms);
     ::signal(SIGSEGV, SIG_DFL);
     volatile int* nowhere = nullptr;
     *nowhere = 1;
     return 0;
 }
-inline int crash_with_abort(int) { std::abort(); }
-inline int crash_with_exit3(int) { ::_exit(3); }
+inline int crash_with_abort(int delay_ms) {
+    wait_before_crash(delay_ms);
+    std::abort();
+}
+inline int crash_with_exit3(int delay_ms) {
+    wait_before_crash(delay_ms);
+    ::_exit(3);
+}
 inline int spin_forever(int) {
     volatile bool forever = true;
     while (forever) {

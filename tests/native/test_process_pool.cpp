@@ -74,7 +74,7 @@ void check_crash_breaks_pool(Crash crash_task, const std::string& expected_how) 
     {
         pp::ProcessPoolExecutor pool(options(2, 1));
         pids = pool.worker_pids();
-        auto crashing = pool.submit(crash_task, 0);
+        auto crashing = pool.submit(crash_task, 200);                     // crashes after the submits below
         auto running = pool.submit(sleep_then_return_task, 30000, 1);  // on the other worker
         auto queued = pool.submit(square_task, 3);                       // waits in the parent
 
