@@ -19,7 +19,9 @@
 #include "core/json.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+#include "platform/web/browser_clock.hpp"
+#else
 #include "platform/posix/fork_server.hpp"
 #endif
 #include "lessons/launch_options.hpp"
@@ -168,7 +170,9 @@ extern "C" const char* pp_state_json() {
 }
 
 int main(int argc, char** argv) {
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+    pp::platform::use_browser_trace_clock();  // before any thread records an event
+#else
     // First, while this program still has one thread: the server that forks every worker
     // process later (why: src/platform/posix/fork_server.hpp).
     pp::ForkServer::start_early();

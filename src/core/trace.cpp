@@ -61,9 +61,21 @@ bool is_instant(TraceKind kind) {
 
 namespace trace {
 
+namespace {
+std::atomic<std::int64_t (*)()> g_clock{nullptr};  // nullptr: steady_clock
+std::int64_t g_clock_epoch = 0;                     // g_clock's reading at use_clock()
+} // namespace
+
 std::int64_t now_ns() {
     (void)g_epoch_taken;
+    if (const auto clock = g_clock.load(std::memory_order_acquire)) return clock() - g_clock_epoch;
     return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
+}
+
+void use_clock(std::int64_t (*clock)()) {
+    // Keep "nanoseconds since the program started": shift the new clock onto the current reading.
+    g_clock_epoch = clock ? clock() - now_ns() : 0;
+    g_clock.store(clock, std::memory_order_release);
 }
 
 //-----------------------------------------------------------------------------

@@ -82,6 +82,14 @@ inline std::atomic<bool> g_enabled{false};
 // Nanoseconds since the process-wide epoch (see the top of this file).
 std::int64_t now_ns();
 
+// Replaces the clock behind now_ns() with `clock` (nanoseconds since any fixed point), for a
+// platform whose steady_clock disagrees between threads. The page needs it: Emscripten aligns
+// each Web Worker's clock to the page's by a message whose delivery time it cannot see, so a
+// thread's timestamps can lag by milliseconds and a join would appear to end before the thread
+// it waited for (platform/web/browser_clock.cpp). Call it first thing in main(), before any
+// event is recorded: events timed by the old clock and the new one do not compare.
+void use_clock(std::int64_t (*clock)());
+
 // Off by default. Events recorded while off are dropped; spans that started while on still record.
 inline bool enabled() noexcept { return detail::g_enabled.load(std::memory_order_relaxed); }
 void set_enabled(bool on);

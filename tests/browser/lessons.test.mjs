@@ -61,7 +61,8 @@ test('Lesson.MultithreadingInterleavesAndJoins.2threads', TEST_TIMEOUT, async ()
   // main blocks in t1.join(); t2 (four letters) ended before t1 (five numbers), so t2.join()
   // may return without blocking at all.
   assert.ok(joins.length >= 1, 'main was blocked in join()');
-  assert.ok(joins.at(-1)[2] >= Math.max(lastEnd(t1), lastEnd(t2)) - 1, 'the last join ends after both threads');
+  assert.ok(joins.at(-1)[2] >= Math.max(lastEnd(t1), lastEnd(t2)) - 1,
+    `the last join ends after both threads: ${JSON.stringify(state.lanes)}`);
   // 9 sleeps of 0.1 s would take 0.9 s one after another; overlapped, about 0.5 s.
   assert.ok(state.elapsed_ms < 850, `took ${state.elapsed_ms} ms`);
   await page.close();

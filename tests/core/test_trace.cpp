@@ -234,3 +234,22 @@ TEST_CASE("Trace.NestingCheckerCatchesOverlap.1thread") {
     b.lane.tid = 7, b.begin_ns = 5, b.end_ns = 15; // another lane may overlap
     CHECK(pp_test::nesting_violation({a, b}) == "");
 }
+
+namespace {
+std::int64_t g_fake_ns = 5'000'000'000;
+std::int64_t fake_clock() { return g_fake_ns; }
+} // namespace
+
+TEST_CASE("Trace.UseClockKeepsTimeContinuous.1thread") {
+    // A platform clock replaces steady_clock without a jump: now_ns() carries on from where it was.
+    const std::int64_t before = pp::trace::now_ns();
+    pp::trace::use_clock(&fake_clock);
+    const std::int64_t switched = pp::trace::now_ns();
+    g_fake_ns += 1'000'000;  // the new clock moves 1 ms
+    const std::int64_t later = pp::trace::now_ns();
+    pp::trace::use_clock(nullptr);  // back to steady_clock for the other tests
+    CHECK(switched >= before);
+    CHECK(switched - before < 50'000'000);
+    CHECK(later - switched == 1'000'000);
+    CHECK(pp::trace::now_ns() >= before);
+}
