@@ -1,5 +1,6 @@
 #include "core/ids.hpp"
 
+#include <atomic>
 #include <functional>
 #include <thread>
 
@@ -9,9 +10,21 @@
 
 namespace pp {
 
+#ifdef __EMSCRIPTEN__
+namespace {
+std::atomic<int> g_simulated_pid{1};
+}
+#endif
+
+void set_simulated_pid([[maybe_unused]] int pid) {
+#ifdef __EMSCRIPTEN__
+    g_simulated_pid.store(pid);
+#endif
+}
+
 int current_pid() {
 #ifdef __EMSCRIPTEN__
-    return 1;
+    return g_simulated_pid.load(std::memory_order_relaxed);
 #else
     return static_cast<int>(::getpid());
 #endif

@@ -57,10 +57,17 @@ bool is_instant(TraceKind kind) {
 
 namespace trace {
 
+namespace {
+std::atomic<std::int64_t> g_clock_offset_ns{0};
+}
+
 std::int64_t now_ns() {
     (void)g_epoch_taken;
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count() +
+           g_clock_offset_ns.load(std::memory_order_relaxed);
 }
+
+void set_clock_offset_ns(std::int64_t offset_ns) { g_clock_offset_ns.store(offset_ns); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Per-thread buffers and the registry

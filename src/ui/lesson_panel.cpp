@@ -274,6 +274,16 @@ void LessonPanel::draw() {
 
     ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
     ImGui::TextWrapped("%s", lesson_->info.explanation);
+    if (lesson_->info.creates_processes) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+#ifdef __EMSCRIPTEN__
+        ImGui::TextWrapped("In this page a process is a Web Worker running its own WebAssembly instance: separate "
+                            "memory, bytes only by postMessage, a pid the page assigns. Not an operating-system process.");
+#else
+        ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
+#endif
+        ImGui::PopStyleColor();
+    }
     draw_controls(snapshot);
     refresh_timeline(snapshot);
 
