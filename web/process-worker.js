@@ -5,7 +5,8 @@
 // process: its pid is a number the page assigned. The page (src/platform/web/process_host.js)
 // and this script exchange only messages, and task data only as bytes:
 //
-//   page -> worker  {type: 'start', pid, parentNowNs, parentAbsMs}  first, once
+//   page -> worker  {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs}  once; wasmModule:
+//                                              the page's compiled process_worker.wasm, or null
 //                   {type: 'frame', bytes: ArrayBuffer}             request frames (length + payload)
 //                   {type: 'info'}                                  asks for {type: 'info', ...}
 //   worker -> page  {type: 'ready', memoryBytes}                    the instance is running
@@ -61,6 +62,12 @@ function start(message) {
     printErr: (text) => console.warn(`[process ${pid}] ${text}`),
     ppPostReplies: (bytes) => postMessage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
     onAbort: () => {},  // the throw that follows reaches handle(), which reports it
+    // Our own instance (own memory) of the module the page compiled once; without one, the
+    // default: fetch and compile process_worker.wasm here.
+    instantiateWasm: message.wasmModule ? (imports, receive) => {
+      WebAssembly.instantiate(message.wasmModule, imports).then((made) => receive(made, message.wasmModule), crash);
+      return {};
+    } : undefined,
   }).then((module) => {
     instance = module;
     // The page's trace clock, moved on to this moment: both sides read absolute time

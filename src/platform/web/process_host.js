@@ -1,11 +1,12 @@
 // The page's side of browser "processes" (an emscripten --js-library, linked into playground.js).
 //
 // Why here: Web Workers can only be created and messaged from the browser's main thread, but
-// lessons run on pthreads (other Web Workers). Each function below is marked __proxy, so a call
-// from a pthread runs on the main thread: 'sync' waits for it, 'async' only queues it (the main
-// thread never waits for a pthread here). Events from the process workers arrive on the main
-// thread and go straight into the C++ transport's queue (pp_web_process_event in
-// web_worker_transport.cpp), which its own pthread delivers.
+// lessons run on pthreads (other Web Workers). Each function below is marked __proxy: 'async',
+// so a call from a pthread is queued for the main thread and neither side waits. Calls queued
+// from any pthread run in the order they were queued, so a spawn always comes before the sends
+// that follow it. Events from the process workers arrive on the main thread and go straight into
+// the C++ transport's queue (pp_web_process_event in web_worker_transport.cpp), which its own
+// pthread delivers.
 //
 // Each browser process is a Web Worker running web/process-worker.js with its own instance of
 // process_worker.wasm: separate memory, bytes in and out by postMessage, a simulated pid.
@@ -25,6 +26,20 @@ mergeInto(LibraryManager.library, {
     transports: {},  // transport id -> array of workers (a plain object: emscripten copies this source)
     history: [],            // the last processes, newest last, for tests and a future process panel
     HISTORY_LIMIT: 64,
+    // process_worker.wasm, compiled once on the page and handed to every worker (a compiled
+    // WebAssembly.Module is shareable; each worker still instantiates its own memory). Saves each
+    // spawn the download and compile. Null until the first spawn.
+    compiled: null,
+    compile: function() {
+      if (!PPProcessHost.compiled) {
+        PPProcessHost.compiled = WebAssembly.compileStreaming(fetch('process_worker.wasm'))
+          .catch(function(error) {
+            console.warn('process_worker.wasm did not compile on the page; each worker loads it itself: ' + error);
+            return null;
+          });
+      }
+      return PPProcessHost.compiled;
+    },
     heap: function() { return new Uint8Array(wasmMemory.buffer); },  // fresh view: memory may have grown
     // Hands bytes to C++ (which frees them) with one event. `ended` events end the worker here.
     deliver: function(proc, kind, bytes, code) {
@@ -78,9 +93,9 @@ mergeInto(LibraryManager.library, {
   //-----------------------------------------------------------------------------
 
   // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
-  // a worker that cannot load reports a crash instead.
+  // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
   pp_process_host_spawn__deps: ['$PPProcessHost'],
-  pp_process_host_spawn__proxy: 'sync',
+  pp_process_host_spawn__proxy: 'async',
   pp_process_host_spawn__sig: 'viii',
   pp_process_host_spawn: function(transport, index, pid) {
     if (!globalThis.ppProcesses) globalThis.ppProcesses = PPProcessHost.describe;
@@ -105,9 +120,12 @@ mergeInto(LibraryManager.library, {
       PPProcessHost.end(proc, PPProcessHost.CRASHED, event.message || 'the worker failed to load', 6);
     };
     proc.worker.onmessageerror = proc.worker.onerror;
-    // Both clocks read on this thread, together: the worker moves them on to its own start.
-    proc.worker.postMessage({ type: 'start', pid: pid, parentNowNs: _pp_web_trace_now_ns(),
-                              parentAbsMs: performance.timeOrigin + performance.now() });
+    PPProcessHost.compile().then(function(wasmModule) {
+      if (proc.state !== 'running') return;
+      // Both clocks read on this thread, together: the worker moves them on to its own start.
+      proc.worker.postMessage({ type: 'start', pid: pid, wasmModule: wasmModule, parentNowNs: _pp_web_trace_now_ns(),
+                                parentAbsMs: performance.timeOrigin + performance.now() });
+    });
   },
 
   // Posts one request frame (`size` bytes at `data`, malloc'd by the caller, freed here).

@@ -9,6 +9,7 @@
 //
 // Index of this file
 // [SECTION] Exports called by web/process-worker.js
+// [SECTION] nanosleep: sleep without burning the CPU
 // [SECTION] make_default_worker_transport: no processes inside a process worker
 #include "core/ids.hpp"
 #include "core/process_protocol.hpp"
@@ -18,6 +19,9 @@
 
 #include <emscripten.h>
 
+#include <time.h>
+
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <exception>
@@ -92,6 +96,37 @@ EMSCRIPTEN_KEEPALIVE int pp_worker_handle(std::size_t size) {
 }
 
 }  // extern "C"
+
+//-----------------------------------------------------------------------------
+// [SECTION] nanosleep: sleep without burning the CPU
+//-----------------------------------------------------------------------------
+// Without -pthread, emscripten's libc sleeps by spinning on the clock (emscripten_thread_sleep),
+// so a "process" that waits (time.sleep, a simulated download) would keep a core busy and slow
+// down every other worker. std::this_thread::sleep_for ends in nanosleep(), so this program
+// defines it: Atomics.wait on a private 4-byte SharedArrayBuffer (shared with nobody), which a
+// Web Worker may block on. Where SharedArrayBuffer is missing (a page that is not isolated), it
+// falls back to spinning like libc.
+namespace {
+EM_JS(void, pp_worker_wait_ms, (double ms), {
+    if (typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object') {
+        if (!Module['ppSleepCell']) Module['ppSleepCell'] = new Int32Array(new SharedArrayBuffer(4));
+        Atomics.wait(Module['ppSleepCell'], 0, 0, ms);
+        return;
+    }
+    var end = performance.now() + ms;
+    while (performance.now() < end) {}
+});
+}  // namespace
+
+extern "C" int nanosleep(const struct timespec* request, struct timespec* remaining) {
+    if (!request || request->tv_nsec < 0 || request->tv_nsec > 999999999L || request->tv_sec < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    pp_worker_wait_ms(static_cast<double>(request->tv_sec) * 1000.0 + static_cast<double>(request->tv_nsec) / 1e6);
+    if (remaining) *remaining = timespec{0, 0};
+    return 0;
+}
 
 //-----------------------------------------------------------------------------
 // [SECTION] make_default_worker_transport: no processes inside a process worker

@@ -4,8 +4,8 @@
 // ProcessPoolExecutor and pp::Process run unchanged on top of it.
 //
 // Threads: lessons create pools on pthreads, but Web Workers belong to the browser's main
-// thread. So spawn/send/terminate go to the main thread through process_host.js (proxied calls;
-// only spawn waits, and the main thread never waits for anyone). Worker messages arrive on the
+// thread. So spawn/send/terminate go to the main thread through process_host.js (queued calls:
+// nobody waits, the main thread least of all). Worker messages arrive on the
 // main thread, which only appends them to this transport's inbox (pp_web_process_event); the
 // transport's own pthread takes them from there and calls Events::on_reply / on_exit.
 //
@@ -172,8 +172,8 @@ void WebWorkerTransport::start(int count, Events events) {
         workers_.push_back(std::make_unique<Worker>());
         pids_.push_back(g_next_pid++);
     }
-    // Waits for the main thread to create the workers (not for them to load: requests queue up
-    // in process-worker.js meanwhile). A worker that fails to load reports a crash, not a throw.
+    // Queued for the main thread, before any send() (same queue, so in order). Requests wait in
+    // process-worker.js while its instance loads. A worker that fails to load reports a crash.
     for (int i = 0; i < count; ++i) pp_process_host_spawn(id_, i, pids_[static_cast<std::size_t>(i)]);
     thread_ = std::thread([this] { run(); });
 }
