@@ -48,6 +48,25 @@ for (const [check, what] of [['crash-abort', /Aborted\(/], ['crash-trap', /unrea
   });
 }
 
+test('Process.LiveWorkerReportsItsPidAndMemory.3processes', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  await page.goto(`${server.url}?lesson=process-pool&scale=1&autorun=1`);  // about 2 s of work
+  await waitForState(page, (s) => s.lesson.state === 'running', { what: 'the run' });
+  const deadline = Date.now() + 20_000;
+  let running = [];
+  while (running.length < 3 && Date.now() < deadline) {
+    running = (await page.evaluate(() => window.ppProcesses ? window.ppProcesses() : [])).filter((p) => p.state === 'running');
+    await page.waitForTimeout(50);
+  }
+  assert.equal(running.length, 3, 'three live workers');
+  const answers = await page.evaluate((pids) => Promise.all(pids.map((pid) => window.ppProcessInfo(pid))), running.map((p) => p.pid));
+  for (const [i, answer] of answers.entries()) {
+    assert.equal(answer.pid, running[i].pid, 'the worker knows the pid the page gave it');
+    assert.ok(answer.memoryBytes >= 1 << 20, `its own memory: ${answer.memoryBytes} bytes`);
+  }
+  await page.close();
+});
+
 test('Process.MeasuredFigures.4processes', TEST_TIMEOUT, async () => {
   const { page, result } = await selfCheck('bench');
   assert.equal(result.error, undefined, result.error);

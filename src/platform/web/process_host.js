@@ -56,6 +56,8 @@ mergeInto(LibraryManager.library, {
       if (proc.state !== 'running') return;
       proc.state = 'ended';
       proc.how = how;
+      (proc.infoWaiters || []).forEach(function(resolve) { resolve(null); });  // it will never answer
+      proc.infoWaiters = [];
       proc.endedMs = performance.now();
       proc.worker.terminate();  // also for an exit: frees the thread and its instance now
       var text = kind === PPProcessHost.CRASHED ? new TextEncoder().encode(how) : null;
@@ -76,7 +78,20 @@ mergeInto(LibraryManager.library, {
         PPProcessHost.end(proc, PPProcessHost.CRASHED, message.message, 6);
       } else if (message.type === 'info') {
         proc.memoryBytes = message.memoryBytes;
+        var waiting = proc.infoWaiters || [];
+        proc.infoWaiters = [];
+        waiting.forEach(function(resolve) { resolve({ pid: message.pid, memoryBytes: message.memoryBytes }); });
       }
+    },
+    // Asks a live worker itself for its pid and memory size (window.ppProcessInfo(pid)): a
+    // Promise of {pid, memoryBytes}, or of null when no worker with that pid is running.
+    info: function(pid) {
+      var proc = PPProcessHost.history.find(function(p) { return p.pid === pid && p.state === 'running'; });
+      if (!proc) return Promise.resolve(null);
+      return new Promise(function(resolve) {
+        (proc.infoWaiters = proc.infoWaiters || []).push(resolve);
+        proc.worker.postMessage({ type: 'info' });
+      });
     },
     // What the page knows about its processes (window.ppProcesses()).
     describe: function() {
@@ -98,7 +113,10 @@ mergeInto(LibraryManager.library, {
   pp_process_host_spawn__proxy: 'async',
   pp_process_host_spawn__sig: 'viii',
   pp_process_host_spawn: function(transport, index, pid) {
-    if (!globalThis.ppProcesses) globalThis.ppProcesses = PPProcessHost.describe;
+    if (!globalThis.ppProcesses) {
+      globalThis.ppProcesses = PPProcessHost.describe;
+      globalThis.ppProcessInfo = PPProcessHost.info;
+    }
     var list = PPProcessHost.transports[transport];
     if (!list) PPProcessHost.transports[transport] = list = [];
     var proc = { transport: transport, index: index, pid: pid, state: 'running', replies: 0,
