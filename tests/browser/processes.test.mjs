@@ -48,6 +48,15 @@ for (const [check, what] of [['crash-abort', /Aborted\(/], ['crash-trap', /unrea
   });
 }
 
+test('Process.WorkerThatNeverAnswersCannotHangShutdown.1process', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('hang');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.hang_error, 'BrokenProcessPool', JSON.stringify(result));
+  assert.match(result.hang_message, /^worker pid \d+ was terminated \(Worker\.terminate\(\), reported as SIGTERM\) by shutdown\(\), after the 300 ms grace period/);
+  assert.ok(result.shutdown_ms < 5000, `shutdown took ${result.shutdown_ms} ms`);
+  await page.close();
+});
+
 test('Process.LiveWorkerReportsItsPidAndMemory.3processes', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
   await page.goto(`${server.url}?lesson=process-pool&scale=1&autorun=1`);  // about 2 s of work

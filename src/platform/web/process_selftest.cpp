@@ -5,7 +5,7 @@
 //
 // Index of this file
 // [SECTION] Tasks (run inside the process workers)
-// [SECTION] Checks: crash, bench
+// [SECTION] Checks: crash, hang, bench
 // [SECTION] Exports: pp_process_selftest_start / pp_process_selftest_result
 #include "core/errors.hpp"
 #include "core/future.hpp"
@@ -44,6 +44,15 @@ PP_REGISTER_TASK_AS(crash, "web_selftest.crash");
 
 int noop(int n) { return n; }
 PP_REGISTER_TASK_AS(noop, "web_selftest.noop");
+
+// Never returns, and never answers anything else: only Worker.terminate() ends it.
+int spin(int) {
+    volatile bool forever = true;
+    while (forever) {
+    }
+    return 0;
+}
+PP_REGISTER_TASK_AS(spin, "web_selftest.spin");
 
 //-----------------------------------------------------------------------------
 // [SECTION] Checks: crash, bench
@@ -93,6 +102,29 @@ std::string check_crash(int how) {
     json += ",\"new_pool\":[";
     for (std::size_t i = 0; i < squares.size(); ++i) json += (i ? "," : "") + std::to_string(squares[i]);
     return json + "]}";
+}
+
+// A worker that never answers cannot hang shutdown(): after the grace period it is terminated,
+// and its task fails with BrokenProcessPool.
+std::string check_hang() {
+    ProcessPoolOptions options;
+    options.max_workers = 1;
+    options.shutdown_grace = std::chrono::milliseconds(300);
+    std::string json = "{";
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ProcessPoolExecutor pool(options);
+        Future<int> stuck = pool.submit(spin_task, 0);
+        pool.shutdown(true);
+        json += "\"shutdown_ms\":" + std::to_string(static_cast<int>(ms_since(start)));
+        try {
+            stuck.result();
+            json += ",\"hang_error\":\"none\"";
+        } catch (const BrokenProcessPool& error) {
+            json += ",\"hang_error\":\"BrokenProcessPool\",\"hang_message\":" + quoted(error.what());
+        }
+    }
+    return json + "}";
 }
 
 // Spawn to first result (4 processes), the round trip of one tiny task, and a map of 10k tiny
@@ -145,7 +177,7 @@ bool g_running = false;
 extern "C" {
 
 // Starts a check on its own thread (the browser's main thread must never wait for processes):
-// "crash-abort", "crash-trap" or "bench". Returns 0 if another check is still running.
+// "crash-abort", "crash-trap", "hang" or "bench". Returns 0 if another check is still running.
 EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
     using namespace pp::web_selftest;
     const std::string name = which ? which : "";
@@ -160,6 +192,7 @@ EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
         try {
             if (name == "crash-abort") result = check_crash(0);
             else if (name == "crash-trap") result = check_crash(1);
+            else if (name == "hang") result = check_hang();
             else if (name == "bench") result = bench();
             else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
         } catch (const std::exception& error) {
