@@ -4,11 +4,14 @@
 #   ./build-wasm.sh                   install what is missing, then build dist/
 #   ./build-wasm.sh serve [--port N]  the same, then serve dist/ on 127.0.0.1 (default port 8000)
 #
-# The page is the EMSCRIPTEN branch of the one CMakeLists.txt; web/ holds our own HTML.
+# The page is the EMSCRIPTEN branch of the one CMakeLists.txt; web/ holds our own HTML. The same
+# CMakeLists is configured a second time (PP_WASM_PROCESS_WORKER=ON, no -pthread) for the program
+# each browser "process" runs in its own Web Worker: dist/process_worker.js/.wasm.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD_DIR="$ROOT/build/wasm"
+WORKER_BUILD_DIR="$ROOT/build/wasm-process-worker"
 DIST_DIR="$ROOT/dist"
 
 usage() { sed -n '3,5s/^# \{0,1\}//p' "$0"; }
@@ -42,13 +45,19 @@ emcmake cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DP
   -DPP_DIST_DIR="$DIST_DIR" >"$BUILD_DIR.configure.log" 2>&1 \
   || { cat "$BUILD_DIR.configure.log" >&2; exit 1; }
 cmake --build "$BUILD_DIR" --target playground
+echo "[wasm] the process worker (no -pthread: its own memory per instance) in build/wasm-process-worker"
+emcmake cmake -S "$ROOT" -B "$WORKER_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_WASM_PROCESS_WORKER=ON \
+  -DPP_DIST_DIR="$DIST_DIR" >"$WORKER_BUILD_DIR.configure.log" 2>&1 \
+  || { cat "$WORKER_BUILD_DIR.configure.log" >&2; exit 1; }
+cmake --build "$WORKER_BUILD_DIR" --target process_worker
 
 # The page: our HTML, the compiled module, and the service worker for static hosts.
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
 echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
-for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js "$DIST_DIR"/playground.data; do
-  printf '[wasm]   %-16s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
+for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js "$DIST_DIR"/playground.data \
+         "$DIST_DIR"/process_worker.wasm "$DIST_DIR"/process_worker.js; do
+  printf '[wasm]   %-20s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
     $(( $(stat -c %s "$f") / 1024 )) $(( $(gzip -9c "$f" | wc -c) / 1024 ))
 done
 

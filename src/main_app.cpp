@@ -39,7 +39,7 @@ constexpr const char* kUsage =
     "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]\n"
     "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
-    "  --autorun       start it at once\n"
+    "  --autorun       start it as soon as the window shows\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
     "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n";
@@ -59,6 +59,10 @@ struct App {
     bool show_first_threads = true;     // the home page, until a lesson is chosen
     std::unique_ptr<pp::ui::TimelineBench> timeline_bench;  // ?bench=timeline: only that, full window
     long frame_count = 0;
+    // --autorun starts the lesson once a frame has been drawn, not during start-up: in the page,
+    // creating a thread needs the browser's main thread, which is busy opening the window then,
+    // so one lesson thread could start a tenth of a second after the other and skew the lesson.
+    bool autorun_pending = false;
 };
 App* g_app = nullptr;
 
@@ -119,6 +123,10 @@ void draw_messages() {
 
 void draw_frame() {
     ++g_app->frame_count;
+    if (g_app->autorun_pending && g_app->frame_count > 2) {
+        g_app->autorun_pending = false;
+        g_app->lesson_panel.run();
+    }
     pp::ui::forget_widgets();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
@@ -201,7 +209,7 @@ int main(int argc, char** argv) {
     if (options.lesson) {
         g_app->lesson_panel.select(*options.lesson, options.params);
         g_app->show_first_threads = false;
-        if (options.autorun) g_app->lesson_panel.run();
+        g_app->autorun_pending = options.autorun;
     }
     std::string error;
     if (!g_app->window.open("Parallel Playground", 1280, 720, error)) {

@@ -1,17 +1,29 @@
 #include "core/ids.hpp"
 
-#ifdef __EMSCRIPTEN__
 #include <atomic>
-#else
+
+#ifndef __EMSCRIPTEN__
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
 
 namespace pp {
 
+#ifdef __EMSCRIPTEN__
+namespace {
+std::atomic<int> g_simulated_pid{1};
+}
+#endif
+
+void set_simulated_pid([[maybe_unused]] int pid) {
+#ifdef __EMSCRIPTEN__
+    g_simulated_pid.store(pid);
+#endif
+}
+
 int current_pid() {
 #ifdef __EMSCRIPTEN__
-    return 1;
+    return g_simulated_pid.load(std::memory_order_relaxed);
 #else
     return static_cast<int>(::getpid());
 #endif

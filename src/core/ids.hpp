@@ -5,9 +5,14 @@
 
 namespace pp {
 
-// getpid() natively; a fixed 1 under emscripten, where the page is one "process"
-// (the browser's process workers report their own ids through the process pool).
+// getpid() natively. Under emscripten: 1 for the page, and in a browser process worker (an
+// isolated WebAssembly instance, not an OS process) the simulated id its parent assigned.
 int current_pid();
+
+// Under emscripten only: makes current_pid() return `pid` in this WebAssembly instance. A browser
+// process worker calls it once, before running any task; called later, trace lanes created
+// before it keep the old id. Natively it does nothing: an OS process keeps its real getpid().
+void set_simulated_pid(int pid);
 
 // An id of the calling thread that no other thread of this run reuses, even after it is joined
 // (std::thread::id values are recycled, which merged two threads into one trace lane).

@@ -64,12 +64,14 @@ namespace trace {
 namespace {
 std::atomic<std::int64_t (*)()> g_clock{nullptr};  // nullptr: steady_clock
 std::int64_t g_clock_epoch = 0;                     // g_clock's reading at use_clock()
+std::atomic<std::int64_t> g_clock_offset_ns{0};     // set_clock_offset_ns()
 } // namespace
 
 std::int64_t now_ns() {
     (void)g_epoch_taken;
     if (const auto clock = g_clock.load(std::memory_order_acquire)) return clock() - g_clock_epoch;
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - epoch()).count() +
+           g_clock_offset_ns.load(std::memory_order_relaxed);
 }
 
 void use_clock(std::int64_t (*clock)()) {
@@ -77,6 +79,8 @@ void use_clock(std::int64_t (*clock)()) {
     g_clock_epoch = clock ? clock() - now_ns() : 0;
     g_clock.store(clock, std::memory_order_release);
 }
+
+void set_clock_offset_ns(std::int64_t offset_ns) { g_clock_offset_ns.store(offset_ns); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Per-thread buffers and the registry

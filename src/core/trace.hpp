@@ -90,6 +90,12 @@ std::int64_t now_ns();
 // event is recorded: events timed by the old clock and the new one do not compare.
 void use_clock(std::int64_t (*clock)());
 
+// For a process that did not inherit its parent's epoch (a browser process worker is a fresh
+// WebAssembly instance with its own clock origin): adds `offset_ns` to every later now_ns(), so
+// this process reads its parent's clock. Call it once, before recording anything: events
+// recorded earlier, or times taken earlier, stay on the old clock and land at wrong places.
+void set_clock_offset_ns(std::int64_t offset_ns);
+
 // Off by default. Events recorded while off are dropped; spans that started while on still record.
 inline bool enabled() noexcept { return detail::g_enabled.load(std::memory_order_relaxed); }
 void set_enabled(bool on);

@@ -21,20 +21,4 @@ struct ChildOutput {
     void print(std::string text) { lines.emplace_back(trace::now_ns(), std::move(text)); }
 };
 
-// Whether this build can run the process lessons: natively yes (fork()), in the page not yet
-// (browser processes, isolated WebAssembly instances, are a separate piece of work).
-constexpr bool kProcessesAvailable =
-#ifdef __EMSCRIPTEN__
-    false;
-#else
-    true;
-#endif
-
-// The console note a process lesson prints in a build without processes.
-inline const char* processes_unavailable_note() {
-    return "This lesson creates real processes, which the native build does with fork(). The page cannot "
-           "fork; browser processes (isolated WebAssembly instances) are not built yet. Run it natively: "
-           "build/native/playground-cli run <lesson>, or the desktop app.";
-}
-
 }  // namespace pp::lessons

@@ -57,11 +57,6 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-void run_if_possible(LessonContext& ctx) {
-    if (!kProcessesAvailable) return ctx.print(processes_unavailable_note());
-    main_program(ctx);
-}
-
 } // namespace
 
 extern const Lesson kMultiprocessingLesson{
@@ -93,7 +88,7 @@ if __name__ == "__main__":
      kUsesTimeScale,
      LessonParams{},
      true},
-    &run_if_possible,
+    &main_program,
     "multiprocessing.cpp",
 };
 

@@ -43,11 +43,6 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-void run_if_possible(LessonContext& ctx) {
-    if (!kProcessesAvailable) return ctx.print(processes_unavailable_note());
-    main_program(ctx);
-}
-
 } // namespace
 
 extern const Lesson kProcessLesson{
@@ -75,7 +70,7 @@ if __name__ == "__main__":
      0,
      LessonParams{},
      true},
-    &run_if_possible,
+    &main_program,
     "process.cpp",
 };
 

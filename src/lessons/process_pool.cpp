@@ -45,11 +45,6 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-void run_if_possible(LessonContext& ctx) {
-    if (!kProcessesAvailable) return ctx.print(processes_unavailable_note());
-    main_program(ctx);
-}
-
 } // namespace
 
 extern const Lesson kProcessPoolLesson{
@@ -76,7 +71,7 @@ for r in results:
      kUsesWorkers | kUsesTasks | kUsesTimeScale,
      LessonParams{3, 5, 1.0, false},
      true},
-    &run_if_possible,
+    &main_program,
     "process_pool.cpp",
 };
 

@@ -1,34 +1,22 @@
-// The use-case lesson's process runs. Natively: a real fork()-based ProcessPoolExecutor. Each
-// worker process builds its own copy of the input image once (processes share no memory), and
-// sends back every tile it blurs, with its pid, as bytes.
+// The use-case lesson's process runs, the same code on both platforms: a ProcessPoolExecutor of
+// fork()ed processes natively, of browser processes (Web Workers, each its own WebAssembly
+// instance) in the page. Each worker process builds its own copy of the input image once
+// (processes share no memory), and sends back every tile it blurs, with its pid, as bytes.
 #include "lessons/use_cases.hpp"
 
-#include <cstdio>
-#include <string>
-
-#ifndef __EMSCRIPTEN__
+#include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <utility>
 #include <vector>
-#endif
 
 namespace pp::lessons {
-
-#ifdef __EMSCRIPTEN__
-
-void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage&) {
-    ctx.print(std::string(work) + ": processes run in the native build only, until the page has its own "
-                                  "process workers (isolated WebAssembly instances).");
-}
-
-#else
 
 namespace {
 
@@ -36,7 +24,7 @@ namespace {
 std::pair<int, std::vector<std::uint8_t>> blur_use_case_tile(int tile_index) {
     static const UseCaseImage image = UseCaseImage::make();
     const auto& tile = image.tiles.at(static_cast<std::size_t>(tile_index));
-    return {static_cast<int>(::getpid()),
+    return {pp::current_pid(),
             blur_tile(image.pixels, image.width, image.height, tile, UseCaseImage::kRadius, UseCaseImage::kPasses)};
 }
 PP_REGISTER_TASK_AS(blur_use_case_tile, "use_cases.blur_tile");
@@ -87,7 +75,5 @@ void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage
         ctx.print(line);
     }
 }
-
-#endif
 
 }  // namespace pp::lessons

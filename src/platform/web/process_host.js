@@ -1,0 +1,192 @@
+// The page's side of browser "processes" (an emscripten --js-library, linked into playground.js).
+//
+// Why here: Web Workers can only be created and messaged from the browser's main thread, but
+// lessons run on pthreads (other Web Workers). Each function below is marked __proxy: 'async',
+// so a call from a pthread is queued for the main thread and neither side waits. Calls queued
+// from any pthread run in the order they were queued, so a spawn always comes before the sends
+// that follow it. Events from the process workers arrive on the main thread and go straight into
+// the C++ transport's queue (pp_web_process_event in web_worker_transport.cpp), which its own
+// pthread delivers.
+//
+// Each browser process is a Web Worker running web/process-worker.js with its own instance of
+// process_worker.wasm: separate memory, bytes in and out by postMessage, a simulated pid.
+//
+// Index of this file
+// [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
+// [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+
+mergeInto(LibraryManager.library, {
+  //-----------------------------------------------------------------------------
+  // [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
+  //-----------------------------------------------------------------------------
+  $PPProcessHost__deps: ['malloc'],
+  $PPProcessHost: {
+    // Event kinds, as in web_worker_transport.cpp.
+    REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4,
+    transports: {},  // transport id -> array of workers (a plain object: emscripten copies this source)
+    history: [],            // the last processes, newest last, for tests and a future process panel
+    HISTORY_LIMIT: 64,
+    // process_worker.wasm, compiled once on the page and handed to every worker (a compiled
+    // WebAssembly.Module is shareable; each worker still instantiates its own memory). Saves each
+    // spawn the download and compile. Null until the first spawn.
+    compiled: null,
+    compile: function() {
+      if (!PPProcessHost.compiled) {
+        PPProcessHost.compiled = WebAssembly.compileStreaming(fetch('process_worker.wasm'))
+          .catch(function(error) {
+            console.warn('process_worker.wasm did not compile on the page; each worker loads it itself: ' + error);
+            return null;
+          });
+      }
+      return PPProcessHost.compiled;
+    },
+    heap: function() { return new Uint8Array(wasmMemory.buffer); },  // fresh view: memory may have grown
+    // Hands bytes to C++ (which frees them) with one event. `ended` events end the worker here.
+    deliver: function(proc, kind, bytes, code) {
+      var size = bytes ? bytes.length : 0;
+      var at = 0;
+      if (size > 0) {
+        at = _malloc(size);
+        PPProcessHost.heap().set(bytes, at);
+      }
+      _pp_web_process_event(proc.transport, proc.index, kind, at, size, code);
+    },
+    // Exactly one end per worker: later messages from it, and later terminate() calls, are ignored.
+    end: function(proc, kind, how, code) {
+      if (proc.state !== 'running') return;
+      proc.state = 'ended';
+      proc.how = how;
+      (proc.infoWaiters || []).forEach(function(resolve) { resolve(null); });  // it will never answer
+      proc.infoWaiters = [];
+      proc.endedMs = performance.now();
+      proc.worker.terminate();  // also for an exit: frees the thread and its instance now
+      var text = kind === PPProcessHost.CRASHED ? new TextEncoder().encode(how) : null;
+      PPProcessHost.deliver(proc, kind, text, code);
+    },
+    onMessage: function(proc, message) {
+      if (proc.state !== 'running') return;
+      if (message.memoryBytes) proc.memoryBytes = message.memoryBytes;
+      if (message.type === 'ready') {
+        proc.readyMs = performance.now();
+      } else if (message.type === 'reply') {
+        if (!proc.firstReplyMs) proc.firstReplyMs = performance.now();
+        proc.replies++;
+        PPProcessHost.deliver(proc, PPProcessHost.REPLY, new Uint8Array(message.bytes), 0);
+      } else if (message.type === 'exit') {
+        PPProcessHost.end(proc, PPProcessHost.EXITED, 'exited with code ' + message.code, message.code);
+      } else if (message.type === 'crashed') {
+        PPProcessHost.end(proc, PPProcessHost.CRASHED, message.message, 6);
+      } else if (message.type === 'info') {
+        proc.memoryBytes = message.memoryBytes;
+        var waiting = proc.infoWaiters || [];
+        proc.infoWaiters = [];
+        waiting.forEach(function(resolve) { resolve({ pid: message.pid, memoryBytes: message.memoryBytes }); });
+      }
+    },
+    // Asks a live worker itself for its pid and memory size (window.ppProcessInfo(pid)): a
+    // Promise of {pid, memoryBytes}, or of null when no worker with that pid is running.
+    info: function(pid) {
+      var proc = PPProcessHost.history.find(function(p) { return p.pid === pid && p.state === 'running'; });
+      if (!proc) return Promise.resolve(null);
+      return new Promise(function(resolve) {
+        (proc.infoWaiters = proc.infoWaiters || []).push(resolve);
+        proc.worker.postMessage({ type: 'info' });
+      });
+    },
+    // What the page knows about its processes (window.ppProcesses()).
+    describe: function() {
+      return PPProcessHost.history.map(function(p) {
+        return { pid: p.pid, state: p.state, how: p.how || '', memoryBytes: p.memoryBytes || 0,
+                 replies: p.replies, spawnedMs: p.spawnedMs, readyMs: p.readyMs || 0,
+                 firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0 };
+      });
+    },
+  },
+
+  //-----------------------------------------------------------------------------
+  // [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+  //-----------------------------------------------------------------------------
+
+  // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
+  // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
+  pp_process_host_spawn__deps: ['$PPProcessHost'],
+  pp_process_host_spawn__proxy: 'async',
+  pp_process_host_spawn__sig: 'viii',
+  pp_process_host_spawn: function(transport, index, pid) {
+    if (!globalThis.ppProcesses) {
+      globalThis.ppProcesses = PPProcessHost.describe;
+      globalThis.ppProcessInfo = PPProcessHost.info;
+    }
+    var list = PPProcessHost.transports[transport];
+    if (!list) PPProcessHost.transports[transport] = list = [];
+    var proc = { transport: transport, index: index, pid: pid, state: 'running', replies: 0,
+                 spawnedMs: performance.now(), worker: null };
+    list[index] = proc;
+    PPProcessHost.history.push(proc);
+    if (PPProcessHost.history.length > PPProcessHost.HISTORY_LIMIT) PPProcessHost.history.shift();
+    try {
+      proc.worker = new Worker('process-worker.js', { name: 'process ' + pid });
+    } catch (error) {
+      proc.worker = { terminate: function() {} };
+      setTimeout(function() { PPProcessHost.end(proc, PPProcessHost.CRASHED, 'could not start: ' + error, 6); }, 0);
+      return;
+    }
+    proc.worker.onmessage = function(event) { PPProcessHost.onMessage(proc, event.data); };
+    // A failed script load, or an exception process-worker.js did not catch.
+    proc.worker.onerror = function(event) {
+      event.preventDefault();
+      PPProcessHost.end(proc, PPProcessHost.CRASHED, event.message || 'the worker failed to load', 6);
+    };
+    proc.worker.onmessageerror = proc.worker.onerror;
+    PPProcessHost.compile().then(function(wasmModule) {
+      if (proc.state !== 'running') return;
+      // Both clocks read on this thread, together: the worker moves them on to its own start.
+      proc.worker.postMessage({ type: 'start', pid: pid, wasmModule: wasmModule, parentNowNs: _pp_web_trace_now_ns(),
+                                parentAbsMs: performance.timeOrigin + performance.now() });
+    });
+  },
+
+  // Posts one request frame (`size` bytes at `data`, malloc'd by the caller, freed here).
+  pp_process_host_send__deps: ['$PPProcessHost', 'free'],
+  pp_process_host_send__proxy: 'async',
+  pp_process_host_send__sig: 'viiii',
+  pp_process_host_send: function(transport, index, data, size) {
+    var list = PPProcessHost.transports[transport];
+    var proc = list && list[index];
+    if (proc && proc.state === 'running') {
+      var bytes = PPProcessHost.heap().slice(data, data + size);  // a copy, not shared memory
+      proc.worker.postMessage({ type: 'frame', bytes: bytes.buffer }, [bytes.buffer]);
+    }
+    _free(data);
+  },
+
+  // Ends a live worker at once (Worker.terminate(): it cannot refuse, whatever `force` says).
+  pp_process_host_terminate__deps: ['$PPProcessHost'],
+  pp_process_host_terminate__proxy: 'async',
+  pp_process_host_terminate__sig: 'viii',
+  pp_process_host_terminate: function(transport, index, force) {
+    var list = PPProcessHost.transports[transport];
+    var proc = list && list[index];
+    if (!proc) return;
+    PPProcessHost.end(proc, PPProcessHost.TERMINATED,
+                      force ? 'was killed (Worker.terminate(), reported as SIGKILL)'
+                            : 'was terminated (Worker.terminate(), reported as SIGTERM)',
+                      force ? 9 : 15);
+  },
+
+  // The transport is gone: forget its workers (ending any still running, without events).
+  pp_process_host_release__deps: ['$PPProcessHost'],
+  pp_process_host_release__proxy: 'async',
+  pp_process_host_release__sig: 'vi',
+  pp_process_host_release: function(transport) {
+    var list = PPProcessHost.transports[transport] || [];
+    list.forEach(function(proc) {
+      if (proc && proc.state === 'running') {
+        proc.state = 'ended';
+        proc.how = 'ended with its pool';
+        proc.worker.terminate();
+      }
+    });
+    delete PPProcessHost.transports[transport];
+  },
+});

@@ -1,0 +1,215 @@
+// Self-checks and measurements of the page's browser processes, driven by the browser tests
+// (tests/browser/processes.test.mjs) through two exported functions. Linked into BOTH WebAssembly
+// programs: the page runs the checks, and process_worker.wasm needs the same registered tasks
+// (a worker finds a task by name in its own registry, like a fork()ed child).
+//
+// Index of this file
+// [SECTION] Tasks (run inside the process workers)
+// [SECTION] Checks: crash, hang, bench
+// [SECTION] Exports: pp_process_selftest_start / pp_process_selftest_result
+#include "core/errors.hpp"
+#include "core/future.hpp"
+#include "core/ids.hpp"
+#include "core/process_pool_executor.hpp"
+#include "core/task_registry.hpp"
+
+#include <emscripten.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace pp::web_selftest {
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Tasks (run inside the process workers)
+//-----------------------------------------------------------------------------
+
+int square(int n) { return n * n; }
+PP_REGISTER_TASK_AS(square, "web_selftest.square");
+
+// Ends the worker's instance the way a bug would: 0 calls abort(), 1 executes a trap instruction.
+int crash(int how) {
+    if (how == 0) std::abort();
+    __builtin_trap();
+}
+PP_REGISTER_TASK_AS(crash, "web_selftest.crash");
+
+int noop(int n) { return n; }
+PP_REGISTER_TASK_AS(noop, "web_selftest.noop");
+
+// Never returns, and never answers anything else: only Worker.terminate() ends it.
+int spin(int) {
+    volatile bool forever = true;
+    while (forever) {
+    }
+    return 0;
+}
+PP_REGISTER_TASK_AS(spin, "web_selftest.spin");
+
+//-----------------------------------------------------------------------------
+// [SECTION] Checks: crash, bench
+//-----------------------------------------------------------------------------
+
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (static_cast<unsigned char>(c) < 0x20) {
+            out += ' ';
+            continue;
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A task that traps breaks its pool (BrokenProcessPool for its future and for later submits);
+// a new pool works afterwards.
+std::string check_crash(int how) {
+    std::string json = "{";
+    {
+        ProcessPoolExecutor pool(2);
+        Future<int> crashed = pool.submit(crash_task, how);
+        try {
+            crashed.result();
+            json += "\"crash_error\":\"none\"";
+        } catch (const BrokenProcessPool& error) {
+            json += "\"crash_error\":\"BrokenProcessPool\",\"crash_message\":" + quoted(error.what());
+        } catch (const std::exception& error) {
+            json += "\"crash_error\":" + quoted(error.what());
+        }
+        try {
+            static_cast<void>(pool.submit(square_task, 3));
+            json += ",\"submit_after\":\"accepted\"";
+        } catch (const BrokenProcessPool&) {
+            json += ",\"submit_after\":\"BrokenProcessPool\"";
+        }
+    }
+    ProcessPoolExecutor pool(2);
+    const std::vector<int> squares = pool.map(square_task, std::vector<int>{1, 2, 3, 4, 5});
+    json += ",\"new_pool\":[";
+    for (std::size_t i = 0; i < squares.size(); ++i) json += (i ? "," : "") + std::to_string(squares[i]);
+    return json + "]}";
+}
+
+// A worker that never answers cannot hang shutdown(): after the grace period it is terminated,
+// and its task fails with BrokenProcessPool.
+std::string check_hang() {
+    ProcessPoolOptions options;
+    options.max_workers = 1;
+    options.shutdown_grace = std::chrono::milliseconds(300);
+    std::string json = "{";
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ProcessPoolExecutor pool(options);
+        Future<int> stuck = pool.submit(spin_task, 0);
+        pool.shutdown(true);
+        json += "\"shutdown_ms\":" + std::to_string(static_cast<int>(ms_since(start)));
+        try {
+            stuck.result();
+            json += ",\"hang_error\":\"none\"";
+        } catch (const BrokenProcessPool& error) {
+            json += ",\"hang_error\":\"BrokenProcessPool\",\"hang_message\":" + quoted(error.what());
+        }
+    }
+    return json + "}";
+}
+
+// Spawn to first result (4 processes), the round trip of one tiny task, and a map of 10k tiny
+// tasks on 4 processes.
+std::string bench() {
+    const auto spawned = std::chrono::steady_clock::now();
+    ProcessPoolExecutor pool(4);
+    std::vector<Future<int>> first;
+    for (int i = 0; i < 4; ++i) first.push_back(pool.submit(noop_task, i));
+    first[0].result();
+    const double first_ms = ms_since(spawned);
+    for (auto& f : first) f.result();
+    const double all_four_ms = ms_since(spawned);
+
+    std::vector<double> trips;
+    for (int i = 0; i < 200; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        pool.submit(noop_task, i).result();
+        trips.push_back(ms_since(start));
+    }
+    std::sort(trips.begin(), trips.end());
+
+    std::vector<int> inputs(10000);
+    std::iota(inputs.begin(), inputs.end(), 0);
+    const auto mapped = std::chrono::steady_clock::now();
+    const std::vector<int> outputs = pool.map(noop_task, inputs);
+    const double map_ms = ms_since(mapped);
+    const bool map_ok = outputs == inputs;
+
+    char json[400];
+    std::snprintf(json, sizeof json,
+                  "{\"spawn_to_first_result_ms\":%.2f,\"spawn_to_all_four_ms\":%.2f,\"round_trip_median_ms\":%.3f,"
+                  "\"round_trip_p90_ms\":%.3f,\"map_10k_ms\":%.1f,\"map_10k_tasks_per_s\":%.0f,\"map_ok\":%s}",
+                  first_ms, all_four_ms, trips[trips.size() / 2], trips[trips.size() * 9 / 10], map_ms,
+                  10000.0 / (map_ms / 1000.0), map_ok ? "true" : "false");
+    return json;
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Exports: pp_process_selftest_start / pp_process_selftest_result
+//-----------------------------------------------------------------------------
+
+std::mutex g_mutex;
+std::string g_result;  // "" while running
+bool g_running = false;
+
+}  // namespace
+}  // namespace pp::web_selftest
+
+extern "C" {
+
+// Starts a check on its own thread (the browser's main thread must never wait for processes):
+// "crash-abort", "crash-trap", "hang" or "bench". Returns 0 if another check is still running.
+EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
+    using namespace pp::web_selftest;
+    const std::string name = which ? which : "";
+    {
+        std::lock_guard<std::mutex> lock(g_mutex);
+        if (g_running) return 0;
+        g_running = true;
+        g_result.clear();
+    }
+    std::thread([name] {
+        std::string result;
+        try {
+            if (name == "crash-abort") result = check_crash(0);
+            else if (name == "crash-trap") result = check_crash(1);
+            else if (name == "hang") result = check_hang();
+            else if (name == "bench") result = bench();
+            else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
+        } catch (const std::exception& error) {
+            result = "{\"error\":" + quoted(error.what()) + "}";
+        }
+        std::lock_guard<std::mutex> lock(g_mutex);
+        g_result = result;
+        g_running = false;
+    }).detach();
+    return 1;
+}
+
+// The last check's JSON, or "" while it runs. The pointer is valid until the next start.
+EMSCRIPTEN_KEEPALIVE const char* pp_process_selftest_result() {
+    using namespace pp::web_selftest;
+    std::lock_guard<std::mutex> lock(g_mutex);
+    return g_running ? "" : g_result.c_str();
+}
+
+}  // extern "C"

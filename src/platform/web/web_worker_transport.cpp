@@ -1,0 +1,289 @@
+// The page's WorkerTransport: each worker "process" is a Web Worker running its own instance of
+// process_worker.wasm (separate memory, no SharedArrayBuffer), reached only by postMessage of bytes.
+// The same interface as the native fork pool (platform/posix/fork_transport.cpp), so
+// ProcessPoolExecutor and pp::Process run unchanged on top of it.
+//
+// Threads: lessons create pools on pthreads, but Web Workers belong to the browser's main
+// thread. So spawn/send/terminate go to the main thread through process_host.js (queued calls:
+// nobody waits, the main thread least of all). Worker messages arrive on the
+// main thread, which only appends them to this transport's inbox (pp_web_process_event); the
+// transport's own pthread takes them from there and calls Events::on_reply / on_exit.
+//
+// Index of this file
+// [SECTION] Inboxes: main thread -> transport thread
+// [SECTION] WebWorkerTransport
+// [SECTION] The transport thread: frames and exits
+// [SECTION] make_default_worker_transport
+#include "core/process_protocol.hpp"
+#include "core/trace.hpp"
+#include "core/worker_transport.hpp"
+
+#include <emscripten.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+// process_host.js (proxied to the main thread).
+extern "C" {
+void pp_process_host_spawn(int transport, int index, int pid);
+void pp_process_host_send(int transport, int index, std::uint8_t* data, std::size_t size);  // frees data
+void pp_process_host_terminate(int transport, int index, int force);
+void pp_process_host_release(int transport);
+}
+
+namespace pp {
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] Inboxes: main thread -> transport thread
+//-----------------------------------------------------------------------------
+
+// Event kinds, as in process_host.js.
+enum EventKind : int { kReply = 1, kExited = 2, kCrashed = 3, kTerminated = 4 };
+
+struct InboxEvent {
+    int index = 0;
+    int kind = 0;
+    int code = 0;
+    Bytes bytes;
+};
+
+struct Inbox {
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::deque<InboxEvent> events;
+};
+
+// Transport id -> inbox. Events for a transport that is gone are dropped.
+std::mutex g_inboxes_mutex;
+std::unordered_map<int, std::shared_ptr<Inbox>> g_inboxes;
+int g_next_transport_id = 1;
+// Simulated pids: the page is process 1 (core/ids.cpp), its browser processes 2, 3, ...
+std::atomic<int> g_next_pid{2};
+
+}  // namespace
+}  // namespace pp
+
+extern "C" {
+
+// Called by process_host.js on the main thread: takes ownership of `data` (malloc'd there).
+// Only a short lock here: the main thread must never wait for long.
+EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kind, std::uint8_t* data, int size,
+                                               int code) {
+    pp::InboxEvent event;
+    event.index = index;
+    event.kind = kind;
+    event.code = code;
+    if (data && size > 0) event.bytes.assign(data, data + size);
+    std::free(data);
+    std::shared_ptr<pp::Inbox> inbox;
+    {
+        std::lock_guard<std::mutex> lock(pp::g_inboxes_mutex);
+        auto found = pp::g_inboxes.find(transport);
+        if (found == pp::g_inboxes.end()) return;
+        inbox = found->second;
+    }
+    {
+        std::lock_guard<std::mutex> lock(inbox->mutex);
+        inbox->events.push_back(std::move(event));
+    }
+    inbox->ready.notify_one();
+}
+
+// The trace clock, read by process_host.js on the main thread when it starts a worker.
+EMSCRIPTEN_KEEPALIVE double pp_web_trace_now_ns() { return static_cast<double>(pp::trace::now_ns()); }
+
+}  // extern "C"
+
+namespace pp {
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] WebWorkerTransport
+//-----------------------------------------------------------------------------
+
+class WebWorkerTransport final : public WorkerTransport {
+public:
+    WebWorkerTransport();
+    ~WebWorkerTransport() override;
+
+    // Python's multiprocessing names them after the start method; this one is the browser's own.
+    const char* process_name_prefix() const override { return "WebWorkerProcess"; }
+    void start(int count, Events events) override;
+    std::vector<int> pids() const override { return pids_; }
+    void send(int index, const std::uint8_t* frame, std::size_t size) override;
+    void terminate(int index, bool force) override;
+    void join() override {
+        if (thread_.joinable()) thread_.join();
+    }
+    bool on_transport_thread() const override { return thread_id_.load() == std::this_thread::get_id(); }
+
+private:
+    struct Worker {
+        std::atomic<bool> exited{false};  // its end was reported: drop sends, ignore terminate
+        FrameBuffer incoming;             // transport thread only
+        Bytes outgoing;                   // transport thread only: frames sent from callbacks
+    };
+
+    void run();
+    void post(int index, const std::uint8_t* bytes, std::size_t size);
+    void flush_outgoing();
+
+    int id_ = 0;
+    std::shared_ptr<Inbox> inbox_;
+    std::vector<std::unique_ptr<Worker>> workers_;
+    std::vector<int> pids_;
+    Events events_;
+    std::thread thread_;
+    std::atomic<std::thread::id> thread_id_{};
+};
+
+WebWorkerTransport::WebWorkerTransport() : inbox_(std::make_shared<Inbox>()) {
+    std::lock_guard<std::mutex> lock(g_inboxes_mutex);
+    id_ = g_next_transport_id++;
+    g_inboxes.emplace(id_, inbox_);
+}
+
+WebWorkerTransport::~WebWorkerTransport() {
+    if (thread_.joinable()) {
+        // Nobody stopped the workers: end them, so the join below ends (every terminate reports).
+        for (std::size_t i = 0; i < workers_.size(); ++i) terminate(static_cast<int>(i), true);
+        thread_.join();
+    }
+    {
+        std::lock_guard<std::mutex> lock(g_inboxes_mutex);
+        g_inboxes.erase(id_);
+    }
+    if (!workers_.empty()) pp_process_host_release(id_);
+}
+
+void WebWorkerTransport::start(int count, Events events) {
+    if (!workers_.empty()) throw std::logic_error("WebWorkerTransport::start called twice");
+    if (count < 1) throw std::invalid_argument("WebWorkerTransport::start: count must be >= 1");
+    events_ = std::move(events);
+    for (int i = 0; i < count; ++i) {
+        workers_.push_back(std::make_unique<Worker>());
+        pids_.push_back(g_next_pid++);
+    }
+    // Queued for the main thread, before any send() (same queue, so in order). Requests wait in
+    // process-worker.js while its instance loads. A worker that fails to load reports a crash.
+    for (int i = 0; i < count; ++i) pp_process_host_spawn(id_, i, pids_[static_cast<std::size_t>(i)]);
+    thread_ = std::thread([this] { run(); });
+}
+
+void WebWorkerTransport::send(int index, const std::uint8_t* frame, std::size_t size) {
+    Worker& worker = *workers_.at(static_cast<std::size_t>(index));
+    if (worker.exited.load() || size == 0) return;
+    // From a callback (a reply made room for more tasks): collected, and posted as one message
+    // per worker once this round of events is handled. Each message costs the busy main thread
+    // a turn, so many small tasks go much faster this way (as the native transport's one write
+    // per poll round).
+    if (on_transport_thread()) {
+        worker.outgoing.insert(worker.outgoing.end(), frame, frame + size);
+        return;
+    }
+    post(index, frame, size);
+}
+
+// A private copy for the main thread, which posts (and frees) it whenever it gets to it.
+void WebWorkerTransport::post(int index, const std::uint8_t* bytes, std::size_t size) {
+    auto* copy = static_cast<std::uint8_t*>(std::malloc(size));
+    if (!copy) throw std::bad_alloc();
+    std::memcpy(copy, bytes, size);
+    pp_process_host_send(id_, index, copy, size);
+}
+
+void WebWorkerTransport::flush_outgoing() {
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        Worker& worker = *workers_[i];
+        if (!worker.outgoing.empty() && !worker.exited.load())
+            post(static_cast<int>(i), worker.outgoing.data(), worker.outgoing.size());
+        worker.outgoing.clear();
+    }
+}
+
+void WebWorkerTransport::terminate(int index, bool force) {
+    Worker& worker = *workers_.at(static_cast<std::size_t>(index));
+    if (!worker.exited.load()) pp_process_host_terminate(id_, index, force ? 1 : 0);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] The transport thread: frames and exits
+//-----------------------------------------------------------------------------
+
+WorkerExit describe_end(int pid, const InboxEvent& event) {
+    WorkerExit exit;
+    exit.pid = pid;
+    const std::string text(event.bytes.begin(), event.bytes.end());
+    if (event.kind == kExited) {
+        exit.exit_code = event.code;
+        exit.how = "exited with code " + std::to_string(event.code);
+    } else if (event.kind == kCrashed) {
+        exit.signal = event.code;  // 6, like SIGABRT: the instance trapped or aborted
+        exit.how = "crashed (" + text + "); its WebAssembly instance was discarded";
+    } else {
+        exit.signal = event.code;  // 15 or 9: what terminate() asked for
+        exit.how = event.code == 9 ? "was killed (Worker.terminate(), reported as SIGKILL)"
+                                   : "was terminated (Worker.terminate(), reported as SIGTERM)";
+    }
+    return exit;
+}
+
+void WebWorkerTransport::run() {
+    thread_id_.store(std::this_thread::get_id());
+    std::size_t reported = 0;
+    std::deque<InboxEvent> batch;
+    while (reported < workers_.size()) {
+        {
+            std::unique_lock<std::mutex> lock(inbox_->mutex);
+            inbox_->ready.wait(lock, [&] { return !inbox_->events.empty(); });
+            batch.swap(inbox_->events);
+        }
+        for (InboxEvent& event : batch) {
+            if (event.index < 0 || static_cast<std::size_t>(event.index) >= workers_.size()) continue;
+            Worker& worker = *workers_[static_cast<std::size_t>(event.index)];
+            if (worker.exited.load()) continue;
+            if (event.kind == kReply) {
+                std::uint8_t* space = worker.incoming.prepare(event.bytes.size());
+                std::memcpy(space, event.bytes.data(), event.bytes.size());
+                worker.incoming.commit(event.bytes.size());
+                const std::uint8_t* payload = nullptr;
+                std::size_t size = 0;
+                try {
+                    while (worker.incoming.next(payload, size)) events_.on_reply(event.index, payload, size);
+                } catch (const SerializationError& error) {
+                    // A length that cannot be right: the stream is lost. End the worker; its exit breaks the pool.
+                    std::fprintf(stderr, "pp::ProcessPool: worker pid %d: %s\n", pids_[static_cast<std::size_t>(event.index)],
+                                 error.what());
+                    terminate(event.index, true);
+                }
+                continue;
+            }
+            worker.exited.store(true);
+            ++reported;
+            events_.on_exit(event.index, describe_end(pids_[static_cast<std::size_t>(event.index)], event));
+        }
+        batch.clear();
+        flush_outgoing();
+    }
+}
+
+}  // namespace
+
+//-----------------------------------------------------------------------------
+// [SECTION] make_default_worker_transport
+//-----------------------------------------------------------------------------
+
+std::unique_ptr<WorkerTransport> make_default_worker_transport() { return std::make_unique<WebWorkerTransport>(); }
+
+}  // namespace pp

@@ -1,0 +1,85 @@
+// Process.*: the page's browser processes (Web Workers, each its own WebAssembly instance) under
+// faults and load, through the page's self-checks (src/platform/web/process_selftest.cpp).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+
+const TEST_TIMEOUT = { timeout: 120_000 };
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+// Opens the page, runs one self-check on a pthread of the page, returns its JSON result.
+async function selfCheck(name) {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  const console = watchConsole(page);
+  try {
+    await page.goto(server.url);
+    await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+    assert.equal(await page.evaluate((n) => Module.ccall('pp_process_selftest_start', 'number', ['string'], [n]), name), 1);
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
+      if (text) return { page, result: JSON.parse(text), console };
+      assert.ok(Date.now() < deadline, `self-check ${name} did not finish`);
+      await page.waitForTimeout(100);
+    }
+  } catch (error) {
+    error.message += `\nconsole:\n${console.join('\n')}`;
+    await page.close();
+    throw error;
+  }
+}
+
+for (const [check, what] of [['crash-abort', /Aborted\(/], ['crash-trap', /unreachable/]]) {
+  test(`Process.TaskThatCrashesBreaksItsPoolOnly.${check}`, TEST_TIMEOUT, async () => {
+    const { page, result } = await selfCheck(check);
+    assert.equal(result.error, undefined, result.error);
+    assert.equal(result.crash_error, 'BrokenProcessPool', JSON.stringify(result));
+    assert.match(result.crash_message, /^worker pid \d+ crashed \(.*\); its WebAssembly instance was discarded while running a task; the process pool is broken$/);
+    assert.match(result.crash_message, what);
+    assert.equal(result.submit_after, 'BrokenProcessPool', 'a broken pool refuses new tasks');
+    assert.deepEqual(result.new_pool, [1, 4, 9, 16, 25], 'a new pool works afterwards');
+    const procs = await page.evaluate(() => window.ppProcesses());
+    const crashed = procs.filter((p) => p.state === 'ended' && /crashed|RuntimeError|Aborted|unreachable/.test(p.how));
+    assert.ok(crashed.length >= 1, `the page recorded the crash: ${JSON.stringify(procs)}`);
+    assert.ok(procs.some((p) => p.how.startsWith('was killed')), 'the broken pool\'s other worker was terminated');
+    await page.close();
+  });
+}
+
+test('Process.WorkerThatNeverAnswersCannotHangShutdown.1process', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('hang');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.hang_error, 'BrokenProcessPool', JSON.stringify(result));
+  assert.match(result.hang_message, /^worker pid \d+ was terminated \(Worker\.terminate\(\), reported as SIGTERM\) by shutdown\(\), after the 300 ms grace period/);
+  assert.ok(result.shutdown_ms < 5000, `shutdown took ${result.shutdown_ms} ms`);
+  await page.close();
+});
+
+test('Process.LiveWorkerReportsItsPidAndMemory.3processes', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  await page.goto(`${server.url}?lesson=process-pool&scale=1&autorun=1`);  // about 2 s of work
+  await waitForState(page, (s) => s.lesson.state === 'running', { what: 'the run' });
+  const deadline = Date.now() + 20_000;
+  let running = [];
+  while (running.length < 3 && Date.now() < deadline) {
+    running = (await page.evaluate(() => window.ppProcesses ? window.ppProcesses() : [])).filter((p) => p.state === 'running');
+    await page.waitForTimeout(50);
+  }
+  assert.equal(running.length, 3, 'three live workers');
+  const answers = await page.evaluate((pids) => Promise.all(pids.map((pid) => window.ppProcessInfo(pid))), running.map((p) => p.pid));
+  for (const [i, answer] of answers.entries()) {
+    assert.equal(answer.pid, running[i].pid, 'the worker knows the pid the page gave it');
+    assert.ok(answer.memoryBytes >= 1 << 20, `its own memory: ${answer.memoryBytes} bytes`);
+  }
+  await page.close();
+});
+
+test('Process.MeasuredFigures.4processes', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('bench');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.map_ok, true, 'map of 10k tasks returned every result, in order');
+  console.log(`# browser processes: ${JSON.stringify(result)}`);
+  await page.close();
+});

@@ -1,0 +1,87 @@
+// One browser "process": a classic Web Worker that runs its OWN instance of process_worker.wasm.
+//
+// Why a worker with its own instance: it has its own linear memory (no SharedArrayBuffer), so it
+// shares nothing with the page or with other processes, like a real process. It is not an OS
+// process: its pid is a number the page assigned. The page (src/platform/web/process_host.js)
+// and this script exchange only messages, and task data only as bytes:
+//
+//   page -> worker  {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs}  once; wasmModule:
+//                                              the page's compiled process_worker.wasm, or null
+//                   {type: 'frame', bytes: ArrayBuffer}             request frames (length + payload)
+//                   {type: 'info'}                                  asks for {type: 'info', ...}
+//   worker -> page  {type: 'ready', memoryBytes}                    the instance is running
+//                   {type: 'reply', bytes: ArrayBuffer, memoryBytes} reply frames
+//                   {type: 'exit', code}                            it ended by itself (then closes)
+//                   {type: 'crashed', message}                      a trap or abort(): the page
+//                                                                   terminates the worker
+'use strict';
+
+importScripts('process_worker.js');  // defines createProcessWorker (-sMODULARIZE)
+
+let instance = null;
+let pid = 0;
+let ended = false;
+const queued = [];  // messages that arrived while the instance was loading
+
+function crash(error) {
+  if (ended) return;
+  ended = true;
+  const message = error && error.message ? `${error.name || 'Error'}: ${error.message}` : String(error);
+  postMessage({ type: 'crashed', message });
+}
+
+function memoryBytes() { return instance ? instance.HEAPU8.length : 0; }
+
+function handle(message) {
+  if (ended) return;
+  if (message.type === 'frame') {
+    const bytes = new Uint8Array(message.bytes);
+    let code;
+    try {
+      const at = instance._pp_worker_buffer(bytes.length);
+      instance.HEAPU8.set(bytes, at);  // HEAPU8 read after the call: the memory may have grown
+      code = instance._pp_worker_handle(bytes.length);
+    } catch (error) {  // RuntimeError: unreachable (a trap), or Aborted(...) from abort()
+      crash(error);
+      return;
+    }
+    if (code >= 0) {
+      ended = true;
+      postMessage({ type: 'exit', code });
+      close();
+    }
+  } else if (message.type === 'info') {
+    postMessage({ type: 'info', pid, memoryBytes: memoryBytes() });
+  }
+}
+
+function start(message) {
+  pid = message.pid;
+  createProcessWorker({
+    print: (text) => console.log(`[process ${pid}] ${text}`),
+    printErr: (text) => console.warn(`[process ${pid}] ${text}`),
+    ppPostReplies: (bytes) => postMessage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
+    onAbort: () => {},  // the throw that follows reaches handle(), which reports it
+    // Our own instance (own memory) of the module the page compiled once; without one, the
+    // default: fetch and compile process_worker.wasm here.
+    instantiateWasm: message.wasmModule ? (imports, receive) => {
+      WebAssembly.instantiate(message.wasmModule, imports).then((made) => receive(made, message.wasmModule), crash);
+      return {};
+    } : undefined,
+  }).then((module) => {
+    instance = module;
+    // The page's trace clock, moved on to this moment: both sides read absolute time
+    // (timeOrigin + now), the same clock in the page and in every worker.
+    const parentNowNs = message.parentNowNs + (performance.timeOrigin + performance.now() - message.parentAbsMs) * 1e6;
+    instance._pp_worker_start(pid, parentNowNs);
+    postMessage({ type: 'ready', memoryBytes: memoryBytes() });
+    while (queued.length && !ended) handle(queued.shift());
+  }, crash);
+}
+
+self.onmessage = (event) => {
+  const message = event.data;
+  if (message.type === 'start') start(message);
+  else if (instance) handle(message);
+  else queued.push(message);
+};
