@@ -178,6 +178,7 @@ extern "C" const char* pp_state_json() {
 }
 
 int main(int argc, char** argv) {
+    // Setup
 #ifdef __EMSCRIPTEN__
     pp::platform::use_browser_trace_clock();  // before any thread records an event
 #else
@@ -185,7 +186,6 @@ int main(int argc, char** argv) {
     // process later (why: src/platform/posix/fork_server.hpp).
     pp::ForkServer::start_early();
 #endif
-    // Setup
     const std::vector<std::string> args(argv + 1, argv + argc);
     for (const std::string& arg : args)
         if (arg == "--help" || arg == "-h") {
