@@ -41,6 +41,7 @@ const char* const kUsage =
     "      --workers N           max_workers / threads / processes, 1..16\n"
     "      --tasks N             how many inputs, 1..64\n"
     "      --scale X             multiply the tutorial's sleeps by X, 0.01..2 (default 1)\n"
+    "      --sleep S             how long the lesson's time.sleep() lasts, 0.1..10 s (default: the tutorial's)\n"
     "      --gil 0|1             emulate Python's global interpreter lock (default 0)\n"
     "      --trace FILE          write the run's trace as Chrome Trace Event JSON\n"
     "  run first-threads         start N real threads that count primes, and join them\n"
@@ -112,7 +113,8 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
     std::string trace_path;
     for (int i = 0; i < argc; ++i) {
         const std::string flag = argv[i];
-        if (flag != "--workers" && flag != "--tasks" && flag != "--scale" && flag != "--gil" && flag != "--trace")
+        if (flag != "--workers" && flag != "--tasks" && flag != "--scale" && flag != "--sleep" && flag != "--gil" &&
+            flag != "--trace")
             return usage_error("unknown option '" + flag + "' for " + lesson.info.id);
         if (i + 1 >= argc) return usage_error(flag + " needs a value");
         const char* value = argv[++i];
@@ -130,6 +132,10 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
             if (!parse_decimal(value, LessonParams::kMinScale, LessonParams::kMaxScale, decimal))
                 return usage_error("--scale must be a number from 0.01 to 2, not '" + std::string(value) + "'");
             params.time_scale = decimal;
+        } else if (flag == "--sleep") {
+            if (!parse_decimal(value, LessonParams::kMinSleep, LessonParams::kMaxSleep, decimal))
+                return usage_error("--sleep must be a number of seconds from 0.1 to 10, not '" + std::string(value) + "'");
+            params.sleep = decimal;
         } else if (flag == "--gil") {
             if (!parse_number(value, 0, 1, number))
                 return usage_error("--gil must be 0 or 1, not '" + std::string(value) + "'");

@@ -36,7 +36,7 @@ std::optional<bool> switch_value(const std::string& text) {
 LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
     LaunchOptions out;
     std::optional<long long> workers, tasks;
-    std::optional<double> scale;
+    std::optional<double> scale, sleep;
     std::optional<bool> gil;
     std::optional<long long> events;
     bool bench = false;
@@ -67,6 +67,8 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             if (!(tasks = whole_number(value))) bad("a whole number");
         } else if (key == "scale") {
             if (!(scale = decimal_number(value))) bad("a number");
+        } else if (key == "sleep") {
+            if (!(sleep = decimal_number(value))) bad("a number of seconds");
         } else if (key == "gil") {
             if (!(gil = switch_value(value))) bad("0 or 1");
         } else if (key == "autorun") {
@@ -99,6 +101,7 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
     if (workers) out.params.workers = to_int(*workers);
     if (tasks) out.params.tasks = to_int(*tasks);
     if (scale) out.params.time_scale = *scale;
+    if (sleep) out.params.sleep = *sleep;
     if (gil) out.params.gil = *gil;
     const std::string clamped = out.params.clamp();
     if (!clamped.empty()) out.messages.push_back(clamped);

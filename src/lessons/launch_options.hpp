@@ -23,7 +23,7 @@ struct LaunchOptions {
 };
 
 // args: alternating "--key" and "value" (a flag such as --autorun may stand alone).
-// Keys: lesson, workers, tasks, scale, gil, autorun, smoke-test, bench (=timeline), events.
+// Keys: lesson, workers, tasks, scale, sleep, gil, autorun, smoke-test, bench (=timeline), events.
 LaunchOptions parse_launch_options(const std::vector<std::string>& args);
 
 }  // namespace pp::lessons

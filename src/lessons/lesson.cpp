@@ -23,6 +23,13 @@ std::string LessonParams::clamp() {
         value = fixed;
     };
     clamp_int(workers, 1, kMaxWorkers, "workers");
+    if (!std::isfinite(sleep) || sleep < kMinSleep || sleep > kMaxSleep) {
+        const double fixed = std::isfinite(sleep) ? std::clamp(sleep, kMinSleep, kMaxSleep) : 1.0;
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "must be %g..%g seconds, so %g became %g", kMinSleep, kMaxSleep, sleep, fixed);
+        note("sleep", detail);
+        sleep = fixed;
+    }
     clamp_int(tasks, 1, kMaxTasks, "tasks");
     if (!std::isfinite(time_scale) || time_scale < kMinScale || time_scale > kMaxScale) {
         const double fixed = std::isfinite(time_scale) ? std::clamp(time_scale, kMinScale, kMaxScale) : 1.0;

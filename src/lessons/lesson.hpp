@@ -32,10 +32,12 @@ struct LessonParams {
     static constexpr int kMaxWorkers = 16;
     static constexpr int kMaxTasks = 64;
     static constexpr double kMinScale = 0.01, kMaxScale = 2.0;
+    static constexpr double kMinSleep = 0.1, kMaxSleep = 10.0;
 
     int workers = 3;          // max_workers / number of threads or processes, 1..kMaxWorkers
     int tasks = 5;            // how many inputs to map over, 1..kMaxTasks
     double time_scale = 1.0;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
+    double sleep = 1.0;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
     bool gil = false;         // emulate CPython's global interpreter lock
 
     // Fixes out-of-range values to the nearest allowed one and says what changed ("" if nothing),
@@ -48,6 +50,7 @@ enum LessonParamFlags : unsigned {
     kUsesTasks = 1u << 1,
     kUsesTimeScale = 1u << 2,
     kUsesGil = 1u << 3,
+    kUsesSleep = 1u << 4,
 };
 
 //-----------------------------------------------------------------------------
@@ -100,6 +103,8 @@ public:
     // time.sleep(tutorial_seconds), scaled by params().time_scale. Releases the emulated GIL and
     // is traced as Sleep. Pause stretches it; Stop ends it at once (and every later one).
     void sleep(double tutorial_seconds, int source_line = __builtin_LINE());
+    // Real seconds for `tutorial_seconds`, after the time scale: for sleeps in other processes.
+    double scaled(double tutorial_seconds) const { return tutorial_seconds * params_.time_scale; }
     // Marks the line the calling thread has reached (for code that neither prints nor sleeps).
     void at(int source_line = __builtin_LINE());
     // For CPU loops: waits while paused. Returns false once Stop was pressed: end the loop then.

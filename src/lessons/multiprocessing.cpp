@@ -18,27 +18,27 @@
 namespace pp::lessons {
 namespace {
 
-std::chrono::nanoseconds tutorial_seconds(double seconds, double time_scale) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds * time_scale));
+std::chrono::nanoseconds seconds(double s) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
 }
 
 // [LESSON CODE]
 // Both run in child processes. A child cannot write to this page's console (no shared memory),
 // so it sends back what it printed, and when.
-PrintedLines square(double time_scale) {
+PrintedLines square(double sleep_seconds) {
     ChildOutput out;
     for (int i = 0; i < 5; ++i) {
         out.print(std::to_string(i * i));
-        pp::sleep_for(tutorial_seconds(1, time_scale));    // time.sleep(1)
+        pp::sleep_for(seconds(sleep_seconds));        // time.sleep(1)
     }
     return out.lines;
 }
 
-PrintedLines cube(double time_scale) {
+PrintedLines cube(double sleep_seconds) {
     ChildOutput out;
     for (int i = 0; i < 5; ++i) {
         out.print(std::to_string(i * i * i));
-        pp::sleep_for(tutorial_seconds(1.5, time_scale));  // time.sleep(1.5)
+        pp::sleep_for(seconds(1.5 * sleep_seconds));  // time.sleep(1.5)
     }
     return out.lines;
 }
@@ -46,8 +46,8 @@ PP_REGISTER_TASK_AS(square, "multiprocessing.square");
 PP_REGISTER_TASK_AS(cube, "multiprocessing.cube");
 
 void main_program(LessonContext& ctx) {
-    pp::Process p1(square_task, ctx.params().time_scale);
-    pp::Process p2(cube_task, ctx.params().time_scale);
+    pp::Process p1(square_task, ctx.scaled(ctx.params().sleep));
+    pp::Process p2(cube_task, ctx.scaled(ctx.params().sleep));
     p1.start();  // two real processes now run at once
     p2.start();
     p1.join();
@@ -85,8 +85,8 @@ if __name__ == "__main__":
     p2.start()
     p1.join()
     p2.join())py",
-     kUsesTimeScale,
-     LessonParams{},
+     kUsesTimeScale | kUsesSleep,
+     LessonParams{3, 5, 1.0, 1.0, false},
      true},
     &main_program,
     "multiprocessing.cpp",

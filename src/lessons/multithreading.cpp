@@ -18,15 +18,15 @@ namespace {
 // [LESSON CODE]
 void print_numbers(LessonContext& ctx) {
     for (int i = 0; i < 5; ++i) {
-        ctx.print(std::to_string(i));  // print(i)
-        ctx.sleep(2);                  // time.sleep(2): this thread waits, the other one runs
+        ctx.print(std::to_string(i));   // print(i)
+        ctx.sleep(ctx.params().sleep);  // time.sleep(2): this thread waits, the other one runs
     }
 }
 
 void print_letters(LessonContext& ctx) {
     for (char c : std::string("ABCD")) {
         ctx.print(std::string(1, c));
-        ctx.sleep(2);
+        ctx.sleep(ctx.params().sleep);
     }
 }
 
@@ -67,8 +67,8 @@ t1.start()
 t2.start()
 t1.join()
 t2.join())py",
-     kUsesTimeScale | kUsesGil,
-     LessonParams{}},
+     kUsesTimeScale | kUsesSleep | kUsesGil,
+     LessonParams{3, 5, 1.0, 2.0, false}},
     &main_program,
     "multithreading.cpp",
 };

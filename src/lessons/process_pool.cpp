@@ -23,9 +23,9 @@ namespace {
 
 // [LESSON CODE]
 // Runs in a worker process.
-int square(int n, double time_scale) {
+int square(int n, double sleep_seconds) {
     pp::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(1.0 * time_scale)));  // time.sleep(1)
+        std::chrono::duration<double>(sleep_seconds)));  // time.sleep(1)
     return n * n;
 }
 PP_REGISTER_TASK_AS(square, "process_pool.square");  // found by name, like pickle
@@ -33,12 +33,12 @@ PP_REGISTER_TASK_AS(square, "process_pool.square");  // found by name, like pick
 void main_program(LessonContext& ctx) {
     std::vector<int> numbers(ctx.params().tasks);  // [1, 2, 3, 4, 5]
     std::iota(numbers.begin(), numbers.end(), 1);
-    const std::vector<double> scale(numbers.size(), ctx.params().time_scale);
+    const std::vector<double> sleeps(numbers.size(), ctx.scaled(ctx.params().sleep));
 
     std::vector<int> results;
     {
         pp::ProcessPoolExecutor executor(ctx.params().workers);  // max_workers=3
-        results = executor.map(square_task, numbers, scale);     // in input order
+        results = executor.map(square_task, numbers, sleeps);    // in input order
     }  // leaving the block shuts the pool down
 
     for (int r : results) ctx.print(std::to_string(r));
@@ -68,8 +68,8 @@ if __name__ == "__main__":
 
 for r in results:
     print(r))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale,
-     LessonParams{3, 5, 1.0, false},
+     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep,
+     LessonParams{3, 5, 1.0, 1.0, false},
      true},
     &main_program,
     "process_pool.cpp",

@@ -10,15 +10,22 @@
 #include "core/thread.hpp"
 #include "lessons/lesson.hpp"
 
+#include <cstdio>
 #include <string>
 
 namespace pp::lessons {
 namespace {
 
+std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g second%s", seconds, seconds == 1 ? "" : "s");
+    return text;
+}
+
 // [LESSON CODE]
 void worker(LessonContext& ctx) {
-    ctx.print("worker: started; working for 2 seconds");
-    ctx.sleep(2);
+    ctx.print("worker: started; working for " + seconds_text(ctx.params().sleep));
+    ctx.sleep(ctx.params().sleep);
     ctx.print("worker: finished");
 }
 
@@ -58,8 +65,8 @@ time.sleep(0.5)
 print("main: calling join()")
 t.join()
 print("main: join() returned; the worker is done"))py",
-     kUsesTimeScale,
-     LessonParams{}},
+     kUsesTimeScale | kUsesSleep,
+     LessonParams{3, 5, 1.0, 2.0, false}},
     &main_program,
     "start_join.cpp",
 };

@@ -99,7 +99,7 @@ for with_lock in (False, True):
     for t in threads: t.join()
     print(counter, "of", 3 * 20000))py",
      kUsesWorkers | kUsesGil,
-     LessonParams{3, 5, 1.0, false}},
+     LessonParams{3, 5, 1.0, 1.0, false}},
     &main_program,
     "thread.cpp",
 };

@@ -20,7 +20,7 @@ namespace {
 // [LESSON CODE]
 void main_program(LessonContext& ctx) {
     auto print_number = [&](int n) {
-        ctx.sleep(1);  // time.sleep(1): the worker thread waits, as for a download
+        ctx.sleep(ctx.params().sleep);  // time.sleep(1): the worker thread waits, as for a download
         return "Number: " + std::to_string(n);
     };
 
@@ -57,8 +57,8 @@ with ThreadPoolExecutor(max_workers=3) as executor:
 
 for r in results:
     print(r))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesGil,
-     LessonParams{3, 5, 1.0, false}},
+     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep | kUsesGil,
+     LessonParams{3, 5, 1.0, 1.0, false}},
     &main_program,
     "thread_pool.cpp",
 };

@@ -41,14 +41,14 @@ void start_all_workers(pp::ThreadPoolExecutor& pool, int workers) {
     for (auto& f : started) f.result();
 }
 
-// I/O-bound: `count` downloads, each waiting ~0.5 tutorial seconds, then checksumming 256 KB.
+// I/O-bound: `count` downloads, each waiting `sleep` tutorial seconds, then checksumming 256 KB.
 double download_with_threads(LessonContext& ctx, int workers, int count) {
     pp::ThreadPoolExecutor pool(workers);
     start_all_workers(pool, workers);
     const auto start = std::chrono::steady_clock::now();
     std::vector<pp::Future<pp::DownloadResult>> downloads;
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(0.5 * ctx.params().time_scale));
+        std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
     for (int i = 0; i < count; ++i)
         downloads.push_back(pool.submit_named("download", [=] { return pp::simulated_download(latency, 256 * 1024, i); }));
     for (auto& d : downloads) d.result();
@@ -151,8 +151,8 @@ for work, inputs in ((download, range(8)), (blur_tile, tiles)):
                 list(pool.map(work, inputs))
             print(work.__name__, Executor.__name__, workers,
                   time.time() - start))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale,
-     LessonParams{4, 8, 0.5, false},
+     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep,
+     LessonParams{4, 8, 0.5, 0.5, false},
      true,
      true},
     &main_program,

@@ -45,7 +45,7 @@ void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage
     const std::string series = std::string(work) + ": processes";
     const bool cpu = std::string(work) == "CPU-bound";
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(0.5 * ctx.params().time_scale));
+        std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
     for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
         if (cpu) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
         const auto start = std::chrono::steady_clock::now();

@@ -109,6 +109,15 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("1x sleeps as long as the tutorial says; 0.1x is ten times faster");
     }
+    if (uses & lessons::kUsesSleep) {
+        next_item(190);
+        float sleep = static_cast<float>(params_.sleep);
+        ImGui::SetNextItemWidth(120);
+        if (ImGui::SliderFloat("sleep", &sleep, lessons::LessonParams::kMinSleep, lessons::LessonParams::kMaxSleep, "%.1f s",
+                               ImGuiSliderFlags_Logarithmic))
+            params_.sleep = sleep;
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("How long the tutorial's time.sleep() lasts, before the time scale");
+    }
     if (uses & lessons::kUsesGil) {
         next_item(60);
         ImGui::Checkbox("GIL", &params_.gil);
@@ -342,8 +351,8 @@ std::string LessonPanel::state_json() const {
     char number[128];
     std::snprintf(number, sizeof number, ",\"run\":%d,\"elapsed_ms\":%.1f", snapshot.run_number, snapshot.elapsed_ms);
     json += number;
-    std::snprintf(number, sizeof number, ",\"params\":{\"workers\":%d,\"tasks\":%d,\"scale\":%g,\"gil\":%s}", params_.workers,
-                  params_.tasks, params_.time_scale, params_.gil ? "true" : "false");
+    std::snprintf(number, sizeof number, ",\"params\":{\"workers\":%d,\"tasks\":%d,\"scale\":%g,\"sleep\":%g,\"gil\":%s}",
+                  params_.workers, params_.tasks, params_.time_scale, params_.sleep, params_.gil ? "true" : "false");
     json += number;
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
     json += ",\"console\":[";

@@ -3,7 +3,7 @@
 # prints (exactly, where the tutorial's output is deterministic); --trace writes a valid Chrome
 # trace; bad flags are refused with exit code 2.
 exec python3 - "$1" <<'PY'
-import json, os, re, subprocess, sys, tempfile
+import json, os, re, subprocess, sys, tempfile, time
 
 cli = sys.argv[1]
 failures = 0
@@ -27,6 +27,11 @@ check("thread-pool prints Number: 1..5 in input order", code == 0 and out == [f"
 
 code, out, _ = run("run", "process-pool", "--scale", "0.05")
 check("process-pool prints the squares in input order", code == 0 and out == ["1", "4", "9", "16", "25"], out)
+
+started = time.monotonic()
+code, out, _ = run("run", "thread-pool", "--scale", "0.1", "--sleep", "3", "--tasks", "3")
+took = time.monotonic() - started
+check("thread-pool follows --sleep: 3 tasks of 3 x 0.1 s on 3 workers take ~0.3 s", code == 0 and 0.25 < took < 2.5, took)
 
 code, out, _ = run("run", "process-pool", "--scale", "0.05", "--workers", "2", "--tasks", "7")
 check("process-pool follows --workers and --tasks", out == [str(n * n) for n in range(1, 8)], out)
@@ -77,6 +82,7 @@ with tempfile.TemporaryDirectory() as folder:
 for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must be a whole number from 1 to 16, not '0'"),
                       (["run", "thread-pool", "--scale", "fast"], "--scale must be a number from 0.01 to 2, not 'fast'"),
                       (["run", "thread-pool", "--gil", "2"], "--gil must be 0 or 1, not '2'"),
+                      (["run", "thread-pool", "--sleep", "60"], "--sleep must be a number of seconds from 0.1 to 10, not '60'"),
                       (["run", "thread-pool", "--frobnicate", "1"], "unknown option '--frobnicate' for thread-pool"),
                       (["run", "no-such-lesson"], "no lesson named 'no-such-lesson'")]:
     code, _, err = run(*args)

@@ -9,19 +9,22 @@
 using pp::lessons::parse_launch_options;
 
 TEST_CASE("LaunchOptions.ValidSettingsApplyOverTheLessonsDefaults.1thread") {
-    const auto options = parse_launch_options({"--lesson", "thread-pool", "--workers", "2", "--scale", "0.1", "--autorun"});
+    const auto options =
+        parse_launch_options({"--lesson", "thread-pool", "--workers", "2", "--scale", "0.1", "--sleep", "2.5", "--autorun"});
     REQUIRE(options.lesson != nullptr);
     CHECK(std::string(options.lesson->info.id) == "thread-pool");
     CHECK(options.params.workers == 2);
     CHECK(options.params.tasks == options.lesson->info.defaults.tasks);
     CHECK(options.params.time_scale == doctest::Approx(0.1));
+    CHECK(options.params.sleep == doctest::Approx(2.5));
     CHECK(options.autorun);
     CHECK(options.messages.empty());
 }
 
 TEST_CASE("LaunchOptions.BadSettingsGetMessagesAndSafeValues.1thread") {
     const auto options = parse_launch_options(
-        {"--lesson", "nope", "--workers", "-1", "--tasks", "99999999999", "--scale", "abc", "--gil", "maybe", "--colour", "red"});
+        {"--lesson", "nope", "--workers", "-1", "--tasks", "99999999999", "--scale", "abc", "--gil", "maybe", "--colour", "red",
+         "--sleep", "0"});
     CHECK(options.lesson == nullptr);
     CHECK(options.params.workers == 1);
     CHECK(options.params.tasks == pp::lessons::LessonParams::kMaxTasks);
@@ -34,6 +37,7 @@ TEST_CASE("LaunchOptions.BadSettingsGetMessagesAndSafeValues.1thread") {
     CHECK(all.find("scale=abc is not a number") != std::string::npos);
     CHECK(all.find("gil=maybe is not 0 or 1") != std::string::npos);
     CHECK(all.find("unknown setting 'colour' ignored") != std::string::npos);
+    CHECK(all.find("sleep must be 0.1..10 seconds, so 0 became 0.1") != std::string::npos);
 }
 
 TEST_CASE("LaunchOptions.TimelineBenchmarkEventsAreBounded.1thread") {
