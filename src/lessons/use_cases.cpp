@@ -92,7 +92,7 @@ void main_program(LessonContext& ctx) {
                 ctx.print(line);
             }
         }
-        run_with_processes(ctx, work, image);  // natively: real processes (see use_cases_processes.cpp)
+        run_with_processes(ctx, work, image);  // fork()ed natively, isolated WebAssembly instances in the page
     }
     print_speedups(ctx);
 }
