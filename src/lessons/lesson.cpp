@@ -22,22 +22,19 @@ std::string LessonParams::clamp() {
                        " became " + std::to_string(fixed));
         value = fixed;
     };
+    // Decimals: out of range goes to the nearer bound; not a number at all goes to the default.
+    const auto clamp_decimal = [&](double& value, double lo, double hi, double fallback, const char* name, const char* unit) {
+        if (std::isfinite(value) && value >= lo && value <= hi) return;
+        const double fixed = std::isfinite(value) ? std::clamp(value, lo, hi) : fallback;
+        char detail[96];
+        std::snprintf(detail, sizeof detail, "must be %g..%g%s, so %g became %g", lo, hi, unit, value, fixed);
+        note(name, detail);
+        value = fixed;
+    };
     clamp_int(workers, 1, kMaxWorkers, "workers");
-    if (!std::isfinite(sleep) || sleep < kMinSleep || sleep > kMaxSleep) {
-        const double fixed = std::isfinite(sleep) ? std::clamp(sleep, kMinSleep, kMaxSleep) : 1.0;
-        char detail[96];
-        std::snprintf(detail, sizeof detail, "must be %g..%g seconds, so %g became %g", kMinSleep, kMaxSleep, sleep, fixed);
-        note("sleep", detail);
-        sleep = fixed;
-    }
     clamp_int(tasks, 1, kMaxTasks, "tasks");
-    if (!std::isfinite(time_scale) || time_scale < kMinScale || time_scale > kMaxScale) {
-        const double fixed = std::isfinite(time_scale) ? std::clamp(time_scale, kMinScale, kMaxScale) : 1.0;
-        char detail[96];
-        std::snprintf(detail, sizeof detail, "must be %g..%g, so %g became %g", kMinScale, kMaxScale, time_scale, fixed);
-        note("scale", detail);
-        time_scale = fixed;
-    }
+    clamp_decimal(time_scale, kMinScale, kMaxScale, 1.0, "scale", "");
+    clamp_decimal(sleep, kMinSleep, kMaxSleep, 1.0, "sleep", " seconds");
     return changes;
 }
 
