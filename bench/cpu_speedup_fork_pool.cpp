@@ -1,6 +1,7 @@
 // Benchmark: CPU-bound speedup of 2 worker processes over one, counting primes below 5,000,000
 // in 40 interleaved chunks (so both workers get equal work). Serial = the same chunks one after
 // the other in this process. Machine-readable line: "figure cpu_speedup_processes_2w <value> x".
+#include "bench_support.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/workloads.hpp"
 #include "platform/posix/fork_server.hpp"
@@ -12,6 +13,8 @@
 #include <vector>
 
 namespace {
+
+using pp_bench::median;
 
 // Every `stride`-th block of 1000 numbers starting at block `first`, below `limit`.
 std::int64_t count_primes_strided(std::int64_t first, std::int64_t stride, std::int64_t limit) {
@@ -25,11 +28,6 @@ PP_REGISTER_TASK(count_primes_strided);
 constexpr std::int64_t kLimit = 5000000;
 constexpr std::int64_t kChunks = 40;
 constexpr int kRuns = 7;
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
 
 double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
 

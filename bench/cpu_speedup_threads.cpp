@@ -2,6 +2,7 @@
 // emulated GIL off (real parallelism) and on (Python's threads: no speed-up).
 // The work is count_primes over [0, kLimit) in kChunks chunks (balanced between workers).
 // Machine-readable lines: "figure <name> <value> <unit>" (medians of kRuns runs).
+#include "bench_support.hpp"
 #include "core/gil.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace {
+
+using pp_bench::median;
 
 constexpr std::int64_t kLimit = 1'500'000;
 constexpr int kChunks = 32;
@@ -39,11 +42,6 @@ double seconds_with_workers(std::size_t workers, std::int64_t* total_out) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     *total_out = total;
     return seconds;
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 // Runs alternate 1 and 2 workers, so both see the same machine load.

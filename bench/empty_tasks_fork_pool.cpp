@@ -1,6 +1,7 @@
 // Benchmark: pp::ProcessPoolExecutor(2) map() of 10k empty tasks, one task per message (no
 // chunking), several tasks pipelined per worker. Prints the median microseconds per task.
 // Machine-readable line: "figure fork_pool_empty_task_us <value> us/task".
+#include "bench_support.hpp"
 #include "core/process_pool_executor.hpp"
 #include "platform/posix/fork_server.hpp"
 
@@ -11,17 +12,14 @@
 
 namespace {
 
+using pp_bench::median;
+
 int empty_task(int x) { return x; }
 PP_REGISTER_TASK(empty_task);
 
 constexpr int kTasks = 10000;
 constexpr int kRuns = 9;
 constexpr int kInFlight = 64;  // tasks sent ahead to each worker: hides the round trip
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
 
 } // namespace
 

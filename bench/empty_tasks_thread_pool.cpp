@@ -2,6 +2,7 @@
 // Prints the median microseconds per task, with tracing off and on: wall time (the figure)
 // and process CPU time (all threads), which a machine shared with other work disturbs less.
 // Machine-readable lines: "figure <name> <value> <unit>".
+#include "bench_support.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
 
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace {
+
+using pp_bench::median;
 
 constexpr int kTasks = 100000;
 constexpr int kRuns = 11;
@@ -38,11 +41,6 @@ Batch one_batch(pp::ThreadPoolExecutor& pool) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     return {std::chrono::duration<double, std::micro>(elapsed).count() / kTasks,
             (process_cpu_us() - cpu_start) / kTasks};
-}
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
 }
 
 // Runs alternate between tracing off and on, so both see the same machine load; the overhead is

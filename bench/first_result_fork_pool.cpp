@@ -2,6 +2,7 @@
 // The fork server is already running (started at the top of main, as an app would): a pool
 // then costs two forks of that small server process, one thread and one round trip.
 // Shutdown is not timed. Machine-readable line: "figure fork_pool_first_result_ms <value> ms".
+#include "bench_support.hpp"
 #include "core/process_pool_executor.hpp"
 #include "platform/posix/fork_server.hpp"
 
@@ -12,15 +13,12 @@
 
 namespace {
 
+using pp_bench::median;
+
 int empty_task(int x) { return x; }
 PP_REGISTER_TASK(empty_task);
 
 constexpr int kRuns = 31;
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    return values[values.size() / 2];
-}
 
 } // namespace
 

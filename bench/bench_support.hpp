@@ -1,0 +1,15 @@
+// What every benchmark here shares: figures are medians of repeated runs.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+namespace pp_bench {
+
+// The middle value (the upper middle for an even count). Needs at least one value.
+inline double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+} // namespace pp_bench
