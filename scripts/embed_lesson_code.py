@@ -7,6 +7,8 @@ file, so the page shows exactly the code that runs, with its real line numbers.
 import os
 import sys
 
+from embed_common import raw_string, write_if_changed
+
 BEGIN, END = "// [LESSON CODE]", "// [END LESSON CODE]"
 DELIMITER = "pp_lesson_code"
 
@@ -21,10 +23,7 @@ def extract(path):
     if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
         sys.exit(f"{path}: needs exactly one '{BEGIN}' line followed by one '{END}' line")
     body = lines[starts[0] + 1:ends[0]]
-    text = "\n".join(body)
-    if f'){DELIMITER}"' in text:
-        sys.exit(f"{path}: the code contains the raw-string delimiter {DELIMITER}")
-    return starts[0] + 2, text  # 1-based number of the first embedded line
+    return starts[0] + 2, raw_string(path, "\n".join(body), DELIMITER)  # 1-based number of the first embedded line
 
 
 def main():
@@ -39,13 +38,9 @@ def main():
            "LessonCode lesson_code(std::string_view source_file) {"]
     for name, first_line, text in entries:
         out.append(f'    if (source_file == "{name}")')
-        out.append(f'        return {{R"{DELIMITER}({text}){DELIMITER}", {first_line}}};')
+        out.append(f'        return {{{text}, {first_line}}};')
     out += ["    return {};", "}", "", "} // namespace pp::lessons", ""]
-    content = "\n".join(out)
-    if not os.path.exists(output) or open(output, encoding="utf-8").read() != content:
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(content)
+    write_if_changed(output, "\n".join(out))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@
 import os
 import sys
 
+from embed_common import raw_string, write_if_changed
+
 DELIMITER = "pp_shader"
 
 
@@ -16,17 +18,11 @@ def main():
            "std::string_view shader_source(std::string_view name) {"]
     for path in sorted(files):
         name = os.path.relpath(path, root).replace(os.sep, "/")
-        text = open(path, encoding="utf-8").read()
-        if f'){DELIMITER}"' in text:
-            sys.exit(f"{path}: contains the raw-string delimiter")
+        text = raw_string(path, open(path, encoding="utf-8").read(), DELIMITER)
         out.append(f'    if (name == "{name}")')
-        out.append(f'        return R"{DELIMITER}({text}){DELIMITER}";')
+        out.append(f'        return {text};')
     out += ["    return {};", "}", "", "}  // namespace pp::ui", ""]
-    content = "\n".join(out)
-    if not os.path.exists(output) or open(output, encoding="utf-8").read() != content:
-        os.makedirs(os.path.dirname(output), exist_ok=True)
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(content)
+    write_if_changed(output, "\n".join(out))
 
 
 if __name__ == "__main__":
