@@ -5,10 +5,13 @@
 // process: its pid is a number the page assigned. The page (src/platform/web/process_host.js)
 // and this script exchange only messages, and task data only as bytes:
 //
-//   page -> worker  {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs}  once; wasmModule:
-//                                              the page's compiled process_worker.wasm, or null
+//   page -> worker  {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs, controlCell}  once;
+//                                              wasmModule: the page's compiled process_worker.wasm,
+//                                              or null; controlCell: a 4-byte flag (not data) that
+//                                              this worker sleeps on, set to 1 to make it crash
 //                   {type: 'frame', bytes: ArrayBuffer}             request frames (length + payload)
 //                   {type: 'info'}                                  asks for {type: 'info', ...}
+//                   {type: 'crash'}                                 trap now (the panel's Crash button)
 //   worker -> page  {type: 'ready', memoryBytes}                    the instance is running
 //                   {type: 'reply', bytes: ArrayBuffer, memoryBytes} reply frames
 //                   {type: 'exit', code}                            it ended by itself (then closes)
@@ -52,6 +55,12 @@ function handle(message) {
     }
   } else if (message.type === 'info') {
     postMessage({ type: 'info', pid, memoryBytes: memoryBytes() });
+  } else if (message.type === 'crash') {
+    try {
+      instance._pp_worker_crash();  // executes a trap instruction inside this instance
+    } catch (error) {
+      crash(error);
+    }
   }
 }
 
@@ -60,6 +69,7 @@ function start(message) {
   createProcessWorker({
     print: (text) => console.log(`[process ${pid}] ${text}`),
     printErr: (text) => console.warn(`[process ${pid}] ${text}`),
+    ppControlCell: message.controlCell || null,
     ppPostReplies: (bytes) => postMessage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
     onAbort: () => {},  // the throw that follows reaches handle(), which reports it
     // Our own instance (own memory) of the module the page compiled once; without one, the

@@ -11,6 +11,7 @@
 #include "ui/lesson_panel.hpp"
 
 #include "core/json.hpp"
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 #include "imgui.h"
 #include "ui/palette.hpp"
@@ -56,7 +57,9 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
 }
 
 void LessonPanel::run() {
-    if (lesson_) runner_.start(*lesson_, params_);
+    if (!lesson_) return;
+    ProcessRegistry::instance().forget_ended();  // the process panel shows this run's processes
+    runner_.start(*lesson_, params_);
 }
 
 //-----------------------------------------------------------------------------
@@ -262,6 +265,15 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
     ImGui::EndChild();
 }
 
+// Every process of the program, and what each thread of this one published (the thread lesson).
+void LessonPanel::draw_processes_tab(float height) {
+    if (ImGui::BeginTabItem("Processes")) {
+        process_panel_.draw(height);
+        ImGui::EndTabItem();
+    }
+    remember_widget("tab_processes");
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Timeline refresh and the whole panel
 //-----------------------------------------------------------------------------
@@ -314,8 +326,17 @@ void LessonPanel::draw() {
         ImGui::TableNextColumn();
         const bool live = is_active(snapshot.state) && snapshot.lesson == lesson_;
         if (!lesson_->info.measures) {
-            ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
-            timeline_.draw("timeline", bottom_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+            if (ImGui::BeginTabBar("views")) {
+                const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
+                if (ImGui::BeginTabItem("Timeline")) {
+                    ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
+                    timeline_.draw("timeline", tab_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+                    ImGui::EndTabItem();
+                }
+                remember_widget("tab_timeline");
+                draw_processes_tab(tab_height);
+                ImGui::EndTabBar();
+            }
         } else if (ImGui::BeginTabBar("views")) {
             const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
             if (snapshot.context) tile_image_.update(snapshot.context->tiles());
@@ -334,6 +355,7 @@ void LessonPanel::draw() {
                 ImGui::EndTabItem();
             }
             remember_widget("tab_timeline");
+            draw_processes_tab(tab_height);
             ImGui::EndTabBar();
         }
         ImGui::EndTable();

@@ -13,7 +13,7 @@
 //
 // Index of this file
 // [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
-// [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+// [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
 
 mergeInto(LibraryManager.library, {
   //-----------------------------------------------------------------------------
@@ -22,7 +22,7 @@ mergeInto(LibraryManager.library, {
   $PPProcessHost__deps: ['malloc'],
   $PPProcessHost: {
     // Event kinds, as in web_worker_transport.cpp.
-    REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4,
+    REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4, READY: 5,
     transports: {},  // transport id -> array of workers (a plain object: emscripten copies this source)
     history: [],            // the last processes, newest last, for tests and a future process panel
     HISTORY_LIMIT: 64,
@@ -68,6 +68,7 @@ mergeInto(LibraryManager.library, {
       if (message.memoryBytes) proc.memoryBytes = message.memoryBytes;
       if (message.type === 'ready') {
         proc.readyMs = performance.now();
+        PPProcessHost.deliver(proc, PPProcessHost.READY, null, 0);  // the process panel: no longer 'starting'
       } else if (message.type === 'reply') {
         if (!proc.firstReplyMs) proc.firstReplyMs = performance.now();
         proc.replies++;
@@ -104,7 +105,7 @@ mergeInto(LibraryManager.library, {
   },
 
   //-----------------------------------------------------------------------------
-  // [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+  // [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
   //-----------------------------------------------------------------------------
 
   // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
@@ -120,7 +121,10 @@ mergeInto(LibraryManager.library, {
     var list = PPProcessHost.transports[transport];
     if (!list) PPProcessHost.transports[transport] = list = [];
     var proc = { transport: transport, index: index, pid: pid, state: 'running', replies: 0,
-                 spawnedMs: performance.now(), worker: null };
+                 spawnedMs: performance.now(), worker: null,
+                 // A 4-byte flag, not data: the worker sleeps on it, so a Crash request (set here,
+                 // then notify) reaches a worker that is asleep inside a task at once.
+                 controlCell: typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null };
     list[index] = proc;
     PPProcessHost.history.push(proc);
     if (PPProcessHost.history.length > PPProcessHost.HISTORY_LIMIT) PPProcessHost.history.shift();
@@ -142,7 +146,7 @@ mergeInto(LibraryManager.library, {
       if (proc.state !== 'running') return;
       // Both clocks read on this thread, together: the worker moves them on to its own start.
       proc.worker.postMessage({ type: 'start', pid: pid, wasmModule: wasmModule, parentNowNs: _pp_web_trace_now_ns(),
-                                parentAbsMs: performance.timeOrigin + performance.now() });
+                                parentAbsMs: performance.timeOrigin + performance.now(), controlCell: proc.controlCell });
     });
   },
 
@@ -172,6 +176,23 @@ mergeInto(LibraryManager.library, {
                       force ? 'was killed (Worker.terminate(), reported as SIGKILL)'
                             : 'was terminated (Worker.terminate(), reported as SIGTERM)',
                       force ? 9 : 15);
+  },
+
+  // The process panel's Crash button: makes the worker trap inside its own instance, as a bug
+  // would. A worker asleep in a task wakes and traps at once; one that is computing traps when
+  // it next sleeps or has finished its task (a Web Worker cannot be interrupted mid-computation).
+  pp_process_host_crash__deps: ['$PPProcessHost'],
+  pp_process_host_crash__proxy: 'async',
+  pp_process_host_crash__sig: 'vii',
+  pp_process_host_crash: function(transport, index) {
+    var list = PPProcessHost.transports[transport];
+    var proc = list && list[index];
+    if (!proc || proc.state !== 'running') return;
+    if (proc.controlCell) {
+      Atomics.store(proc.controlCell, 0, 1);
+      Atomics.notify(proc.controlCell, 0);
+    }
+    proc.worker.postMessage({ type: 'crash' });
   },
 
   // The transport is gone: forget its workers (ending any still running, without events).
