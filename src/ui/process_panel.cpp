@@ -62,34 +62,95 @@ void draw_variables(const ProcessInfo& process) {
     flush();
 }
 
+// Kill / Crash for a live child process; remembered as kill_<pid> / crash_<pid> for the tests.
+void draw_buttons(const ProcessInfo& process) {
+    if (!process.can_control || has_ended(process.state)) return;
+    char name[32];
+    if (ImGui::SmallButton("Kill")) ProcessRegistry::instance().kill(process.pid);
+    std::snprintf(name, sizeof name, "kill_%d", process.pid);
+    remember_widget(name);
+#ifdef __EMSCRIPTEN__
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
+#else
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
+#endif
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Crash")) ProcessRegistry::instance().crash(process.pid);
+    std::snprintf(name, sizeof name, "crash_%d", process.pid);
+    remember_widget(name);
+#ifdef __EMSCRIPTEN__
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
+                          "sleeps, else when its computation next sleeps or ends");
+#else
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
+#endif
+}
+
+std::string messages_text(const ProcessInfo& process) {
+    char text[128];
+    std::snprintf(text, sizeof text, "%llu / %llu  (%s / %s)", static_cast<unsigned long long>(process.messages_sent),
+                  static_cast<unsigned long long>(process.messages_received), byte_count(process.bytes_sent).c_str(),
+                  byte_count(process.bytes_received).c_str());
+    return text;
+}
+
 }  // namespace
+
+void ProcessPanel::draw_compact(float height) {
+    ImGui::BeginChild("processes", {0, height}, false, ImGuiWindowFlags_HorizontalScrollbar);
+    for (const ProcessInfo& process : rows_) {
+        ImGui::PushID(process.pid);
+        draw_buttons(process);
+        if (process.can_control && !has_ended(process.state)) ImGui::SameLine();
+        ImGui::BeginGroup();
+        ImGui::TextColored(state_colour(process.state), "%-8s", to_string(process.state));
+        ImGui::SameLine();
+        ImGui::Text("pid %d %s", process.pid, process.is_this_process ? "(this program)" : process.name.c_str());
+        if (!process.task.empty()) {
+            ImGui::SameLine();
+            ImGui::TextUnformatted(process.task.c_str());
+        }
+        for (const ProcessVariable& variable : process.variables) {
+            ImGui::SameLine();
+            if (variable.thread.empty()) ImGui::TextDisabled("%s=%lld", variable.name.c_str(), static_cast<long long>(variable.value));
+            else ImGui::TextDisabled("%s:%s=%lld", variable.thread.c_str(), variable.name.c_str(), static_cast<long long>(variable.value));
+        }
+        ImGui::EndGroup();
+        if (ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::Text("pid %d, %s: %s", process.pid, process.name.c_str(), to_string(process.state));
+            if (!process.is_this_process)
+                ImGui::Text("tasks done %llu; messages sent / received %s", static_cast<unsigned long long>(process.tasks_done),
+                            messages_text(process).c_str());
+            draw_variables(process);
+            if (!process.how.empty()) ImGui::TextUnformatted(process.how.c_str());
+            ImGui::EndTooltip();
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndChild();
+}
 
 void ProcessPanel::draw(float height) {
     ProcessRegistry::instance().try_snapshot(rows_, version_);
 
-#ifdef __EMSCRIPTEN__
-    ImGui::TextDisabled("Browser processes are isolated WebAssembly instances in Web Workers standing in for OS "
-                        "processes; the native build forks real ones.");
-#else
-    ImGui::TextDisabled("Real processes: fork()ed children with their own memory. Kill sends SIGKILL, Crash SIGSEGV.");
-#endif
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Each process has its own copy of every variable: the same name (and natively the same "
-                          "address) holds a different value in each. Kill or crash one: its pool breaks "
-                          "(BrokenProcessPool), the other processes and this program carry on, and the next run works.");
-
+    // Narrow (an embedded page, 800 px wide): one line per process, buttons first, details on hover.
+    if (ImGui::GetContentRegionAvail().x < 640) {
+        draw_compact(height);
+        return;
+    }
     const ImGuiTableFlags flags = ImGuiTableFlags_ScrollX | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_Resizable;
-    const float table_height = height - ImGui::GetTextLineHeightWithSpacing();
-    if (!ImGui::BeginTable("processes", 9, flags, {0, table_height > 40 ? table_height : 40})) return;
+    if (!ImGui::BeginTable("processes", 9, flags, {0, height > 40 ? height : 40})) return;
     ImGui::TableSetupScrollFreeze(1, 1);
     ImGui::TableSetupColumn("pid");
     ImGui::TableSetupColumn("");  // Kill / Crash
     ImGui::TableSetupColumn("process");
     ImGui::TableSetupColumn("state");
+    ImGui::TableSetupColumn("its own variables");
     ImGui::TableSetupColumn("running task");
     ImGui::TableSetupColumn("done");
-    ImGui::TableSetupColumn("its own variables");
     ImGui::TableSetupColumn("messages sent / received");
     ImGui::TableSetupColumn("how it ended");
     ImGui::TableHeadersRow();
@@ -101,28 +162,7 @@ void ProcessPanel::draw(float height) {
         ImGui::Text("%d", process.pid);
 
         ImGui::TableNextColumn();
-        if (process.can_control && !has_ended(process.state)) {
-            char name[32];
-            if (ImGui::SmallButton("Kill")) ProcessRegistry::instance().kill(process.pid);
-            std::snprintf(name, sizeof name, "kill_%d", process.pid);
-            remember_widget(name);
-#ifdef __EMSCRIPTEN__
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
-#else
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
-#endif
-            ImGui::SameLine();
-            if (ImGui::SmallButton("Crash")) ProcessRegistry::instance().crash(process.pid);
-            std::snprintf(name, sizeof name, "crash_%d", process.pid);
-            remember_widget(name);
-#ifdef __EMSCRIPTEN__
-            if (ImGui::IsItemHovered())
-                ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
-                                  "sleeps, else when its computation next sleeps or ends");
-#else
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGSEGV): dies as a bad pointer would make it", process.pid);
-#endif
-        }
+        draw_buttons(process);
 
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(process.is_this_process ? "MainProcess (this program)" : process.name.c_str());
@@ -130,6 +170,9 @@ void ProcessPanel::draw(float height) {
         ImGui::TableNextColumn();
         ImGui::TextColored(state_colour(process.state), "%s", to_string(process.state));
         if (!process.how.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", process.how.c_str());
+
+        ImGui::TableNextColumn();
+        draw_variables(process);
 
         ImGui::TableNextColumn();
         if (process.task.empty()) ImGui::TextDisabled("-");
@@ -140,15 +183,10 @@ void ProcessPanel::draw(float height) {
         else ImGui::Text("%llu", static_cast<unsigned long long>(process.tasks_done));
 
         ImGui::TableNextColumn();
-        draw_variables(process);
-
-        ImGui::TableNextColumn();
         if (process.is_this_process) {
             ImGui::TextDisabled("-");
         } else {
-            ImGui::Text("%llu / %llu  (%s / %s)", static_cast<unsigned long long>(process.messages_sent),
-                        static_cast<unsigned long long>(process.messages_received), byte_count(process.bytes_sent).c_str(),
-                        byte_count(process.bytes_received).c_str());
+            ImGui::TextUnformatted(messages_text(process).c_str());
         }
 
         ImGui::TableNextColumn();

@@ -17,6 +17,8 @@ public:
     void draw(float height);
 
 private:
+    void draw_compact(float height);
+
     std::vector<ProcessInfo> rows_;
     std::uint64_t version_ = 0;
 };
