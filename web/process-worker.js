@@ -23,6 +23,7 @@ importScripts('process_worker.js');  // defines createProcessWorker (-sMODULARIZ
 
 let instance = null;
 let pid = 0;
+let port = null;  // to the page's relay thread, when it sent one: replies, exit and crash go there
 let ended = false;
 const queued = [];  // messages that arrived while the instance was loading
 
@@ -30,7 +31,14 @@ function crash(error) {
   if (ended) return;
   ended = true;
   const message = error && error.message ? `${error.name || 'Error'}: ${error.message}` : String(error);
-  postMessage({ type: 'crashed', message });
+  toPage({ type: 'crashed', message });
+}
+
+// Frames and ends go to the relay's port (in order, past the page's busy main thread), or else
+// to the page itself.
+function toPage(message, transfer) {
+  if (port) port.postMessage(message, transfer || []);
+  else postMessage(message, transfer || []);
 }
 
 function memoryBytes() { return instance ? instance.HEAPU8.length : 0; }
@@ -50,7 +58,7 @@ function handle(message) {
     }
     if (code >= 0) {
       ended = true;
-      postMessage({ type: 'exit', code });
+      toPage({ type: 'exit', code });
       close();
     }
   } else if (message.type === 'info') {
@@ -66,11 +74,15 @@ function handle(message) {
 
 function start(message) {
   pid = message.pid;
+  if (message.port) {
+    port = message.port;
+    port.onmessage = (event) => receive(event.data);
+  }
   createProcessWorker({
     print: (text) => console.log(`[process ${pid}] ${text}`),
     printErr: (text) => console.warn(`[process ${pid}] ${text}`),
     ppControlCell: message.controlCell || null,
-    ppPostReplies: (bytes) => postMessage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
+    ppPostReplies: (bytes) => toPage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
     onAbort: () => {},  // the throw that follows reaches handle(), which reports it
     // Our own instance (own memory) of the module the page compiled once; without one, the
     // default: fetch and compile process_worker.wasm here.
@@ -84,14 +96,18 @@ function start(message) {
     // (timeOrigin + now), the same clock in the page and in every worker.
     const parentNowNs = message.parentNowNs + (performance.timeOrigin + performance.now() - message.parentAbsMs) * 1e6;
     instance._pp_worker_start(pid, parentNowNs);
-    postMessage({ type: 'ready', memoryBytes: memoryBytes() });
+    postMessage({ type: 'ready', memoryBytes: memoryBytes() });  // the page's timing
+    if (port) port.postMessage({ type: 'ready' });                  // the process panel
     while (queued.length && !ended) handle(queued.shift());
   }, crash);
 }
 
-self.onmessage = (event) => {
-  const message = event.data;
-  if (message.type === 'start') start(message);
-  else if (instance) handle(message);
+function receive(message) {
+  if (instance) handle(message);
   else queued.push(message);
+}
+
+self.onmessage = (event) => {
+  if (event.data.type === 'start') start(event.data);
+  else receive(event.data);
 };

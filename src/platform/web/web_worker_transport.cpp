@@ -4,10 +4,15 @@
 // ProcessPoolExecutor and pp::Process run unchanged on top of it.
 //
 // Threads: lessons create pools on pthreads, but Web Workers belong to the browser's main
-// thread. So spawn/send/terminate go to the main thread through process_host.js (queued calls:
-// nobody waits, the main thread least of all). Worker messages arrive on the
-// main thread, which only appends them to this transport's inbox (pp_web_process_event); the
-// transport's own pthread takes them from there and calls Events::on_reply / on_exit.
+// thread. So spawn and terminate go to the main thread through process_host.js (queued calls:
+// nobody waits, the main thread least of all). Request and reply frames do not: the main thread
+// draws the UI, and a frame that waited for it waited up to a whole frame (tens of ms in a busy
+// page). Each browser process gets a MessageChannel whose other end belongs to the relay, a
+// pthread that lives on its JS event loop (process_host.js, $PPRelay): it posts the request
+// frames queued here, and hands reply frames straight to this transport's inbox
+// (pp_web_process_event). The transport's own pthread takes them from there and calls
+// Events::on_reply / on_exit. Frames are still bytes over postMessage; only the relay's queue of
+// outgoing frames is in the page's own memory.
 //
 // Watchdog: a Web Worker that loops forever, or whose instance hangs, fires no event at all (nor
 // does Worker.terminate()). So the transport thread watches every worker that owes replies: when
@@ -16,6 +21,7 @@
 //
 // Index of this file
 // [SECTION] Inboxes: main thread -> transport thread
+// [SECTION] The relay: a pthread on its JS event loop that owns the frames' MessagePorts
 // [SECTION] WebWorkerTransport
 // [SECTION] The transport thread: frames and exits
 // [SECTION] make_default_worker_transport
@@ -25,10 +31,14 @@
 #include "core/worker_transport.hpp"
 
 #include <emscripten.h>
+#include <emscripten/threading.h>
+
+#include <pthread.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -43,7 +53,8 @@
 
 // process_host.js (proxied to the main thread).
 extern "C" {
-void pp_process_host_spawn(int transport, int index, int pid);
+void pp_process_host_spawn(int transport, int index, int pid, int relay);
+void pp_relay_run(std::int32_t* wake_counter);  // on the relay thread: installs it, then returns
 void pp_process_host_send(int transport, int index, std::uint8_t* data, std::size_t size);  // frees data
 void pp_process_host_terminate(int transport, int index, int force);
 void pp_process_host_crash(int transport, int index);
@@ -137,6 +148,78 @@ namespace pp {
 namespace {
 
 //-----------------------------------------------------------------------------
+// [SECTION] The relay: a pthread on its JS event loop that owns the frames' MessagePorts
+//-----------------------------------------------------------------------------
+
+// What the relay takes from its queue (read by process_host.js: keep the layout in step).
+struct RelayItem {
+    std::int32_t transport;
+    std::int32_t index;
+    std::int32_t kind;  // 1: post `size` bytes of frames to the worker; 2: forget the transport's ports
+    std::int32_t size;
+    std::uint8_t data[1];
+};
+
+struct Relay {
+    std::mutex mutex;
+    std::deque<RelayItem*> queue;
+    alignas(4) std::int32_t wake_counter = 0;  // bumped and notified for every item; the relay waits on it
+    std::atomic<int> thread{0};              // the relay's pthread_t, 0 until it listens
+};
+Relay g_relay;
+
+void relay_push(int transport, int index, int kind, const std::uint8_t* bytes, std::size_t size) {
+    auto* item = static_cast<RelayItem*>(std::malloc(sizeof(RelayItem) + size));
+    if (!item) throw std::bad_alloc();
+    item->transport = transport;
+    item->index = index;
+    item->kind = kind;
+    item->size = static_cast<std::int32_t>(size);
+    if (size > 0) std::memcpy(item->data, bytes, size);
+    {
+        std::lock_guard<std::mutex> lock(g_relay.mutex);
+        g_relay.queue.push_back(item);
+    }
+    __atomic_fetch_add(&g_relay.wake_counter, 1, __ATOMIC_SEQ_CST);
+    emscripten_futex_wake(&g_relay.wake_counter, INT_MAX);  // wakes the relay's Atomics.waitAsync
+}
+
+// Starts the relay once, and waits (briefly) until it listens. Returns its pthread_t, or 0 when it
+// could not start in time: then frames go through the main thread, as before, only slower.
+int relay_thread() {
+    static std::once_flag started;
+    std::call_once(started, [] {
+        std::thread([] {
+            pp_relay_run(&g_relay.wake_counter);
+            g_relay.thread.store(static_cast<int>(pthread_self()));
+            emscripten_exit_with_live_runtime();  // back to this worker's event loop, for good
+        }).detach();
+    });
+    for (int waited_ms = 0; g_relay.thread.load() == 0 && waited_ms < 2000; ++waited_ms)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return g_relay.thread.load();
+}
+
+}  // namespace
+}  // namespace pp
+
+extern "C" {
+
+// The relay's next item (malloc'd: the caller frees it), or null when the queue is empty.
+EMSCRIPTEN_KEEPALIVE pp::RelayItem* pp_relay_take() {
+    std::lock_guard<std::mutex> lock(pp::g_relay.mutex);
+    if (pp::g_relay.queue.empty()) return nullptr;
+    pp::RelayItem* item = pp::g_relay.queue.front();
+    pp::g_relay.queue.pop_front();
+    return item;
+}
+
+}  // extern "C"
+
+namespace pp {
+namespace {
+
+//-----------------------------------------------------------------------------
 // [SECTION] WebWorkerTransport
 //-----------------------------------------------------------------------------
 
@@ -174,6 +257,7 @@ private:
 
     int id_ = 0;
     std::shared_ptr<Inbox> inbox_;
+    int relay_ = 0;  // the relay's pthread_t, or 0: frames go through the main thread
     std::vector<std::unique_ptr<Worker>> workers_;
     std::vector<int> pids_;
     Events events_;
@@ -198,13 +282,17 @@ WebWorkerTransport::~WebWorkerTransport() {
         g_inboxes.erase(id_);
     }
     for (int pid : pids_) ProcessRegistry::instance().drop_controls(pid);  // they call into this object
-    if (!workers_.empty()) pp_process_host_release(id_);
+    if (!workers_.empty()) {
+        pp_process_host_release(id_);
+        if (relay_) relay_push(id_, 0, 2, nullptr, 0);
+    }
 }
 
 void WebWorkerTransport::start(int count, Events events) {
     if (!workers_.empty()) throw std::logic_error("WebWorkerTransport::start called twice");
     if (count < 1) throw std::invalid_argument("WebWorkerTransport::start: count must be >= 1");
     events_ = std::move(events);
+    relay_ = relay_thread();
     for (int i = 0; i < count; ++i) {
         workers_.push_back(std::make_unique<Worker>());
         pids_.push_back(g_next_pid++);
@@ -219,7 +307,7 @@ void WebWorkerTransport::start(int count, Events events) {
                                                  if (!workers_[static_cast<std::size_t>(i)]->exited.load())
                                                      pp_process_host_crash(id_, i);
                                              }});
-        pp_process_host_spawn(id_, i, pid);
+        pp_process_host_spawn(id_, i, pid, relay_);
     }
     thread_ = std::thread([this] { run(); });
 }
@@ -243,8 +331,13 @@ void WebWorkerTransport::send(int index, const std::uint8_t* frame, std::size_t 
     post(index, frame, size);
 }
 
-// A private copy for the main thread, which posts (and frees) it whenever it gets to it.
+// To the relay, which posts it on the worker's MessagePort at once; or else a private copy for the
+// main thread, which posts (and frees) it whenever it gets to it.
 void WebWorkerTransport::post(int index, const std::uint8_t* bytes, std::size_t size) {
+    if (relay_) {
+        relay_push(id_, index, 1, bytes, size);
+        return;
+    }
     auto* copy = static_cast<std::uint8_t*>(std::malloc(size));
     if (!copy) throw std::bad_alloc();
     std::memcpy(copy, bytes, size);
