@@ -300,10 +300,11 @@ void LessonPanel::draw() {
     if (lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
 #ifdef __EMSCRIPTEN__
-        ImGui::TextWrapped("In this page a process is a Web Worker running its own WebAssembly instance of the tasks' "
-                           "code (process_worker.wasm). It starts from that program's initial memory, not from a copy of "
-                           "the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a pid "
-                           "the page assigns. It is not an operating-system process.");
+        ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
+                           "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                           "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                           "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                           "pid the page assigns.");
 #else
         ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
 #endif
