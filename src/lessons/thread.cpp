@@ -48,8 +48,8 @@ void main_program(LessonContext& ctx) {
             if (with_lock) counter->increment_with_mutex();     // with lock: counter += 1
             else counter->increment_unsynchronized();           // counter += 1: read, then write
             if (++my_increments % 1000 == 0) {  // live in the Processes tab: my own count, and the one counter
-                pp::publish_variable("my_increments", my_increments, &my_increments);
                 pp::publish_variable("counter", counter->value(), counter.get());
+                pp::publish_variable("my_increments", my_increments, &my_increments);
             }
         }
     };
