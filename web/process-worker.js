@@ -5,10 +5,12 @@
 // process: its pid is a number the page assigned. The page (src/platform/web/process_host.js)
 // and this script exchange only messages, and task data only as bytes:
 //
-//   page -> worker  {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs, controlCell}  once;
+//   page -> worker  {type: 'preload', wasmModule}                   a spare: instantiate now, wait
+//                   {type: 'start', pid, wasmModule, parentNowNs, parentAbsMs, controlCell, port}  once;
 //                                              wasmModule: the page's compiled process_worker.wasm,
 //                                              or null; controlCell: a 4-byte flag (not data) that
-//                                              this worker sleeps on, set to 1 to make it crash
+//                                              this worker sleeps on, set to 1 to make it crash;
+//                                              port: a MessagePort to the page's relay thread
 //                   {type: 'frame', bytes: ArrayBuffer}             request frames (length + payload)
 //                   {type: 'info'}                                  asks for {type: 'info', ...}
 //                   {type: 'crash'}                                 trap now (the panel's Crash button)
@@ -72,30 +74,43 @@ function handle(message) {
   }
 }
 
+let loading = null;  // the instance being made: by 'preload' (a spare worker) or by 'start'
+let started = false;
+
+// Instantiates this worker's own copy of the program (its own memory). A spare worker does this
+// ahead of time, so a new process needs only 'start' (pid, clock, port) to run its first task.
+function load(wasmModule) {
+  if (!loading) {
+    loading = createProcessWorker({
+      print: (text) => console.log(`[process ${pid}] ${text}`),
+      printErr: (text) => console.warn(`[process ${pid}] ${text}`),
+      ppPostReplies: (bytes) => toPage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
+      onAbort: () => {},  // the throw that follows reaches handle(), which reports it
+      // Our own instance (own memory) of the module the page compiled once; without one, the
+      // default: fetch and compile process_worker.wasm here.
+      instantiateWasm: wasmModule ? (imports, done) => {
+        WebAssembly.instantiate(wasmModule, imports).then((made) => done(made, wasmModule), crash);
+        return {};
+      } : undefined,
+    });
+  }
+  return loading;
+}
+
 function start(message) {
   pid = message.pid;
   if (message.port) {
     port = message.port;
     port.onmessage = (event) => receive(event.data);
   }
-  createProcessWorker({
-    print: (text) => console.log(`[process ${pid}] ${text}`),
-    printErr: (text) => console.warn(`[process ${pid}] ${text}`),
-    ppControlCell: message.controlCell || null,
-    ppPostReplies: (bytes) => toPage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
-    onAbort: () => {},  // the throw that follows reaches handle(), which reports it
-    // Our own instance (own memory) of the module the page compiled once; without one, the
-    // default: fetch and compile process_worker.wasm here.
-    instantiateWasm: message.wasmModule ? (imports, receive) => {
-      WebAssembly.instantiate(message.wasmModule, imports).then((made) => receive(made, message.wasmModule), crash);
-      return {};
-    } : undefined,
-  }).then((module) => {
+  load(message.wasmModule).then((module) => {
+    if (message.controlCell) module.ppControlCell = message.controlCell;  // nanosleep waits on it
     instance = module;
     // The page's trace clock, moved on to this moment: both sides read absolute time
     // (timeOrigin + now), the same clock in the page and in every worker.
     const parentNowNs = message.parentNowNs + (performance.timeOrigin + performance.now() - message.parentAbsMs) * 1e6;
     instance._pp_worker_start(pid, parentNowNs);
+    started = true;
     postMessage({ type: 'ready', memoryBytes: memoryBytes() });  // the page's timing
     if (port) port.postMessage({ type: 'ready' });                  // the process panel
     while (queued.length && !ended) handle(queued.shift());
@@ -103,11 +118,12 @@ function start(message) {
 }
 
 function receive(message) {
-  if (instance) handle(message);
+  if (started) handle(message);
   else queued.push(message);
 }
 
 self.onmessage = (event) => {
-  if (event.data.type === 'start') start(event.data);
+  if (event.data.type === 'preload') load(event.data.wasmModule).catch(crash);
+  else if (event.data.type === 'start') start(event.data);
   else receive(event.data);
 };
