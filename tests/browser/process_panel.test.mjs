@@ -142,3 +142,28 @@ test('ProcessPanel.WatchdogEndsAWorkerThatNeverAnswers.2processes', TEST_TIMEOUT
     await page.close();
   }
 });
+
+test('ProcessPanel.FramesThroughTheMainThreadWhenThereIsNoRelay.2processes', TEST_TIMEOUT, async () => {
+  // The path frames take when the relay thread cannot start: a crash still breaks only its pool.
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  try {
+    await page.goto(server.url);
+    await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+    await page.evaluate(() => Module.ccall('pp_use_process_relay', null, ['number'], [0]));
+    assert.equal(await page.evaluate(() => Module.ccall('pp_process_selftest_start', 'number', ['string'], ['crash-trap'])), 1);
+    let text = '';
+    const deadline = Date.now() + 60_000;
+    while (!text && Date.now() < deadline) {
+      await page.waitForTimeout(100);
+      text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
+    }
+    const result = JSON.parse(text);
+    assert.equal(result.crash_error, 'BrokenProcessPool', text);
+    assert.match(result.crash_message, /unreachable/);
+    assert.deepEqual(result.new_pool, [1, 4, 9, 16, 25]);
+    const procs = await page.evaluate(() => window.ppProcesses());
+    assert.ok(procs.length > 0 && procs.every((p) => !p.relayed), 'no worker used the relay');
+  } finally {
+    await page.close();
+  }
+});

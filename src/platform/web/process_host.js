@@ -135,7 +135,8 @@ mergeInto(LibraryManager.library, {
       return PPProcessHost.history.map(function(p) {
         return { pid: p.pid, state: p.state, how: p.how || '', memoryBytes: p.memoryBytes || 0,
                  replies: p.replies, spawnedMs: p.spawnedMs, readyMs: p.readyMs || 0,
-                 firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0 };
+                 firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0,
+                 relayed: !!p.relayed };  // frames through the relay thread (replies are not counted here)
       });
     },
   },

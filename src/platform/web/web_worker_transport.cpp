@@ -47,6 +47,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -165,6 +166,8 @@ struct Relay {
     std::deque<RelayItem*> queue;
     alignas(4) std::int32_t wake_counter = 0;  // bumped and notified for every item; the relay waits on it
     std::atomic<int> thread{0};              // the relay's pthread_t, 0 until it listens
+    std::atomic<bool> failed{false};         // it could not be started
+    std::atomic<bool> enabled{true};         // tests switch it off to check the main-thread path
 };
 Relay g_relay;
 
@@ -187,14 +190,21 @@ void relay_push(int transport, int index, int kind, const std::uint8_t* bytes, s
 // Starts the relay once, and waits (briefly) until it listens. Returns its pthread_t, or 0 when it
 // could not start in time: then frames go through the main thread, as before, only slower.
 int relay_thread() {
+    if (!g_relay.enabled.load()) return 0;
     static std::once_flag started;
     std::call_once(started, [] {
-        std::thread([] {
-            pp_relay_run(&g_relay.wake_counter);
-            g_relay.thread.store(static_cast<int>(pthread_self()));
-            emscripten_exit_with_live_runtime();  // back to this worker's event loop, for good
-        }).detach();
+        try {
+            std::thread([] {
+                pp_relay_run(&g_relay.wake_counter);
+                g_relay.thread.store(static_cast<int>(pthread_self()));
+                emscripten_exit_with_live_runtime();  // back to this worker's event loop, for good
+            }).detach();
+        } catch (const std::system_error& error) {  // no thread to spare: the main thread relays
+            std::fprintf(stderr, "pp::ProcessPool: no relay thread (%s); frames go through the main thread\n", error.what());
+            g_relay.failed.store(true);
+        }
     });
+    if (g_relay.failed.load()) return 0;
     for (int waited_ms = 0; g_relay.thread.load() == 0 && waited_ms < 2000; ++waited_ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return g_relay.thread.load();
@@ -204,6 +214,10 @@ int relay_thread() {
 }  // namespace pp
 
 extern "C" {
+
+// Tests: 0 makes transports started from now on send and receive through the main thread, as
+// when the relay cannot start; 1 restores the relay.
+EMSCRIPTEN_KEEPALIVE void pp_use_process_relay(int use) { pp::g_relay.enabled.store(use != 0); }
 
 // The relay's next item (malloc'd: the caller frees it), or null when the queue is empty.
 EMSCRIPTEN_KEEPALIVE pp::RelayItem* pp_relay_take() {
