@@ -267,11 +267,12 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
 
 // Every process of the program, and what each thread of this one published (the thread lesson).
 void LessonPanel::draw_processes_tab(float height) {
-    if (ImGui::BeginTabItem("Processes")) {
+    const bool open = ImGui::BeginTabItem("Processes");
+    remember_widget("tab_processes");  // the tab itself, before its contents become the last item
+    if (open) {
         process_panel_.draw(height);
         ImGui::EndTabItem();
     }
-    remember_widget("tab_processes");
 }
 
 //-----------------------------------------------------------------------------
