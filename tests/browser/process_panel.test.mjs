@@ -33,7 +33,7 @@ async function endFirstFromPanel(page, state, deed) {
 }
 
 for (const [deed, ended, how] of [['crash', 'crashed', /crashed \(RuntimeError: unreachable/], ['kill', 'killed', /was killed \(Worker\.terminate\(\)/]]) {
-  test(`ProcessPanel.${deed}ButtonBreaksThePoolAndANewRunWorks.3processes`, TEST_TIMEOUT, async () => {
+  test(`ProcessPanel.${deed[0].toUpperCase() + deed.slice(1)}ButtonBreaksThePoolAndANewRunWorks.3processes`, TEST_TIMEOUT, async () => {
     const { page, console, state } = await openRunning('lesson=process-pool&sleep=4&scale=1', 3);
     try {
       // The panel's rows: the page is pid 1; each worker has its own g_squared, the page's is 0.
