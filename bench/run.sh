@@ -2,7 +2,8 @@
 # bench/run.sh: build the benchmarks (Release), run them and Python's anchors in the same run,
 # and print each figure with its target and its ratio to the Python anchor.
 #
-#   bench/run.sh            all benchmarks, including the page's in chromium (bench/page_frame_time.mjs)
+#   bench/run.sh            all benchmarks, including the page's in chromium (bench/page_frame_time.mjs,
+#                           bench/browser_processes.mjs)
 #   bench/run.sh NAME...    only bench/NAME.cpp (e.g. empty_tasks_thread_pool)
 #
 # Every bench binary prints lines "figure <name> <value> <unit>" (medians of several runs);
@@ -29,6 +30,8 @@ if [ $# -eq 0 ]; then
   echo "[bench] the page in chromium: page_frame_time.mjs" >&2
   "$ROOT/build-wasm.sh" >/dev/null
   node bench/page_frame_time.mjs | tee -a "$results" >&2
+  echo "[bench] browser processes in chromium: browser_processes.mjs" >&2
+  node bench/browser_processes.mjs | tee -a "$results" >&2
 fi
 for anchors in bench/anchors_*.py; do
   echo "[bench] python: $(basename "$anchors")" >&2
@@ -45,6 +48,10 @@ cpu_speedup_threads_gil_on_2w  | python_cpu_speedup_threads_2w       | higher | 
 fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task, >= 20x Python
 fork_pool_first_result_ms | python_process_pool_first_result_ms | lower  | <= 1 ms (fork server already running)
 cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.8x on 2 cores
+browser_process_first_result_cold_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers, compiling the wasm once)
+browser_process_first_result_warm_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers)
+browser_process_round_trip_ms        |                                     | lower  | <= 0.2 ms
+browser_process_map_us_per_task      | python_process_pool_empty_task_us   | lower  | (map of 10k tiny tasks, 4 workers)
 page_first_frame_ms              |                                   | lower  | (page in chromium)
 page_timeline_100k_frame_ms      |                                   | lower  | < 16 ms
 page_timeline_100k_draw_ms       |                                   | lower  | (the timeline's own part)

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/process_registry.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
 #ifdef __EMSCRIPTEN__
@@ -173,6 +174,7 @@ extern "C" const char* pp_state_json() {
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
             ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() +
             ",\"lesson\":" + g_app->lesson_panel.state_json() +
+            ",\"processes\":" + pp::ProcessRegistry::instance().to_json() +
             ",\"bench\":" + (g_app->timeline_bench ? g_app->timeline_bench->state_json() : std::string("null")) + "}";
     return json.c_str();
 }

@@ -1,5 +1,6 @@
 #include "core/process.hpp"
 
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 
 #include <atomic>
@@ -66,6 +67,7 @@ void Process::start_with(std::unique_ptr<WorkerTransport> transport) {
     std::lock_guard<std::mutex> lock(mutex_);
     pid_ = transport->pids().at(0);
     trace::set_process_name(pid_, name_);
+    ProcessRegistry::instance().set_name(pid_, name_);
     transport_ = std::move(transport);
 }
 
@@ -78,6 +80,7 @@ void Process::on_reply(const std::uint8_t* payload, std::size_t size) {
         std::fprintf(stderr, "pp::Process: ignoring a reply that does not decode: %s\n", error.what());
         return;
     }
+    if (!ends_task(reply.kind)) return;  // a Variable: for the process panel (the transport told it)
     if (!reply.events.empty()) trace::append_foreign(std::move(reply.events));
     std::lock_guard<std::mutex> lock(mutex_);
     reply_ = std::move(reply);

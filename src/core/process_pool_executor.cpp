@@ -10,6 +10,7 @@
 #include "core/process_pool_executor.hpp"
 
 #include "core/ids.hpp"
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 
 #include <algorithm>
@@ -49,9 +50,10 @@ ProcessPoolExecutor::ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transp
     std::lock_guard<std::mutex> lock(mutex_);
     for (int i = 0; i < worker_count_; ++i) {
         workers_[static_cast<std::size_t>(i)].pid = pids[static_cast<std::size_t>(i)];
-        trace::set_process_name(pids[static_cast<std::size_t>(i)],
-                                std::string(transport_->process_name_prefix()) + "-" +
-                                    std::to_string(++g_worker_name_counter));
+        const std::string name =
+            std::string(transport_->process_name_prefix()) + "-" + std::to_string(++g_worker_name_counter);
+        trace::set_process_name(pids[static_cast<std::size_t>(i)], name);
+        ProcessRegistry::instance().set_name(pids[static_cast<std::size_t>(i)], name);
     }
 }
 
@@ -230,6 +232,7 @@ void ProcessPoolExecutor::on_reply(int worker, const std::uint8_t* payload, std:
         fail_all(failed, message);
         return;
     }
+    if (!ends_task(reply.kind)) return;  // a Variable: for the process panel (the transport told it)
 
     std::unique_ptr<detail::TaskCompletion> completion;
     std::string task_name;

@@ -83,6 +83,20 @@ private:
     std::size_t end_ = 0;
 };
 
+// Calls fn(payload, size) for each whole frame in `bytes` (one or more frames, lengths
+// included, as handed to WorkerTransport::send). Stops at a partial or impossible frame.
+template <class F>
+void for_each_frame(const std::uint8_t* bytes, std::size_t size, F&& fn) {
+    std::size_t at = 0;
+    while (size - at >= kFrameHeaderSize) {
+        FrameLength length;
+        std::memcpy(&length, bytes + at, sizeof length);
+        if (length > kMaxFrameSize || size - at - kFrameHeaderSize < length) return;
+        fn(bytes + at + kFrameHeaderSize, static_cast<std::size_t>(length));
+        at += kFrameHeaderSize + length;
+    }
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Requests: parent -> worker
 //-----------------------------------------------------------------------------
@@ -118,6 +132,12 @@ inline void write_request_frame(ByteWriter& out, RequestKind kind, std::uint8_t 
     finish_frame(out, at);
 }
 
+// A request that runs a task (and so will get exactly one Returned or Raised reply).
+inline bool is_task_request(const std::uint8_t* payload, std::size_t size) {
+    return size > 0 && (payload[0] == static_cast<std::uint8_t>(RequestKind::RunTask) ||
+                        payload[0] == static_cast<std::uint8_t>(RequestKind::RunTaskThenExit));
+}
+
 // Reads the header; `in` is left at the argument bytes.
 inline RequestHeader read_request_header(ByteReader& in) {
     RequestHeader header;
@@ -138,7 +158,17 @@ inline RequestHeader read_request_header(ByteReader& in) {
 enum class ReplyKind : std::uint8_t {
     Returned = 1,  // payload: the result bytes
     Raised = 2,  // payload: exception type name and message
+    // Not the end of a task: a value the running task showed with pp::publish_variable()
+    // (core/process_registry.hpp), sent at once so the process panel shows it live.
+    Variable = 3,  // payload: variable name, value, address in the worker's own memory
 };
+
+// True for the replies that end a task (one per RunTask request); false for Variable.
+inline bool ends_task(ReplyKind kind) { return kind == ReplyKind::Returned || kind == ReplyKind::Raised; }
+// The kind of a reply frame's payload, read without decoding the rest (it is the first byte).
+inline ReplyKind peek_reply_kind(const std::uint8_t* payload, std::size_t size) {
+    return size > 0 ? static_cast<ReplyKind>(payload[0]) : ReplyKind::Raised;
+}
 
 struct Reply {
     ReplyKind kind = ReplyKind::Returned;
@@ -147,6 +177,9 @@ struct Reply {
     Bytes result;  // Returned
     std::string exception_type;  // Raised: "std::runtime_error"
     std::string exception_message;  // Raised: what()
+    std::string variable_name;  // Variable
+    std::int64_t variable_value = 0;  // Variable
+    std::uint64_t variable_address = 0;  // Variable: where it lives in the worker (0: not given)
     std::vector<TraceEvent> events;  // recorded by the worker while running the task
 };
 
@@ -203,6 +236,10 @@ struct Serializer<Reply> {
         write_value(out, static_cast<std::int32_t>(reply.worker_pid));
         if (reply.kind == ReplyKind::Returned) {
             write_value(out, reply.result);
+        } else if (reply.kind == ReplyKind::Variable) {
+            write_value(out, reply.variable_name);
+            write_value(out, reply.variable_value);
+            write_value(out, reply.variable_address);
         } else {
             write_value(out, reply.exception_type);
             write_value(out, reply.exception_message);
@@ -212,12 +249,16 @@ struct Serializer<Reply> {
     static Reply read(ByteReader& in) {
         Reply reply;
         reply.kind = read_value<ReplyKind>(in);
-        if (reply.kind != ReplyKind::Returned && reply.kind != ReplyKind::Raised)
+        if (reply.kind != ReplyKind::Returned && reply.kind != ReplyKind::Raised && reply.kind != ReplyKind::Variable)
             throw SerializationError("corrupt reply: unknown kind " + std::to_string(static_cast<int>(reply.kind)));
         reply.task_id = read_value<std::uint64_t>(in);
         reply.worker_pid = read_value<std::int32_t>(in);
         if (reply.kind == ReplyKind::Returned) {
             reply.result = read_value<Bytes>(in);
+        } else if (reply.kind == ReplyKind::Variable) {
+            reply.variable_name = read_value<std::string>(in);
+            reply.variable_value = read_value<std::int64_t>(in);
+            reply.variable_address = read_value<std::uint64_t>(in);
         } else {
             reply.exception_type = read_value<std::string>(in);
             reply.exception_message = read_value<std::string>(in);

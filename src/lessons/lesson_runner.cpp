@@ -2,6 +2,7 @@
 #include "lessons/lesson_runner.hpp"
 
 #include "core/gil.hpp"
+#include "core/process_errors.hpp"
 #include "core/trace.hpp"
 
 #include <exception>
@@ -55,6 +56,8 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
         try {
             gil::GilHolder gil;  // the main program is Python code too
             lesson->run(*ctx);
+        } catch (const BrokenProcessPool& e) {
+            error = std::string("BrokenProcessPool: ") + e.what();  // named as Python names it
         } catch (const std::exception& e) {
             error = e.what();
         } catch (...) {

@@ -7,6 +7,7 @@
  *
  *******************************************************************************************/
 #include "core/process.hpp"
+#include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
 #include "lessons/child_output.hpp"
@@ -29,6 +30,7 @@ PrintedLines square(double sleep_seconds) {
     ChildOutput out;
     for (int i = 0; i < 5; ++i) {
         out.print(std::to_string(i * i));
+        pp::publish_variable("i", i);                 // its own i, live in the Processes tab
         pp::sleep_for(seconds(sleep_seconds));        // time.sleep(1)
     }
     return out.lines;
@@ -38,6 +40,7 @@ PrintedLines cube(double sleep_seconds) {
     ChildOutput out;
     for (int i = 0; i < 5; ++i) {
         out.print(std::to_string(i * i * i));
+        pp::publish_variable("i", i);
         pp::sleep_for(seconds(1.5 * sleep_seconds));  // time.sleep(1.5)
     }
     return out.lines;

@@ -9,6 +9,7 @@
  *******************************************************************************************/
 #include "core/ids.hpp"
 #include "core/process.hpp"
+#include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "lessons/child_output.hpp"
 #include "lessons/lesson.hpp"
@@ -25,12 +26,14 @@ int g_counter = 0;  // a global: every process has its own copy
 // Runs in the child process.
 std::pair<int, int> add_to_counter(int amount) {
     g_counter += amount;  // changes the child's copy only
+    pp::publish_variable("g_counter", g_counter, &g_counter);  // shown in the Processes tab
     return {pp::current_pid(), g_counter};
 }
 PP_REGISTER_TASK_AS(add_to_counter, "process.add_to_counter");  // the child finds it by name
 
 void main_program(LessonContext& ctx) {
     ctx.print("parent: I am process " + std::to_string(pp::current_pid()) + "; counter = " + std::to_string(g_counter));
+    pp::publish_variable("g_counter", g_counter, &g_counter);  // the parent's copy, in the Processes tab
 
     pp::Process child(add_to_counter_task, 5);  // multiprocessing.Process(target=add_to_counter, args=(5,))
     child.start();

@@ -8,6 +8,7 @@
  *
  *******************************************************************************************/
 #include "core/process_pool_executor.hpp"
+#include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
 #include "lessons/child_output.hpp"
@@ -22,8 +23,11 @@ namespace pp::lessons {
 namespace {
 
 // [LESSON CODE]
+int g_squared = 0;  // how many squares this process computed: every process has its own copy
+
 // Runs in a worker process.
 int square(int n, double sleep_seconds) {
+    pp::publish_variable("g_squared", ++g_squared, &g_squared);  // live in the Processes tab
     pp::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(sleep_seconds)));  // time.sleep(1)
     return n * n;
@@ -31,6 +35,7 @@ int square(int n, double sleep_seconds) {
 PP_REGISTER_TASK_AS(square, "process_pool.square");  // found by name, like pickle
 
 void main_program(LessonContext& ctx) {
+    pp::publish_variable("g_squared", g_squared, &g_squared);  // the parent's copy stays 0
     std::vector<int> numbers(ctx.params().tasks);  // [1, 2, 3, 4, 5]
     std::iota(numbers.begin(), numbers.end(), 1);
     const std::vector<double> sleeps(numbers.size(), ctx.scaled(ctx.params().sleep));

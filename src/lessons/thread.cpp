@@ -8,6 +8,7 @@
  *
  *******************************************************************************************/
 #include "core/barrier.hpp"
+#include "core/process_registry.hpp"
 #include "core/shared_counter.hpp"
 #include "core/thread.hpp"
 #include "core/trace.hpp"
@@ -38,14 +39,18 @@ void main_program(LessonContext& ctx) {
     pp::Barrier all_started(ctx.params().workers);  // threading.Barrier: count at the same time
 
     auto count = [&](bool with_lock) {
-        int on_my_stack = 0;  // stack: every thread has its own
-        ctx.print(pp::trace::current_lane().name + ": my stack variable is at " + address_of(&on_my_stack) +
+        int my_increments = 0;  // stack: every thread has its own
+        ctx.print(pp::trace::current_lane().name + ": my stack variable is at " + address_of(&my_increments) +
                   ", the shared counter at " + address_of(counter.get()) + ", the global at " +
                   address_of(&g_data_segment_value));
         all_started.wait();
         for (int i = 0; i < increments && ctx.keep_going(); ++i) {
             if (with_lock) counter->increment_with_mutex();     // with lock: counter += 1
             else counter->increment_unsynchronized();           // counter += 1: read, then write
+            if (++my_increments % 1000 == 0) {  // live in the Processes tab: my own count, and the one counter
+                pp::publish_variable("counter", counter->value(), counter.get());
+                pp::publish_variable("my_increments", my_increments, &my_increments);
+            }
         }
     };
 

@@ -11,6 +11,7 @@
 #include "ui/lesson_panel.hpp"
 
 #include "core/json.hpp"
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 #include "imgui.h"
 #include "ui/palette.hpp"
@@ -56,7 +57,9 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
 }
 
 void LessonPanel::run() {
-    if (lesson_) runner_.start(*lesson_, params_);
+    if (!lesson_) return;
+    ProcessRegistry::instance().forget_ended();  // the process panel shows this run's processes
+    runner_.start(*lesson_, params_);
 }
 
 //-----------------------------------------------------------------------------
@@ -262,6 +265,16 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
     ImGui::EndChild();
 }
 
+// Every process of the program, and what each thread of this one published (the thread lesson).
+void LessonPanel::draw_processes_tab(float height) {
+    const bool open = ImGui::BeginTabItem("Processes");
+    remember_widget("tab_processes");  // the tab itself, before its contents become the last item
+    if (open) {
+        process_panel_.draw(height);
+        ImGui::EndTabItem();
+    }
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Timeline refresh and the whole panel
 //-----------------------------------------------------------------------------
@@ -288,10 +301,11 @@ void LessonPanel::draw() {
     if (lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
 #ifdef __EMSCRIPTEN__
-        ImGui::TextWrapped("In this page a process is a Web Worker running its own WebAssembly instance of the tasks' "
-                           "code (process_worker.wasm). It starts from that program's initial memory, not from a copy of "
-                           "the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a pid "
-                           "the page assigns. It is not an operating-system process.");
+        ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
+                           "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                           "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                           "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                           "pid the page assigns.");
 #else
         ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
 #endif
@@ -314,8 +328,17 @@ void LessonPanel::draw() {
         ImGui::TableNextColumn();
         const bool live = is_active(snapshot.state) && snapshot.lesson == lesson_;
         if (!lesson_->info.measures) {
-            ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
-            timeline_.draw("timeline", bottom_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+            if (ImGui::BeginTabBar("views")) {
+                const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
+                if (ImGui::BeginTabItem("Timeline")) {
+                    ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
+                    timeline_.draw("timeline", tab_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+                    ImGui::EndTabItem();
+                }
+                remember_widget("tab_timeline");
+                draw_processes_tab(tab_height);
+                ImGui::EndTabBar();
+            }
         } else if (ImGui::BeginTabBar("views")) {
             const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
             if (snapshot.context) tile_image_.update(snapshot.context->tiles());
@@ -334,6 +357,7 @@ void LessonPanel::draw() {
                 ImGui::EndTabItem();
             }
             remember_widget("tab_timeline");
+            draw_processes_tab(tab_height);
             ImGui::EndTabBar();
         }
         ImGui::EndTable();

@@ -4,6 +4,7 @@
 
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "ui/process_panel.hpp"
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
@@ -32,12 +33,14 @@ private:
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void draw_processes_tab(float height);
 
     const lessons::Lesson* lesson_ = nullptr;
     lessons::LessonParams params_;
     lessons::LessonRunner runner_;
     TimelineView timeline_;
     TileImageView tile_image_;
+    ProcessPanel process_panel_;
     int timeline_run_ = -1;             // the run whose events the timeline holds
     double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;

@@ -8,6 +8,7 @@
 // [SECTION] The transport thread: replies, exits, pending output
 // [SECTION] make_default_worker_transport
 #include "core/process_protocol.hpp"
+#include "core/process_registry.hpp"
 #include "core/worker_transport.hpp"
 #include "platform/posix/fork_server.hpp"
 #include "platform/posix/posix_io.hpp"
@@ -44,6 +45,7 @@ public:
     std::vector<int> pids() const override;
     void send(int index, const std::uint8_t* frame, std::size_t size) override;
     void terminate(int index, bool force) override;
+    void crash(int index);
     void join() override;
     bool on_transport_thread() const override { return thread_id_.load() == std::this_thread::get_id(); }
 
@@ -127,6 +129,11 @@ void ForkWorkerTransport::start(int count, Events events) {
     }
     // From now on only the fork server holds write ends: end of file means every exit was reported.
     ::close(status_pipe[1]);
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        const int index = static_cast<int>(i);
+        ProcessRegistry::instance().spawned(workers_[i]->pid, true,
+                                            {[this, index] { terminate(index, true); }, [this, index] { crash(index); }});
+    }
     posix::set_nonblocking(status_fd_);
     thread_ = std::thread([this] { run(); });
 }
@@ -162,6 +169,12 @@ void ForkWorkerTransport::terminate(int index, bool force) {
     if (!worker.exited.load()) ::kill(worker.pid, force ? SIGKILL : SIGTERM);
 }
 
+// The panel's Crash button: the signal a bad pointer would raise inside the worker.
+void ForkWorkerTransport::crash(int index) {
+    Worker& worker = *workers_.at(static_cast<std::size_t>(index));
+    if (!worker.exited.load()) ::kill(worker.pid, SIGSEGV);
+}
+
 void ForkWorkerTransport::join() {
     if (thread_.joinable()) thread_.join();
 }
@@ -172,7 +185,10 @@ ForkWorkerTransport::~ForkWorkerTransport() {
         for (std::size_t i = 0; i < workers_.size(); ++i) terminate(static_cast<int>(i), true);
         thread_.join();
     }
-    for (auto& worker : workers_) posix::close_quietly(worker->fd);
+    for (auto& worker : workers_) {
+        ProcessRegistry::instance().drop_controls(worker->pid);  // they call into this object
+        posix::close_quietly(worker->fd);
+    }
     posix::close_quietly(status_fd_);
     posix::close_quietly(wake_fds_[0]);
     posix::close_quietly(wake_fds_[1]);
@@ -203,6 +219,7 @@ bool ForkWorkerTransport::flush_locked(Worker& worker) {
 
 void ForkWorkerTransport::send(int index, const std::uint8_t* frame, std::size_t size) {
     Worker& worker = *workers_.at(static_cast<std::size_t>(index));
+    ProcessRegistry::instance().sent(worker.pid, frame, size);
     std::lock_guard<std::mutex> lock(worker.out_mutex);
     if (worker.fd < 0) return;  // channel closed: the worker is dead
     const bool was_empty = worker.outgoing.empty();
@@ -256,7 +273,10 @@ void ForkWorkerTransport::read_replies(int index, bool until_end) {
         const std::uint8_t* payload = nullptr;
         std::size_t size = 0;
         try {
-            while (worker.incoming.next(payload, size)) events_.on_reply(index, payload, size);
+            while (worker.incoming.next(payload, size)) {
+                ProcessRegistry::instance().received(worker.pid, payload, size);
+                events_.on_reply(index, payload, size);
+            }
         } catch (const SerializationError& error) {
             // A frame length that cannot be right: the stream is lost. End the worker; its exit breaks the pool.
             std::fprintf(stderr, "pp::ProcessPool: worker pid %d: %s\n", worker.pid, error.what());
@@ -276,6 +296,7 @@ void ForkWorkerTransport::report_exit(int index, const WorkerExit& exit) {
     worker.exited.store(true);
     worker.exit_reported = true;
     ++reported_;
+    ProcessRegistry::instance().ended(worker.pid, exit);
     events_.on_exit(index, exit);
 }
 

@@ -1,5 +1,6 @@
 #include "platform/posix/worker_process.hpp"
 
+#include "core/process_registry.hpp"
 #include "core/worker_loop.hpp"
 #include "platform/posix/posix_io.hpp"
 
@@ -15,9 +16,18 @@ namespace {
     std::fflush(nullptr);
     ::_exit(code);
 }
+
+// publish_variable() from a task: its frame goes out at once, between the task's replies (this
+// process has one thread, so nothing else writes to the socket meanwhile).
+int g_channel_fd = -1;
+void send_variable(const std::uint8_t* frame, std::size_t size) {
+    if (!send_all(g_channel_fd, frame, size)) exit_worker(0);  // the parent is gone
+}
 } // namespace
 
 void run_worker_process(int channel_fd) {
+    g_channel_fd = channel_fd;
+    set_variable_sink(&send_variable);
     WorkerLoop loop;
     FrameBuffer incoming;
     ByteWriter replies;

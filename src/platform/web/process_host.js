@@ -1,19 +1,23 @@
 // The page's side of browser "processes" (an emscripten --js-library, linked into playground.js).
 //
-// Why here: Web Workers can only be created and messaged from the browser's main thread, but
-// lessons run on pthreads (other Web Workers). Each function below is marked __proxy: 'async',
+// Why here: Web Workers can only be created from the browser's main thread, but lessons run on
+// pthreads (other Web Workers). Each pp_process_host_* function below is marked __proxy: 'async',
 // so a call from a pthread is queued for the main thread and neither side waits. Calls queued
 // from any pthread run in the order they were queued, so a spawn always comes before the sends
-// that follow it. Events from the process workers arrive on the main thread and go straight into
-// the C++ transport's queue (pp_web_process_event in web_worker_transport.cpp), which its own
-// pthread delivers.
+// that follow it. Events go straight into the C++ transport's queue (pp_web_process_event in
+// web_worker_transport.cpp), which its own pthread delivers.
+//
+// Frames skip the main thread, which is busy drawing: each worker also gets a MessagePort whose
+// other end belongs to the relay ($PPRelay), a pthread that lives on its JS event loop. The relay
+// posts the request frames the transport queued for it, and delivers the worker's replies, its
+// exit and its crash itself, in the order the worker sent them.
 //
 // Each browser process is a Web Worker running web/process-worker.js with its own instance of
 // process_worker.wasm: separate memory, bytes in and out by postMessage, a simulated pid.
 //
 // Index of this file
 // [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
-// [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+// [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
 
 mergeInto(LibraryManager.library, {
   //-----------------------------------------------------------------------------
@@ -22,7 +26,7 @@ mergeInto(LibraryManager.library, {
   $PPProcessHost__deps: ['malloc'],
   $PPProcessHost: {
     // Event kinds, as in web_worker_transport.cpp.
-    REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4,
+    REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4, READY: 5,
     transports: {},  // transport id -> array of workers (a plain object: emscripten copies this source)
     history: [],            // the last processes, newest last, for tests and a future process panel
     HISTORY_LIMIT: 64,
@@ -40,19 +44,50 @@ mergeInto(LibraryManager.library, {
       }
       return PPProcessHost.compiled;
     },
+    // Web Workers that already instantiate process_worker.wasm ('preload'), so that a new
+    // process only needs its pid, clock and port: about the cost of a message instead of a
+    // worker's start-up. Made after the page's first process, a moment later (not while those
+    // start), and kept at SPARES (each holds its own instance's memory, 16 MB to begin with).
+    spares: [],
+    SPARES: 4,
+    refillTimer: 0,
+    refill: function() {
+      PPProcessHost.refillTimer = 0;
+      PPProcessHost.compile().then(function(wasmModule) {
+        while (PPProcessHost.spares.length < PPProcessHost.SPARES) {
+          var spare;
+          try {
+            spare = new Worker('process-worker.js', { name: 'process (spare)' });
+          } catch (error) {
+            return;
+          }
+          // A spare only speaks when it failed to load: drop it.
+          spare.onmessage = spare.onerror = function(event) {
+            if (event.preventDefault) event.preventDefault();
+            var at = PPProcessHost.spares.indexOf(this);
+            if (at >= 0) PPProcessHost.spares.splice(at, 1);
+            this.terminate();
+          };
+          spare.postMessage({ type: 'preload', wasmModule: wasmModule });
+          PPProcessHost.spares.push(spare);
+        }
+      });
+    },
     heap: function() { return new Uint8Array(wasmMemory.buffer); },  // fresh view: memory may have grown
-    // Hands bytes to C++ (which frees them) with one event. `ended` events end the worker here.
-    deliver: function(proc, kind, bytes, code) {
+    // Hands bytes to C++ (which frees them) with one event. Any thread: the relay calls it too.
+    deliverTo: function(transport, index, kind, bytes, code) {
       var size = bytes ? bytes.length : 0;
       var at = 0;
       if (size > 0) {
         at = _malloc(size);
         PPProcessHost.heap().set(bytes, at);
       }
-      _pp_web_process_event(proc.transport, proc.index, kind, at, size, code);
+      _pp_web_process_event(transport, index, kind, at, size, code);
     },
+    deliver: function(proc, kind, bytes, code) { PPProcessHost.deliverTo(proc.transport, proc.index, kind, bytes, code); },
     // Exactly one end per worker: later messages from it, and later terminate() calls, are ignored.
-    end: function(proc, kind, how, code) {
+    // `reported`: the relay already told C++ (pp_process_host_forget).
+    end: function(proc, kind, how, code, reported) {
       if (proc.state !== 'running') return;
       proc.state = 'ended';
       proc.how = how;
@@ -60,6 +95,7 @@ mergeInto(LibraryManager.library, {
       proc.infoWaiters = [];
       proc.endedMs = performance.now();
       proc.worker.terminate();  // also for an exit: frees the thread and its instance now
+      if (reported) return;
       var text = kind === PPProcessHost.CRASHED ? new TextEncoder().encode(how) : null;
       PPProcessHost.deliver(proc, kind, text, code);
     },
@@ -68,6 +104,7 @@ mergeInto(LibraryManager.library, {
       if (message.memoryBytes) proc.memoryBytes = message.memoryBytes;
       if (message.type === 'ready') {
         proc.readyMs = performance.now();
+        if (!proc.relayed) PPProcessHost.deliver(proc, PPProcessHost.READY, null, 0);  // the panel: no longer 'starting'
       } else if (message.type === 'reply') {
         if (!proc.firstReplyMs) proc.firstReplyMs = performance.now();
         proc.replies++;
@@ -98,21 +135,109 @@ mergeInto(LibraryManager.library, {
       return PPProcessHost.history.map(function(p) {
         return { pid: p.pid, state: p.state, how: p.how || '', memoryBytes: p.memoryBytes || 0,
                  replies: p.replies, spawnedMs: p.spawnedMs, readyMs: p.readyMs || 0,
-                 firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0 };
+                 firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0,
+                 relayed: !!p.relayed };  // frames through the relay thread (replies are not counted here)
       });
     },
   },
 
   //-----------------------------------------------------------------------------
-  // [SECTION] Spawn, send, terminate, release (proxied to the main thread)
+  // [SECTION] $PPRelay: the frames' MessagePorts, on the relay pthread
+  //-----------------------------------------------------------------------------
+  $PPRelay__deps: ['$PPProcessHost', 'free', 'pp_relay_take', 'pp_process_host_forget'],
+  $PPRelay: {
+    counter: 0,    // HEAP32 index of the C++ queue's wake-up counter
+    ports: {},     // 'transport:index' -> MessagePort to that worker
+    pending: {},   // 'transport:index' -> request frames (ArrayBuffers) that came before the port
+    released: {},  // transport ids whose transport is gone
+    key: function(transport, index) { return transport + ':' + index; },
+    // A port the main thread created for a new worker (posted to this thread's Worker object).
+    adopt: function(d) {
+      if (PPRelay.released[d.transport]) { d.ppRelayPort.close(); return; }
+      var key = PPRelay.key(d.transport, d.index);
+      var port = PPRelay.ports[key] = d.ppRelayPort;
+      port.onmessage = function(event) { PPRelay.fromWorker(d.transport, d.index, event.data); };
+      (PPRelay.pending[key] || []).forEach(function(frames) { port.postMessage({ type: 'frame', bytes: frames }, [frames]); });
+      delete PPRelay.pending[key];
+    },
+    post: function(transport, index, frames) {
+      if (PPRelay.released[transport]) return;
+      var key = PPRelay.key(transport, index);
+      var port = PPRelay.ports[key];
+      if (port) port.postMessage({ type: 'frame', bytes: frames }, [frames]);
+      else (PPRelay.pending[key] = PPRelay.pending[key] || []).push(frames);
+    },
+    forget: function(transport) {
+      PPRelay.released[transport] = true;
+      Object.keys(PPRelay.ports).forEach(function(key) {
+        if (key.split(':')[0] !== String(transport)) return;
+        PPRelay.ports[key].close();
+        delete PPRelay.ports[key];
+      });
+      Object.keys(PPRelay.pending).forEach(function(key) {
+        if (key.split(':')[0] === String(transport)) delete PPRelay.pending[key];
+      });
+    },
+    // Replies, the exit and a crash come here in the order the worker sent them; the main thread
+    // is then asked to terminate the Worker object and note its end (it cannot be done from here).
+    fromWorker: function(transport, index, message) {
+      if (message.type === 'reply') {
+        PPProcessHost.deliverTo(transport, index, PPProcessHost.REPLY, new Uint8Array(message.bytes), 0);
+      } else if (message.type === 'ready') {
+        PPProcessHost.deliverTo(transport, index, PPProcessHost.READY, null, 0);
+      } else if (message.type === 'exit') {
+        PPProcessHost.deliverTo(transport, index, PPProcessHost.EXITED, null, message.code);
+        _pp_process_host_forget(transport, index, PPProcessHost.EXITED, message.code);
+      } else if (message.type === 'crashed') {
+        PPProcessHost.deliverTo(transport, index, PPProcessHost.CRASHED, new TextEncoder().encode(message.message), 6);
+        _pp_process_host_forget(transport, index, PPProcessHost.CRASHED, 6);
+      }
+    },
+    // The C++ side's queue (web_worker_transport.cpp, RelayItem): frames to post, transports gone.
+    drain: function() {
+      for (;;) {
+        var item = _pp_relay_take();
+        if (!item) return;
+        var header = new Int32Array(wasmMemory.buffer, item, 4);  // transport, index, kind, size
+        if (header[2] === 1) PPRelay.post(header[0], header[1], PPProcessHost.heap().slice(item + 16, item + 16 + header[3]).buffer);
+        else if (header[2] === 2) PPRelay.forget(header[0]);
+        _free(item);
+      }
+    },
+    // Drains, then sleeps (without blocking this thread's event loop) until the counter moves.
+    wait: function() {
+      var heap32 = new Int32Array(wasmMemory.buffer);
+      var seen = Atomics.load(heap32, PPRelay.counter);
+      PPRelay.drain();
+      if (typeof Atomics.waitAsync !== 'function') { setTimeout(PPRelay.wait, 1); return; }
+      var waiting = Atomics.waitAsync(heap32, PPRelay.counter, seen);
+      if (waiting.async) waiting.value.then(PPRelay.wait);
+      else Promise.resolve().then(PPRelay.wait);
+    },
+  },
+
+  // Called once on the relay pthread (which then returns to its event loop): ports arrive as
+  // messages to its Worker, marked target 'setimmediate' so that emscripten's worker.js ignores them.
+  pp_relay_run__deps: ['$PPRelay'],
+  pp_relay_run: function(counter) {
+    PPRelay.counter = counter >> 2;
+    self.addEventListener('message', function(event) {
+      if (event.data && event.data.ppRelayPort) PPRelay.adopt(event.data);
+    });
+    PPRelay.wait();
+  },
+
+  //-----------------------------------------------------------------------------
+  // [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
   //-----------------------------------------------------------------------------
 
   // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
   // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
-  pp_process_host_spawn__deps: ['$PPProcessHost'],
+  // `relay`: the relay pthread (0: none, frames go through this thread).
+  pp_process_host_spawn__deps: ['$PPProcessHost', '$PThread'],
   pp_process_host_spawn__proxy: 'async',
-  pp_process_host_spawn__sig: 'viii',
-  pp_process_host_spawn: function(transport, index, pid) {
+  pp_process_host_spawn__sig: 'viiii',
+  pp_process_host_spawn: function(transport, index, pid, relay) {
     if (!globalThis.ppProcesses) {
       globalThis.ppProcesses = PPProcessHost.describe;
       globalThis.ppProcessInfo = PPProcessHost.info;
@@ -120,12 +245,16 @@ mergeInto(LibraryManager.library, {
     var list = PPProcessHost.transports[transport];
     if (!list) PPProcessHost.transports[transport] = list = [];
     var proc = { transport: transport, index: index, pid: pid, state: 'running', replies: 0,
-                 spawnedMs: performance.now(), worker: null };
+                 spawnedMs: performance.now(), worker: null,
+                 // A 4-byte flag, not data: the worker sleeps on it, so a Crash request (set here,
+                 // then notify) reaches a worker that is asleep inside a task at once.
+                 controlCell: typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : null };
     list[index] = proc;
     PPProcessHost.history.push(proc);
     if (PPProcessHost.history.length > PPProcessHost.HISTORY_LIMIT) PPProcessHost.history.shift();
     try {
-      proc.worker = new Worker('process-worker.js', { name: 'process ' + pid });
+      proc.worker = PPProcessHost.spares.shift() || new Worker('process-worker.js', { name: 'process ' + pid });
+      if (!PPProcessHost.refillTimer) PPProcessHost.refillTimer = setTimeout(PPProcessHost.refill, 500);
     } catch (error) {
       proc.worker = { terminate: function() {} };
       setTimeout(function() { PPProcessHost.end(proc, PPProcessHost.CRASHED, 'could not start: ' + error, 6); }, 0);
@@ -138,11 +267,20 @@ mergeInto(LibraryManager.library, {
       PPProcessHost.end(proc, PPProcessHost.CRASHED, event.message || 'the worker failed to load', 6);
     };
     proc.worker.onmessageerror = proc.worker.onerror;
+    var relayWorker = relay && PThread.pthreads[relay] && PThread.pthreads[relay].worker;
+    var channel = relayWorker ? new MessageChannel() : null;
+    if (channel) {
+      proc.relayed = true;
+      relayWorker.postMessage({ target: 'setimmediate', ppRelayPort: channel.port2, transport: transport, index: index },
+                              [channel.port2]);
+    }
     PPProcessHost.compile().then(function(wasmModule) {
       if (proc.state !== 'running') return;
       // Both clocks read on this thread, together: the worker moves them on to its own start.
-      proc.worker.postMessage({ type: 'start', pid: pid, wasmModule: wasmModule, parentNowNs: _pp_web_trace_now_ns(),
-                                parentAbsMs: performance.timeOrigin + performance.now() });
+      var start = { type: 'start', pid: pid, wasmModule: wasmModule, parentNowNs: _pp_web_trace_now_ns(),
+                    parentAbsMs: performance.timeOrigin + performance.now(), controlCell: proc.controlCell,
+                    port: channel ? channel.port1 : null };
+      proc.worker.postMessage(start, channel ? [channel.port1] : []);
     });
   },
 
@@ -172,6 +310,35 @@ mergeInto(LibraryManager.library, {
                       force ? 'was killed (Worker.terminate(), reported as SIGKILL)'
                             : 'was terminated (Worker.terminate(), reported as SIGTERM)',
                       force ? 9 : 15);
+  },
+
+  // The process panel's Crash button: makes the worker trap inside its own instance, as a bug
+  // would. A worker asleep in a task wakes and traps at once; one that is computing traps when
+  // it next sleeps or has finished its task (a Web Worker cannot be interrupted mid-computation).
+  pp_process_host_crash__deps: ['$PPProcessHost'],
+  pp_process_host_crash__proxy: 'async',
+  pp_process_host_crash__sig: 'vii',
+  pp_process_host_crash: function(transport, index) {
+    var list = PPProcessHost.transports[transport];
+    var proc = list && list[index];
+    if (!proc || proc.state !== 'running') return;
+    if (proc.controlCell) {
+      Atomics.store(proc.controlCell, 0, 1);
+      Atomics.notify(proc.controlCell, 0);
+    }
+    proc.worker.postMessage({ type: 'crash' });
+  },
+
+  // The relay delivered a worker's exit or crash itself: end the Worker object and note how.
+  pp_process_host_forget__deps: ['$PPProcessHost'],
+  pp_process_host_forget__proxy: 'async',
+  pp_process_host_forget__sig: 'viiii',
+  pp_process_host_forget: function(transport, index, kind, code) {
+    var list = PPProcessHost.transports[transport];
+    var proc = list && list[index];
+    if (!proc) return;
+    PPProcessHost.end(proc, kind, kind === PPProcessHost.EXITED ? 'exited with code ' + code
+                                                                 : 'crashed (a trap or abort in its instance)', code, true);
   },
 
   // The transport is gone: forget its workers (ending any still running, without events).

@@ -25,6 +25,10 @@
 #include <thread>
 #include <vector>
 
+// The page's transport (web_worker_transport.cpp). Weak: process_worker.wasm links this file too
+// and has no transport; only the page runs the checks.
+extern "C" __attribute__((weak)) void pp_set_process_reply_timeout_ms(int timeout_ms);
+
 namespace pp::web_selftest {
 namespace {
 
@@ -55,7 +59,7 @@ int spin(int) {
 PP_REGISTER_TASK_AS(spin, "web_selftest.spin");
 
 //-----------------------------------------------------------------------------
-// [SECTION] Checks: crash, bench
+// [SECTION] Checks: crash, hang, watchdog, bench
 //-----------------------------------------------------------------------------
 
 std::string quoted(const std::string& text) {
@@ -127,6 +131,31 @@ std::string check_hang() {
     return json + "}";
 }
 
+// A worker in an endless loop fires no event: the watchdog ends it once it has owed a reply for
+// the (here shortened) timeout, and its task fails with BrokenProcessPool saying it hung. The
+// other worker of the pool is ended with it; a new pool works.
+std::string check_watchdog() {
+    if (!pp_set_process_reply_timeout_ms) return "{\"error\":\"no browser process transport here\"}";
+    pp_set_process_reply_timeout_ms(1500);
+    std::string json = "{";
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ProcessPoolExecutor pool(2);
+        Future<int> stuck = pool.submit(spin_task, 0);
+        try {
+            stuck.result();
+            json += "\"watchdog_error\":\"none\"";
+        } catch (const BrokenProcessPool& error) {
+            json += "\"watchdog_error\":\"BrokenProcessPool\",\"watchdog_message\":" + quoted(error.what());
+        }
+        json += ",\"broken_after_ms\":" + std::to_string(static_cast<int>(ms_since(start)));
+    }
+    pp_set_process_reply_timeout_ms(0);  // the default again
+    ProcessPoolExecutor pool(2);
+    json += ",\"new_pool\":" + std::to_string(pool.submit(square_task, 12).result());
+    return json + "}";
+}
+
 // Spawn to first result (4 processes), the round trip of one tiny task, and a map of 10k tiny
 // tasks on 4 processes.
 std::string bench() {
@@ -177,7 +206,7 @@ bool g_running = false;
 extern "C" {
 
 // Starts a check on its own thread (the browser's main thread must never wait for processes):
-// "crash-abort", "crash-trap", "hang" or "bench". Returns 0 if another check is still running.
+// "crash-abort", "crash-trap", "hang", "watchdog" or "bench". Returns 0 if another check is still running.
 EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
     using namespace pp::web_selftest;
     const std::string name = which ? which : "";
@@ -193,6 +222,7 @@ EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
             if (name == "crash-abort") result = check_crash(0);
             else if (name == "crash-trap") result = check_crash(1);
             else if (name == "hang") result = check_hang();
+            else if (name == "watchdog") result = check_watchdog();
             else if (name == "bench") result = bench();
             else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
         } catch (const std::exception& error) {

@@ -13,6 +13,7 @@
 // [SECTION] make_default_worker_transport: no processes inside a process worker
 #include "core/ids.hpp"
 #include "core/process_protocol.hpp"
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 #include "core/worker_loop.hpp"
 #include "core/worker_transport.hpp"
@@ -52,6 +53,7 @@ extern "C" {
 // Called after a task has run, earlier trace lanes would keep the old pid and clock.
 EMSCRIPTEN_KEEPALIVE void pp_worker_start(int pid, double parent_now_ns) {
     pp::set_simulated_pid(pid);
+    pp::set_variable_sink(&pp_worker_post_replies);  // publish_variable(): posted to the page at once
     if (std::isfinite(parent_now_ns))
         pp::trace::set_clock_offset_ns(static_cast<std::int64_t>(parent_now_ns) - pp::trace::now_ns());
 }
@@ -95,6 +97,13 @@ EMSCRIPTEN_KEEPALIVE int pp_worker_handle(std::size_t size) {
     return -1;
 }
 
+// The process panel's Crash button, for a worker that is between tasks: a trap instruction, as a
+// bug would execute. It unwinds into process-worker.js, which reports the crash.
+EMSCRIPTEN_KEEPALIVE void pp_worker_crash() {
+    std::fprintf(stderr, "pp process worker %d: asked to crash (the process panel)\n", pp::current_pid());
+    __builtin_trap();
+}
+
 }  // extern "C"
 
 //-----------------------------------------------------------------------------
@@ -105,16 +114,19 @@ EMSCRIPTEN_KEEPALIVE int pp_worker_handle(std::size_t size) {
 // down every other worker. std::this_thread::sleep_for ends in nanosleep(), so this program
 // defines it: Atomics.wait on a private 4-byte SharedArrayBuffer (shared with nobody), which a
 // Web Worker may block on. Where SharedArrayBuffer is missing (a page that is not isolated), it
-// falls back to spinning like libc.
+// falls back to spinning like libc. The cell is the page's control cell for this worker when it
+// sent one: setting it to 1 (the panel's Crash button) wakes the sleep, and the worker traps.
 namespace {
-EM_JS(void, pp_worker_wait_ms, (double ms), {
+// Returns 1 when the page asked this worker to crash.
+EM_JS(int, pp_worker_wait_ms, (double ms), {
     if (typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object') {
-        if (!Module['ppSleepCell']) Module['ppSleepCell'] = new Int32Array(new SharedArrayBuffer(4));
-        Atomics.wait(Module['ppSleepCell'], 0, 0, ms);
-        return;
+        if (!Module['ppControlCell']) Module['ppControlCell'] = new Int32Array(new SharedArrayBuffer(4));
+        Atomics.wait(Module['ppControlCell'], 0, 0, ms);
+        return Atomics.load(Module['ppControlCell'], 0) === 1 ? 1 : 0;
     }
     var end = performance.now() + ms;
     while (performance.now() < end) {}
+    return 0;
 });
 }  // namespace
 
@@ -123,7 +135,8 @@ extern "C" int nanosleep(const struct timespec* request, struct timespec* remain
         errno = EINVAL;
         return -1;
     }
-    pp_worker_wait_ms(static_cast<double>(request->tv_sec) * 1000.0 + static_cast<double>(request->tv_nsec) / 1e6);
+    if (pp_worker_wait_ms(static_cast<double>(request->tv_sec) * 1000.0 + static_cast<double>(request->tv_nsec) / 1e6))
+        pp_worker_crash();  // woken by the Crash button: trap inside the task, where a bug would
     if (remaining) *remaining = timespec{0, 0};
     return 0;
 }

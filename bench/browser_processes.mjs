@@ -1,0 +1,52 @@
+// Browser processes in headless chromium (Web Workers, each its own process_worker.wasm instance):
+// spawn to first result with 4 processes, the round trip of one tiny task, and a map of 10k tiny
+// tasks on 4 processes. Each run is the page's own measurement (process_selftest.cpp, "bench"),
+// in a fresh page, so "cold" spawns include compiling process_worker.wasm once; a second run in
+// the same page is "warm". Prints "figure <name> <value> <unit>" lines (medians) for bench/run.sh.
+//   node bench/browser_processes.mjs [runs]        (needs dist/: ./build-wasm.sh)
+import { launchBrowser, startServer, waitForState } from '../tests/browser/harness.mjs';
+
+const runs = Number(process.argv[2] || 5);
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+
+async function selfBench(page) {
+  const started = await page.evaluate(() => Module.ccall('pp_process_selftest_start', 'number', ['string'], ['bench']));
+  if (started !== 1) throw new Error('another self-check is running');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
+    if (text) {
+      const result = JSON.parse(text);
+      if (result.error || !result.map_ok) throw new Error(`bench failed: ${text}`);
+      return result;
+    }
+    if (Date.now() > deadline) throw new Error('bench did not finish in 120 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+const cold = [], warm = [];
+try {
+  for (let i = 0; i < runs; i++) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+    cold.push(await selfBench(page));
+    warm.push(await selfBench(page));
+    await page.close();
+    console.error(`(run ${i + 1}: cold ${JSON.stringify(cold.at(-1))}, warm ${JSON.stringify(warm.at(-1))})`);
+  }
+} finally {
+  await browser.close();
+  server.stop();
+}
+const figure = (name, values, unit, digits = 2) => console.log(`figure ${name} ${median(values).toFixed(digits)} ${unit}`);
+figure('browser_process_first_result_cold_ms', cold.map((r) => r.spawn_to_first_result_ms), 'ms', 1);
+figure('browser_process_first_result_warm_ms', warm.map((r) => r.spawn_to_first_result_ms), 'ms', 1);
+figure('browser_process_all_four_warm_ms', warm.map((r) => r.spawn_to_all_four_ms), 'ms', 1);
+const all = [...cold, ...warm];
+figure('browser_process_round_trip_ms', all.map((r) => r.round_trip_median_ms), 'ms', 3);
+figure('browser_process_map_tasks_per_s', all.map((r) => r.map_10k_tasks_per_s), 'tasks/s', 0);
+figure('browser_process_map_us_per_task', all.map((r) => 1e6 / r.map_10k_tasks_per_s), 'us', 1);
