@@ -284,8 +284,11 @@ void LessonPanel::draw() {
     const LessonRunner::Snapshot snapshot = runner_.snapshot();
 
     ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
-    ImGui::TextWrapped("%s", lesson_->info.explanation);
-    if (lesson_->info.creates_processes) {
+    if (share_bar_.draw(*lesson_, params_, snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
+    // Embedded, the course page around the frame explains; the panel keeps its room for the run.
+    const bool explain = !embedded_ || ImGui::CollapsingHeader("About this lesson");
+    if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
+    if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
 #ifdef __EMSCRIPTEN__
         ImGui::TextWrapped("In this page a process is a Web Worker running its own WebAssembly instance of the tasks' "

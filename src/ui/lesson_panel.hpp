@@ -4,6 +4,7 @@
 
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "ui/share_bar.hpp"
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
@@ -22,6 +23,10 @@ public:
     void run();
 
     void draw();  // UI thread, once per frame; never blocks
+
+    // Embedded (embed=1, in a course page's iframe): a compact layout, the explanation folded.
+    void set_embedded(bool embedded) { embedded_ = embedded; }
+    bool embedded() const { return embedded_; }
 
     // {"id":..,"state":..,"console":[..],"lanes":[..]}: for the browser tests.
     std::string state_json() const;
@@ -42,6 +47,8 @@ private:
     double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;
     std::size_t console_lines_seen_ = 0;
+    ShareBar share_bar_;
+    bool embedded_ = false;
 };
 
 }  // namespace pp::ui
