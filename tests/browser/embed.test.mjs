@@ -1,0 +1,308 @@
+// Embed.*: sharing and embedding a lesson, and its exports, in chromium.
+//   - a shared link (and the address bar) reproduces the lesson and its settings;
+//   - embed=1 is a compact layout that fits small iframes, and opens the full page in a new tab;
+//   - the Embed snippet works in an isolated course page (allow="cross-origin-isolated") and in
+//     an ordinary one (Document-Isolation-Policy isolates the frame itself);
+//   - trace.json, the timeline PNG and the console text download and are well formed.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { inflateSync } from 'node:zlib';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+
+const TEST_TIMEOUT = { timeout: 180_000 };
+// thread-pool reads every setting; these differ from its defaults.
+const SETTINGS = { lesson: 'thread-pool', workers: '4', tasks: '7', scale: '0.05', sleep: '2', gil: '1' };
+const QUERY = new URLSearchParams(SETTINGS).toString();
+
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+// Runs `body(page, context)` on a fresh page, adding the page's console to a failure's message.
+async function withPage(options, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  try {
+    await body(page, context);
+  } catch (error) {
+    error.message += `\nconsole:\n${console.slice(-30).join('\n')}`;
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+function assertSettings(params, what) {
+  assert.equal(params.workers, Number(SETTINGS.workers), `${what}: workers`);
+  assert.equal(params.tasks, Number(SETTINGS.tasks), `${what}: tasks`);
+  assert.ok(Math.abs(params.scale - Number(SETTINGS.scale)) < 1e-6, `${what}: scale ${params.scale}`);
+  assert.ok(Math.abs(params.sleep - Number(SETTINGS.sleep)) < 1e-6, `${what}: sleep ${params.sleep}`);
+  assert.equal(params.gil, true, `${what}: gil`);
+}
+
+// What the last Share / Copy put on the clipboard (the page records it before the browser answers).
+async function copiedText(page) {
+  await page.waitForFunction(() => window.ppLastCopyResult && window.ppLastCopyResult !== 'pending', null, { timeout: 10_000 });
+  return page.evaluate(() => ({ text: window.ppLastCopied, how: window.ppLastCopyResult }));
+}
+
+// Clicks `widget` and returns the file it downloads, as a Buffer.
+async function download(page, widget) {
+  await clickWidget(page, 'export');
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), clickWidget(page, widget)]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+// The Embed snippet, as the app writes it for `query`.
+async function embedSnippetFromApp(query) {
+  let snippet;
+  await withPage({}, async (page) => {
+    await page.goto(`${server.url}?${query}`);
+    await waitForState(page, (s) => s.frame > 2 && s.widgets.embed, { what: 'the Embed button' });
+    await clickWidget(page, 'embed');
+    await clickWidget(page, 'embed_copy');
+    snippet = (await copiedText(page)).text;
+  });
+  return snippet;
+}
+
+test('Embed.ShareLinkReproducesLessonAndSettings.4threads', TEST_TIMEOUT, async () => {
+  await withPage({}, async (page, context) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
+    await page.goto(`${server.url}?${QUERY}&autorun=0`);
+    const state = await waitForState(page, (s) => s.frame > 2 && s.lesson.id === 'thread-pool', { what: 'the lesson' });
+    assertSettings(state.lesson.params, 'opened from the URL');
+    assert.deepEqual(state.messages, []);
+
+    // The address bar follows the settings (history.replaceState), so a reload reproduces them.
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('autorun'), null, { timeout: 10_000 });
+    const address = Object.fromEntries(new URL(page.url()).searchParams);
+    assert.deepEqual(address, SETTINGS, 'the address bar carries the lesson and its settings');
+    await page.reload();
+    assertSettings((await waitForState(page, (s) => s.frame > 2 && s.lesson.id === 'thread-pool')).lesson.params, 'after a reload');
+
+    await clickWidget(page, 'share');
+    const copied = await copiedText(page);
+    assert.equal(copied.how, 'clipboard', 'navigator.clipboard took the link');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), copied.text, 'the clipboard holds the link');
+    const shared = new URL(copied.text);
+    assert.equal(shared.origin + shared.pathname, new URL(server.url).origin + '/');
+    assert.deepEqual(Object.fromEntries(shared.searchParams), SETTINGS, 'the link carries the same settings, no more');
+
+    const reopened = await context.newPage();
+    await reopened.goto(copied.text);
+    const again = await waitForState(reopened, (s) => s.frame > 2 && s.lesson.id === 'thread-pool', { what: 'the shared lesson' });
+    assertSettings(again.lesson.params, 'opened from the shared link');
+    assert.equal(again.page, 'lesson');
+    assert.ok(again.widgets.share && !again.widgets.open_full, 'a shared link opens the full layout');
+  });
+});
+
+test('Embed.BadParamsKeepTheirMessagesWhenEmbedded.1thread', TEST_TIMEOUT, async () => {
+  await withPage({ viewport: { width: 800, height: 500 } }, async (page) => {
+    await page.goto(`${server.url}?lesson=thread-pool&workers=abc&tasks=999&colour=red&embed=1`);
+    const state = await waitForState(page, (s) => s.frame > 2 && s.widgets.open_full, { what: 'the embedded lesson' });
+    const messages = state.messages.join('\n');
+    assert.match(messages, /workers=abc is not a whole number/);
+    assert.match(messages, /tasks must be 1\.\.64, so 999 became 64/);
+    assert.match(messages, /unknown setting 'colour' ignored/);
+    assert.ok(state.widgets.dismiss_messages, 'the messages can be dismissed in the compact layout too');
+    assert.equal(state.lesson.params.tasks, 64);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'embed-bad-params.png') });
+
+    await page.goto(`${server.url}?lesson=thread-pool&embed=sideways`);
+    const bad = await waitForState(page, (s) => s.frame > 2 && s.lesson.id === 'thread-pool');
+    assert.match(bad.messages.join('\n'), /embed=sideways is not 0 or 1/);
+    assert.ok(bad.widgets.share, 'a bad embed value gives the full layout');
+  });
+});
+
+test('Embed.SnippetCarriesIsolationLessonAndSettings.1thread', TEST_TIMEOUT, async () => {
+  const snippet = await embedSnippetFromApp(QUERY);
+  await withPage({}, async (page) => {
+    await page.goto(server.url + 'index.html?coi-sw=0');  // any page: only its DOMParser is used
+    const iframe = await page.evaluate((html) => {
+      const frame = new DOMParser().parseFromString(html, 'text/html').querySelector('iframe');
+      return frame && { src: frame.getAttribute('src'), allow: frame.getAttribute('allow'),
+                        width: frame.getAttribute('width'), height: frame.getAttribute('height') };
+    }, snippet);
+    assert.ok(iframe, `the snippet is an iframe: ${snippet}`);
+    assert.match(iframe.allow, /(^|;\s*)cross-origin-isolated(;|$)/);
+    const src = new URL(iframe.src);
+    assert.equal(src.origin, new URL(server.url).origin, 'the frame loads this page');
+    assert.deepEqual(Object.fromEntries(src.searchParams), { ...SETTINGS, embed: '1' });
+    assert.ok(Number(iframe.width) >= 640 && Number(iframe.height) >= 400, `size ${iframe.width}x${iframe.height}`);
+  });
+});
+
+for (const [width, height] of [[800, 500], [640, 400]]) {
+  test(`Embed.CompactLayoutFits${width}x${height}.4threads`, TEST_TIMEOUT, async () => {
+    await withPage({ viewport: { width, height } }, async (page, context) => {
+      await page.goto(`${server.url}?${QUERY}&embed=1&autorun=1`);
+      assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+      const state = await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to finish' });
+      assert.equal(state.lesson.console.length, Number(SETTINGS.tasks));
+      assert.ok(!state.widgets.share && !state.widgets.embed, 'no Share/Embed inside a frame');
+      for (const name of ['run', 'export', 'open_full', 'timeline']) {
+        const [x, y, w, h] = state.widgets[name] ?? assert.fail(`${name} was not drawn`);
+        assert.ok(x >= 0 && y >= 0 && x + w <= width + 1 && y + h <= height + 1, `${name} [${x},${y},${w},${h}] inside ${width}x${height}`);
+      }
+      assert.ok(state.widgets.timeline[3] >= 60, `the timeline is tall enough to read: ${state.widgets.timeline[3]} px`);
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `embed-${width}x${height}.png`) });
+
+      // "Open in Parallel Playground" opens the full page, same settings, in a new tab.
+      const [tab] = await Promise.all([context.waitForEvent('page', { timeout: 15_000 }), clickWidget(page, 'open_full')]);
+      await tab.waitForLoadState();
+      assert.deepEqual(Object.fromEntries(new URL(tab.url()).searchParams), SETTINGS);
+      const full = await waitForState(tab, (s) => s.frame > 2 && s.widgets.share, { what: 'the full page' });
+      assertSettings(full.lesson.params, 'the full page');
+    });
+  });
+}
+
+// A course page on another origin (another port) holding the app's own snippet, with autorun added.
+async function runInCoursePage({ isolatedParent }) {
+  const snippet = await embedSnippetFromApp(QUERY);
+  const dir = mkdtempSync(join(tmpdir(), 'pp-course-'));
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course</title>
+<h1>Week 3: thread pools</h1>
+${snippet.replace('embed=1"', 'embed=1&amp;autorun=1"')}
+`);
+  const parent = await startServer({ dir, isolationHeaders: isolatedParent });
+  try {
+    await withPage({}, async (page) => {
+      await page.goto(parent.url);
+      assert.equal(await page.evaluate(() => window.crossOriginIsolated), isolatedParent, 'the course page itself');
+      const frame = await (await page.waitForSelector('iframe')).contentFrame();
+      await frame.waitForFunction(() => document.body.dataset.ppState !== 'loading', null, { timeout: 30_000 });
+      assert.equal(await frame.evaluate(() => window.crossOriginIsolated), true, 'the frame is cross-origin isolated');
+      const state = await waitForState(frame, (s) => s.lesson.state === 'done', { what: 'the lesson in the frame' });
+      assert.deepEqual(state.lesson.console, Array.from({ length: Number(SETTINGS.tasks) }, (_, i) => `Number: ${i + 1}`));
+      const workerLanes = state.lesson.lanes.filter((lane) => lane.events.some(([kind]) => kind === 'TaskRun') &&
+                                                              lane.name !== 'MainThread');
+      assert.equal(workerLanes.length, Number(SETTINGS.workers), 'one lane per pool thread: real threads ran');
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `embed-course-page-${isolatedParent ? 'isolated' : 'plain'}.png`) });
+    });
+  } finally {
+    parent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('Embed.IframeInIsolatedCoursePageRuns.4threads', TEST_TIMEOUT, () => runInCoursePage({ isolatedParent: true }));
+test('Embed.IframeInPlainCoursePageIsolatedByDocumentIsolationPolicy.4threads', TEST_TIMEOUT,
+     () => runInCoursePage({ isolatedParent: false }));
+
+// --- Exports ---------------------------------------------------------------------------------
+
+// Every "X" span on a thread either nests in the one before it or starts after it ends.
+function assertSpansNest(events) {
+  const byLane = new Map();
+  for (const e of events.filter((e) => e.ph === 'X')) {
+    const key = `${e.pid}/${e.tid}`;
+    if (!byLane.has(key)) byLane.set(key, []);
+    byLane.get(key).push(e);
+  }
+  const slack = 0.01;  // the exporter rounds to 0.01 us
+  for (const [lane, spans] of byLane) {
+    spans.sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    const open = [];
+    for (const span of spans) {
+      while (open.length && open.at(-1).ts + open.at(-1).dur <= span.ts + slack) open.pop();
+      if (open.length) {
+        const parent = open.at(-1);
+        assert.ok(span.ts + span.dur <= parent.ts + parent.dur + slack,
+                  `on ${lane}, ${span.name}@${span.ts} overlaps ${parent.name}@${parent.ts} without nesting`);
+      }
+      open.push(span);
+    }
+  }
+  // B/E pairs (the exporter writes none today; a viewer would need them balanced per thread).
+  const depth = new Map();
+  for (const e of events.filter((e) => e.ph === 'B' || e.ph === 'E')) {
+    const key = `${e.pid}/${e.tid}`;
+    depth.set(key, (depth.get(key) ?? 0) + (e.ph === 'B' ? 1 : -1));
+    assert.ok(depth.get(key) >= 0, `an E without its B on ${key}`);
+  }
+  for (const [key, d] of depth) assert.equal(d, 0, `unclosed B on ${key}`);
+}
+
+// CRC-32 as PNG uses it, bit by bit (independent of the app's table-driven one).
+function crc32(bytes) {
+  let crc = 0xFFFFFFFF;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xEDB88320 & -(crc & 1));
+  }
+  return (crc ^ 0xFFFFFFFF) >>> 0;
+}
+
+function decodePng(bytes) {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A], 'PNG signature');
+  const chunks = [];
+  for (let at = 8; at < bytes.length;) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    assert.equal(bytes.readUInt32BE(at + 8 + length), crc32(bytes.subarray(at + 4, at + 8 + length)), `CRC of ${type}`);
+    chunks.push({ type, data });
+    at += 12 + length;
+  }
+  assert.deepEqual([chunks[0].type, chunks.at(-1).type], ['IHDR', 'IEND']);
+  const width = chunks[0].data.readUInt32BE(0), height = chunks[0].data.readUInt32BE(4);
+  assert.deepEqual([...chunks[0].data.subarray(8)], [8, 6, 0, 0, 0], '8-bit RGBA, not interlaced');
+  const raw = inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data)));  // zlib checks Adler-32
+  assert.equal(raw.length, height * (1 + 4 * width), 'one filter byte and 4 bytes per pixel on every row');
+  return { width, height, raw };
+}
+
+test('Embed.ExportsDownloadWellFormed.3threads', TEST_TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    await page.goto(`${server.url}?lesson=thread-pool&workers=3&tasks=5&scale=0.05&autorun=1`);
+    await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to finish' });
+
+    const trace = await download(page, 'export_trace');
+    assert.equal(trace.name, 'thread-pool-trace.json');
+    const { traceEvents } = JSON.parse(trace.bytes.toString('utf8'));
+    assert.ok(Array.isArray(traceEvents) && traceEvents.length > 0, 'a traceEvents array');
+    for (const e of traceEvents) {
+      assert.equal(typeof e.ph, 'string', JSON.stringify(e));
+      assert.ok(Number.isInteger(e.pid) && Number.isInteger(e.tid), `pid/tid: ${JSON.stringify(e)}`);
+      if (e.ph !== 'M') assert.ok(Number.isFinite(e.ts) && e.ts >= 0, `ts: ${JSON.stringify(e)}`);
+      if (e.ph === 'X') assert.ok(Number.isFinite(e.dur) && e.dur >= 0, `dur: ${JSON.stringify(e)}`);
+    }
+    assertSpansNest(traceEvents);
+    const tasks = traceEvents.filter((e) => e.ph === 'X' && e.cat === 'TaskRun' && e.name === 'task');
+    assert.deepEqual(tasks.map((e) => e.args.detail).sort(), ['1', '2', '3', '4', '5'], "the lesson's five tasks, with their arguments");
+    assert.equal(new Set(tasks.map((e) => e.tid)).size, 3, 'run by three pool threads');
+    const threadNames = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
+    assert.ok(threadNames.includes('MainThread'), threadNames.join());
+    assert.equal(traceEvents.filter((e) => e.ph === 'X' && e.cat === 'Sleep').length, 5, 'each task slept once');
+
+    const timeline = (await waitForState(page, (s) => s.widgets.timeline)).widgets.timeline;
+    const png = await download(page, 'export_png');
+    assert.equal(png.name, 'thread-pool-timeline.png');
+    const image = decodePng(png.bytes);
+    const scale = await page.evaluate(() => window.devicePixelRatio);
+    assert.ok(Math.abs(image.width - timeline[2] * scale) <= 2 && Math.abs(image.height - timeline[3] * scale) <= 2,
+              `the picture (${image.width}x${image.height}) is the timeline (${timeline[2]}x${timeline[3]})`);
+    assert.ok(png.bytes.length > 20_000, `${png.bytes.length} bytes`);
+    const colours = new Set();
+    for (let y = 0; y < image.height; y += 3)
+      for (let x = 0; x < image.width; x += 3) colours.add(image.raw.readUInt32BE(y * (1 + 4 * image.width) + 1 + 4 * x));
+    assert.ok(colours.size >= 4, `the picture shows something: ${colours.size} colours`);
+    writeFileSync(join(SCREENSHOT_DIR, 'exported-timeline.png'), png.bytes);
+
+    const text = await download(page, 'export_console');
+    assert.equal(text.name, 'thread-pool-console.txt');
+    const lines = text.bytes.toString('utf8').trimEnd().split('\n');
+    assert.match(lines[1], /^# settings: lesson=thread-pool&workers=3&tasks=5&scale=0\.05/);
+    assert.deepEqual(lines.slice(2).map((line) => line.replace(/^\s*[\d.]+ s\s+/, '')),
+                     ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4', 'Number: 5']);
+  });
+});
