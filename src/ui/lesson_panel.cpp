@@ -304,7 +304,8 @@ void LessonPanel::draw() {
     refresh_timeline(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
-    const float legend = ImGui::GetTextLineHeightWithSpacing();
+    // The legend wraps in a narrow window: reserve what it took last frame.
+    const float legend = std::max(legend_height_, ImGui::GetTextLineHeightWithSpacing());
     const float code_height = std::clamp(available * 0.42f, 110.0f, 330.0f);
     const float bottom_height = std::max(available - code_height - legend - ImGui::GetStyle().ItemSpacing.y * 2, 90.0f);
     draw_code(snapshot, code_height);
@@ -341,7 +342,9 @@ void LessonPanel::draw() {
         }
         ImGui::EndTable();
     }
+    const float legend_top = ImGui::GetCursorPosY();
     draw_legend();
+    legend_height_ = ImGui::GetCursorPosY() - legend_top;
 }
 
 //-----------------------------------------------------------------------------

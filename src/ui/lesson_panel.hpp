@@ -47,6 +47,7 @@ private:
     double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;
     std::size_t console_lines_seen_ = 0;
+    float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
 };
