@@ -39,10 +39,13 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun] [--embed]\n"
+    "                  [--export DIR]\n"
     "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
     "  --autorun       start it as soon as the window shows\n"
     "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
+    "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
+    "                  text into DIR (the Export menu does the same by hand)\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
     "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n";
@@ -82,8 +85,9 @@ void run_smoke_test_step() {
         finished = run.phase == pp::lessons::FirstThreadsRun::Phase::Done;
     } else {
         const std::string state = g_app->lesson_panel.state_json();
-        finished = state.find("\"state\":\"done\"") != std::string::npos ||
-                   state.find("\"state\":\"failed\"") != std::string::npos;
+        finished = (state.find("\"state\":\"done\"") != std::string::npos ||
+                    state.find("\"state\":\"failed\"") != std::string::npos) &&
+                   !g_app->lesson_panel.export_pending();
     }
     if (finished || timed_out) {
         std::printf("%s\n", pp_state_json());
@@ -230,6 +234,12 @@ int main(int argc, char** argv) {
     g_app = new App;
     g_app->smoke_test = options.smoke_test;
     g_app->messages = options.messages;  // the page shows what was wrong with its URL
+#ifdef __EMSCRIPTEN__
+    if (!options.export_dir.empty()) {  // a page cannot write into folders: it downloads
+        g_app->messages.push_back("export=" + options.export_dir + " is for the desktop app; here, use the Export menu");
+        options.export_dir.clear();
+    }
+#endif
     if (options.bench_timeline_events > 0)
         g_app->timeline_bench = std::make_unique<pp::ui::TimelineBench>(options.bench_timeline_events);
     if (options.lesson) {
@@ -237,6 +247,7 @@ int main(int argc, char** argv) {
         g_app->show_first_threads = false;
         g_app->autorun_pending = options.autorun;
         g_app->lesson_panel.set_embedded(options.embed);
+        if (!options.export_dir.empty()) g_app->lesson_panel.export_when_done(options.export_dir);
     }
     std::string error;
     if (!g_app->window.open("Parallel Playground", 1280, 720, error)) {

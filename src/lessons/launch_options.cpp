@@ -80,6 +80,9 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             read_switch(out.autorun);
         } else if (key == "embed") {
             read_switch(out.embed);
+        } else if (key == "export") {
+            if (value.empty()) out.messages.push_back("export needs a folder: --export DIR");
+            out.export_dir = value;
         } else if (key == "smoke-test") {
             out.smoke_test = true;
         } else if (key == "bench") {

@@ -285,6 +285,10 @@ void LessonPanel::draw() {
 
     ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
     if (share_bar_.draw(*lesson_, params_, snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
+    if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
+        share_bar_.export_all(*lesson_, snapshot, timeline_, export_folder_);
+        export_folder_.clear();
+    }
     // Embedded, the course page around the frame explains; the panel keeps its room for the run.
     const bool explain = !embedded_ || ImGui::CollapsingHeader("About this lesson");
     if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);

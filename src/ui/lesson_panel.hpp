@@ -24,6 +24,11 @@ public:
 
     void draw();  // UI thread, once per frame; never blocks
 
+    // When the current run (or the next) ends, writes its exports into `folder` (--export DIR).
+    void export_when_done(std::string folder) { export_folder_ = std::move(folder); }
+    // An export_when_done() not written yet: the run still going, or its picture not yet taken.
+    bool export_pending() const { return !export_folder_.empty() || timeline_.capture_pending(); }
+
     // Embedded (embed=1, in a course page's iframe): a compact layout, the explanation folded.
     void set_embedded(bool embedded) { embedded_ = embedded; }
     bool embedded() const { return embedded_; }
@@ -50,6 +55,7 @@ private:
     float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
+    std::string export_folder_;         // export_when_done(), until written
 };
 
 }  // namespace pp::ui

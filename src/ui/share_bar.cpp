@@ -82,30 +82,55 @@ void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::Le
                                 TimelineView& timeline) {
     if (!ImGui::BeginPopup("export_menu")) return;
     const bool has_run = snapshot.lesson == &lesson && snapshot.state != lessons::LessonRunner::State::Idle;
-    const std::string id = lesson.info.id;
     if (!has_run) ImGui::TextDisabled("Run the lesson first: the exports are of its run.");
     ImGui::BeginDisabled(!has_run);
-    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)"))
-        notify(platform::save_file(id + "-trace.json", trace::to_chrome_trace_json(), "application/json"));
+    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)")) export_trace(lesson, "");
     remember_widget("export_trace");
     if (ImGui::Selectable("Timeline as PNG")) {
-        if (!timeline.shown_recently())
-            notify({true, "Open the Timeline tab: the picture is taken when it shows"});
-        timeline.capture_next_draw([this, id](platform::Capture capture) {
-            try {
-                const std::string png = png::encode_rgba(capture.width, capture.height, capture.rgba.data());
-                notify(platform::save_file(id + "-timeline.png", png, "image/png"));
-            } catch (const std::invalid_argument& error) {
-                notify({false, std::string("No picture: the timeline is not on screen (") + error.what() + ")"});
-            }
-        });
+        if (!timeline.shown_recently()) notify({true, "Open the Timeline tab: the picture is taken when it shows"});
+        export_png(lesson, timeline, "");
     }
     remember_widget("export_png");
-    if (ImGui::Selectable("Console as text"))
-        notify(platform::save_file(id + "-console.txt", console_text(lesson, snapshot), "text/plain"));
+    if (ImGui::Selectable("Console as text")) export_console(lesson, snapshot, "");
     remember_widget("export_console");
     ImGui::EndDisabled();
     ImGui::EndPopup();
+}
+
+namespace {
+std::string in_folder(const std::string& folder, const std::string& name) {
+    return folder.empty() ? name : folder + "/" + name;
+}
+}  // namespace
+
+void ShareBar::export_trace(const lessons::Lesson& lesson, const std::string& folder) {
+    notify(platform::save_file(in_folder(folder, lesson.info.id + std::string("-trace.json")), trace::to_chrome_trace_json(),
+                               "application/json"));
+}
+
+void ShareBar::export_png(const lessons::Lesson& lesson, TimelineView& timeline, const std::string& folder) {
+    const std::string path = in_folder(folder, lesson.info.id + std::string("-timeline.png"));
+    timeline.capture_next_draw([this, path](platform::Capture capture) {
+        try {
+            notify(platform::save_file(path, png::encode_rgba(capture.width, capture.height, capture.rgba.data()), "image/png"));
+        } catch (const std::invalid_argument& error) {
+            notify({false, std::string("No picture: the timeline is not on screen (") + error.what() + ")"});
+        }
+    });
+}
+
+void ShareBar::export_console(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot,
+                              const std::string& folder) {
+    notify(platform::save_file(in_folder(folder, lesson.info.id + std::string("-console.txt")), console_text(lesson, snapshot),
+                               "text/plain"));
+}
+
+void ShareBar::export_all(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline,
+                          const std::string& folder) {
+    export_trace(lesson, folder);
+    export_console(lesson, snapshot, folder);
+    if (timeline.shown_recently()) export_png(lesson, timeline, folder);
+    else notify({false, "No timeline picture: the timeline is on a hidden tab"});
 }
 
 void ShareBar::draw_embed_window() {

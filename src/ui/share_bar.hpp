@@ -25,7 +25,16 @@ public:
     Action draw(const lessons::Lesson& lesson, const lessons::LessonParams& params,
                 const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline, bool embedded);
 
+    // The three exports at once, into `folder` ("" = the working directory, or the downloads in
+    // the page). The timeline's picture is taken when it next shows: until then
+    // timeline.capture_pending() is true. A timeline on a hidden tab is skipped, with a notice.
+    void export_all(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline,
+                    const std::string& folder);
+
 private:
+    void export_trace(const lessons::Lesson& lesson, const std::string& folder);
+    void export_png(const lessons::Lesson& lesson, TimelineView& timeline, const std::string& folder);
+    void export_console(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, const std::string& folder);
     void draw_export_menu(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline);
     void draw_embed_window();
     void draw_notice();

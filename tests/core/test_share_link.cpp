@@ -100,3 +100,11 @@ TEST_CASE("LaunchOptions.EmbedSwitch.1thread") {
     REQUIRE(bad.messages.size() == 1);
     CHECK(bad.messages[0].find("embed=sideways is not 0 or 1") != std::string::npos);
 }
+
+TEST_CASE("LaunchOptions.ExportNeedsAFolder.1thread") {
+    CHECK(parse_launch_options({"--lesson", "thread", "--export", "out/run1"}).export_dir == "out/run1");
+    const LaunchOptions bad = parse_launch_options({"--lesson", "thread", "--export"});
+    CHECK(bad.export_dir.empty());
+    REQUIRE(bad.messages.size() == 1);
+    CHECK(bad.messages[0] == "export needs a folder: --export DIR");
+}
