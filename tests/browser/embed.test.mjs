@@ -105,12 +105,13 @@ test('Embed.ShareLinkReproducesLessonAndSettings.4threads', TEST_TIMEOUT, async 
 
 test('Embed.BadParamsKeepTheirMessagesWhenEmbedded.1thread', TEST_TIMEOUT, async () => {
   await withPage({ viewport: { width: 800, height: 500 } }, async (page) => {
-    await page.goto(`${server.url}?lesson=thread-pool&workers=abc&tasks=999&colour=red&embed=1`);
+    await page.goto(`${server.url}?lesson=thread-pool&workers=abc&tasks=999&colour=red&export=out&embed=1`);
     const state = await waitForState(page, (s) => s.frame > 2 && s.widgets.open_full, { what: 'the embedded lesson' });
     const messages = state.messages.join('\n');
     assert.match(messages, /workers=abc is not a whole number/);
     assert.match(messages, /tasks must be 1\.\.64, so 999 became 64/);
     assert.match(messages, /unknown setting 'colour' ignored/);
+    assert.match(messages, /export=out is for the desktop app; here, use the Export menu/);
     assert.ok(state.widgets.dismiss_messages, 'the messages can be dismissed in the compact layout too');
     assert.equal(state.lesson.params.tasks, 64);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'embed-bad-params.png') });
@@ -145,7 +146,8 @@ for (const [width, height] of [[800, 500], [640, 400]]) {
     await withPage({ viewport: { width, height } }, async (page, context) => {
       await page.goto(`${server.url}?${QUERY}&embed=1&autorun=1`);
       assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
-      const state = await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to finish' });
+      // (widgets are the last frame's: wait for a frame drawn after the run ended, with Run back)
+      const state = await waitForState(page, (s) => s.lesson.state === 'done' && s.widgets.run, { what: 'the run to finish' });
       assert.equal(state.lesson.console.length, Number(SETTINGS.tasks));
       assert.ok(!state.widgets.share && !state.widgets.embed, 'no Share/Embed inside a frame');
       for (const name of ['run', 'export', 'open_full', 'timeline']) {
