@@ -23,6 +23,10 @@ std::string page_url();
 // page shows the text selected, ready for Ctrl+C.
 ShareResult copy_text(const std::string& text);
 
+// True once the browser has refused the last copy_text() (it answers a moment later), so the
+// text is in the selection box instead. Natively always false: SDL answers at once.
+bool copy_was_refused();
+
 // Gives the user a file: a download in the page; natively a file `name` in the working directory
 // (an existing one is replaced). `name` must be a plain file name, no folders.
 ShareResult save_file(const std::string& name, std::string_view bytes, const char* mime_type);

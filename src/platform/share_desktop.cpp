@@ -16,6 +16,8 @@ ShareResult copy_text(const std::string& text) {
     return {true, "Copied to the clipboard"};
 }
 
+bool copy_was_refused() { return false; }
+
 ShareResult save_file(const std::string& name, std::string_view bytes, const char* /*mime_type*/) {
     std::error_code error;
     const std::filesystem::path path = std::filesystem::absolute(name, error);

@@ -47,9 +47,7 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
 
     if (!embedded) {
         if (ImGui::Button("Share")) {
-            const std::string url = lessons::share_url(platform::page_url(), lesson, params);
-            notify(platform::copy_text(url));
-            notice_ += ": " + url;
+            copy(lessons::share_url(platform::page_url(), lesson, params));
         }
         remember_widget("share");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link that opens this lesson with these settings");
@@ -143,7 +141,7 @@ void ShareBar::draw_embed_window() {
     ImGui::TextWrapped("Paste this into a course page (it shows this lesson, with these settings, in a compact layout):");
     const float snippet_height = std::max(ImGui::GetTextLineHeight() * 5.5f, ImGui::GetContentRegionAvail().y * 0.4f);
     ImGui::InputTextMultiline("##snippet", snippet_.data(), snippet_.size() + 1, {-1, snippet_height}, ImGuiInputTextFlags_ReadOnly);
-    if (ImGui::Button("Copy")) notify(platform::copy_text(snippet_));
+    if (ImGui::Button("Copy")) copy(snippet_);
     remember_widget("embed_copy");
     ImGui::SameLine();
     if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
@@ -159,12 +157,22 @@ void ShareBar::draw_embed_window() {
 void ShareBar::notify(const platform::ShareResult& result) {
     notice_ = result.message;
     notice_ok_ = result.ok;
+    notice_is_copy_ = false;
     notice_until_ = ImGui::GetTime() + kNoticeSeconds;
+}
+
+void ShareBar::copy(const std::string& text) {
+    notify(platform::copy_text(text));
+    if (notice_ok_) notice_ += ": " + text.substr(0, text.find('\n'));
+    notice_is_copy_ = true;
 }
 
 // A small note in the window's bottom-right corner: it never moves the lesson's layout.
 void ShareBar::draw_notice() {
     if (notice_.empty() || ImGui::GetTime() > notice_until_) return;
+    if (notice_is_copy_ && platform::copy_was_refused()) {
+        notify({false, "The browser refused the clipboard: the text is shown selected, for Ctrl+C"});
+    }
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos({viewport->WorkPos.x + viewport->WorkSize.x - 10, viewport->WorkPos.y + viewport->WorkSize.y - 10},
                             ImGuiCond_Always, {1, 1});

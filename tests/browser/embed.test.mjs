@@ -103,6 +103,34 @@ test('Embed.ShareLinkReproducesLessonAndSettings.4threads', TEST_TIMEOUT, async 
   });
 });
 
+test('Embed.RefusedClipboardShowsTheLinkSelected.1thread', TEST_TIMEOUT, async () => {
+  await withPage({}, async (page) => {
+    // A browser that refuses the clipboard (no permission, an iframe without clipboard-write).
+    await page.addInitScript(() => {
+      Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } });
+    });
+    await page.goto(`${server.url}?${QUERY}`);
+    await waitForState(page, (s) => s.frame > 2 && s.widgets.share, { what: 'the Share button' });
+    await clickWidget(page, 'share');
+    const copied = await copiedText(page);
+    assert.notEqual(copied.how, 'clipboard');
+    const box = page.locator('#pp-copy-box');
+    await box.waitFor({ state: 'visible', timeout: 5_000 });
+    const shown = await page.evaluate(() => {
+      const area = document.querySelector('#pp-copy-box textarea');
+      return { value: area.value, selected: area.value.slice(area.selectionStart, area.selectionEnd),
+               focused: document.activeElement === area };
+    });
+    assert.equal(shown.value, copied.text);
+    assert.equal(shown.selected, copied.text, 'the whole link is selected, ready for Ctrl+C');
+    assert.ok(shown.focused);
+    assert.deepEqual(Object.fromEntries(new URL(shown.value).searchParams), SETTINGS);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'embed-copy-fallback.png') });
+    await box.locator('button').click();
+    assert.equal(await box.isHidden(), true, 'Close hides the box');
+  });
+});
+
 test('Embed.BadParamsKeepTheirMessagesWhenEmbedded.1thread', TEST_TIMEOUT, async () => {
   await withPage({ viewport: { width: 800, height: 500 } }, async (page) => {
     await page.goto(`${server.url}?lesson=thread-pool&workers=abc&tasks=999&colour=red&export=out&embed=1`);
@@ -187,7 +215,11 @@ ${snippet.replace('embed=1"', 'embed=1&amp;autorun=1"')}
       assert.deepEqual(state.lesson.console, Array.from({ length: Number(SETTINGS.tasks) }, (_, i) => `Number: ${i + 1}`));
       const workerLanes = state.lesson.lanes.filter((lane) => lane.events.some(([kind]) => kind === 'TaskRun') &&
                                                               lane.name !== 'MainThread');
-      assert.equal(workerLanes.length, Number(SETTINGS.workers), 'one lane per pool thread: real threads ran');
+      // Real threads: the tasks ran on pool threads, not the lesson's main thread (how many of the
+      // four get a task depends on how fast the browser starts them).
+      assert.ok(workerLanes.length >= 1 && workerLanes.length <= Number(SETTINGS.workers), workerLanes.map((l) => l.name).join());
+      assert.ok(workerLanes.every((lane) => /^ThreadPoolExecutor/.test(lane.name)), workerLanes.map((l) => l.name).join());
+      assert.equal(await frame.evaluate(() => typeof SharedArrayBuffer), 'function');
       await page.screenshot({ path: join(SCREENSHOT_DIR, `embed-course-page-${isolatedParent ? 'isolated' : 'plain'}.png`) });
     });
   } finally {
@@ -281,9 +313,13 @@ test('Embed.ExportsDownloadWellFormed.3threads', TEST_TIMEOUT, async () => {
     assertSpansNest(traceEvents);
     const tasks = traceEvents.filter((e) => e.ph === 'X' && e.cat === 'TaskRun' && e.name === 'task');
     assert.deepEqual(tasks.map((e) => e.args.detail).sort(), ['1', '2', '3', '4', '5'], "the lesson's five tasks, with their arguments");
-    assert.equal(new Set(tasks.map((e) => e.tid)).size, 3, 'run by three pool threads');
     const threadNames = traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args.name);
     assert.ok(threadNames.includes('MainThread'), threadNames.join());
+    // On pool threads (how many of the three get a task depends on how fast the browser starts them).
+    const nameOf = (tid) => traceEvents.find((e) => e.ph === 'M' && e.name === 'thread_name' && e.tid === tid)?.args.name;
+    const taskThreads = new Set(tasks.map((e) => nameOf(e.tid)));
+    assert.ok(taskThreads.size >= 1 && taskThreads.size <= 3, [...taskThreads].join());
+    assert.ok([...taskThreads].every((name) => /^ThreadPoolExecutor/.test(name)), [...taskThreads].join());
     assert.equal(traceEvents.filter((e) => e.ph === 'X' && e.cat === 'Sleep').length, 5, 'each task slept once');
 
     const timeline = (await waitForState(page, (s) => s.widgets.timeline)).widgets.timeline;

@@ -54,6 +54,8 @@ EM_JS(void, page_copy_text, (const char* text_utf8), {
     }
 });
 
+EM_JS(int, page_copy_was_refused, (), { return window.ppLastCopyResult === 'selected' ? 1 : 0; });
+
 // A Blob and a temporary <a download>. The bytes are copied out of the heap first: the heap is a
 // SharedArrayBuffer, which a Blob may not hold (and which may grow while we read it).
 EM_JS(void, page_download, (const char* name_utf8, const char* data, int size, const char* mime_utf8), {
@@ -97,6 +99,8 @@ ShareResult copy_text(const std::string& text) {
     page_copy_text(text.c_str());
     return {true, "Copied to the clipboard"};
 }
+
+bool copy_was_refused() { return page_copy_was_refused() != 0; }
 
 ShareResult save_file(const std::string& name, std::string_view bytes, const char* mime_type) {
     page_download(name.c_str(), bytes.data(), static_cast<int>(bytes.size()), mime_type);
