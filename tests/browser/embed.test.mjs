@@ -195,31 +195,42 @@ for (const [width, height] of [[800, 500], [640, 400]]) {
   });
 }
 
-// A course page on another origin (another port) holding the app's own snippet, with autorun added.
+// A course page on another origin (another port) holding the app's own snippets, with autorun
+// added: a thread lesson, and a process lesson (its browser processes are Web Workers too).
+const PROCESS_QUERY = 'lesson=process-pool&workers=2&tasks=4&scale=0.05';
 async function runInCoursePage({ isolatedParent }) {
-  const snippet = await embedSnippetFromApp(QUERY);
+  const snippets = [await embedSnippetFromApp(QUERY), await embedSnippetFromApp(PROCESS_QUERY)];
   const dir = mkdtempSync(join(tmpdir(), 'pp-course-'));
   writeFileSync(join(dir, 'index.html'), `<!doctype html><meta charset="utf-8"><title>Course</title>
 <h1>Week 3: thread pools</h1>
-${snippet.replace('embed=1"', 'embed=1&amp;autorun=1"')}
+${snippets.map((snippet) => snippet.replace('embed=1"', 'embed=1&amp;autorun=1"')).join('\n<p>And with processes:</p>\n')}
 `);
   const parent = await startServer({ dir, isolationHeaders: isolatedParent });
   try {
-    await withPage({}, async (page) => {
+    await withPage({ viewport: { width: 1000, height: 1200 } }, async (page) => {
       await page.goto(parent.url);
       assert.equal(await page.evaluate(() => window.crossOriginIsolated), isolatedParent, 'the course page itself');
-      const frame = await (await page.waitForSelector('iframe')).contentFrame();
-      await frame.waitForFunction(() => document.body.dataset.ppState !== 'loading', null, { timeout: 30_000 });
-      assert.equal(await frame.evaluate(() => window.crossOriginIsolated), true, 'the frame is cross-origin isolated');
-      const state = await waitForState(frame, (s) => s.lesson.state === 'done', { what: 'the lesson in the frame' });
+      await page.waitForFunction(() => document.querySelectorAll('iframe').length === 2);
+      const [threadFrame, processFrame] = await Promise.all((await page.$$('iframe')).map((element) => element.contentFrame()));
+      for (const frame of [threadFrame, processFrame]) {
+        await frame.waitForFunction(() => document.body.dataset.ppState !== 'loading', null, { timeout: 30_000 });
+        assert.equal(await frame.evaluate(() => window.crossOriginIsolated), true, 'the frame is cross-origin isolated');
+        assert.equal(await frame.evaluate(() => typeof SharedArrayBuffer), 'function');
+      }
+
+      const state = await waitForState(threadFrame, (s) => s.lesson.state === 'done', { what: 'the thread lesson in its frame' });
       assert.deepEqual(state.lesson.console, Array.from({ length: Number(SETTINGS.tasks) }, (_, i) => `Number: ${i + 1}`));
-      const workerLanes = state.lesson.lanes.filter((lane) => lane.events.some(([kind]) => kind === 'TaskRun') &&
-                                                              lane.name !== 'MainThread');
       // Real threads: the tasks ran on pool threads, not the lesson's main thread (how many of the
       // four get a task depends on how fast the browser starts them).
+      const workerLanes = state.lesson.lanes.filter((lane) => lane.events.some(([kind]) => kind === 'TaskRun') &&
+                                                              lane.name !== 'MainThread');
       assert.ok(workerLanes.length >= 1 && workerLanes.length <= Number(SETTINGS.workers), workerLanes.map((l) => l.name).join());
       assert.ok(workerLanes.every((lane) => /^ThreadPoolExecutor/.test(lane.name)), workerLanes.map((l) => l.name).join());
-      assert.equal(await frame.evaluate(() => typeof SharedArrayBuffer), 'function');
+
+      const processes = await waitForState(processFrame, (s) => s.lesson.state === 'done', { what: 'the process lesson in its frame' });
+      assert.deepEqual(processes.lesson.console, ['1', '4', '9', '16']);
+      const pids = new Set(processes.lesson.lanes.filter((lane) => lane.pid !== 1).map((lane) => lane.pid));
+      assert.equal(pids.size, 2, `two browser processes: ${[...pids]}`);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `embed-course-page-${isolatedParent ? 'isolated' : 'plain'}.png`) });
     });
   } finally {
