@@ -5,6 +5,7 @@
  *   playground-cli list
  *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--trace FILE]
  *   playground-cli run first-threads [--threads N] [--limit N]
+ *   playground-cli bench [--workers N] [--tasks N] [--scale X] [--sleep S] [--trace FILE]
  *
  *   Same lessons as the app, printed instead of drawn. Bad input gets a message that says
  *   what was wrong and exit code 2; a failed run gets exit code 1.
@@ -17,8 +18,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
+#include <unistd.h>
 
 #include "core/trace.hpp"
 #include "lessons/first_threads.hpp"
@@ -27,6 +30,7 @@
 #endif
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "lessons/use_cases.hpp"
 
 namespace {
 
@@ -47,6 +51,10 @@ const char* const kUsage =
     "  run first-threads         start N real threads that count primes, and join them\n"
     "      --threads N           how many threads, 1..16 (default 4)\n"
     "      --limit N             count the primes below N, 1..100000000 (default 3000000)\n"
+    "  bench                     the use-case experiment as a table: I/O-bound and CPU-bound work\n"
+    "                            with 1..N workers as threads with the GIL, threads without it, and\n"
+    "                            processes; wall time and speedup per row; progress on stderr\n"
+    "      --workers N --tasks N --scale X --sleep S --trace FILE    as for run (defaults: use-cases')\n"
     "  --help                    this text\n";
 
 int usage_error(const std::string& message) {
@@ -107,10 +115,11 @@ bool parse_decimal(const char* text, double low, double high, double& out) {
     return true;
 }
 
-int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
+// Reads the flags of `run LESSON` (and of `bench`) into params and trace_path. Returns 0, or
+// the exit code of the usage error it printed.
+int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv, pp::lessons::LessonParams& params,
+                       std::string& trace_path) {
     using pp::lessons::LessonParams;
-    LessonParams params = lesson.info.defaults;
-    std::string trace_path;
     for (int i = 0; i < argc; ++i) {
         const std::string flag = argv[i];
         if (flag != "--workers" && flag != "--tasks" && flag != "--scale" && flag != "--sleep" && flag != "--gil" &&
@@ -144,6 +153,30 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
             trace_path = value;
         }
     }
+    return 0;
+}
+
+// Writes what was traced to `path` (nothing to do when empty). Returns false after saying why.
+bool write_trace(const std::string& path) {
+    if (path.empty()) return true;
+    std::ofstream out(path);
+    out << pp::trace::to_chrome_trace_json();
+    if (out) return true;
+    std::fprintf(stderr, "playground-cli: could not write the trace to '%s'\n", path.c_str());
+    return false;
+}
+
+// The exit code for a run that ended: 1 if the lesson threw (said on stderr), else 0.
+int exit_code_of(const pp::lessons::Lesson& lesson, const pp::lessons::LessonRunner::Snapshot& done) {
+    if (done.state != pp::lessons::LessonRunner::State::Failed) return 0;
+    std::fprintf(stderr, "playground-cli: %s failed: %s\n", lesson.info.id, done.error.c_str());
+    return 1;
+}
+
+int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
+    pp::lessons::LessonParams params = lesson.info.defaults;
+    std::string trace_path;
+    if (int error = parse_lesson_flags(lesson, argc, argv, params, trace_path)) return error;
 
     pp::lessons::LessonRunner runner;
     runner.start(lesson, params);
@@ -158,19 +191,76 @@ int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
         std::fflush(stdout);
     }
     const auto done = runner.snapshot();
-    if (!trace_path.empty()) {
-        std::ofstream out(trace_path);
-        out << pp::trace::to_chrome_trace_json();
-        if (!out) {
-            std::fprintf(stderr, "playground-cli: could not write the trace to '%s'\n", trace_path.c_str());
-            return 1;
-        }
+    if (!write_trace(trace_path)) return 1;
+    if (int failed = exit_code_of(lesson, done)) return failed;
+    std::fprintf(stderr, "(%s ran in %.2f s)\n", lesson.info.id, done.elapsed_ms / 1000);
+    return 0;
+}
+
+// One line of progress on stderr: redrawn in place on a terminal, one line per finished run
+// otherwise (a log or a CI console would turn carriage returns into noise).
+void show_progress(std::size_t done, std::size_t total, const std::string& last_run, double elapsed_s, bool terminal) {
+    constexpr int kBarWidth = 30;
+    const int filled = total ? static_cast<int>(kBarWidth * done / total) : kBarWidth;
+    std::fprintf(stderr, "%s[%s%s] %2zu/%zu runs, %5.1f s  %-40s%s", terminal ? "\r" : "",
+                 std::string(filled, '#').c_str(), std::string(kBarWidth - filled, '.').c_str(), done, total, elapsed_s,
+                 last_run.c_str(), terminal ? "" : "\n");
+    std::fflush(stderr);
+}
+
+// `bench`: the use-case lesson's experiment, as a table. Every model (threads with the GIL,
+// threads without it, fork()ed processes) runs the I/O-bound and the CPU-bound job with 1..N
+// workers; speedup is the 1-worker time of the same row group over this row's time.
+int run_bench(int argc, char** argv) {
+    const pp::lessons::Lesson* lesson = pp::lessons::find_lesson("use-cases");
+    pp::lessons::LessonParams params = lesson->info.defaults;
+    std::string trace_path;
+    if (int error = parse_lesson_flags(*lesson, argc, argv, params, trace_path)) return error;
+
+    std::printf("The use-case experiment: %d downloads of %.2f s (I/O-bound) and a %dx%d image blurred in %dx%d tiles\n"
+                "(CPU-bound), with 1..%d workers, on %u hardware threads.\n\n",
+                params.tasks, params.sleep * params.time_scale, pp::lessons::UseCaseImage::kWidth,
+                pp::lessons::UseCaseImage::kHeight, pp::lessons::UseCaseImage::kTileSize,
+                pp::lessons::UseCaseImage::kTileSize, params.workers, std::thread::hardware_concurrency());
+    std::fflush(stdout);
+    const std::size_t total_runs = 2 * 3 * static_cast<std::size_t>(params.workers); // works x models x worker counts
+    const bool terminal = isatty(STDERR_FILENO) != 0;
+    pp::lessons::LessonRunner runner;
+    runner.start(*lesson, params);
+    std::size_t shown = static_cast<std::size_t>(-1);
+    for (bool finished = false; !finished;) {
+        finished = runner.wait(std::chrono::milliseconds(100));
+        const auto snapshot = runner.snapshot();
+        const std::size_t done = snapshot.measurements.size();
+        if (done == shown && !terminal) continue; // a log gets a line per run, a terminal a live clock
+        shown = done;
+        const std::string last = done ? snapshot.measurements.back().series + ", " +
+                                            std::to_string(static_cast<int>(snapshot.measurements.back().x)) + "w"
+                                      : std::string("starting");
+        show_progress(done, total_runs, last, snapshot.elapsed_ms / 1000, terminal);
     }
-    if (done.state == pp::lessons::LessonRunner::State::Failed) {
-        std::fprintf(stderr, "playground-cli: %s failed: %s\n", lesson.info.id, done.error.c_str());
+    if (terminal) std::fputc('\n', stderr);
+    const auto done = runner.snapshot();
+    if (!write_trace(trace_path)) return 1;
+    if (int failed = exit_code_of(*lesson, done)) return failed;
+
+    std::map<std::string, double> one_worker_seconds;
+    for (const auto& m : done.measurements)
+        if (m.x == 1) one_worker_seconds[m.series] = m.y;
+    std::printf("%-10s %-18s %7s %10s %8s\n", "work", "model", "workers", "wall (s)", "speedup");
+    std::string previous_series;
+    for (const auto& m : done.measurements) {
+        const auto colon = m.series.find(": ");
+        if (m.series != previous_series && !previous_series.empty()) std::printf("\n");
+        previous_series = m.series;
+        const auto base = one_worker_seconds.find(m.series);
+        std::printf("%-10s %-18s %7d %10.3f %7.2fx\n", m.series.substr(0, colon).c_str(), m.series.substr(colon + 2).c_str(),
+                    static_cast<int>(m.x), m.y, base != one_worker_seconds.end() ? base->second / m.y : 0.0);
+    }
+    if (done.measurements.size() != total_runs) {
+        std::fprintf(stderr, "playground-cli: bench: expected %zu runs, got %zu\n", total_runs, done.measurements.size());
         return 1;
     }
-    std::fprintf(stderr, "(%s ran in %.2f s)\n", lesson.info.id, done.elapsed_ms / 1000);
     return 0;
 }
 
@@ -194,6 +284,7 @@ int main(int argc, char** argv) {
         std::puts("first-threads        Your first threads: N std::threads count primes, then join");
         return 0;
     }
+    if (command == "bench") return run_bench(argc - 2, argv + 2);
     if (command == "run") {
         if (argc < 3) return usage_error("run needs a lesson name (see 'playground-cli list')");
         const std::string lesson = argv[2];

@@ -59,6 +59,7 @@ public:
     virtual void cancel_unstarted() noexcept = 0;
 
     std::uint64_t task_id = 0;
+    std::int64_t submitted_ns = 0; // trace clock at submit; only while tracing
     std::string name; // trace label; empty means "task"
     std::string args; // the call's arguments as the timeline shows them ("3"); only while tracing
 };

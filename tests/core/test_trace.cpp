@@ -164,6 +164,33 @@ TEST_CASE("Trace.EachTaskIsSubmittedThenStartedThenFinished.4threads") {
     CHECK(failing_traced); // a task that throws still closes its span
 }
 
+// A burst of tiny tasks keeps both workers busy back to back, so most TaskRun begins reuse the
+// previous task's end instead of a clock read: that must never make a task start before its
+// submission, nor overlap the previous task on its lane.
+TEST_CASE("Trace.BackToBackTasksStartAfterSubmissionAndNeverOverlap.2threads") {
+    pp_test::ScopedTrace trace;
+    {
+        pp::ThreadPoolExecutor pool(2, "Burst");
+        std::vector<pp::Future<int>> futures;
+        for (int i = 0; i < 2000; ++i) futures.push_back(pool.submit([i] { return i; }));
+        for (int i = 0; i < 2000; ++i) REQUIRE(futures[i].result() == i);
+    }
+    const auto events = pp::trace::snapshot();
+    std::map<std::uint64_t, std::int64_t> submitted_at;
+    for (const auto& e : events)
+        if (e.kind == pp::TraceKind::TaskSubmitted) submitted_at[e.task_id] = e.begin_ns;
+    int runs = 0;
+    for (const auto& e : events) {
+        if (e.kind != pp::TraceKind::TaskRun) continue;
+        ++runs;
+        REQUIRE(submitted_at.count(e.task_id) == 1);
+        CHECK(submitted_at[e.task_id] <= e.begin_ns);
+        CHECK(e.begin_ns <= e.end_ns);
+    }
+    CHECK(runs == 2000);
+    CHECK(pp_test::nesting_violation(events) == "");
+}
+
 TEST_CASE("Trace.ChromeJsonExportParses.4threads") {
     pp_test::ScopedTrace trace;
     auto events = record_scene();
