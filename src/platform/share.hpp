@@ -36,7 +36,8 @@ ShareResult save_file(const std::string& name, std::string_view bytes, const cha
 // Browsers throttle this: call it when the query changed, not every frame.
 void show_query_in_address_bar(const std::string& query);
 
-// Opens `url` in a new browser tab (needs a recent click, like copy_text). Returns false natively.
+// Opens `url` in a new browser tab (needs a recent click, like copy_text). Returns false when the
+// browser blocked the pop-up, and always natively (no tabs).
 bool open_in_new_tab(const std::string& url);
 
 }  // namespace pp::platform

@@ -65,9 +65,16 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
     remember_widget("export");
     if (embedded) {
         ImGui::SameLine();
-        if (ImGui::Button(kOpenFullLabel) &&
-            !platform::open_in_new_tab(lessons::share_url(platform::page_url(), lesson, params)))
-            action = Action::LeaveEmbed;  // the desktop app has no tabs: it shows its full layout instead
+        if (ImGui::Button(kOpenFullLabel)) {
+            const std::string url = lessons::share_url(platform::page_url(), lesson, params);
+            if (!platform::open_in_new_tab(url)) {
+#ifdef __EMSCRIPTEN__
+                copy(url);  // a blocked pop-up: the link, to open by hand
+#else
+                action = Action::LeaveEmbed;  // the desktop app has no tabs: it shows its full layout instead
+#endif
+            }
+        }
         remember_widget("open_full");
     }
     draw_export_menu(lesson, snapshot, timeline);

@@ -195,6 +195,17 @@ for (const [width, height] of [[800, 500], [640, 400]]) {
   });
 }
 
+test('Embed.BlockedPopupHandsOverTheLink.1thread', TEST_TIMEOUT, async () => {
+  await withPage({ viewport: { width: 640, height: 400 } }, async (page) => {
+    await page.addInitScript(() => { window.open = () => null; });  // a pop-up blocker
+    await page.goto(`${server.url}?${QUERY}&embed=1`);
+    await waitForState(page, (s) => s.frame > 2 && s.widgets.open_full, { what: 'the Open button' });
+    await clickWidget(page, 'open_full');
+    const copied = await copiedText(page);
+    assert.deepEqual(Object.fromEntries(new URL(copied.text).searchParams), SETTINGS, 'the full page\'s link, no embed=1');
+  });
+});
+
 // A course page on another origin (another port) holding the app's own snippets, with autorun
 // added: a thread lesson, and a process lesson (its browser processes are Web Workers too).
 const PROCESS_QUERY = 'lesson=process-pool&workers=2&tasks=4&scale=0.05';

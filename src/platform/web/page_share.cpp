@@ -81,9 +81,12 @@ EM_JS(void, page_show_query, (const char* query_utf8), {
     if (search !== location.search) history.replaceState(history.state, '', location.pathname + search + location.hash);
 });
 
+// Not window.open(url, '_blank', 'noopener'): that always returns null, hiding a blocked pop-up.
 EM_JS(int, page_open_tab, (const char* url_utf8), {
     window.ppLastOpened = UTF8ToString(url_utf8);
-    window.open(window.ppLastOpened, '_blank', 'noopener');
+    const tab = window.open(window.ppLastOpened, '_blank');
+    if (!tab) return 0;
+    tab.opener = null;  // the new tab cannot reach back into this page
     return 1;
 });
 
