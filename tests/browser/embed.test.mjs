@@ -5,12 +5,13 @@
 //     an ordinary one (Document-Isolation-Policy isolates the frame itself);
 //   - trace.json, the timeline PNG and the console text download and are well formed.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { inflateSync } from 'node:zlib';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { ROOT, SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 180_000 };
 // thread-pool reads every setting; these differ from its defaults.
@@ -288,6 +289,22 @@ function assertSpansNest(events) {
   for (const [key, d] of depth) assert.equal(d, 0, `unclosed B on ${key}`);
 }
 
+// The page's trace.json and `playground-cli run --trace` (when the native build is there) have
+// the same shape: each kind of event with the same fields, so the two open side by side.
+function assertSameSchemaAsNativeRun(browserEvents) {
+  const cli = join(ROOT, 'build', 'native', 'playground-cli');
+  if (!existsSync(cli)) return;  // scripts/test.sh builds native first; alone, the browser checks above stand
+  const dir = mkdtempSync(join(tmpdir(), 'pp-trace-'));
+  try {
+    execFileSync(cli, ['run', 'thread-pool', '--workers', '3', '--tasks', '5', '--scale', '0.05', '--trace', join(dir, 't.json')]);
+    const nativeEvents = JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')).traceEvents;
+    const shape = (events) => [...new Set(events.map((e) => `${e.ph}:${e.cat ?? e.name}:${Object.keys(e).sort().join(',')}`))].sort();
+    assert.deepEqual(shape(browserEvents), shape(nativeEvents), 'the same kinds of events with the same fields');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // CRC-32 as PNG uses it, bit by bit (independent of the app's table-driven one).
 function crc32(bytes) {
   let crc = 0xFFFFFFFF;
@@ -343,6 +360,7 @@ test('Embed.ExportsDownloadWellFormed.3threads', TEST_TIMEOUT, async () => {
     assert.ok(taskThreads.size >= 1 && taskThreads.size <= 3, [...taskThreads].join());
     assert.ok([...taskThreads].every((name) => /^ThreadPoolExecutor/.test(name)), [...taskThreads].join());
     assert.equal(traceEvents.filter((e) => e.ph === 'X' && e.cat === 'Sleep').length, 5, 'each task slept once');
+    assertSameSchemaAsNativeRun(traceEvents);
 
     const timeline = (await waitForState(page, (s) => s.widgets.timeline)).widgets.timeline;
     const png = await download(page, 'export_png');
