@@ -5,10 +5,16 @@ Threads in the page need SharedArrayBuffer, which browsers only give to cross-or
 pages, so every response carries COOP same-origin and COEP require-corp. `.wasm` must be served
 as application/wasm for streaming compilation.
 
+For course pages that embed the playground in an iframe, two more headers:
+  Document-Isolation-Policy: isolate-and-credentialless  isolates the page on its own, whatever its
+      parent does (Chromium 137+), so a frame in an ordinary, non-isolated course page has threads;
+  Cross-Origin-Resource-Policy: cross-origin  lets an isolated (COEP) course page on another
+      origin load this one in its iframe.
+
   scripts/serve.py [--dir dist] [--port 8000] [--no-isolation-headers]
 
---no-isolation-headers serves like a plain static host; the tests use it to check the page's
-explanation (and the coi-serviceworker fallback).
+--no-isolation-headers serves like a plain static host (none of these headers); the tests use it
+to check the page's explanation, the coi-serviceworker fallback, and a non-isolated course page.
 """
 import argparse
 import functools
@@ -28,6 +34,8 @@ class PlaygroundHandler(http.server.SimpleHTTPRequestHandler):
         if self.send_isolation_headers:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+            self.send_header("Cross-Origin-Resource-Policy", "cross-origin")
+            self.send_header("Document-Isolation-Policy", "isolate-and-credentialless")
         # A rebuilt page must never mix with a cached older module.
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
@@ -52,7 +60,7 @@ def main():
     parser.add_argument("--dir", default="dist", help="folder to serve (default: dist)")
     parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--no-isolation-headers", action="store_true",
-                        help="omit COOP/COEP, like a plain static host")
+                        help="omit COOP/COEP/CORP/DIP, like a plain static host")
     args = parser.parse_args()
 
     if not os.path.isfile(os.path.join(args.dir, "index.html")):

@@ -26,6 +26,8 @@
 #include "platform/posix/fork_server.hpp"
 #endif
 #include "lessons/launch_options.hpp"
+#include "lessons/share_link.hpp"
+#include "platform/share.hpp"
 #include "platform/window_sdl.hpp"
 #include "ui/first_threads_panel.hpp"
 #include "ui/lesson_panel.hpp"
@@ -37,10 +39,14 @@ extern "C" const char* pp_state_json();
 namespace {
 
 constexpr const char* kUsage =
-    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]\n"
+    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun] [--embed]\n"
+    "                  [--export DIR]\n"
     "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
     "  --autorun       start it as soon as the window shows\n"
+    "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
+    "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
+    "                  text into DIR (the Export menu does the same by hand)\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
     "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n";
@@ -64,6 +70,7 @@ struct App {
     // creating a thread needs the browser's main thread, which is busy opening the window then,
     // so one lesson thread could start a tenth of a second after the other and skew the lesson.
     bool autorun_pending = false;
+    std::string address_query;  // what the page's address bar shows (sync_address_bar)
 };
 App* g_app = nullptr;
 
@@ -79,8 +86,9 @@ void run_smoke_test_step() {
         finished = run.phase == pp::lessons::FirstThreadsRun::Phase::Done;
     } else {
         const std::string state = g_app->lesson_panel.state_json();
-        finished = state.find("\"state\":\"done\"") != std::string::npos ||
-                   state.find("\"state\":\"failed\"") != std::string::npos;
+        finished = (state.find("\"state\":\"done\"") != std::string::npos ||
+                    state.find("\"state\":\"failed\"") != std::string::npos) &&
+                   !g_app->lesson_panel.export_pending();
     }
     if (finished || timed_out) {
         std::printf("%s\n", pp_state_json());
@@ -122,6 +130,19 @@ void draw_messages() {
     ImGui::Separator();
 }
 
+// Keeps the page's address on the lesson and its settings, so a reload reproduces them. Not while
+// a slider is dragged: browsers throttle history.replaceState.
+void sync_address_bar() {
+    if (ImGui::IsAnyItemActive()) return;
+    const pp::ui::LessonPanel& panel = g_app->lesson_panel;
+    std::string query;
+    if (!g_app->show_first_threads && panel.lesson())
+        query = pp::lessons::settings_query(*panel.lesson(), panel.params()) + (panel.embedded() ? "&embed=1" : "");
+    if (query == g_app->address_query) return;
+    g_app->address_query = query;
+    pp::platform::show_query_in_address_bar(query);
+}
+
 void draw_frame() {
     ++g_app->frame_count;
     if (g_app->autorun_pending && g_app->frame_count > 2) {
@@ -133,10 +154,14 @@ void draw_frame() {
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
     ImGui::Begin("Parallel Playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
-    ImGui::Text("Parallel Playground");
-    ImGui::SameLine();
-    ImGui::TextDisabled("| threads and processes, running for real");
-    ImGui::Separator();
+    // embed=1: the one lesson fills the frame (no title, no lesson list).
+    const bool embedded = !g_app->show_first_threads && g_app->lesson_panel.lesson() && g_app->lesson_panel.embedded();
+    if (!embedded) {
+        ImGui::Text("Parallel Playground");
+        ImGui::SameLine();
+        ImGui::TextDisabled("| threads and processes, running for real");
+        ImGui::Separator();
+    }
     draw_messages();
     if (g_app->timeline_bench) {
         g_app->timeline_bench->draw(g_app->window.last_frame_ms());
@@ -149,13 +174,18 @@ void draw_frame() {
 #endif
         return;
     }
-    draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
-    ImGui::SameLine();
-    ImGui::BeginChild("lesson");
-    if (g_app->show_first_threads || !g_app->lesson_panel.lesson()) g_app->first_threads_panel.draw();
-    else g_app->lesson_panel.draw();
-    ImGui::EndChild();
+    if (embedded) {
+        g_app->lesson_panel.draw();
+    } else {
+        draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
+        ImGui::SameLine();
+        ImGui::BeginChild("lesson");
+        if (g_app->show_first_threads || !g_app->lesson_panel.lesson()) g_app->first_threads_panel.draw();
+        else g_app->lesson_panel.draw();
+        ImGui::EndChild();
+    }
     ImGui::End();
+    sync_address_bar();
     if (g_app->smoke_test) run_smoke_test_step();
 }
 
@@ -206,12 +236,20 @@ int main(int argc, char** argv) {
     g_app = new App;
     g_app->smoke_test = options.smoke_test;
     g_app->messages = options.messages;  // the page shows what was wrong with its URL
+#ifdef __EMSCRIPTEN__
+    if (!options.export_dir.empty()) {  // a page cannot write into folders: it downloads
+        g_app->messages.push_back("export=" + options.export_dir + " is for the desktop app; here, use the Export menu");
+        options.export_dir.clear();
+    }
+#endif
     if (options.bench_timeline_events > 0)
         g_app->timeline_bench = std::make_unique<pp::ui::TimelineBench>(options.bench_timeline_events);
     if (options.lesson) {
         g_app->lesson_panel.select(*options.lesson, options.params);
         g_app->show_first_threads = false;
         g_app->autorun_pending = options.autorun;
+        g_app->lesson_panel.set_embedded(options.embed);
+        if (!options.export_dir.empty()) g_app->lesson_panel.export_when_done(options.export_dir);
     }
     std::string error;
     if (!g_app->window.open("Parallel Playground", 1280, 720, error)) {

@@ -33,8 +33,15 @@
   window.ppTestState = () =>
     window.Module && Module.calledRun ? JSON.parse(Module.ccall('pp_state_json', 'string', [], [])) : null;
 
+  // The full page with this page's settings: embed=1 (the compact layout) is for frames only.
+  function fullPageUrl() {
+    const url = new URL(location.href);
+    url.searchParams.delete('embed');
+    return url.href;
+  }
+
   function explainNotIsolated(reason) {
-    $('open-in-tab').href = location.href;
+    $('open-in-tab').href = fullPageUrl();
     $('not-isolated-detail').textContent = reason;
     show('not-isolated');
     document.body.dataset.ppState = 'not-isolated';

@@ -53,6 +53,11 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         const auto bad = [&](const char* expected) {
             out.messages.push_back(key + "=" + value + " is not " + expected + "; using the lesson's default");
         };
+        const auto read_switch = [&](bool& target) {  // a bad value leaves the switch off
+            const auto on = switch_value(value);
+            if (!on) bad("0 or 1");
+            target = on.value_or(false);
+        };
 
         if (key == "lesson") {
             out.lesson = find_lesson(value);
@@ -72,9 +77,12 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         } else if (key == "gil") {
             if (!(gil = switch_value(value))) bad("0 or 1");
         } else if (key == "autorun") {
-            const auto on = switch_value(value);
-            if (!on) bad("0 or 1");
-            out.autorun = on.value_or(false);
+            read_switch(out.autorun);
+        } else if (key == "embed") {
+            read_switch(out.embed);
+        } else if (key == "export") {
+            if (value.empty()) out.messages.push_back("export needs a folder: --export DIR");
+            out.export_dir = value;
         } else if (key == "smoke-test") {
             out.smoke_test = true;
         } else if (key == "bench") {

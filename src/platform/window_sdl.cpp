@@ -2,8 +2,10 @@
 #include "platform/window_sdl.hpp"
 
 #include <SDL.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
@@ -28,6 +30,48 @@ EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
 });
 #endif
+
+namespace {
+struct CaptureRequest {
+    float x, y, width, height;
+    std::function<void(Capture)> done;
+};
+std::optional<CaptureRequest> g_capture_request;  // UI thread only
+
+// Reads the request's pixels from the frame just rendered (before the swap: WebGL clears the
+// drawing buffer once the frame is shown, and a desktop back buffer is undefined after it).
+void read_capture(SDL_Window* window, int drawable_width, int drawable_height) {
+    CaptureRequest request = std::move(*g_capture_request);
+    g_capture_request.reset();
+    int window_width = 1, window_height = 1;
+    SDL_GetWindowSize(window, &window_width, &window_height);
+    const float scale_x = static_cast<float>(drawable_width) / std::max(window_width, 1);
+    const float scale_y = static_cast<float>(drawable_height) / std::max(window_height, 1);
+    const int left = std::clamp(static_cast<int>(request.x * scale_x), 0, drawable_width);
+    const int top = std::clamp(static_cast<int>(request.y * scale_y), 0, drawable_height);
+    const int right = std::clamp(static_cast<int>((request.x + request.width) * scale_x), 0, drawable_width);
+    const int bottom = std::clamp(static_cast<int>((request.y + request.height) * scale_y), 0, drawable_height);
+    Capture capture;
+    if (right > left && bottom > top) {
+        capture.width = right - left;
+        capture.height = bottom - top;
+        const std::size_t row = static_cast<std::size_t>(capture.width) * 4;
+        std::vector<std::uint8_t> bottom_up(row * capture.height);
+        glPixelStorei(GL_PACK_ALIGNMENT, 1);
+        // GL counts rows from the bottom of the framebuffer.
+        glReadPixels(left, drawable_height - bottom, capture.width, capture.height, GL_RGBA, GL_UNSIGNED_BYTE, bottom_up.data());
+        capture.rgba.resize(bottom_up.size());
+        for (int y = 0; y < capture.height; ++y)
+            std::copy_n(bottom_up.begin() + (capture.height - 1 - y) * row, row, capture.rgba.begin() + y * row);
+        for (std::size_t i = 3; i < capture.rgba.size(); i += 4) capture.rgba[i] = 255;  // the window is opaque
+    }
+    request.done(std::move(capture));
+}
+}  // namespace
+
+void capture_after_render(float x, float y, float width, float height, std::function<void(Capture)> done) {
+    g_capture_request = CaptureRequest{x, y, width, height, std::move(done)};
+}
 
 void report_fatal_error(const std::string& message) {
     std::fprintf(stderr, "playground: %s\n", message.c_str());
@@ -100,7 +144,9 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
 #endif
     if (std::FILE* font = std::fopen(font_path, "rb")) {
         std::fclose(font);
-        ImGui::GetIO().Fonts->AddFontFromFileTTF(font_path, 15.0f);
+        // Latin-1 (ImGui's default) plus the arrows block, for "Open in Parallel Playground ↗".
+        static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0};
+        ImGui::GetIO().Fonts->AddFontFromFileTTF(font_path, 15.0f, nullptr, kGlyphs);
     }
     ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
     ImGui_ImplOpenGL3_Init(glsl_version());
@@ -139,6 +185,7 @@ bool Window::frame() {
     glClearColor(0.106f, 0.114f, 0.137f, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (g_capture_request) read_capture(window_, drawable_width, drawable_height);
     last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     SDL_GL_SwapWindow(window_);
 

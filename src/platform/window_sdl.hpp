@@ -3,8 +3,10 @@
 // Browser: the page's <canvas> with a WebGL2 (OpenGL ES 3.0) context, driven by requestAnimationFrame.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 struct SDL_Window;
 
@@ -45,6 +47,19 @@ private:
     bool close_requested_ = false;
     double last_frame_ms_ = 0;
 };
+
+// Pixels read back from the window: `width` x `height` RGBA, top row first.
+struct Capture {
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> rgba;
+};
+
+// Reads a rectangle of the frame being drawn (ImGui coordinates, as GetItemRectMin/Max give them)
+// once that frame is rendered, and calls `done` with its pixels, on the UI thread, before the next
+// frame. Call it while drawing the thing to capture, so the rectangle is this frame's. One
+// request per frame: a later one replaces an earlier one. A rectangle off the window gives an
+// empty Capture.
+void capture_after_render(float x, float y, float width, float height, std::function<void(Capture)> done);
 
 // Tells the page (if any) that the app cannot run, with a message a person can act on.
 void report_fatal_error(const std::string& message);

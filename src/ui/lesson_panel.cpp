@@ -297,8 +297,15 @@ void LessonPanel::draw() {
     const LessonRunner::Snapshot snapshot = runner_.snapshot();
 
     ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
-    ImGui::TextWrapped("%s", lesson_->info.explanation);
-    if (lesson_->info.creates_processes) {
+    if (share_bar_.draw(*lesson_, params_, snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
+    if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
+        share_bar_.export_all(*lesson_, snapshot, timeline_, export_folder_);
+        export_folder_.clear();
+    }
+    // Embedded, the course page around the frame explains; the panel keeps its room for the run.
+    const bool explain = !embedded_ || ImGui::CollapsingHeader("About this lesson");
+    if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
+    if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
 #ifdef __EMSCRIPTEN__
         ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
@@ -315,7 +322,8 @@ void LessonPanel::draw() {
     refresh_timeline(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
-    const float legend = ImGui::GetTextLineHeightWithSpacing();
+    // The legend wraps in a narrow window: reserve what it took last frame.
+    const float legend = std::max(legend_height_, ImGui::GetTextLineHeightWithSpacing());
     const float code_height = std::clamp(available * 0.42f, 110.0f, 330.0f);
     const float bottom_height = std::max(available - code_height - legend - ImGui::GetStyle().ItemSpacing.y * 2, 90.0f);
     draw_code(snapshot, code_height);
@@ -362,7 +370,9 @@ void LessonPanel::draw() {
         }
         ImGui::EndTable();
     }
+    const float legend_top = ImGui::GetCursorPosY();
     draw_legend();
+    legend_height_ = ImGui::GetCursorPosY() - legend_top;
 }
 
 //-----------------------------------------------------------------------------

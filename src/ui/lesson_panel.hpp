@@ -5,6 +5,7 @@
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
 #include "ui/process_panel.hpp"
+#include "ui/share_bar.hpp"
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
@@ -23,6 +24,15 @@ public:
     void run();
 
     void draw();  // UI thread, once per frame; never blocks
+
+    // When the current run (or the next) ends, writes its exports into `folder` (--export DIR).
+    void export_when_done(std::string folder) { export_folder_ = std::move(folder); }
+    // An export_when_done() not written yet: the run still going, or its picture not yet taken.
+    bool export_pending() const { return !export_folder_.empty() || timeline_.capture_pending(); }
+
+    // Embedded (embed=1, in a course page's iframe): a compact layout, the explanation folded.
+    void set_embedded(bool embedded) { embedded_ = embedded; }
+    bool embedded() const { return embedded_; }
 
     // {"id":..,"state":..,"console":[..],"lanes":[..]}: for the browser tests.
     std::string state_json() const;
@@ -45,6 +55,10 @@ private:
     double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;
     std::size_t console_lines_seen_ = 0;
+    float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
+    ShareBar share_bar_;
+    bool embedded_ = false;
+    std::string export_folder_;         // export_when_done(), until written
 };
 
 }  // namespace pp::ui

@@ -3,6 +3,7 @@
 
 #include "imgui.h"
 #include "ui/palette.hpp"
+#include "ui/test_hook.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -40,6 +41,19 @@ void TimelineView::set_events(std::vector<TraceEvent> events) {
 }
 
 void TimelineView::draw(const char* id, float height, bool live, std::int64_t now_ns) {
+    draw_child(id, height, live, now_ns);
+    drawn_frame_ = ImGui::GetFrameCount();
+    remember_widget(id);
+    if (capture_done_) {
+        const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();  // the child just ended
+        platform::capture_after_render(min.x, min.y, max.x - min.x, max.y - min.y, std::move(capture_done_));
+        capture_done_ = nullptr;
+    }
+}
+
+bool TimelineView::shown_recently() const { return drawn_frame_ >= ImGui::GetFrameCount() - 1; }
+
+void TimelineView::draw_child(const char* id, float height, bool live, std::int64_t now_ns) {
     ImGui::BeginChild(id, {0, height}, true, ImGuiWindowFlags_NoScrollWithMouse);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();

@@ -6,8 +6,10 @@
 #pragma once
 
 #include "core/timeline_layout.hpp"
+#include "platform/window_sdl.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,10 +31,22 @@ public:
     // Shows the whole run again (double-click does the same).
     void fit() { user_moved_ = false; }
 
+    // Hands the pixels of the next draw() (the whole child region, lanes and axis included) to
+    // `done`, once that frame is rendered. Until the view is drawn again nothing happens: a
+    // timeline on a hidden tab is captured when its tab is opened.
+    void capture_next_draw(std::function<void(platform::Capture)> done) { capture_done_ = std::move(done); }
+    bool capture_pending() const { return static_cast<bool>(capture_done_); }
+    // Drawn in this frame or the one before: on screen, not on a hidden tab.
+    bool shown_recently() const;
+
     // What the last frame drew, for tests and the frame-time benchmark.
     std::size_t bars_drawn() const { return layout_.bars.size(); }
 
 private:
+    void draw_child(const char* id, float height, bool live, std::int64_t now_ns);
+
+    std::function<void(platform::Capture)> capture_done_;
+    int drawn_frame_ = -10;          // ImGui's frame count when last drawn
     TimelineIndex index_;
     TimelineLayout layout_;          // reused every frame
     std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;

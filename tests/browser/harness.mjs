@@ -9,9 +9,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SCREENSHOT_DIR = join(ROOT, 'build', 'browser');
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
-// Serves dist/ on a free port. `isolationHeaders: false` is a plain static host.
-export async function startServer({ isolationHeaders = true } = {}) {
-  const args = [join(ROOT, 'scripts', 'serve.py'), '--dir', join(ROOT, 'dist'), '--port', '0'];
+// Serves dist/ (or `dir`) on a free port. `isolationHeaders: false` is a plain static host.
+export async function startServer({ isolationHeaders = true, dir = join(ROOT, 'dist') } = {}) {
+  const args = [join(ROOT, 'scripts', 'serve.py'), '--dir', dir, '--port', '0'];
   if (!isolationHeaders) args.push('--no-isolation-headers');
   const server = spawn('python3', args, { env: { ...process.env, PP_SERVE_QUIET: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
