@@ -19,7 +19,9 @@
 #include "core/json.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
-#ifdef __EMSCRIPTEN__
+#if defined(PP_COOPERATIVE)
+#include "platform/cooperative/scheduler.hpp"
+#elif defined(__EMSCRIPTEN__)
 #include "platform/web/browser_clock.hpp"
 #else
 #include "platform/posix/fork_server.hpp"
@@ -123,6 +125,10 @@ void draw_messages() {
 
 void draw_frame() {
     ++g_app->frame_count;
+#ifdef PP_COOPERATIVE
+    // The simulated threads run here, between frames' drawing: half of a 60 Hz frame at most.
+    pp::platform::cooperative::run_for(std::chrono::milliseconds(8));
+#endif
     if (g_app->autorun_pending && g_app->frame_count > 2) {
         g_app->autorun_pending = false;
         g_app->lesson_panel.run();
@@ -134,7 +140,13 @@ void draw_frame() {
     ImGui::Begin("Parallel Playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     ImGui::Text("Parallel Playground");
     ImGui::SameLine();
+#ifdef PP_COOPERATIVE
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+    ImGui::TextUnformatted("| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
+    ImGui::PopStyleColor();
+#else
     ImGui::TextDisabled("| threads and processes, running for real");
+#endif
     ImGui::Separator();
     draw_messages();
     if (g_app->timeline_bench) {
@@ -179,7 +191,9 @@ extern "C" const char* pp_state_json() {
 
 int main(int argc, char** argv) {
     // Setup
-#ifdef __EMSCRIPTEN__
+#if defined(PP_COOPERATIVE)
+    pp::platform::cooperative::use_virtual_trace_clock();  // timelines that repeat from run to run
+#elif defined(__EMSCRIPTEN__)
     pp::platform::use_browser_trace_clock();  // before any thread records an event
 #else
     // First, while this program still has one thread: the server that forks every worker

@@ -1,0 +1,17 @@
+// The single-threaded page has no browser processes: they are Web Workers whose replies need a
+// thread that waits for them, and this page may start none. A process lesson says so and where
+// to go instead, rather than failing somewhere inside the executor.
+#include "core/worker_transport.hpp"
+
+#include <stdexcept>
+
+namespace pp {
+
+std::unique_ptr<WorkerTransport> make_default_worker_transport() {
+    throw std::runtime_error(
+        "Processes need the cross-origin isolated page. This single-threaded fallback simulates threads "
+        "on one core, but cannot start browser processes. Open the playground in a new tab (the link "
+        "above the canvas) to run this lesson with real processes.");
+}
+
+} // namespace pp
