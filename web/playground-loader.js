@@ -31,9 +31,11 @@
     document.body.dataset.ppState = 'running';
     window.ppFirstFrameMs = performance.now();
   };
-  // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp).
+  // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp). Called
+  // directly, not through ccall: in the single-threaded build ccall may answer with a Promise
+  // (it sees Asyncify data that a fiber switch left behind, though nothing is suspended).
   window.ppTestState = () =>
-    window.Module && Module.calledRun ? JSON.parse(Module.ccall('pp_state_json', 'string', [], [])) : null;
+    window.Module && Module.calledRun ? JSON.parse(Module.UTF8ToString(Module._pp_state_json())) : null;
 
   function explainNotIsolated(reason) {
     $('open-in-tab').href = location.href;
