@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/json.hpp"
+#include "core/sync.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
 #if defined(PP_COOPERATIVE)
@@ -179,6 +180,7 @@ extern "C" const char* pp_state_json() {
     char frame_ms[32];
     std::snprintf(frame_ms, sizeof frame_ms, "%.3f", g_app->window.last_frame_ms());
     json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
+           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
            ",\"widgets\":" + pp::ui::remembered_widgets_json() +
            ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);

@@ -9,9 +9,8 @@ namespace pp {
 
 std::unique_ptr<WorkerTransport> make_default_worker_transport() {
     throw std::runtime_error(
-        "Processes need the cross-origin isolated page. This single-threaded fallback simulates threads "
-        "on one core, but cannot start browser processes. Open the playground in a new tab (the link "
-        "above the canvas) to run this lesson with real processes.");
+        "Processes need the cross-origin isolated page: this single-threaded one cannot start them. "
+        "Open the playground in a new tab (the link above) to run this lesson.");
 }
 
 } // namespace pp
