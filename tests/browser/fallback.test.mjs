@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, launchBrowser, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -90,6 +90,28 @@ test('Fallback.FirstThreadsDemoCountsPrimes.4threads', TEST_TIMEOUT, async () =>
   const page = await openFallback('');
   try {
     await runThreadsDemoAndCheck(page, 'fallback-threads-demo.png');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => {
+  // CPU-bound fibers share the main thread with the page: the scheduler runs them a slice per
+  // frame, so frames keep coming and the Stop button still works mid-computation.
+  const page = await openFallback('lesson=use-cases&workers=2&tasks=4&scale=0.1&autorun=1');
+  try {
+    const busy = await waitForState(page, (s) => s.lesson.state === 'running' &&
+      s.lesson.console.some((l) => l.startsWith('I/O-bound: processes')), { what: 'the CPU-bound part' });
+    await page.waitForTimeout(1000);
+    const later = await waitForState(page, () => true);
+    assert.equal(later.lesson.state, 'running', 'still computing');
+    assert.ok(later.frame - busy.frame >= 10, `the page drew ${later.frame - busy.frame} frames in a second of CPU work`);
+    await clickWidget(page, 'stop');
+    const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'the stop', timeout: 15_000 });
+    assert.ok(!stopped.lesson.console.some((l) => l.startsWith('Speedup')), 'the run ended early');
   } catch (error) {
     error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
     throw error;
