@@ -84,6 +84,7 @@ public:
         explicit id(std::uint64_t value) noexcept : value_(value) {}
         friend bool operator==(id a, id b) noexcept { return a.value_ == b.value_; }
         friend bool operator!=(id a, id b) noexcept { return a.value_ != b.value_; }
+        friend bool operator<(id a, id b) noexcept { return a.value_ < b.value_; }  // for std::set, like std::thread::id
         std::uint64_t value() const noexcept { return value_; }
 
     private:

@@ -23,7 +23,7 @@ constexpr std::size_t kMaxWorkersLimit = 4096; // above this, the count is almos
 
 std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     if (!requested) {
-        const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+        const std::size_t hardware = std::max(1u, sync::thread::hardware_concurrency());
         return std::min<std::size_t>(32, hardware + 4);
     }
     if (*requested == 0) throw std::invalid_argument("max_workers must be greater than 0");

@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <new>
 #include <optional>
 #include <system_error>
 #include <vector>
@@ -34,12 +35,24 @@ namespace pp::sync {
 //-----------------------------------------------------------------------------
 namespace detail {
 
+// Memory for a stack: the C stack pointer must stay 16-byte aligned (printf's %g, for one, reads
+// long doubles from it), and malloc only promises 8.
+struct FreeStack {
+    void operator()(char* p) const noexcept { std::free(p); }
+};
+using StackMemory = std::unique_ptr<char, FreeStack>;
+inline StackMemory allocate_stack(std::size_t bytes) {
+    auto* memory = static_cast<char*>(std::aligned_alloc(16, bytes));  // bytes is a multiple of 16
+    if (!memory) throw std::bad_alloc();
+    return StackMemory(memory);
+}
+
 struct Fiber {
     enum class State { Runnable, Waiting, Done };
 
     emscripten_fiber_t context{};
-    std::unique_ptr<char[]> c_stack;
-    std::unique_ptr<char[]> asyncify_stack;  // the unwound frames of this fiber while it is switched out
+    StackMemory c_stack;
+    StackMemory asyncify_stack;  // the unwound frames of this fiber while it is switched out
     std::function<void()> body;
     std::uint64_t id = 0;
     State state = State::Runnable;
@@ -56,6 +69,8 @@ struct Fiber {
 namespace {
 
 using detail::Fiber;
+using detail::StackMemory;
+using detail::allocate_stack;
 
 // Sizes: lesson code is shallow, but Asyncify saves every frame between the fiber's entry and
 // the switch, and std::function / the executor add a few. Measured need is far below these.
@@ -70,7 +85,7 @@ constexpr std::int64_t kQuantumNs = 500'000;
 struct Scheduler {
     Fiber main;  // the main context: never in `fibers`, never Done
     bool main_initialized = false;
-    std::unique_ptr<char[]> main_asyncify_stack;
+    StackMemory main_asyncify_stack;
     std::vector<std::shared_ptr<Fiber>> fibers;  // creation order = run order
     Fiber* current = nullptr;                    // nullptr: the main context is running
     std::uint64_t next_id = 2;                   // 1 is the main context
@@ -129,7 +144,7 @@ bool run_round() {
     Scheduler& s = scheduler();
     if (s.current) fatal("a fiber tried to run the scheduler");
     if (!s.main_initialized) {
-        s.main_asyncify_stack.reset(new char[kMainAsyncifyStackBytes]);
+        s.main_asyncify_stack = allocate_stack(kMainAsyncifyStackBytes);
         emscripten_fiber_init_from_current_context(&s.main.context, s.main_asyncify_stack.get(), kMainAsyncifyStackBytes);
         s.main_initialized = true;
     }
@@ -214,8 +229,8 @@ std::shared_ptr<Fiber> start_fiber(std::function<void()> body) {
     auto fiber = std::make_shared<Fiber>();
     fiber->id = s.next_id++;
     fiber->body = std::move(body);
-    fiber->c_stack.reset(new char[kFiberStackBytes]);
-    fiber->asyncify_stack.reset(new char[kAsyncifyStackBytes]);
+    fiber->c_stack = allocate_stack(kFiberStackBytes);
+    fiber->asyncify_stack = allocate_stack(kAsyncifyStackBytes);
     emscripten_fiber_init(&fiber->context, &fiber_entry, fiber.get(), fiber->c_stack.get(), kFiberStackBytes,
                           fiber->asyncify_stack.get(), kAsyncifyStackBytes);
     s.fibers.push_back(fiber);
