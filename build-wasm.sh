@@ -6,12 +6,15 @@
 #
 # The page is the EMSCRIPTEN branch of the one CMakeLists.txt; web/ holds our own HTML. The same
 # CMakeLists is configured a second time (PP_WASM_PROCESS_WORKER=ON, no -pthread) for the program
-# each browser "process" runs in its own Web Worker: dist/process_worker.js/.wasm.
+# each browser "process" runs in its own Web Worker: dist/process_worker.js/.wasm; and a third
+# time (PP_WASM_COOPERATIVE=ON, no -pthread) for the page's single-threaded fallback, which the
+# loader runs when the page is not cross-origin isolated: dist/playground-single.js/.wasm.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BUILD_DIR="$ROOT/build/wasm"
 WORKER_BUILD_DIR="$ROOT/build/wasm-process-worker"
+SINGLE_BUILD_DIR="$ROOT/build/wasm-single"
 DIST_DIR="$ROOT/dist"
 
 usage() { sed -n '3,5s/^# \{0,1\}//p' "$0"; }
@@ -50,14 +53,22 @@ emcmake cmake -S "$ROOT" -B "$WORKER_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Rele
   -DPP_DIST_DIR="$DIST_DIR" >"$WORKER_BUILD_DIR.configure.log" 2>&1 \
   || { cat "$WORKER_BUILD_DIR.configure.log" >&2; exit 1; }
 cmake --build "$WORKER_BUILD_DIR" --target process_worker
+echo "[wasm] the single-threaded fallback page (no -pthread: threads are fibers) in build/wasm-single"
+single_started=$(date +%s)
+emcmake cmake -S "$ROOT" -B "$SINGLE_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_WASM_COOPERATIVE=ON \
+  -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single" -DPP_DIST_DIR="$DIST_DIR" >"$SINGLE_BUILD_DIR.configure.log" 2>&1 \
+  || { cat "$SINGLE_BUILD_DIR.configure.log" >&2; exit 1; }
+cmake --build "$SINGLE_BUILD_DIR" --target playground
+echo "[wasm] single-threaded page built in $(( $(date +%s) - single_started )) s"
 
 # The page: our HTML, the compiled module, and the service worker for static hosts.
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
 echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
 for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js "$DIST_DIR"/playground.data \
-         "$DIST_DIR"/process_worker.wasm "$DIST_DIR"/process_worker.js; do
-  printf '[wasm]   %-20s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
+         "$DIST_DIR"/process_worker.wasm "$DIST_DIR"/process_worker.js \
+         "$DIST_DIR"/playground-single.wasm "$DIST_DIR"/playground-single.js; do
+  printf '[wasm]   %-22s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
     $(( $(stat -c %s "$f") / 1024 )) $(( $(gzip -9c "$f" | wc -c) / 1024 ))
 done
 

@@ -3,7 +3,8 @@
 #
 #   Debian packages   emscripten, doctest-dev, libsdl2-dev, chromium, cmake, ninja, npm
 #   third_party/      Dear ImGui and SDL2 sources from Debian's source packages (git-ignored)
-#   $PP_CACHE         source tarballs and the SDL2-for-WASM build, kept outside the clone
+#   $PP_CACHE         source tarballs and the SDL2-for-WASM builds (with and without threads),
+#                     kept outside the clone
 #                     so a fresh clone (CI) reuses them instead of rebuilding for 4 minutes
 #   node_modules/     playwright-core and coi-serviceworker, from the committed lockfile
 #
@@ -14,6 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/scripts/cache_dir.sh"
 THIRD_PARTY="$ROOT/third_party"
 SDL_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
+SDL_WASM_SINGLE_PREFIX="$PP_CACHE/sdl2-wasm-single"  # no -pthread: for the single-threaded fallback page
 export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
 
 APT_PACKAGES=(emscripten doctest-dev libsdl2-dev chromium cmake ninja-build dpkg-dev python3 fonts-dejavu-core)
@@ -96,6 +98,24 @@ else
     && cmake --install "$PP_CACHE/build/sdl2-wasm" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
     || { echo "[setup] SDL2 WASM build failed; see $PP_CACHE/sdl2-wasm-build.log" >&2; exit 1; }
   done_step "installed in $SDL_WASM_PREFIX"
+fi
+
+# The fallback page (not cross-origin isolated) is built without -pthread, and objects built
+# with it cannot link into that program: a second SDL2, without threads.
+step "SDL2 for WASM, single-threaded"
+if [ -f "$SDL_WASM_SINGLE_PREFIX/lib/libSDL2.a" ]; then
+  skip_step "cached in $SDL_WASM_SINGLE_PREFIX"
+else
+  printf '\n[setup]   building SDL2 without threads with emcmake (about 3 minutes, once)\n'
+  rm -rf "$PP_CACHE/build/sdl2-wasm-single"
+  emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$PP_CACHE/build/sdl2-wasm-single" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$SDL_WASM_SINGLE_PREFIX" \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF -DSDL_TEST=OFF \
+    >"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
+    && cmake --build "$PP_CACHE/build/sdl2-wasm-single" >>"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
+    && cmake --install "$PP_CACHE/build/sdl2-wasm-single" >>"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
+    || { echo "[setup] single-threaded SDL2 WASM build failed; see $PP_CACHE/sdl2-wasm-single-build.log" >&2; exit 1; }
+  done_step "installed in $SDL_WASM_SINGLE_PREFIX"
 fi
 
 # --- 4. Browser-test packages ----------------------------------------------------------

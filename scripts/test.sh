@@ -3,7 +3,8 @@
 # fresh machine and in CI (.ci/run calls exactly this).
 #
 #   1. native    doctest unit tests + CLI tests, through CTest   (build/native)
-#   2. wasm      the portable doctest suite compiled with em++, run under node (build/wasm)
+#   2. wasm      the portable doctest suite compiled with em++, run under node (build/wasm), and
+#                again on fibers, as the single-threaded fallback page runs threads (build/wasm-single)
 #   3. browser   Playwright in headless Debian chromium against the built page (dist/)
 #   4. sanitize  the native tests again, built with AddressSanitizer and with ThreadSanitizer
 #
@@ -57,7 +58,9 @@ native_tests() {
 wasm_tests() {
   "$ROOT/build-wasm.sh" &&              # the page, and the CMake configuration of build/wasm
   cmake --build build/wasm &&           # everything else there: the node test binary
-  ctest --test-dir build/wasm --output-on-failure
+  ctest --test-dir build/wasm --output-on-failure &&
+  cmake --build build/wasm-single &&    # the same suite, threads as fibers ("Coop.<case>")
+  ctest --test-dir build/wasm-single --output-on-failure
 }
 
 browser_tests() {

@@ -18,9 +18,12 @@
 
 #include "core/json.hpp"
 #include "core/process_registry.hpp"
+#include "core/sync.hpp"
 #include "imgui.h"
 #include "lessons/first_threads.hpp"
-#ifdef __EMSCRIPTEN__
+#if defined(PP_COOPERATIVE)
+#include "platform/cooperative/scheduler.hpp"
+#elif defined(__EMSCRIPTEN__)
 #include "platform/web/browser_clock.hpp"
 #else
 #include "platform/posix/fork_server.hpp"
@@ -145,6 +148,10 @@ void sync_address_bar() {
 
 void draw_frame() {
     ++g_app->frame_count;
+#ifdef PP_COOPERATIVE
+    // The simulated threads run here, between frames' drawing: half of a 60 Hz frame at most.
+    pp::platform::cooperative::run_for(std::chrono::milliseconds(8));
+#endif
     if (g_app->autorun_pending && g_app->frame_count > 2) {
         g_app->autorun_pending = false;
         g_app->lesson_panel.run();
@@ -159,9 +166,17 @@ void draw_frame() {
     if (!embedded) {
         ImGui::Text("Parallel Playground");
         ImGui::SameLine();
-        ImGui::TextDisabled("| threads and processes, running for real");
-        ImGui::Separator();
     }
+#ifdef PP_COOPERATIVE
+    // Said even when embedded: a course page's frame is where this fallback runs most.
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+    ImGui::TextUnformatted(embedded ? "Single-threaded fallback: threads simulated on one core"
+                                    : "| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
+    ImGui::PopStyleColor();
+#else
+    if (!embedded) ImGui::TextDisabled("| threads and processes, running for real");
+#endif
+    if (!embedded) ImGui::Separator();
     draw_messages();
     if (g_app->timeline_bench) {
         g_app->timeline_bench->draw(g_app->window.last_frame_ms());
@@ -198,6 +213,7 @@ extern "C" const char* pp_state_json() {
     char frame_ms[32];
     std::snprintf(frame_ms, sizeof frame_ms, "%.3f", g_app->window.last_frame_ms());
     json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
+           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
            ",\"widgets\":" + pp::ui::remembered_widgets_json() +
            ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
@@ -211,7 +227,9 @@ extern "C" const char* pp_state_json() {
 
 int main(int argc, char** argv) {
     // Setup
-#ifdef __EMSCRIPTEN__
+#if defined(PP_COOPERATIVE)
+    pp::platform::cooperative::use_virtual_trace_clock();  // timelines that repeat from run to run
+#elif defined(__EMSCRIPTEN__)
     pp::platform::use_browser_trace_clock();  // before any thread records an event
 #else
     // First, while this program still has one thread: the server that forks every worker

@@ -1,8 +1,10 @@
-// Starts the WebAssembly playground, or explains why it cannot start.
+// Starts the WebAssembly playground: the threaded build, or its single-threaded fallback.
 //
 // Order matters: threads need SharedArrayBuffer, which exists only on a cross-origin isolated
-// page, so isolation is checked BEFORE the module loads. Loading it anyway would only throw
-// "SharedArrayBuffer is not defined" into the console and leave a blank canvas.
+// page, so isolation is checked BEFORE the module loads. Loading playground.js anyway would only
+// throw "SharedArrayBuffer is not defined" and leave a blank canvas. A page that cannot be
+// isolated (a course page's iframe, a plain static host) loads playground-single.js instead:
+// the same lessons, with threads simulated on one core, under a banner that says so.
 (() => {
   'use strict';
 
@@ -29,9 +31,11 @@
     document.body.dataset.ppState = 'running';
     window.ppFirstFrameMs = performance.now();
   };
-  // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp).
+  // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp). Called
+  // directly, not through ccall: in the single-threaded build ccall may answer with a Promise
+  // (it sees Asyncify data that a fiber switch left behind, though nothing is suspended).
   window.ppTestState = () =>
-    window.Module && Module.calledRun ? JSON.parse(Module.ccall('pp_state_json', 'string', [], [])) : null;
+    window.Module && Module.calledRun ? JSON.parse(Module.UTF8ToString(Module._pp_state_json())) : null;
 
   // The full page with this page's settings: embed=1 (the compact layout) is for frames only.
   function fullPageUrl() {
@@ -59,7 +63,7 @@
     return args;
   }
 
-  function loadModule() {
+  function loadModule(moduleScript = 'playground.js') {
     setStatus('Loading WebAssembly…');
     window.Module = {
       arguments: appArguments(),
@@ -71,8 +75,8 @@
       onAbort: (what) => window.ppFatal(`WebAssembly aborted: ${what}`),
     };
     const script = document.createElement('script');
-    script.src = 'playground.js';
-    script.onerror = () => window.ppFatal('Could not load playground.js. Was the page built (./build-wasm.sh)?');
+    script.src = moduleScript;
+    script.onerror = () => window.ppFatal(`Could not load ${moduleScript}. Was the page built (./build-wasm.sh)?`);
     document.body.appendChild(script);
   }
 
@@ -81,17 +85,42 @@
   });
 
   document.body.dataset.ppState = 'loading';
+  // Not isolated: the single-threaded build, with a banner that says what that means, a link to
+  // a new tab (a top-level page can be isolated, an iframe of a non-isolated page cannot), and
+  // the explanation card on demand.
+  function loadSingleThreadedFallback(reason) {
+    const url = new URL(location.href);
+    url.searchParams.delete('coi-sw');  // the new tab should isolate itself if it can
+    $('open-in-tab').href = url.href;
+    $('fallback-open-in-tab').href = url.href;
+    $('not-isolated-detail').textContent = reason;
+    $('fallback-why').onclick = (event) => {
+      event.preventDefault();
+      explainNotIsolated(reason);
+      $('overlay').onclick = (click) => {  // a click beside the card closes it
+        if (click.target !== $('overlay')) return;
+        $('overlay').hidden = true;
+        $('overlay').onclick = null;
+        document.body.dataset.ppState = 'running';
+      };
+    };
+    $('fallback-banner').hidden = false;
+    document.body.classList.add('single-threaded');
+    window.ppSingleThreaded = true;
+    loadModule('playground-single.js');
+  }
+
   if (window.crossOriginIsolated) {
     loadModule();
   } else if (params.get('coi-sw') === '0' || !window.isSecureContext || !navigator.serviceWorker) {
-    explainNotIsolated(params.get('coi-sw') === '0'
+    loadSingleThreadedFallback(params.get('coi-sw') === '0'
       ? 'The isolation service worker is turned off (?coi-sw=0), and the server sent no isolation headers.'
       : 'The server sent no isolation headers, and this browser context cannot use the service worker fallback (it needs https or localhost).');
   } else {
     // coi-serviceworker is registering and will reload the page; if that never happens
-    // (blocked service workers, private mode), explain rather than wait forever.
+    // (blocked service workers, private mode, an iframe), fall back rather than wait forever.
     setStatus('Enabling cross-origin isolation (one reload)…');
-    setTimeout(() => explainNotIsolated(
+    setTimeout(() => loadSingleThreadedFallback(
       'The server sent no isolation headers, and the service worker fallback did not take effect.'),
       SERVICE_WORKER_GRACE_MS);
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 
 #include <condition_variable>
@@ -42,7 +43,7 @@ public:
 private:
     const int parties_;
     std::mutex mutex_;
-    std::condition_variable all_arrived_;
+    sync::condition_variable all_arrived_;
     int arrived_ = 0;
     std::uint64_t round_ = 0;
 };

@@ -19,6 +19,7 @@
 
 #include "core/errors.hpp"
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -54,13 +55,13 @@ using Timeout = std::optional<std::chrono::nanoseconds>;
 namespace detail {
 
 struct Deadline {
-    std::optional<std::chrono::steady_clock::time_point> at;
+    std::optional<sync::clock::time_point> at;
 
     static Deadline never() { return {}; }
     static Deadline after(Timeout timeout) {
         // Beyond ~100 years, now + timeout would overflow: treat as "never".
         if (!timeout || *timeout > std::chrono::hours(24 * 365 * 100)) return {};
-        return {std::chrono::steady_clock::now() + *timeout};
+        return {sync::clock::now() + *timeout};
     }
 };
 
@@ -72,7 +73,7 @@ Timeout to_timeout(std::chrono::duration<Rep, Period> d) {
 // Fires when any of the futures it watches completes; as_completed() and wait() own one.
 struct CompletionWaiter {
     std::mutex mutex;
-    std::condition_variable cv;
+    sync::condition_variable cv;
     std::vector<std::size_t> completed; // indices, in completion order
 
     void notify(std::size_t index) {
@@ -179,7 +180,7 @@ protected:
     }
 
     mutable std::mutex mutex_;
-    mutable std::condition_variable cv_;
+    mutable sync::condition_variable cv_;
     FutureStatus status_ = FutureStatus::Pending;
     std::exception_ptr error_;
     std::vector<WaiterEntry> waiters_;

@@ -1,6 +1,7 @@
 // The emulated GIL: one mutex-protected flag, a drop request, and forced switching.
 #include "core/gil.hpp"
 
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 
 #include <condition_variable>
@@ -12,8 +13,8 @@ namespace {
 
 struct GilState {
     std::mutex mutex;
-    std::condition_variable freed;    // waiters: the GIL was released
-    std::condition_variable switched; // a holder that dropped on request: someone else took it
+    sync::condition_variable freed;    // waiters: the GIL was released
+    sync::condition_variable switched; // a holder that dropped on request: someone else took it
     bool locked = false;
     std::uint64_t switch_number = 0; // bumped at every acquisition
     int waiters = 0;
@@ -27,7 +28,7 @@ GilState& gil_state() {
 }
 
 std::atomic<std::int64_t> g_interval_ns{5'000'000};
-thread_local int t_depth = 0; // GilHolder nesting on this thread; > 0 means "holds the GIL"
+PP_THREAD_LOCAL(int, gil_depth) // GilHolder nesting on this thread; > 0 means "holds the GIL"
 
 void take_locked(GilState& s) {
     s.locked = true;
@@ -75,7 +76,7 @@ void release() {
 } // namespace
 
 void detail::drop_and_reacquire() {
-    if (t_depth == 0) return; // only the holder can drop it
+    if (gil_depth() == 0) return; // only the holder can drop it
     GilState& s = gil_state();
     std::unique_lock<std::mutex> lock(s.mutex);
     if (!detail::g_drop_request.load(std::memory_order_relaxed)) return;
@@ -104,35 +105,35 @@ std::chrono::nanoseconds switch_interval() {
     return std::chrono::nanoseconds(g_interval_ns.load(std::memory_order_relaxed));
 }
 
-bool held_by_this_thread() { return t_depth > 0; }
+bool held_by_this_thread() { return gil_depth() > 0; }
 
 GilHolder::GilHolder() {
-    if (t_depth > 0) {
-        ++t_depth;
+    if (gil_depth() > 0) {
+        ++gil_depth();
         acquired_ = true;
         return;
     }
     if (!enabled()) return;
     acquire();
-    t_depth = 1;
+    gil_depth() = 1;
     acquired_ = true;
 }
 
 GilHolder::~GilHolder() {
-    if (acquired_ && --t_depth == 0) release();
+    if (acquired_ && --gil_depth() == 0) release();
 }
 
 ReleaseGuard::ReleaseGuard() {
-    if (t_depth == 0) return;
-    released_depth_ = t_depth;
-    t_depth = 0;
+    if (gil_depth() == 0) return;
+    released_depth_ = gil_depth();
+    gil_depth() = 0;
     release();
 }
 
 ReleaseGuard::~ReleaseGuard() {
     if (released_depth_ == 0) return;
     acquire();
-    t_depth = released_depth_;
+    gil_depth() = released_depth_;
 }
 
 Stats stats() {

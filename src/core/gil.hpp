@@ -20,6 +20,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include "core/sync.hpp"
+
 namespace pp::gil {
 
 //-----------------------------------------------------------------------------
@@ -67,6 +69,7 @@ private:
 // hands it over and queues again. Without checkpoints a CPU-bound holder never lets go, so a
 // waiter starves until the whole task ends. Cheap when the GIL is off or nobody waits.
 inline void checkpoint() {
+    sync::preemption_point(); // the cooperative page: let the other simulated threads run
     if (detail::g_drop_request.load(std::memory_order_relaxed) && enabled()) detail::drop_and_reacquire();
 }
 

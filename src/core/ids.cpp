@@ -1,5 +1,7 @@
 #include "core/ids.hpp"
 
+#include "core/sync.hpp"
+
 #include <atomic>
 
 #ifndef __EMSCRIPTEN__
@@ -12,6 +14,7 @@ namespace pp {
 #ifdef __EMSCRIPTEN__
 namespace {
 std::atomic<int> g_simulated_pid{1};
+PP_THREAD_LOCAL(std::uint64_t, simulated_tid) // 0 until the thread's first call
 }
 #endif
 
@@ -31,9 +34,10 @@ int current_pid() {
 
 std::uint64_t current_tid() {
 #ifdef __EMSCRIPTEN__
-    // No fork() here, so a thread_local number stays right for the thread's whole life.
+    // No fork() here, so a per-thread number stays right for the thread's whole life.
     static std::atomic<std::uint64_t> next{1};
-    thread_local const std::uint64_t tid = next.fetch_add(1, std::memory_order_relaxed);
+    std::uint64_t& tid = simulated_tid();
+    if (tid == 0) tid = next.fetch_add(1, std::memory_order_relaxed);
     return tid;
 #else
     // Not cached in a thread_local: after fork() the child's thread would keep its parent's value.

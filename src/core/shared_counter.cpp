@@ -1,15 +1,15 @@
 #include "core/shared_counter.hpp"
 
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 
-#include <thread>
 
 namespace pp {
 
 void SharedCounter::increment_unsynchronized() {
     const std::int64_t read = value_.load(std::memory_order_relaxed);
-    std::this_thread::yield();
+    sync::this_thread::yield();
     gil::checkpoint();
     value_.store(read + 1, std::memory_order_relaxed);
 }

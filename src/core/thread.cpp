@@ -32,7 +32,7 @@ void Thread::start() {
     if (started_) throw std::logic_error("threads can only be started once");
     // Marked started only once the thread exists: if std::thread throws (no resources), the
     // object stays unstarted, so join() keeps throwing instead of waiting for a thread that never ran.
-    thread_ = std::thread([this] { run(); });
+    thread_ = sync::thread([this] { run(); });
     started_ = true;
 }
 
@@ -68,7 +68,7 @@ bool Thread::join(Timeout timeout) {
     const detail::Deadline deadline = detail::Deadline::after(timeout);
     std::unique_lock<std::mutex> lock(mutex_);
     if (!started_) throw std::logic_error("cannot join thread before it is started");
-    if (thread_.get_id() == std::this_thread::get_id()) throw std::logic_error("cannot join current thread");
+    if (thread_.get_id() == sync::this_thread::get_id()) throw std::logic_error("cannot join current thread");
     if (!ended_) {
         lock.unlock();
         gil::ReleaseGuard release_gil;

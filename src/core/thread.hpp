@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/future.hpp" // pp::Timeout
+#include "core/sync.hpp"
 
 #include <condition_variable>
 #include <cstdint>
@@ -50,10 +51,10 @@ private:
 
     std::string name_;
     std::function<void()> target_;
-    std::thread thread_;
+    sync::thread thread_;
 
     mutable std::mutex mutex_;
-    std::condition_variable ended_cv_;
+    sync::condition_variable ended_cv_;
     bool started_ = false;
     bool ended_ = false;
     std::uint64_t native_id_ = 0;

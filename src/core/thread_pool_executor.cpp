@@ -23,7 +23,7 @@ constexpr std::size_t kMaxWorkersLimit = 4096; // above this, the count is almos
 
 std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     if (!requested) {
-        const std::size_t hardware = std::max(1u, std::thread::hardware_concurrency());
+        const std::size_t hardware = std::max(1u, sync::thread::hardware_concurrency());
         return std::min<std::size_t>(32, hardware + 4);
     }
     if (*requested == 0) throw std::invalid_argument("max_workers must be greater than 0");
@@ -101,11 +101,11 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
 }
 
 std::exception_ptr ThreadPoolExecutor::start_reserved_worker(std::size_t worker_number) {
-    std::thread thread;
+    sync::thread thread;
     std::exception_ptr error;
     try {
         if (detail::g_before_worker_start) detail::g_before_worker_start();
-        thread = std::thread([this, worker_number] { worker_main(worker_number); });
+        thread = sync::thread([this, worker_number] { worker_main(worker_number); });
     } catch (...) {
         error = std::current_exception();
     }
@@ -129,7 +129,7 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
     {
         // Before taking any task, so that shutdown() from one of them sees it is on a worker.
         std::lock_guard<std::mutex> lock(mutex_);
-        worker_ids_.push_back(std::this_thread::get_id());
+        worker_ids_.push_back(sync::this_thread::get_id());
     }
     trace::set_lane_name(thread_name_prefix_ + "_" + std::to_string(worker_number));
     trace::instant(TraceKind::ThreadStart, "thread start");
@@ -147,7 +147,7 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
                 // a few times first saves a futex sleep here and a wake-up syscall in submit().
                 lock.unlock();
                 for (int i = 0; i < kSpinYields && queued_.load(std::memory_order_relaxed) == 0; ++i)
-                    std::this_thread::yield();
+                    sync::this_thread::yield();
                 lock.lock();
             }
             if (queue_.empty() && !shutdown_) {
@@ -187,7 +187,7 @@ void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) {
     std::deque<std::shared_ptr<detail::PoolTask>> unstarted;
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (wait && std::find(worker_ids_.begin(), worker_ids_.end(), std::this_thread::get_id()) != worker_ids_.end())
+        if (wait && std::find(worker_ids_.begin(), worker_ids_.end(), sync::this_thread::get_id()) != worker_ids_.end())
             throw std::logic_error("shutdown(wait=true) called from one of this pool's own tasks would wait for itself");
         shutdown_ = true;
         if (cancel_futures) unstarted.swap(queue_);

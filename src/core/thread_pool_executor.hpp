@@ -14,6 +14,7 @@
 #pragma once
 
 #include "core/future.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 
 #include <atomic>
@@ -289,14 +290,14 @@ private:
     std::string thread_name_prefix_;
 
     mutable std::mutex mutex_;
-    std::condition_variable work_available_;
+    sync::condition_variable work_available_;
     std::deque<std::shared_ptr<detail::PoolTask>> queue_;
     std::atomic<std::size_t> queued_{0}; // queue_.size(), readable without the lock (idle workers poll it)
-    std::vector<std::thread> workers_;        // threads created so far
-    std::vector<std::thread::id> worker_ids_; // added by each worker itself, before it takes a task
+    std::vector<sync::thread> workers_;        // threads created so far
+    std::vector<sync::thread::id> worker_ids_; // added by each worker itself, before it takes a task
     std::size_t starting_ = 0;                // slots reserved whose thread is being created
     std::size_t next_worker_number_ = 0;      // lane numbers: "<prefix>_<n>"
-    std::condition_variable start_resolved_;  // a worker creation finished (or failed)
+    sync::condition_variable start_resolved_;  // a worker creation finished (or failed)
     std::size_t idle_workers_ = 0;
     bool shutdown_ = false;
     std::mutex join_mutex_; // serializes shutdown(true) callers

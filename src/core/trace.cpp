@@ -10,6 +10,7 @@
 #include "core/trace.hpp"
 
 #include "core/json.hpp"
+#include "core/sync.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -37,7 +38,7 @@ const Clock::time_point& epoch() {
 }
 // Taken during static initialization, i.e. before main() and before any fork(), so children share it.
 const bool g_epoch_taken = (epoch(), true);
-const std::thread::id g_main_thread = std::this_thread::get_id();
+const sync::thread::id g_main_thread = sync::this_thread::get_id();
 
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
                                                  "IoWait",        "LockWait",    "GilWait",
@@ -160,25 +161,25 @@ struct BufferOwner {
         if (buffer) buffer->thread_ended.store(true, std::memory_order_relaxed);
     }
 };
-thread_local ThreadBuffer* t_buffer = nullptr; // fast path: a trivially constructed thread_local
-thread_local BufferOwner t_owner;
+PP_THREAD_LOCAL(ThreadBuffer*, t_buffer) // fast path: a trivially constructed thread_local
+PP_THREAD_LOCAL(BufferOwner, t_owner)
 
 ThreadBuffer& this_thread_buffer() {
-    if (t_buffer) return *t_buffer;
+    if (ThreadBuffer* buffer = t_buffer()) return *buffer;
     auto buffer = std::make_shared<ThreadBuffer>();
     buffer->lane.pid = current_pid();
     buffer->lane.tid = current_tid();
     Registry& r = registry();
     {
         std::lock_guard<std::mutex> lock(r.mutex);
-        buffer->lane.name = std::this_thread::get_id() == g_main_thread
+        buffer->lane.name = sync::this_thread::get_id() == g_main_thread
                                 ? std::string("MainThread")
                                 : "Thread-" + std::to_string(r.next_thread_number++);
         r.buffers.push_back(buffer);
     }
-    t_owner.buffer = buffer;
-    t_buffer = buffer.get();
-    return *t_buffer;
+    t_owner().buffer = buffer;
+    t_buffer() = buffer.get();
+    return *t_buffer();
 }
 
 void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
@@ -301,16 +302,16 @@ void reset_after_fork() {
     new (&r.mutex) std::mutex();
     std::vector<std::shared_ptr<ThreadBuffer>> keep;
     for (auto& buffer : r.buffers)
-        if (buffer.get() == t_buffer) keep.push_back(buffer);
+        if (buffer.get() == t_buffer()) keep.push_back(buffer);
     r.buffers.swap(keep);
     r.foreign.clear();
     r.process_names.clear();
-    if (t_buffer) {
-        new (&t_buffer->lock) SpinLock();
-        t_buffer->count = 0;
-        t_buffer->text.clear();
-        t_buffer->lane.pid = current_pid();
-        t_buffer->lane.tid = current_tid();
+    if (ThreadBuffer* mine = t_buffer()) {
+        new (&mine->lock) SpinLock();
+        mine->count = 0;
+        mine->text.clear();
+        mine->lane.pid = current_pid();
+        mine->lane.tid = current_tid();
     }
 }
 

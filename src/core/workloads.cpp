@@ -2,12 +2,12 @@
 #include "core/workloads.hpp"
 
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 namespace pp {
 
@@ -30,7 +30,7 @@ inline std::uint8_t payload_byte(std::size_t i, std::uint64_t seed) {
 void sleep_for(std::chrono::nanoseconds duration) {
     gil::ReleaseGuard release_gil;
     TraceSpan span(TraceKind::Sleep, "sleep", 0, trace::enabled() ? describe_ms(duration) : std::string());
-    std::this_thread::sleep_for(duration);
+    sync::this_thread::sleep_for(duration);
 }
 
 std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed) {
@@ -47,7 +47,7 @@ DownloadResult simulated_download(std::chrono::nanoseconds latency, std::size_t 
         gil::ReleaseGuard release_gil;
         TraceSpan span(TraceKind::IoWait, "download", 0,
                        trace::enabled() ? describe_ms(latency) + ", " + std::to_string(bytes) + " B" : std::string());
-        std::this_thread::sleep_for(latency);
+        sync::this_thread::sleep_for(latency);
     }
     return DownloadResult{bytes, download_checksum(bytes, seed)};
 }

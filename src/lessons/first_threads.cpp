@@ -2,8 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 #include "core/workloads.hpp"
 
@@ -32,7 +32,7 @@ bool FirstThreads::start(int thread_count, std::uint64_t limit) {
 
 void FirstThreads::run(int thread_count, std::uint64_t limit) {
     const auto run_start = Clock::now();
-    std::vector<std::thread> threads;
+    std::vector<sync::thread> threads;  // std::thread, or a fiber in the single-threaded page
     threads.reserve(thread_count);
     for (int i = 0; i < thread_count; ++i) {
         const std::uint64_t begin = limit * i / thread_count, end = limit * (i + 1) / thread_count;

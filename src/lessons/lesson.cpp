@@ -84,7 +84,8 @@ void LessonContext::at(int source_line) {
 
 void LessonContext::sleep(double tutorial_seconds, int source_line) {
     using namespace std::chrono;
-    const auto length = duration_cast<steady_clock::duration>(duration<double>(tutorial_seconds * params_.time_scale));
+    using clock = sync::clock;  // virtual time in the single-threaded page, so its runs repeat exactly
+    const auto length = duration_cast<clock::duration>(duration<double>(tutorial_seconds * params_.time_scale));
     char label[32];
     std::snprintf(label, sizeof label, "%.0f ms", duration<double, std::milli>(length).count());
     gil::ReleaseGuard release_gil;  // time.sleep() lets other Python threads run
@@ -93,18 +94,19 @@ void LessonContext::sleep(double tutorial_seconds, int source_line) {
     std::unique_lock<std::mutex> lock(mutex_);
     mark_line(source_line);
     auto remaining = length;
-    while (!stopped_ && remaining > steady_clock::duration::zero()) {
+    while (!stopped_ && remaining > clock::duration::zero()) {
         if (paused_) {
             changed_.wait(lock, [&] { return !paused_ || stopped_; });
             continue;
         }
-        const auto slept_from = steady_clock::now();
+        const auto slept_from = clock::now();
         changed_.wait_for(lock, remaining, [&] { return paused_ || stopped_; });
-        remaining -= steady_clock::now() - slept_from;  // a pause keeps what was left
+        remaining -= clock::now() - slept_from;  // a pause keeps what was left
     }
 }
 
 bool LessonContext::keep_going() {
+    sync::preemption_point();  // before the lock: a simulated thread never switches holding a mutex
     std::unique_lock<std::mutex> lock(mutex_);
     if (paused_) {
         // Never wait for the GIL while holding mutex_: a GIL holder may be waiting for mutex_.

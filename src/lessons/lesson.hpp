@@ -13,6 +13,7 @@
 // each thread is on without any markers cluttering the code.
 #pragma once
 
+#include "core/sync.hpp"
 #include "lessons/tile_board.hpp"
 
 #include <chrono>
@@ -132,7 +133,7 @@ private:
     const std::chrono::steady_clock::time_point started_;
     const std::int64_t started_trace_ns_;  // the same moment on the trace clock
     mutable std::mutex mutex_;
-    std::condition_variable changed_;  // pause, resume or stop
+    sync::condition_variable changed_;  // pause, resume or stop
     bool paused_ = false;
     bool stopped_ = false;
     std::vector<ConsoleLine> console_;

@@ -7,6 +7,7 @@
  *
  *******************************************************************************************/
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
 #include "lessons/lesson.hpp"
@@ -29,12 +30,12 @@ std::string seconds(double s) {
 // Wall time of `tasks` calls of `work`, on a pool of `workers` threads.
 template <class Work>
 double time_pool(int workers, int tasks, Work work) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();  // steady_clock (virtual time in the single-threaded page)
     pp::ThreadPoolExecutor pool(workers);
     std::vector<pp::Future<void>> futures;
     for (int i = 0; i < tasks; ++i) futures.push_back(pool.submit(work));
     for (auto& f : futures) f.result();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
 }
 
 void main_program(LessonContext& ctx) {

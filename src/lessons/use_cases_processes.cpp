@@ -6,6 +6,7 @@
 
 #include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
+#include "core/sync.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
 
@@ -43,6 +44,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage& image) {
     const std::string series = std::string(work) + ": processes";
+    if (sync::kCooperative) {  // the single-threaded page cannot start browser processes
+        ctx.print(series + ": skipped in this single-threaded page (open it in a new tab for processes)");
+        return;
+    }
     const bool cpu = std::string(work) == "CPU-bound";
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));

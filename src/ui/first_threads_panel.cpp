@@ -32,11 +32,23 @@ void FirstThreadsPanel::draw() {
     const lessons::FirstThreadsRun run = lesson_.snapshot();
     const bool running = run.phase == lessons::FirstThreadsRun::Phase::Running;
 
+#ifdef PP_COOPERATIVE
+    const char* const which_threads = "";  // the single-threaded page: fibers, said below
+#else
+    const char* const which_threads = "real ";
+#endif
     ImGui::TextWrapped(
-        "A thread is the smallest unit of execution inside a process. Press Start to launch real "
+        "A thread is the smallest unit of execution inside a process. Press Start to launch %s"
         "threads: each counts the primes in its own slice of the numbers below %llu, and reports back.",
-        static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
-#ifdef __EMSCRIPTEN__
+        which_threads, static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
+#if defined(PP_COOPERATIVE)
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+    ImGui::TextWrapped("This page is not cross-origin isolated, so it cannot start real threads: here every "
+                       "std::thread is a fiber, and one scheduler switches between them on the page's main thread. "
+                       "They take turns on one core, so together they finish no sooner than one thread would. "
+                       "Open the playground in a new tab to see them run in parallel.");
+    ImGui::PopStyleColor();
+#elif defined(__EMSCRIPTEN__)
     ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %u",
                         std::thread::hardware_concurrency());
 #else

@@ -307,7 +307,12 @@ void LessonPanel::draw() {
     if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
     if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-#ifdef __EMSCRIPTEN__
+#if defined(PP_COOPERATIVE)
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+        ImGui::TextWrapped("This single-threaded page (not cross-origin isolated) cannot start processes: its process "
+                           "runs stop with that message. Open the playground in a new tab to run them.");
+        ImGui::PopStyleColor();
+#elif defined(__EMSCRIPTEN__)
         ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
                            "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
                            "native build forks real ones. It starts from that program's initial memory, not from a copy "

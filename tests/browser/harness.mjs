@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -84,4 +85,24 @@ export function primesBelow(n) {
     for (let j = i * i; j < n; j += i) composite[j] = 1;
   }
   return count;
+}
+
+// The home page's thread demo: presses Start and checks every thread's report against an
+// independent count of the primes.
+export async function runThreadsDemoAndCheck(page, screenshotName) {
+  const before = await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+  assert.equal(before.first_threads.phase, 'idle');
+  await clickWidget(page, 'start_threads');
+  const state = await waitForState(page, (s) => s.first_threads.phase === 'done', { what: 'the threads to be joined' });
+  const run = state.first_threads;
+
+  assert.equal(run.threads.length, 4, 'the default is four threads');
+  assert.ok(run.threads.every((t) => t.finished), 'every thread reported back');
+  assert.equal(new Set(run.threads.map((t) => t.thread_id)).size, 4, 'each report came from a different thread');
+  assert.equal(run.threads.reduce((sum, t) => sum + t.primes, 0), run.total_primes);
+  assert.equal(run.total_primes, primesBelow(run.limit), `the threads found all primes below ${run.limit}`);
+  // Slices tile [0, limit) exactly: no number counted twice or missed.
+  run.threads.forEach((t, i) => assert.equal(t.begin, i === 0 ? 0 : run.threads[i - 1].end));
+  assert.equal(run.threads.at(-1).end, run.limit);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, screenshotName) });
 }

@@ -1,5 +1,6 @@
 // pp::Future / pp::Promise / as_completed / wait: concurrent.futures semantics.
 #include "core/future.hpp"
+#include "core/sync.hpp"
 
 #include <doctest.h>
 
@@ -16,8 +17,8 @@ TEST_CASE("Future.ResultReturnsValueSetByAnotherThread.2threads") {
     pp::Promise<std::string> promise;
     pp::Future<std::string> future = promise.get_future();
     CHECK_FALSE(future.done());
-    std::thread producer([promise]() mutable {
-        std::this_thread::sleep_for(20ms);
+    pp::sync::thread producer([promise]() mutable {
+        pp::sync::this_thread::sleep_for(20ms);
         REQUIRE(promise.set_running_or_notify_cancel());
         promise.set_value("forty-two");
     });
@@ -43,9 +44,9 @@ TEST_CASE("Future.ExceptionComesOutOfResultAndException.1thread") {
 TEST_CASE("Future.ResultTimeoutThrowsTimeoutError.1thread") {
     pp::Promise<int> promise;
     auto future = promise.get_future();
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     CHECK_THROWS_AS(future.result(50ms), pp::TimeoutError);
-    const auto waited = std::chrono::steady_clock::now() - start;
+    const auto waited = pp::sync::clock::now() - start;
     CHECK(waited >= 45ms);
     CHECK(waited < 2s);
     CHECK_THROWS_AS(future.exception(10ms), pp::TimeoutError);
@@ -91,19 +92,19 @@ TEST_CASE("Future.DoneCallbacksRunInOrderAndAtOnceWhenDone.2threads") {
     pp::Promise<int> promise;
     auto future = promise.get_future();
     std::vector<std::string> calls;
-    std::thread::id completer_id;
+    pp::sync::thread::id completer_id;
     future.add_done_callback([&](const pp::Future<int>& f) { calls.push_back("first " + std::to_string(f.result())); });
     future.add_done_callback([&](const pp::Future<int>&) { throw std::runtime_error("a callback failing"); });
     future.add_done_callback([&](const pp::Future<int>& f) {
         calls.push_back("third " + std::to_string(f.result()));
-        completer_id = std::this_thread::get_id();
+        completer_id = pp::sync::this_thread::get_id();
     });
     CHECK(calls.empty());
-    std::thread producer([&] {
+    pp::sync::thread producer([&] {
         promise.set_running_or_notify_cancel();
         promise.set_value(7);
     });
-    const std::thread::id producer_id = producer.get_id();
+    const pp::sync::thread::id producer_id = producer.get_id();
     producer.join();
     // Ran on the completing thread, in order; the throwing one did not stop the third.
     CHECK(calls == std::vector<std::string>{"first 7", "third 7"});
@@ -112,10 +113,10 @@ TEST_CASE("Future.DoneCallbacksRunInOrderAndAtOnceWhenDone.2threads") {
     // Already done: runs at once, on this thread.
     future.add_done_callback([&](const pp::Future<int>& f) {
         calls.push_back("late " + std::to_string(f.result()));
-        completer_id = std::this_thread::get_id();
+        completer_id = pp::sync::this_thread::get_id();
     });
     CHECK(calls.back() == "late 7");
-    CHECK((completer_id == std::this_thread::get_id()));
+    CHECK((completer_id == pp::sync::this_thread::get_id()));
 }
 
 TEST_CASE("Future.CancelRunsCallbacks.1thread") {
@@ -135,9 +136,9 @@ TEST_CASE("Future.AsCompletedYieldsInFinishOrder.2threads") {
     for (auto& p : promises) futures.push_back(p.get_future());
     promises[3].set_value(3); // done before as_completed is called
 
-    std::thread producer([&] {
+    pp::sync::thread producer([&] {
         for (int i : {1, 2, 0}) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // as_completed is waiting by now
+            pp::sync::this_thread::sleep_for(std::chrono::milliseconds(20));  // as_completed is waiting by now
             promises[i].set_value(i);
         }
     });
@@ -160,10 +161,10 @@ TEST_CASE("Future.AsCompletedTimesOutAndSkipsDuplicates.1thread") {
 TEST_CASE("Future.WaitFirstCompletedAndAll.2threads") {
     pp::Promise<int> fast, slow;
     std::vector<pp::Future<int>> futures = {slow.get_future(), fast.get_future()};
-    std::thread producer([&] {
-        std::this_thread::sleep_for(10ms);
+    pp::sync::thread producer([&] {
+        pp::sync::this_thread::sleep_for(10ms);
         fast.set_value(1);
-        std::this_thread::sleep_for(60ms);
+        pp::sync::this_thread::sleep_for(60ms);
         slow.set_exception(std::make_exception_ptr(std::runtime_error("slow failed")));
     });
     auto first = pp::wait(futures, std::nullopt, pp::ReturnWhen::FirstCompleted);
@@ -185,8 +186,8 @@ TEST_CASE("Future.WaitFirstCompletedAndAll.2threads") {
 TEST_CASE("Future.WaitFirstExceptionStopsAtFailure.2threads") {
     pp::Promise<int> failing, never;
     std::vector<pp::Future<int>> futures = {never.get_future(), failing.get_future()};
-    std::thread producer([&] {
-        std::this_thread::sleep_for(20ms);
+    pp::sync::thread producer([&] {
+        pp::sync::this_thread::sleep_for(20ms);
         failing.set_exception(std::make_exception_ptr(std::runtime_error("boom")));
     });
     auto result = pp::wait(futures, 5s, pp::ReturnWhen::FirstException);

@@ -1,6 +1,7 @@
 // The emulated GIL: CPU-bound threads take turns with it on and overlap with it off; blocking
 // calls release it; the switch interval sets how often a CPU-bound holder is made to let go.
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/thread.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
@@ -31,7 +32,7 @@ struct TwoThreadRun {
 TwoThreadRun run_two_cpu_threads(std::int64_t hi) {
     TwoThreadRun out;
     pp_test::ScopedTrace trace;
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     pp::Thread a("cpu-A", [&] { out.primes[0] = pp::count_primes(0, hi); });
     pp::Thread b("cpu-B", [&] { out.primes[1] = pp::count_primes(0, hi); });
     a.start();
@@ -58,7 +59,7 @@ std::map<pp_test::LaneKey, std::vector<pp_test::Interval>> gil_held_intervals(co
 }
 
 double seconds_for_primes(std::int64_t hi) {
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     (void)pp::count_primes(0, hi);
     return pp_test::seconds_since(start);
 }
@@ -127,7 +128,7 @@ TEST_CASE("Gil.OffTwoCpuThreadsRunTogether.2threads") {
 
 TEST_CASE("Gil.SleepReleasesItSoIoThreadsOverlap.4threads") {
     pp_test::ScopedGil gil(true);
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     {
         std::vector<std::unique_ptr<pp::Thread>> threads;
         for (int i = 0; i < 4; ++i) threads.push_back(std::make_unique<pp::Thread>([] { pp::sleep_for(200ms); }));
@@ -142,7 +143,7 @@ TEST_CASE("Gil.SleepReleasesItSoIoThreadsOverlap.4threads") {
 TEST_CASE("Gil.SimulatedDownloadsOverlapWithGilOn.3threads") {
     pp_test::ScopedGil gil(true);
     pp::ThreadPoolExecutor pool(3);
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     std::vector<pp::Future<pp::DownloadResult>> downloads;
     for (std::uint64_t seed = 0; seed < 3; ++seed)
         downloads.push_back(pool.submit(pp::simulated_download, std::chrono::nanoseconds(200ms), std::size_t(4096), seed));

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "core/gil.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 #include "core/workloads.hpp"
 
@@ -28,8 +29,8 @@ namespace pp_test {
 //-----------------------------------------------------------------------------
 // [SECTION] Time
 //-----------------------------------------------------------------------------
-inline double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+inline double seconds_since(pp::sync::clock::time_point start) {
+    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
 }
 
 //-----------------------------------------------------------------------------
@@ -73,9 +74,9 @@ struct ScopedTrace {
 // a preempted thread) must not pick a size that is really far too small.
 inline std::int64_t primes_limit_taking(std::chrono::milliseconds target) {
     auto time_once = [](std::int64_t hi) {
-        const auto start = std::chrono::steady_clock::now();
+        const auto start = pp::sync::clock::now();
         (void)pp::count_primes(0, hi);
-        return std::chrono::steady_clock::now() - start;
+        return pp::sync::clock::now() - start;
     };
     std::int64_t hi = 20000;
     for (;;) {

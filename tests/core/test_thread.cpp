@@ -1,5 +1,6 @@
 // pp::Thread: start/join like threading.Thread, join timeouts, and misuse errors.
 #include "core/thread.hpp"
+#include "core/sync.hpp"
 #include "core/ids.hpp"
 
 #include "test_support.hpp"
@@ -18,7 +19,7 @@ TEST_CASE("Thread.StartRunsTargetAndJoinWaits.2threads") {
     std::atomic<bool> ran{false};
     std::uint64_t seen_tid = 0;
     pp::Thread t("worker", [&] {
-        std::this_thread::sleep_for(30ms);
+        pp::sync::this_thread::sleep_for(30ms);
         seen_tid = pp::current_tid();
         ran = true;
     });
@@ -39,10 +40,10 @@ TEST_CASE("Thread.StartRunsTargetAndJoinWaits.2threads") {
 TEST_CASE("Thread.JoinTimeoutReturnsFalseWhileRunning.2threads") {
     std::atomic<bool> release{false};
     pp::Thread t([&] {
-        while (!release) std::this_thread::sleep_for(1ms);
+        while (!release) pp::sync::this_thread::sleep_for(1ms);
     });
     t.start();
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     CHECK_FALSE(t.join(50ms));
     const double waited = pp_test::seconds_since(start);
     CHECK(waited >= 0.045);
@@ -107,7 +108,7 @@ TEST_CASE("Thread.DestructorJoinsAStartedThread.2threads") {
     std::atomic<bool> finished{false};
     {
         pp::Thread t([&] {
-            std::this_thread::sleep_for(30ms);
+            pp::sync::this_thread::sleep_for(30ms);
             finished = true;
         });
         t.start();
@@ -120,7 +121,7 @@ TEST_CASE("Thread.TutorialSquareAndCubeOverlap.3threads") {
     // time.sleep(0.2)); in two threads the total is one list's worth, not two.
     const std::vector<int> numbers = {2, 3, 8, 9};
     std::vector<int> squares, cubes;
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     pp::Thread square("calc_square", [&] {
         for (int n : numbers) {
             pp::sleep_for(150ms);

@@ -1,5 +1,6 @@
 // pp::ThreadPoolExecutor: submit, map, cancellation, shutdown, timing of the tutorial's example.
 #include "core/thread_pool_executor.hpp"
+#include "core/sync.hpp"
 #include "core/workloads.hpp"
 #include "test_support.hpp"
 
@@ -19,15 +20,15 @@
 using namespace std::chrono_literals;
 
 namespace {
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+double seconds_since(pp::sync::clock::time_point start) {
+    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
 }
 
 // Holds every worker of a pool busy until release() (so later tasks stay queued).
 struct Gate {
     std::atomic<bool> open{false};
     void wait() const {
-        while (!open.load()) std::this_thread::sleep_for(1ms);
+        while (!open.load()) pp::sync::this_thread::sleep_for(1ms);
     }
     void release() { open.store(true); }
 };
@@ -48,20 +49,20 @@ TEST_CASE("ThreadPool.MaxWorkersValidationAndDefault.1thread") {
     CHECK_THROWS_AS(pp::ThreadPoolExecutor(0), std::invalid_argument);
     CHECK_THROWS_AS(pp::ThreadPoolExecutor(static_cast<std::size_t>(-1)), std::invalid_argument);
     pp::ThreadPoolExecutor default_pool;
-    const std::size_t expected = std::min<std::size_t>(32, std::max(1u, std::thread::hardware_concurrency()) + 4);
+    const std::size_t expected = std::min<std::size_t>(32, std::max(1u, pp::sync::thread::hardware_concurrency()) + 4);
     CHECK(default_pool.max_workers() == expected);
     CHECK(default_pool.worker_count() == 0); // lazy: no task, no worker
 }
 
 TEST_CASE("ThreadPool.WorkersStartLazilyUpToMax.3threads") {
     pp::ThreadPoolExecutor pool(3);
-    std::vector<pp::Future<std::thread::id>> futures;
+    std::vector<pp::Future<pp::sync::thread::id>> futures;
     for (int i = 0; i < 12; ++i)
         futures.push_back(pool.submit([] {
-            std::this_thread::sleep_for(10ms);
-            return std::this_thread::get_id();
+            pp::sync::this_thread::sleep_for(10ms);
+            return pp::sync::this_thread::get_id();
         }));
-    std::set<std::thread::id> ids;
+    std::set<pp::sync::thread::id> ids;
     for (auto& f : futures) ids.insert(f.result());
     CHECK(pool.worker_count() == 3);
     CHECK(ids.size() == 3);
@@ -75,7 +76,7 @@ TEST_CASE("ThreadPool.MapKeepsInputOrder.3threads") {
     std::mutex finish_mutex;
     auto results = pool.map(
         [&](int n) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(15 * n));
+            pp::sync::this_thread::sleep_for(std::chrono::milliseconds(15 * n));
             std::lock_guard<std::mutex> lock(finish_mutex);
             finish_order.push_back(n);
             return n * n;
@@ -106,7 +107,7 @@ TEST_CASE("ThreadPool.MapTimeoutThrowsTimeoutError.2threads") {
     pp::ThreadPoolExecutor pool(2);
     auto results = pool.map(
         [](int ms) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            pp::sync::this_thread::sleep_for(std::chrono::milliseconds(ms));
             return ms;
         },
         std::vector<int>{0, 400}, 100ms);
@@ -128,7 +129,7 @@ TEST_CASE("ThreadPool.AsCompletedFollowsFinishOrder.3threads") {
     std::vector<pp::Future<int>> futures;
     for (int delay_ms : {90, 10, 50})
         futures.push_back(pool.submit([delay_ms] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+            pp::sync::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
             return delay_ms;
         }));
     std::vector<int> order;
@@ -150,7 +151,7 @@ TEST_CASE("ThreadPool.CancelPendingButNotRunning.1thread") {
         queued_ran = true;
         return 2;
     });
-    while (!started) std::this_thread::sleep_for(1ms);
+    while (!started) pp::sync::this_thread::sleep_for(1ms);
     bool callback_saw_cancel = false;
     queued.add_done_callback([&](const pp::Future<int>& f) { callback_saw_cancel = f.cancelled(); });
     CHECK(queued.cancel());
@@ -175,7 +176,7 @@ TEST_CASE("ThreadPool.ShutdownCancelFuturesCancelsPending.1thread") {
     });
     std::vector<pp::Future<int>> pending;
     for (int i = 0; i < 4; ++i) pending.push_back(pool.submit([i] { return i; }));
-    while (!started) std::this_thread::sleep_for(1ms);
+    while (!started) pp::sync::this_thread::sleep_for(1ms);
     pool.shutdown(/*wait=*/false, /*cancel_futures=*/true);
     for (auto& f : pending) CHECK(f.cancelled());
     gate.release();
@@ -199,7 +200,7 @@ TEST_CASE("ThreadPool.DestructorWaitsForQueuedTasks.2threads") {
         pp::ThreadPoolExecutor pool(2);
         for (int i = 0; i < 6; ++i)
             pool.detach([&] {
-                std::this_thread::sleep_for(10ms);
+                pp::sync::this_thread::sleep_for(10ms);
                 ++finished;
             });
     } // like leaving Python's `with` block
@@ -216,7 +217,7 @@ TEST_CASE("ThreadPool.TutorialFiveSleepsOnThreeWorkers.3threads") {
     // print_number(n): sleep(1) then return "Number: n", scaled down to 200 ms.
     // 5 tasks on 3 workers run in two waves: ~2 sleeps, not 5.
     const auto sleep = 200ms;
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     std::vector<std::string> results;
     {
         pp::ThreadPoolExecutor pool(3);
@@ -246,7 +247,7 @@ TEST_CASE("ThreadPool.ManySmallTasksAllComplete.2threads") {
 
 TEST_CASE("ThreadPool.TutorialFiveOneSecondSleepsTakeTwoSeconds.3threads") {
     // The tutorial as written: 5 tasks that each time.sleep(1) on max_workers=3 run in two waves.
-    const auto start = std::chrono::steady_clock::now();
+    const auto start = pp::sync::clock::now();
     std::vector<pp::Future<int>> futures;
     {
         pp::ThreadPoolExecutor pool(3);
@@ -317,13 +318,13 @@ TEST_CASE("ThreadPool.RunningWorkersTakeTasksWhileAWorkerStarts.2threads") {
     ScopedStartHook hook([] {
         if (g_hook_calls.fetch_add(1) != 1) return; // worker 0 starts normally
         g_first_task_may_end = true;
-        const auto deadline = std::chrono::steady_clock::now() + 10s;
-        while (!g_second_task_ran && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        const auto deadline = pp::sync::clock::now() + 10s;
+        while (!g_second_task_ran && pp::sync::clock::now() < deadline) pp::sync::this_thread::sleep_for(1ms);
         g_second_ran_during_start = g_second_task_ran.load();
     });
     pp::ThreadPoolExecutor pool(2);
     auto first = pool.submit([] {
-        while (!g_first_task_may_end) std::this_thread::sleep_for(1ms);
+        while (!g_first_task_may_end) pp::sync::this_thread::sleep_for(1ms);
     });
     auto second = pool.submit([] { g_second_task_ran = true; }); // queued: worker 0 is busy, so worker 1 starts
     first.result();
@@ -365,12 +366,12 @@ TEST_CASE("ThreadPool.ShutdownJoinsAWorkerBeingStarted.2threads") {
     g_in_start = false;
     ScopedStartHook hook([] {
         g_in_start = true;
-        std::this_thread::sleep_for(100ms);
+        pp::sync::this_thread::sleep_for(100ms);
     });
     pp::ThreadPoolExecutor pool(1);
     std::atomic<bool> ran{false};
-    std::thread submitter([&] { pool.detach([&] { ran = true; }); });
-    while (!g_in_start) std::this_thread::sleep_for(1ms);
+    pp::sync::thread submitter([&] { pool.detach([&] { ran = true; }); });
+    while (!g_in_start) pp::sync::this_thread::sleep_for(1ms);
     pool.shutdown(true);
     CHECK(ran);
     CHECK(pool.worker_count() == 1);

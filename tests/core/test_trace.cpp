@@ -1,5 +1,6 @@
 // The trace recorder: complete, well-nested spans per lane, task order, and the Chrome JSON export.
 #include "core/thread.hpp"
+#include "core/sync.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
 #include "core/workloads.hpp"
@@ -60,7 +61,7 @@ TEST_CASE("Trace.SpanIsRecordedOnlyWhenComplete.1thread") {
     pp_test::ScopedTrace trace;
     {
         pp::TraceSpan span(pp::TraceKind::IoWait, "fetch", 42, "detail");
-        std::this_thread::sleep_for(2ms);
+        pp::sync::this_thread::sleep_for(2ms);
         CHECK(pp::trace::snapshot().empty()); // an open span is not in the trace yet
     }
     const auto events = pp::trace::snapshot();
@@ -81,7 +82,7 @@ TEST_CASE("Trace.ThreadsJoinedOneAfterAnotherKeepTheirOwnLanes.2threads") {
     // derived from it put both threads on one lane.
     pp_test::ScopedTrace trace;
     for (const char* name : {"first", "second"}) {
-        std::thread t([name] {
+        pp::sync::thread t([name] {
             pp::trace::set_lane_name(name);
             pp::trace::instant(pp::TraceKind::ThreadStart, "thread start");
         });

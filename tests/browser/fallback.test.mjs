@@ -1,0 +1,153 @@
+// Fallback.*: a page that is not cross-origin isolated (a plain static host, an iframe in a course
+// page) runs the single-threaded build: threads are fibers under a deterministic scheduler on the
+// main thread. The same lessons run, with their timelines, and a run repeats exactly.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
+
+const TEST_TIMEOUT = { timeout: 120_000 };
+let browser, server;
+// A host that sends no isolation headers; ?coi-sw=0 keeps the service worker from fixing that.
+before(async () => { browser = await launchBrowser(); server = await startServer({ isolationHeaders: false }); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+// Opens the not-isolated page at `?coi-sw=0&query` and checks that it is the labelled fallback.
+async function openFallback(query) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const console = watchConsole(page);
+  page.consoleLines = console;
+  await page.goto(`${server.url}?coi-sw=0&${query}`);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'undefined', 'no shared memory here');
+  const banner = page.locator('#fallback-banner');
+  await banner.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.match(await banner.innerText(),
+    /Single-threaded fallback: this page is not cross-origin isolated, so threads are simulated by a cooperative, deterministic scheduler on one core; timings are not real parallelism\. Open in a new tab for real threads\./);
+  const newTab = new URL(await page.locator('#fallback-open-in-tab').getAttribute('href'));
+  assert.equal(newTab.searchParams.get('coi-sw'), null, 'the new tab may isolate itself');
+  assert.equal(newTab.searchParams.get('lesson'), new URLSearchParams(query).get('lesson'), 'the new tab opens the same lesson');
+  return page;
+}
+
+// Runs a lesson with autorun to its end; returns its state.
+async function runLesson(query) {
+  const page = await openFallback(query);
+  try {
+    const state = await waitForState(page, (s) => ['done', 'failed', 'stopped'].includes(s.lesson.state),
+      { what: 'the lesson to finish' });
+    assert.equal(state.single_threaded, true, 'the single-threaded build runs it');
+    return { page, state: state.lesson };
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    await page.close();
+    throw error;
+  }
+}
+
+const spans = (lane, kind) => lane.events.filter(([k]) => k === kind);
+
+test('Fallback.ThreadPoolRunsWithTimeline.3threads', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('lesson=thread-pool&tasks=5&workers=3&scale=0.1&autorun=1');
+  assert.equal(state.state, 'done', state.error);
+  assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4', 'Number: 5'], 'results in input order');
+  const workers = state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-'));
+  assert.deepEqual(workers.map((w) => w.name).sort(), ['ThreadPoolExecutor-0_0', 'ThreadPoolExecutor-0_1', 'ThreadPoolExecutor-0_2'],
+    'one lane per simulated worker thread');
+  assert.equal(new Set(state.lanes.map((l) => l.tid)).size, state.lanes.length, 'each lane its own thread id');
+  // Five tenth-of-a-second sleeps on three workers: two rounds on the virtual clock, as in Python.
+  const runs = workers.flatMap((w) => spans(w, 'TaskRun'));
+  assert.equal(runs.length, 5);
+  assert.deepEqual(runs.map(([, begin]) => begin).sort((a, b) => a - b), [0, 0, 0, 100, 100]);
+  for (const w of workers) for (const [, begin, end] of spans(w, 'Sleep')) assert.equal(end - begin, 100);
+  const [main] = spans(state.lanes.find((l) => l.name === 'MainThread'), 'TaskRun');
+  assert.equal(main[2] - main[1], 200, 'the main program took two rounds of sleeps');
+  await page.waitForTimeout(300);  // let the final timeline frame draw
+  await page.screenshot({ path: join(SCREENSHOT_DIR, 'fallback-thread-pool.png') });
+  await page.close();
+});
+
+test('Fallback.SameRunSameEvents.3threads', TEST_TIMEOUT, async () => {
+  // The thread lesson's lost updates depend on exactly where threads switch: with real threads
+  // they vary from run to run; here two runs must switch at the same points and agree entirely.
+  const runs = [];
+  for (let i = 0; i < 2; i++) {
+    const { page, state } = await runLesson('lesson=thread&workers=3&autorun=1');
+    assert.equal(state.state, 'done', state.error);
+    runs.push(state);
+    await page.close();
+  }
+  const [first, second] = runs;
+  const without = (s) => s.console.find((l) => l.startsWith('Without a lock:'));
+  assert.match(without(first), /Without a lock: \d+ of 60000 increments counted \(\d*[1-9]\d* lost\)/, 'updates were lost');
+  assert.match(first.console.find((l) => l.startsWith('With a lock:')), /60000 of 60000 increments counted \(0 lost\)/);
+  assert.equal(without(second), without(first), 'the same updates were lost');
+  const events = (s) => s.lanes.map((l) => [l.name, l.tid, l.events]);
+  assert.deepEqual(events(second), events(first), 'the same events, in the same order, at the same virtual times');
+});
+
+test('Fallback.FirstThreadsDemoCountsPrimes.4threads', TEST_TIMEOUT, async () => {
+  const page = await openFallback('');
+  try {
+    await runThreadsDemoAndCheck(page, 'fallback-threads-demo.png');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => {
+  // CPU-bound fibers share the main thread with the page: the scheduler runs them a slice per
+  // frame, so frames keep coming and the Stop button still works mid-computation.
+  const page = await openFallback('lesson=use-cases&workers=2&tasks=4&scale=0.1&autorun=1');
+  try {
+    const busy = await waitForState(page, (s) => s.lesson.state === 'running' &&
+      s.lesson.console.some((l) => l.startsWith('I/O-bound: processes')), { what: 'the CPU-bound part' });
+    await page.waitForTimeout(1000);
+    const later = await waitForState(page, () => true);
+    assert.equal(later.lesson.state, 'running', 'still computing');
+    assert.ok(later.frame - busy.frame >= 10, `the page drew ${later.frame - busy.frame} frames in a second of CPU work`);
+    await clickWidget(page, 'stop');
+    const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'the stop', timeout: 15_000 });
+    assert.ok(!stopped.lesson.console.some((l) => l.startsWith('Speedup')), 'the run ended early');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.ProcessLessonSaysItNeedsIsolation.1process', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('lesson=process&autorun=1');
+  assert.equal(state.state, 'failed');
+  assert.match(state.error, /Processes need the cross-origin isolated page/);
+  assert.match(state.error, /Open the playground in a new tab/);  // the banner's link
+  await page.close();
+});
+
+test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {
+  // A course page embeds the playground; even from a host that sends the isolation headers, an
+  // iframe of a page that is not isolated cannot be. After the service worker's grace period, the
+  // fallback runs the lesson inside the frame.
+  const isolatedHost = await startServer();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const src = `${isolatedHost.url}?lesson=thread-pool&tasks=4&workers=2&scale=0.1&autorun=1`;
+    await page.setContent(`<h1>Course page</h1><iframe src="${src}" width="1200" height="680"></iframe>`);
+    const frame = await (await page.waitForSelector('iframe')).contentFrame();
+    await frame.waitForFunction(() => window.ppTestState && window.ppTestState()?.lesson?.state === 'done', null,
+      { timeout: 60_000, polling: 200 });
+    assert.equal(await frame.evaluate(() => window.crossOriginIsolated), false);
+    assert.equal(await frame.locator('#fallback-banner').isVisible(), true);
+    const state = await frame.evaluate(() => window.ppTestState());
+    assert.equal(state.single_threaded, true);
+    assert.deepEqual(state.lesson.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'fallback-iframe.png') });
+  } finally {
+    await page.close();
+    isolatedHost.stop();
+  }
+});
