@@ -11,10 +11,12 @@ For course pages that embed the playground in an iframe, two more headers:
   Cross-Origin-Resource-Policy: cross-origin  lets an isolated (COEP) course page on another
       origin load this one in its iframe.
 
-  scripts/serve.py [--dir dist] [--port 8000] [--no-isolation-headers]
+  scripts/serve.py [--dir dist] [--port 8000] [--no-isolation-headers | --no-document-isolation-policy]
 
 --no-isolation-headers serves like a plain static host (none of these headers); the tests use it
 to check the page's explanation, the coi-serviceworker fallback, and a non-isolated course page.
+--no-document-isolation-policy leaves out only DIP: a frame in a non-isolated course page then
+gets what Firefox and Safari give it (no threads), so the tests see the single-threaded fallback.
 """
 import argparse
 import functools
@@ -29,13 +31,15 @@ MIME_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "te
 class PlaygroundHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     send_isolation_headers = True
+    send_document_isolation_policy = True
 
     def end_headers(self):
         if self.send_isolation_headers:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
             self.send_header("Cross-Origin-Resource-Policy", "cross-origin")
-            self.send_header("Document-Isolation-Policy", "isolate-and-credentialless")
+            if self.send_document_isolation_policy:
+                self.send_header("Document-Isolation-Policy", "isolate-and-credentialless")
         # A rebuilt page must never mix with a cached older module.
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
@@ -59,14 +63,18 @@ def main():
     parser = argparse.ArgumentParser(description="Serve the Parallel Playground page.")
     parser.add_argument("--dir", default="dist", help="folder to serve (default: dist)")
     parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (0 = any free port)")
-    parser.add_argument("--no-isolation-headers", action="store_true",
-                        help="omit COOP/COEP/CORP/DIP, like a plain static host")
+    headers = parser.add_mutually_exclusive_group()
+    headers.add_argument("--no-isolation-headers", action="store_true",
+                         help="omit COOP/COEP/CORP/DIP, like a plain static host")
+    headers.add_argument("--no-document-isolation-policy", action="store_true",
+                         help="omit only DIP, like a browser that does not know it")
     args = parser.parse_args()
 
     if not os.path.isfile(os.path.join(args.dir, "index.html")):
         sys.exit(f"serve: {args.dir}/index.html not found. Build the page first: ./build-wasm.sh")
 
     PlaygroundHandler.send_isolation_headers = not args.no_isolation_headers
+    PlaygroundHandler.send_document_isolation_policy = not args.no_document_isolation_policy
     handler = functools.partial(PlaygroundHandler, directory=args.dir)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)

@@ -344,8 +344,11 @@ void LessonPanel::draw() {
             if (ImGui::BeginTabBar("views")) {
                 const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
                 if (ImGui::BeginTabItem("Timeline")) {
-                    ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
-                    timeline_.draw("timeline", tab_height - ImGui::GetTextLineHeightWithSpacing(), live, trace::now_ns());
+                    // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
+                    const bool hint = tab_height > 200;
+                    if (hint) ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
+                    timeline_.draw("timeline", tab_height - (hint ? ImGui::GetTextLineHeightWithSpacing() : 0), live,
+                                   trace::now_ns());
                     ImGui::EndTabItem();
                 }
                 remember_widget("tab_timeline");

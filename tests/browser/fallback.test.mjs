@@ -129,10 +129,11 @@ test('Fallback.ProcessLessonSaysItNeedsIsolation.1process', TEST_TIMEOUT, async 
 });
 
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {
-  // A course page embeds the playground; even from a host that sends the isolation headers, an
-  // iframe of a page that is not isolated cannot be. After the service worker's grace period, the
-  // fallback runs the lesson inside the frame.
-  const isolatedHost = await startServer();
+  // A course page embeds the playground. Without Document-Isolation-Policy (Firefox, Safari, or a
+  // host that does not send it), an iframe of a page that is not isolated cannot be, even from a
+  // host that sends COOP/COEP. After the service worker's grace period, the fallback runs the
+  // lesson inside the frame. (With DIP, chromium isolates the frame: Embed.* tests that.)
+  const isolatedHost = await startServer({ documentIsolationPolicy: false });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   try {
     const src = `${isolatedHost.url}?lesson=thread-pool&tasks=4&workers=2&scale=0.1&autorun=1`;

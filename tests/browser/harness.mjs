@@ -11,9 +11,11 @@ export const SCREENSHOT_DIR = join(ROOT, 'build', 'browser');
 mkdirSync(SCREENSHOT_DIR, { recursive: true });
 
 // Serves dist/ (or `dir`) on a free port. `isolationHeaders: false` is a plain static host.
-export async function startServer({ isolationHeaders = true, dir = join(ROOT, 'dist') } = {}) {
+// documentIsolationPolicy: false serves like a host (or for a browser) without DIP.
+export async function startServer({ isolationHeaders = true, documentIsolationPolicy = true, dir = join(ROOT, 'dist') } = {}) {
   const args = [join(ROOT, 'scripts', 'serve.py'), '--dir', dir, '--port', '0'];
   if (!isolationHeaders) args.push('--no-isolation-headers');
+  else if (!documentIsolationPolicy) args.push('--no-document-isolation-policy');
   const server = spawn('python3', args, { env: { ...process.env, PP_SERVE_QUIET: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve.py printed no URL within 10 s')), 10_000);
