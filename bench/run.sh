@@ -49,6 +49,7 @@ fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10
 fork_pool_first_result_ms | python_process_pool_first_result_ms | lower  | <= 1 ms (fork server already running)
 cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.8x on 2 cores
 browser_process_first_result_cold_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers, compiling the wasm once)
+browser_process_first_result_prepared_ms| python_process_pool_first_result_ms | lower | <= 150 ms (process lesson opened 1 s before Run)
 browser_process_first_result_warm_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers)
 browser_process_round_trip_ms        |                                     | lower  | <= 0.2 ms
 browser_process_map_us_per_task      | python_process_pool_empty_task_us   | lower  | (map of 10k tiny tasks, 4 workers)

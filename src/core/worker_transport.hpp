@@ -65,5 +65,9 @@ public:
 // The platform's transport (fork server natively). Defined by pp_platform, not pp_core: call it
 // from inline code (as the executors' convenience constructors do) so the linker finds it.
 std::unique_ptr<WorkerTransport> make_default_worker_transport();
+// Gets the next default transports ready ahead of time, without waiting for anything: the page
+// compiles process_worker.wasm and starts spare Web Workers, so that a process lesson's first
+// pool starts in tens of ms, not a worker's start-up. Natively nothing (the fork server runs).
+void prepare_default_worker_transport();
 
 } // namespace pp

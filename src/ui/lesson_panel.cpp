@@ -13,6 +13,7 @@
 #include "core/json.hpp"
 #include "core/process_registry.hpp"
 #include "core/trace.hpp"
+#include "core/worker_transport.hpp"
 #include "imgui.h"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
@@ -54,6 +55,8 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
     if (lesson_ != &lesson) runner_.stop();
     lesson_ = &lesson;
     params_ = params;
+    // While the student reads, the page readies its browser processes for the first Run.
+    if (lesson.info.creates_processes) prepare_default_worker_transport();
 }
 
 void LessonPanel::run() {

@@ -13,4 +13,6 @@ std::unique_ptr<WorkerTransport> make_default_worker_transport() {
         "Open the playground in a new tab (the link above) to run this lesson.");
 }
 
+void prepare_default_worker_transport() {}
+
 } // namespace pp

@@ -233,6 +233,15 @@ mergeInto(LibraryManager.library, {
 
   // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
   // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
+  // Compiles process_worker.wasm and starts the spare workers now, before any process is asked
+  // for (a process lesson was opened): its first pool then takes spares instead of starting workers.
+  pp_process_host_prepare__deps: ['$PPProcessHost'],
+  pp_process_host_prepare__proxy: 'async',
+  pp_process_host_prepare__sig: 'v',
+  pp_process_host_prepare: function() {
+    if (!PPProcessHost.refillTimer && PPProcessHost.spares.length < PPProcessHost.SPARES) PPProcessHost.refill();
+  },
+
   // `relay`: the relay pthread (0: none, frames go through this thread).
   pp_process_host_spawn__deps: ['$PPProcessHost', '$PThread'],
   pp_process_host_spawn__proxy: 'async',

@@ -60,6 +60,7 @@ void pp_process_host_send(int transport, int index, std::uint8_t* data, std::siz
 void pp_process_host_terminate(int transport, int index, int force);
 void pp_process_host_crash(int transport, int index);
 void pp_process_host_release(int transport);
+void pp_process_host_prepare();
 }
 
 namespace pp {
@@ -480,5 +481,6 @@ void WebWorkerTransport::run() {
 //-----------------------------------------------------------------------------
 
 std::unique_ptr<WorkerTransport> make_default_worker_transport() { return std::make_unique<WebWorkerTransport>(); }
+void prepare_default_worker_transport() { pp_process_host_prepare(); }
 
 }  // namespace pp
