@@ -42,7 +42,7 @@ done
 pairs=$(cat <<'PAIRS'
 thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | <= 1.0 us/task, >= 20x Python
 trace_overhead_pct             |                                     | lower  | <= 10 %
-trace_cost_ns_per_task         |                                     | lower  | (2 clock reads + 2 appends)
+trace_cost_ns_per_task         |                                     | lower  | (2 clock reads + 2 appends, one thread)
 cpu_speedup_threads_gil_off_2w | python_cpu_speedup_threads_2w       | higher | >= 1.8x
 cpu_speedup_threads_gil_on_2w  | python_cpu_speedup_threads_2w       | higher | about 1.0x
 fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task, >= 20x Python
