@@ -318,8 +318,8 @@ void LessonPanel::draw() {
                            "pid the page assigns.");
 #if defined(PP_COOPERATIVE)
         ImGui::TextWrapped("In this single-threaded page only the page's threads are simulated: the processes are real "
-                           "Web Workers and run in parallel. Without shared memory a process's sleep keeps its core "
-                           "busy, and the Crash button reaches it only once its task is done.");
+                           "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
+                           "process, so the Crash button reaches it only once its task is done.");
 #endif
 #else
         ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
