@@ -172,6 +172,30 @@ test('Fallback.ProcessChildHasItsOwnMemory.1process', TEST_TIMEOUT, async () => 
   }
 });
 
+test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('lesson=multiprocessing&scale=0.2&autorun=1');
+  try {
+    assert.equal(state.state, 'done', state.error);
+    const out = state.console;
+    assert.equal(out.length, 10, out.join(' '));
+    const squares = ['0', '1', '4', '9', '16'], cubes = ['0', '1', '8', '27', '64'];
+    const rest = [...out];
+    for (const line of squares) rest.splice(rest.indexOf(line), 1);
+    assert.deepEqual(rest, cubes, `cube's lines, in order: ${out}`);
+    assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
+              `interleaved, not one after the other: ${out}`);
+    const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
+    assert.equal(runs.length, 2, 'two child processes ran');
+    assert.equal(mostAtOnce(runs), 2, `the two processes ran at the same time: ${JSON.stringify(runs)}`);
+    assert.equal(new Set(processLanes(state).map((l) => l.pid)).size, 2, 'on two pids');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {
   // A course page embeds the playground. Without Document-Isolation-Policy (Firefox, Safari, or a
   // host that does not send it), an iframe of a page that is not isolated cannot be, even from a
