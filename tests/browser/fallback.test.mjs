@@ -196,6 +196,26 @@ test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async
   }
 });
 
+test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () => {
+  // The use-case table in this page: threads measured on the virtual clock (one core), processes
+  // in real time (real Web Workers), the last run's tiles labelled by the processes' pids.
+  const { page, state } = await runLesson('lesson=use-cases&workers=2&tasks=4&scale=0.05&autorun=1');
+  try {
+    assert.equal(state.state, 'done', state.error);
+    for (const name of ['I/O-bound: processes', 'CPU-bound: processes'])
+      assert.deepEqual(state.measurements.filter(([s]) => s === name).map(([, workers]) => workers), [1, 2], name);
+    assert.ok(!state.console.some((l) => /skipped/.test(l)), state.console.join('\n'));
+    assert.equal(state.tiles.done, state.tiles.total, 'every tile of the last run was blurred');
+    assert.equal(state.tiles.workers.length, 2, 'by two processes');
+    assert.ok(state.tiles.workers.every((w) => /^pid \d+$/.test(w) && w !== 'pid 1'), JSON.stringify(state.tiles.workers));
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {
   // A course page embeds the playground. Without Document-Isolation-Policy (Firefox, Safari, or a
   // host that does not send it), an iframe of a page that is not isolated cannot be, even from a
