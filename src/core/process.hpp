@@ -16,10 +16,10 @@
 #include "core/future.hpp"
 #include "core/process_errors.hpp"
 #include "core/process_pool_executor.hpp"
+#include "core/sync.hpp"
 #include "core/task_registry.hpp"
 #include "core/worker_transport.hpp"
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,7 +92,7 @@ private:
     std::unique_ptr<WorkerTransport> transport_;
 
     mutable std::mutex mutex_;
-    std::condition_variable exited_cv_;
+    sync::condition_variable exited_cv_;
     bool started_ = false;
     int pid_ = 0;
     std::optional<WorkerExit> exit_;

@@ -30,12 +30,12 @@
 #include "core/future.hpp"
 #include "core/process_errors.hpp"
 #include "core/process_protocol.hpp"
+#include "core/sync.hpp"
 #include "core/task_registry.hpp"
 #include "core/worker_transport.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <exception>
@@ -257,7 +257,7 @@ private:
     int worker_count_ = 0;
 
     mutable std::mutex mutex_;
-    std::condition_variable all_exited_cv_;
+    sync::condition_variable all_exited_cv_;  // waits switch fibers in the single-threaded page
     State state_ = State::Running;
     std::string broken_message_;
     std::unordered_map<std::uint64_t, PendingTask> tasks_;

@@ -310,17 +310,17 @@ void LessonPanel::draw() {
     if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
     if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-#if defined(PP_COOPERATIVE)
-        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
-        ImGui::TextWrapped("This single-threaded page (not cross-origin isolated) cannot start processes: its process "
-                           "runs stop with that message. Open the playground in a new tab to run them.");
-        ImGui::PopStyleColor();
-#elif defined(__EMSCRIPTEN__)
+#if defined(__EMSCRIPTEN__)
         ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
                            "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
                            "native build forks real ones. It starts from that program's initial memory, not from a copy "
                            "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
                            "pid the page assigns.");
+#if defined(PP_COOPERATIVE)
+        ImGui::TextWrapped("In this single-threaded page only the page's threads are simulated: the processes are real "
+                           "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
+                           "process, so the Crash button reaches it only once its task is done.");
+#endif
 #else
         ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
 #endif

@@ -1,10 +1,11 @@
 // Fallback.*: a page that is not cross-origin isolated (a plain static host, an iframe in a course
 // page) runs the single-threaded build: threads are fibers under a deterministic scheduler on the
-// main thread. The same lessons run, with their timelines, and a run repeats exactly.
+// main thread. The same lessons run, with their timelines, and a run repeats exactly. Processes
+// are browser processes, as in the isolated page.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, mostAtOnce, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -104,7 +105,7 @@ test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => 
   const page = await openFallback('lesson=use-cases&workers=2&tasks=4&scale=0.1&autorun=1');
   try {
     const busy = await waitForState(page, (s) => s.lesson.state === 'running' &&
-      s.lesson.console.some((l) => l.startsWith('I/O-bound: processes')), { what: 'the CPU-bound part' });
+      s.lesson.console.some((l) => /^I\/O-bound: processes +2 workers/.test(l)), { what: 'the CPU-bound part' });
     await page.waitForTimeout(1000);
     const later = await waitForState(page, () => true);
     assert.equal(later.lesson.state, 'running', 'still computing');
@@ -120,12 +121,99 @@ test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => 
   }
 });
 
-test('Fallback.ProcessLessonSaysItNeedsIsolation.1process', TEST_TIMEOUT, async () => {
+// Browser processes need no shared memory: Web Workers with their own instances, bytes by
+// postMessage. Here the transport's thread is a fiber, and replies come through the main thread.
+const processLanes = (lesson) => lesson.lanes.filter((l) => l.pid !== 1);
+
+test('Fallback.ProcessPoolRunsInWorkers.3processes', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('lesson=process-pool&scale=0.1&autorun=1');
+  try {
+    assert.equal(state.state, 'done', state.error);
+    assert.deepEqual(state.console, ['1', '4', '9', '16', '25'], 'results in input order');
+    const lanes = processLanes(state);
+    const pids = [...new Set(lanes.map((l) => l.pid))];
+    assert.equal(pids.length, 3, `max_workers=3 processes: ${JSON.stringify(pids)}`);
+    const runs = lanes.flatMap((l) => spans(l, 'TaskRun'));
+    assert.equal(runs.length, 5);
+    assert.equal(mostAtOnce(runs), 3, `three at once (real Web Workers), in two rounds: ${JSON.stringify(lanes.map((l) => [l.pid, spans(l, 'TaskRun')]))}`);
+    // The workers stamp real time from the page's clock at their start; the page's clock is
+    // virtual, kept in step while it waits: their runs fall inside the page's run of the lesson.
+    const [main] = spans(state.lanes.find((l) => l.name === 'MainThread'), 'TaskRun');
+    for (const [, begin, end] of runs)
+      assert.ok(begin >= main[1] - 50 && end <= main[2] + 50, `process run ${begin}..${end} ms inside the lesson's ${main[1]}..${main[2]} ms`);
+    const procs = (await page.evaluate(() => window.ppProcesses())).filter((p) => pids.includes(p.pid));
+    assert.deepEqual(procs.map((p) => p.how), Array(3).fill('exited with code 0'), 'shutdown stopped every worker');
+    assert.ok(procs.every((p) => !p.relayed), 'no relay thread in this page: frames go through the main thread');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.ProcessChildHasItsOwnMemory.1process', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=process&autorun=1');
-  assert.equal(state.state, 'failed');
-  assert.match(state.error, /Processes need the cross-origin isolated page/);
-  assert.match(state.error, /Open the playground in a new tab/);  // the banner's link
-  await page.close();
+  try {
+    assert.equal(state.state, 'done', state.error);
+    const out = state.console;
+    assert.equal(out.length, 3, out.join('\n'));
+    const [, parent] = /^parent: I am process (\d+); counter = 0$/.exec(out[0]);
+    const [, child] = /^child:  I am process (\d+); I added 5, so my counter = 5$/.exec(out[1]);
+    assert.notEqual(child, parent, 'the child reports its own pid');
+    assert.equal(out[2], 'parent: my counter is still 0: separate memory');
+    const [proc] = (await page.evaluate(() => window.ppProcesses())).filter((p) => p.pid === +child);
+    assert.equal(proc?.how, 'exited with code 0');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
+  const { page, state } = await runLesson('lesson=multiprocessing&scale=0.2&autorun=1');
+  try {
+    assert.equal(state.state, 'done', state.error);
+    const out = state.console;
+    assert.equal(out.length, 10, out.join(' '));
+    const squares = ['0', '1', '4', '9', '16'], cubes = ['0', '1', '8', '27', '64'];
+    const rest = [...out];
+    for (const line of squares) rest.splice(rest.indexOf(line), 1);
+    assert.deepEqual(rest, cubes, `cube's lines, in order: ${out}`);
+    assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
+              `interleaved, not one after the other: ${out}`);
+    const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
+    assert.equal(runs.length, 2, 'two child processes ran');
+    assert.equal(mostAtOnce(runs), 2, `the two processes ran at the same time: ${JSON.stringify(runs)}`);
+    assert.equal(new Set(processLanes(state).map((l) => l.pid)).size, 2, 'on two pids');
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
+
+test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () => {
+  // The use-case table in this page: threads measured on the virtual clock (one core), processes
+  // in real time (real Web Workers), the last run's tiles labelled by the processes' pids.
+  const { page, state } = await runLesson('lesson=use-cases&workers=2&tasks=4&scale=0.05&autorun=1');
+  try {
+    assert.equal(state.state, 'done', state.error);
+    for (const name of ['I/O-bound: processes', 'CPU-bound: processes'])
+      assert.deepEqual(state.measurements.filter(([s]) => s === name).map(([, workers]) => workers), [1, 2], name);
+    assert.ok(!state.console.some((l) => /skipped/.test(l)), state.console.join('\n'));
+    assert.equal(state.tiles.done, state.tiles.total, 'every tile of the last run was blurred');
+    assert.equal(state.tiles.workers.length, 2, 'by two processes');
+    assert.ok(state.tiles.workers.every((w) => /^pid \d+$/.test(w) && w !== 'pid 1'), JSON.stringify(state.tiles.workers));
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
 });
 
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {

@@ -108,3 +108,11 @@ export async function runThreadsDemoAndCheck(page, screenshotName) {
   assert.equal(run.threads.at(-1).end, run.limit);
   await page.screenshot({ path: join(SCREENSHOT_DIR, screenshotName) });
 }
+
+// The most spans running at one instant (a sweep over their starts and ends).
+export function mostAtOnce(list) {
+  const edges = list.flatMap(([, begin, end]) => [[begin, 1], [end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0, most = 0;
+  for (const [, delta] of edges) most = Math.max(most, (now += delta));
+  return most;
+}

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, mostAtOnce, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -35,14 +35,6 @@ const lane = (lesson, name) => lesson.lanes.find((l) => l.name === name);
 const spans = (l, kind) => l.events.filter(([k]) => k === kind);
 const lastEnd = (l) => Math.max(...l.events.map(([, , end]) => end));
 const overlaps = ([, a0, a1], [, b0, b1]) => a0 < b1 && b0 < a1;
-// The most spans running at one instant (a sweep over their starts and ends).
-function mostAtOnce(list) {
-  const edges = list.flatMap(([, begin, end]) => [[begin, 1], [end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  let now = 0, most = 0;
-  for (const [, delta] of edges) most = Math.max(most, (now += delta));
-  return most;
-}
-
 test('Lesson.MultithreadingInterleavesAndJoins.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('multithreading', 'scale=0.05&autorun=1');
   // print_numbers and print_letters print at the same moments (every 2 tutorial seconds), so

@@ -12,6 +12,13 @@ namespace pp::platform::cooperative {
 // Call it from the main context only (the frame loop), never from a fiber.
 void run_for(std::chrono::milliseconds budget);
 
+// Something outside the fibers happened now (a browser process answered): while every fiber
+// waits, the virtual clock is paced behind real time up to the next deadline; this moves it on
+// to as much virtual time as real time has passed since they all waited (never past a deadline).
+// Outside events are not deterministic anyway; thread-only runs never call it, so they repeat.
+// Call it from the main context between slices; elsewhere it does nothing.
+void catch_up_with_real_time();
+
 // Makes the trace recorder read the virtual clock, so timelines are the same from run to run.
 // Call first thing in main().
 void use_virtual_trace_clock();

@@ -12,6 +12,11 @@
 // posts the request frames the transport queued for it, and delivers the worker's replies, its
 // exit and its crash itself, in the order the worker sent them.
 //
+// The single-threaded page (playground-single.js, built without -pthread) links this file too:
+// there the __proxy marks do nothing (every caller is already on the main thread, as a fiber),
+// there is no relay (relay 0), and nothing here needs SharedArrayBuffer (the control cell is
+// optional). The parts that need the pthread runtime ($PThread) are left out of it (#if).
+//
 // Each browser process is a Web Worker running web/process-worker.js with its own instance of
 // process_worker.wasm: separate memory, bytes in and out by postMessage, a simulated pid.
 //
@@ -243,7 +248,11 @@ mergeInto(LibraryManager.library, {
   },
 
   // `relay`: the relay pthread (0: none, frames go through this thread).
+#if USE_PTHREADS
   pp_process_host_spawn__deps: ['$PPProcessHost', '$PThread'],
+#else
+  pp_process_host_spawn__deps: ['$PPProcessHost'],
+#endif
   pp_process_host_spawn__proxy: 'async',
   pp_process_host_spawn__sig: 'viiii',
   pp_process_host_spawn: function(transport, index, pid, relay) {
@@ -276,7 +285,11 @@ mergeInto(LibraryManager.library, {
       PPProcessHost.end(proc, PPProcessHost.CRASHED, event.message || 'the worker failed to load', 6);
     };
     proc.worker.onmessageerror = proc.worker.onerror;
+#if USE_PTHREADS
     var relayWorker = relay && PThread.pthreads[relay] && PThread.pthreads[relay].worker;
+#else
+    var relayWorker = null;  // no pthreads, so no relay: frames and replies go through this thread
+#endif
     var channel = relayWorker ? new MessageChannel() : null;
     if (channel) {
       proc.relayed = true;

@@ -113,14 +113,25 @@ EMSCRIPTEN_KEEPALIVE void pp_worker_crash() {
 // so a "process" that waits (time.sleep, a simulated download) would keep a core busy and slow
 // down every other worker. std::this_thread::sleep_for ends in nanosleep(), so this program
 // defines it: Atomics.wait on a private 4-byte SharedArrayBuffer (shared with nobody), which a
-// Web Worker may block on. Where SharedArrayBuffer is missing (a page that is not isolated), it
-// falls back to spinning like libc. The cell is the page's control cell for this worker when it
-// sent one: setting it to 1 (the panel's Crash button) wakes the sleep, and the worker traps.
+// Web Worker may block on. Where SharedArrayBuffer is missing (a page that is not isolated), the
+// cell is the buffer of a small shared WebAssembly.Memory, which some browsers (Chromium) still
+// allow there; where that fails too, it spins like libc. The cell is the page's control cell for
+// this worker when it sent one: setting it to 1 (the panel's Crash button) wakes the sleep, and
+// the worker traps.
 namespace {
 // Returns 1 when the page asked this worker to crash.
 EM_JS(int, pp_worker_wait_ms, (double ms), {
-    if (typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object') {
-        if (!Module['ppControlCell']) Module['ppControlCell'] = new Int32Array(new SharedArrayBuffer(4));
+    if (Module['ppControlCell'] === undefined) {  // false: no memory to wait on here
+        var cell = false;
+        try {
+            cell = new Int32Array(typeof SharedArrayBuffer === 'function'
+                                      ? new SharedArrayBuffer(4)
+                                      : new WebAssembly.Memory({initial: 1, maximum: 1, shared: true}).buffer, 0, 1);
+        } catch (error) {
+        }
+        Module['ppControlCell'] = cell;
+    }
+    if (Module['ppControlCell']) {
         Atomics.wait(Module['ppControlCell'], 0, 0, ms);
         return Atomics.load(Module['ppControlCell'], 0) === 1 ? 1 : 0;
     }

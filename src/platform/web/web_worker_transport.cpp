@@ -14,6 +14,12 @@
 // Events::on_reply / on_exit. Frames are still bytes over postMessage; only the relay's queue of
 // outgoing frames is in the page's own memory.
 //
+// The single-threaded page (PP_COOPERATIVE: not cross-origin isolated, no -pthread) runs this same
+// transport: Web Workers and postMessage need no SharedArrayBuffer. There the transport's thread
+// is a fiber (pp::sync), the process_host.js calls run directly (on the main thread, where every
+// fiber runs), and there is no relay: frames go through the main thread, whose onmessage puts
+// replies in the inbox between frames; the waiting fiber runs on the scheduler's next slice.
+//
 // Watchdog: a Web Worker that loops forever, or whose instance hangs, fires no event at all (nor
 // does Worker.terminate()). So the transport thread watches every worker that owes replies: when
 // one has answered nothing for the reply timeout (pp_set_process_reply_timeout_ms), it is
@@ -22,18 +28,25 @@
 // Index of this file
 // [SECTION] Inboxes: main thread -> transport thread
 // [SECTION] The relay: a pthread on its JS event loop that owns the frames' MessagePorts
+// [SECTION] The single-threaded page: no relay, and a virtual clock to keep in step
 // [SECTION] WebWorkerTransport
 // [SECTION] The transport thread: frames and exits
 // [SECTION] make_default_worker_transport
 #include "core/process_protocol.hpp"
 #include "core/process_registry.hpp"
+#include "core/sync.hpp"
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 
 #include <emscripten.h>
+
+#if defined(PP_COOPERATIVE)
+#include "platform/cooperative/scheduler.hpp"
+#else
 #include <emscripten/threading.h>
 
 #include <pthread.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -52,10 +65,9 @@
 #include <unordered_map>
 #include <vector>
 
-// process_host.js (proxied to the main thread).
+// process_host.js (proxied to the main thread; called directly in the single-threaded page).
 extern "C" {
 void pp_process_host_spawn(int transport, int index, int pid, int relay);
-void pp_relay_run(std::int32_t* wake_counter);  // on the relay thread: installs it, then returns
 void pp_process_host_send(int transport, int index, std::uint8_t* data, std::size_t size);  // frees data
 void pp_process_host_terminate(int transport, int index, int force);
 void pp_process_host_crash(int transport, int index);
@@ -95,7 +107,7 @@ struct InboxEvent {
 
 struct Inbox {
     std::mutex mutex;
-    std::condition_variable ready;
+    sync::condition_variable ready;
     std::deque<InboxEvent> events;
 };
 
@@ -106,6 +118,10 @@ int g_next_transport_id = 1;
 // Simulated pids: the page is process 1 (core/ids.cpp), its browser processes 2, 3, ...
 std::atomic<int> g_next_pid{2};
 
+// The main thread saw something happen now (an event from a worker, a clock reading for one).
+// Only the single-threaded page does anything here (its virtual clock catches up with real time).
+void outside_event_now();
+
 }  // namespace
 }  // namespace pp
 
@@ -115,6 +131,7 @@ extern "C" {
 // Only a short lock here: the main thread must never wait for long.
 EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kind, std::uint8_t* data, int size,
                                                int code) {
+    pp::outside_event_now();
     pp::InboxEvent event;
     event.index = index;
     event.kind = kind;
@@ -142,9 +159,15 @@ EMSCRIPTEN_KEEPALIVE void pp_set_process_reply_timeout_ms(int timeout_ms) {
 }
 
 // The trace clock, read by process_host.js on the main thread when it starts a worker.
-EMSCRIPTEN_KEEPALIVE double pp_web_trace_now_ns() { return static_cast<double>(pp::trace::now_ns()); }
+EMSCRIPTEN_KEEPALIVE double pp_web_trace_now_ns() {
+    pp::outside_event_now();
+    return static_cast<double>(pp::trace::now_ns());
+}
 
 }  // extern "C"
+
+#if !defined(PP_COOPERATIVE)
+extern "C" void pp_relay_run(std::int32_t* wake_counter);  // process_host.js, on the relay thread: installs it, then returns
 
 namespace pp {
 namespace {
@@ -211,6 +234,8 @@ int relay_thread() {
     return g_relay.thread.load();
 }
 
+void outside_event_now() {}
+
 }  // namespace
 }  // namespace pp
 
@@ -230,6 +255,30 @@ EMSCRIPTEN_KEEPALIVE pp::RelayItem* pp_relay_take() {
 }
 
 }  // extern "C"
+
+#else  // PP_COOPERATIVE
+
+namespace pp {
+namespace {
+
+//-----------------------------------------------------------------------------
+// [SECTION] The single-threaded page: no relay, and a virtual clock to keep in step
+//-----------------------------------------------------------------------------
+
+// No pthread to be the relay: every frame goes through the main thread (relay 0), where the
+// fibers run anyway, so it costs no extra wait there.
+int relay_thread() { return 0; }
+void relay_push(int, int, int, const std::uint8_t*, std::size_t) {}  // never called: relay_ is 0
+
+// A worker stamps its trace events in real time, from the page's trace clock at its start. The
+// page's clock is virtual; while every fiber waits (for a process) it is paced behind real time,
+// so each reply, exit and clock reading catches it up, and the two timelines line up.
+void outside_event_now() { platform::cooperative::catch_up_with_real_time(); }
+
+}  // namespace
+}  // namespace pp
+
+#endif  // PP_COOPERATIVE
 
 namespace pp {
 namespace {
@@ -252,7 +301,7 @@ public:
     void join() override {
         if (thread_.joinable()) thread_.join();
     }
-    bool on_transport_thread() const override { return thread_id_.load() == std::this_thread::get_id(); }
+    bool on_transport_thread() const override { return thread_id_.load() == sync::this_thread::get_id(); }
 
 private:
     struct Worker {
@@ -276,8 +325,8 @@ private:
     std::vector<std::unique_ptr<Worker>> workers_;
     std::vector<int> pids_;
     Events events_;
-    std::thread thread_;
-    std::atomic<std::thread::id> thread_id_{};
+    sync::thread thread_;  // a fiber in the single-threaded page
+    std::atomic<sync::thread::id> thread_id_{};
 };
 
 WebWorkerTransport::WebWorkerTransport() : inbox_(std::make_shared<Inbox>()) {
@@ -324,7 +373,7 @@ void WebWorkerTransport::start(int count, Events events) {
                                              }});
         pp_process_host_spawn(id_, i, pid, relay_);
     }
-    thread_ = std::thread([this] { run(); });
+    thread_ = sync::thread([this] { run(); });
 }
 
 void WebWorkerTransport::send(int index, const std::uint8_t* frame, std::size_t size) {
@@ -420,7 +469,7 @@ void WebWorkerTransport::check_watchdog() {
 }
 
 void WebWorkerTransport::run() {
-    thread_id_.store(std::this_thread::get_id());
+    thread_id_.store(sync::this_thread::get_id());
     std::size_t reported = 0;
     std::deque<InboxEvent> batch;
     while (reported < workers_.size()) {
