@@ -33,6 +33,7 @@ mergeInto(LibraryManager.library, {
     // Event kinds, as in web_worker_transport.cpp.
     REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4, READY: 5,
     transports: {},  // transport id -> array of workers (a plain object: emscripten copies this source)
+    released: {},    // the same, for transports just released (see pp_process_host_release)
     history: [],            // the last processes, newest last, for tests and a future process panel
     HISTORY_LIMIT: 64,
     // process_worker.wasm, compiled once on the page and handed to every worker (a compiled
@@ -356,11 +357,14 @@ mergeInto(LibraryManager.library, {
   pp_process_host_forget__proxy: 'async',
   pp_process_host_forget__sig: 'viiii',
   pp_process_host_forget: function(transport, index, kind, code) {
-    var list = PPProcessHost.transports[transport];
+    var list = PPProcessHost.transports[transport] || PPProcessHost.released[transport];
     var proc = list && list[index];
     if (!proc) return;
-    PPProcessHost.end(proc, kind, kind === PPProcessHost.EXITED ? 'exited with code ' + code
-                                                                 : 'crashed (a trap or abort in its instance)', code, true);
+    var how = kind === PPProcessHost.EXITED ? 'exited with code ' + code : 'crashed (a trap or abort in its instance)';
+    // This call and the transport's release come from different threads, in either order: a
+    // release that came first only guessed how the worker ended. This is how.
+    if (proc.endedByRelease) proc.how = how;
+    else PPProcessHost.end(proc, kind, how, code, true);
   },
 
   // The transport is gone: forget its workers (ending any still running, without events).
@@ -373,9 +377,13 @@ mergeInto(LibraryManager.library, {
       if (proc && proc.state === 'running') {
         proc.state = 'ended';
         proc.how = 'ended with its pool';
+        proc.endedByRelease = true;
         proc.worker.terminate();
       }
     });
     delete PPProcessHost.transports[transport];
+    // The relay may still be about to say how they ended (pp_process_host_forget): keep them a while.
+    PPProcessHost.released[transport] = list;
+    setTimeout(function() { delete PPProcessHost.released[transport]; }, 10000);
   },
 });
