@@ -5,25 +5,15 @@
 // the same page is "warm". "Prepared" opens a process lesson first, which compiles the module and
 // starts spare workers while the student reads (a second later, Run). Prints "figure <name> <value> <unit>" lines (medians) for bench/run.sh.
 //   node bench/browser_processes.mjs [runs]        (needs dist/: ./build-wasm.sh)
-import { launchBrowser, startServer, waitForState } from '../tests/browser/harness.mjs';
+import { launchBrowser, runProcessSelftest, startServer, waitForState } from '../tests/browser/harness.mjs';
 
 const runs = Number(process.argv[2] || 5);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
 async function selfBench(page) {
-  const started = await page.evaluate(() => Module.ccall('pp_process_selftest_start', 'number', ['string'], ['bench']));
-  if (started !== 1) throw new Error('another self-check is running');
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
-    if (text) {
-      const result = JSON.parse(text);
-      if (result.error || !result.map_ok) throw new Error(`bench failed: ${text}`);
-      return result;
-    }
-    if (Date.now() > deadline) throw new Error('bench did not finish in 120 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const result = await runProcessSelftest(page, 'bench', { timeout: 120_000 });
+  if (result.error || !result.map_ok) throw new Error(`bench failed: ${JSON.stringify(result)}`);
+  return result;
 }
 
 const server = await startServer();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, mostAtOnce, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -176,14 +176,7 @@ test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async
   const { page, state } = await runLesson('lesson=multiprocessing&scale=0.2&autorun=1');
   try {
     assert.equal(state.state, 'done', state.error);
-    const out = state.console;
-    assert.equal(out.length, 10, out.join(' '));
-    const squares = ['0', '1', '4', '9', '16'], cubes = ['0', '1', '8', '27', '64'];
-    const rest = [...out];
-    for (const line of squares) rest.splice(rest.indexOf(line), 1);
-    assert.deepEqual(rest, cubes, `cube's lines, in order: ${out}`);
-    assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
-              `interleaved, not one after the other: ${out}`);
+    assertSquareAndCubeInterleaved(state.console);
     const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
     assert.equal(runs.length, 2, 'two child processes ran');
     assert.equal(mostAtOnce(runs), 2, `the two processes ran at the same time: ${JSON.stringify(runs)}`);

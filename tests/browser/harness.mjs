@@ -116,3 +116,31 @@ export function mostAtOnce(list) {
   for (const [, delta] of edges) most = Math.max(most, (now += delta));
   return most;
 }
+
+// Runs one of the page's process self-checks (src/platform/web/process_selftest.cpp, on a pthread
+// of the page) and returns its JSON result. Fails if another one is running, or after `timeout`.
+export async function runProcessSelftest(page, name, { timeout = 90_000 } = {}) {
+  const started = await page.evaluate((n) => Module.ccall('pp_process_selftest_start', 'number', ['string'], [n]), name);
+  assert.equal(started, 1, `self-check ${name} did not start: another one is running`);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
+    if (text) return JSON.parse(text);
+    assert.ok(Date.now() < deadline, `self-check ${name} did not finish in ${timeout / 1000} s`);
+    await page.waitForTimeout(100);
+  }
+}
+
+// The multiprocessing lesson's console: square's and cube's lines, each child's in its own order,
+// the two merged by the time they were printed. How far they mix depends on how quickly each
+// worker loaded, so the exact order is not checked.
+export function assertSquareAndCubeInterleaved(out) {
+  assert.equal(out.length, 10, out.join(' '));
+  const squares = ['0', '1', '4', '9', '16'], cubes = ['0', '1', '8', '27', '64'];
+  const rest = [...out];
+  for (const line of squares) rest.splice(rest.indexOf(line), 1);
+  assert.deepEqual(rest, cubes, `cube's lines, in order: ${out}`);
+  // Run one after the other, all of one child's lines would come before the other's first.
+  assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
+            `interleaved, not one after the other: ${out}`);
+}

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, mostAtOnce, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -192,17 +192,7 @@ test('Lesson.ProcessChildHasItsOwnPidAndMemory.1process', TEST_TIMEOUT, async ()
 
 test('Lesson.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('multiprocessing', 'scale=0.2&autorun=1', { screenshot: false });
-  const out = state.console;
-  assert.equal(out.length, 10, out.join(' '));
-  // Each child's lines in its own order, the two merged by the time they were printed. How far
-  // they mix depends on how quickly each worker loaded, so the exact order is not checked here.
-  const squares = ['0', '1', '4', '9', '16'], cubes = ['0', '1', '8', '27', '64'];
-  const rest = [...out];
-  for (const line of squares) rest.splice(rest.indexOf(line), 1);
-  assert.deepEqual(rest, cubes, `cube's lines, in order: ${out}`);
-  // Run one after the other, all of one child's lines would come before the other's first.
-  assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
-            `interleaved, not one after the other: ${out}`);
+  assertSquareAndCubeInterleaved(state.console);
   const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
   assert.equal(runs.length, 2, 'two child processes ran');
   assert.ok(overlaps(runs[0], runs[1]), 'the two processes ran at the same time');

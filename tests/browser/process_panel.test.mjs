@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, runProcessSelftest, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 150_000 };
 let browser, server;
@@ -125,14 +125,8 @@ test('ProcessPanel.WatchdogEndsAWorkerThatNeverAnswers.2processes', TEST_TIMEOUT
   try {
     await page.goto(server.url);
     await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
-    assert.equal(await page.evaluate(() => Module.ccall('pp_process_selftest_start', 'number', ['string'], ['watchdog'])), 1);
-    let text = '';
-    const deadline = Date.now() + 60_000;
-    while (!text && Date.now() < deadline) {
-      await page.waitForTimeout(100);
-      text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
-    }
-    const result = JSON.parse(text);
+    const result = await runProcessSelftest(page, 'watchdog', { timeout: 60_000 });
+    const text = JSON.stringify(result);
     assert.equal(result.error, undefined, result.error);
     assert.equal(result.watchdog_error, 'BrokenProcessPool', text);
     assert.match(result.watchdog_message, /^worker pid \d+ hung: it owed a reply and answered nothing for \d+\.\d s .*watchdog terminated it/);
@@ -150,15 +144,8 @@ test('ProcessPanel.FramesThroughTheMainThreadWhenThereIsNoRelay.2processes', TES
     await page.goto(server.url);
     await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
     await page.evaluate(() => Module.ccall('pp_use_process_relay', null, ['number'], [0]));
-    assert.equal(await page.evaluate(() => Module.ccall('pp_process_selftest_start', 'number', ['string'], ['crash-trap'])), 1);
-    let text = '';
-    const deadline = Date.now() + 60_000;
-    while (!text && Date.now() < deadline) {
-      await page.waitForTimeout(100);
-      text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
-    }
-    const result = JSON.parse(text);
-    assert.equal(result.crash_error, 'BrokenProcessPool', text);
+    const result = await runProcessSelftest(page, 'crash-trap', { timeout: 60_000 });
+    assert.equal(result.crash_error, 'BrokenProcessPool', JSON.stringify(result));
     assert.match(result.crash_message, /unreachable/);
     assert.deepEqual(result.new_pool, [1, 4, 9, 16, 25]);
     const procs = await page.evaluate(() => window.ppProcesses());

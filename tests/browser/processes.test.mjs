@@ -2,7 +2,7 @@
 // faults and load, through the page's self-checks (src/platform/web/process_selftest.cpp).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { launchBrowser, runProcessSelftest, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -16,14 +16,7 @@ async function selfCheck(name) {
   try {
     await page.goto(server.url);
     await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
-    assert.equal(await page.evaluate((n) => Module.ccall('pp_process_selftest_start', 'number', ['string'], [n]), name), 1);
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const text = await page.evaluate(() => Module.ccall('pp_process_selftest_result', 'string', [], []));
-      if (text) return { page, result: JSON.parse(text), console };
-      assert.ok(Date.now() < deadline, `self-check ${name} did not finish`);
-      await page.waitForTimeout(100);
-    }
+    return { page, result: await runProcessSelftest(page, name), console };
   } catch (error) {
     error.message += `\nconsole:\n${console.join('\n')}`;
     await page.close();
