@@ -84,39 +84,28 @@ fetch_source imgui   "$THIRD_PARTY/imgui"
 fetch_source libsdl2 "$PP_CACHE/src/libsdl2"
 
 # --- 3. SDL2 for WebAssembly (built once, cached) --------------------------------------
-step "SDL2 for WASM"
-if [ -f "$SDL_WASM_PREFIX/lib/libSDL2.a" ]; then
-  skip_step "cached in $SDL_WASM_PREFIX"
-else
-  printf '\n[setup]   building SDL2 with emcmake (about 4 minutes, once)\n'
-  rm -rf "$PP_CACHE/build/sdl2-wasm"
-  emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$PP_CACHE/build/sdl2-wasm" -G Ninja \
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$SDL_WASM_PREFIX" \
-    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_PTHREADS=ON -DSDL_TEST=OFF \
-    -DCMAKE_C_FLAGS=-pthread >"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    && cmake --build "$PP_CACHE/build/sdl2-wasm" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    && cmake --install "$PP_CACHE/build/sdl2-wasm" >>"$PP_CACHE/sdl2-wasm-build.log" 2>&1 \
-    || { echo "[setup] SDL2 WASM build failed; see $PP_CACHE/sdl2-wasm-build.log" >&2; exit 1; }
-  done_step "installed in $SDL_WASM_PREFIX"
-fi
-
+# build_sdl2_wasm STEP_NAME PREFIX WHAT CMAKE_FLAGS...: builds and installs SDL2 from its Debian
+# source with emcmake into PREFIX (log: PREFIX-build.log), unless it is there already.
+build_sdl2_wasm() {
+  local name=$1 prefix=$2 what=$3; shift 3
+  local build="$PP_CACHE/build/$(basename "$prefix")" log="$prefix-build.log"
+  step "$name"
+  if [ -f "$prefix/lib/libSDL2.a" ]; then skip_step "cached in $prefix"; return; fi
+  printf '\n[setup]   building %s with emcmake (a few minutes, once)\n' "$what"
+  rm -rf "$build"
+  emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$build" -G Ninja \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
+    "$@" >"$log" 2>&1 \
+    && cmake --build "$build" >>"$log" 2>&1 \
+    && cmake --install "$build" >>"$log" 2>&1 \
+    || { echo "[setup] $what build failed; see $log" >&2; exit 1; }
+  done_step "installed in $prefix"
+}
+build_sdl2_wasm "SDL2 for WASM" "$SDL_WASM_PREFIX" "SDL2" -DSDL_PTHREADS=ON -DCMAKE_C_FLAGS=-pthread
 # The fallback page (not cross-origin isolated) is built without -pthread, and objects built
 # with it cannot link into that program: a second SDL2, without threads.
-step "SDL2 for WASM, single-threaded"
-if [ -f "$SDL_WASM_SINGLE_PREFIX/lib/libSDL2.a" ]; then
-  skip_step "cached in $SDL_WASM_SINGLE_PREFIX"
-else
-  printf '\n[setup]   building SDL2 without threads with emcmake (about 3 minutes, once)\n'
-  rm -rf "$PP_CACHE/build/sdl2-wasm-single"
-  emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$PP_CACHE/build/sdl2-wasm-single" -G Ninja \
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$SDL_WASM_SINGLE_PREFIX" \
-    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF -DSDL_TEST=OFF \
-    >"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
-    && cmake --build "$PP_CACHE/build/sdl2-wasm-single" >>"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
-    && cmake --install "$PP_CACHE/build/sdl2-wasm-single" >>"$PP_CACHE/sdl2-wasm-single-build.log" 2>&1 \
-    || { echo "[setup] single-threaded SDL2 WASM build failed; see $PP_CACHE/sdl2-wasm-single-build.log" >&2; exit 1; }
-  done_step "installed in $SDL_WASM_SINGLE_PREFIX"
-fi
+build_sdl2_wasm "SDL2 for WASM, single-threaded" "$SDL_WASM_SINGLE_PREFIX" "SDL2 without threads" \
+  -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF
 
 # --- 4. Browser-test packages ----------------------------------------------------------
 step "npm packages (package-lock.json)"
