@@ -12,4 +12,11 @@ inline double median(std::vector<double> values) {
     return values[values.size() / 2];
 }
 
+// Keeps `value` (and the work that made it) from being optimized away, without storing it
+// anywhere another thread could contend on. GCC and Clang.
+template <class T>
+inline void keep(T value) {
+    asm volatile("" : : "r"(value));
+}
+
 } // namespace pp_bench
