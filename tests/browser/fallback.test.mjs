@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, assertChildChangedOnlyItsOwnCounter, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, runThreadsDemoAndCheck, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -29,6 +29,18 @@ async function openFallback(query) {
   assert.equal(newTab.searchParams.get('coi-sw'), null, 'the new tab may isolate itself');
   assert.equal(newTab.searchParams.get('lesson'), new URLSearchParams(query).get('lesson'), 'the new tab opens the same lesson');
   return page;
+}
+
+// Runs `check` on an open page, then closes it; a failure carries the page's console.
+async function checkThenClose(page, check) {
+  try {
+    await check();
+  } catch (error) {
+    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
 }
 
 // Runs a lesson with autorun to its end; returns its state.
@@ -89,21 +101,16 @@ test('Fallback.SameRunSameEvents.3threads', TEST_TIMEOUT, async () => {
 
 test('Fallback.FirstThreadsDemoCountsPrimes.4threads', TEST_TIMEOUT, async () => {
   const page = await openFallback('');
-  try {
+  await checkThenClose(page, async () => {
     await runThreadsDemoAndCheck(page, 'fallback-threads-demo.png');
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => {
   // CPU-bound fibers share the main thread with the page: the scheduler runs them a slice per
   // frame, so frames keep coming and the Stop button still works mid-computation.
   const page = await openFallback('lesson=use-cases&workers=2&tasks=4&scale=0.1&autorun=1');
-  try {
+  await checkThenClose(page, async () => {
     const busy = await waitForState(page, (s) => s.lesson.state === 'running' &&
       s.lesson.console.some((l) => /^I\/O-bound: processes +2 workers/.test(l)), { what: 'the CPU-bound part' });
     await page.waitForTimeout(1000);
@@ -113,12 +120,7 @@ test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => 
     await clickWidget(page, 'stop');
     const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'the stop', timeout: 15_000 });
     assert.ok(!stopped.lesson.console.some((l) => l.startsWith('Speedup')), 'the run ended early');
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 // Browser processes need no shared memory: Web Workers with their own instances, bytes by
@@ -127,7 +129,7 @@ const processLanes = (lesson) => lesson.lanes.filter((l) => l.pid !== 1);
 
 test('Fallback.ProcessPoolRunsInWorkers.3processes', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=process-pool&scale=0.1&autorun=1');
-  try {
+  await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
     assert.deepEqual(state.console, ['1', '4', '9', '16', '25'], 'results in input order');
     const lanes = processLanes(state);
@@ -144,56 +146,36 @@ test('Fallback.ProcessPoolRunsInWorkers.3processes', TEST_TIMEOUT, async () => {
     const procs = (await page.evaluate(() => window.ppProcesses())).filter((p) => pids.includes(p.pid));
     assert.deepEqual(procs.map((p) => p.how), Array(3).fill('exited with code 0'), 'shutdown stopped every worker');
     assert.ok(procs.every((p) => !p.relayed), 'no relay thread in this page: frames go through the main thread');
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('Fallback.ProcessChildHasItsOwnMemory.1process', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=process&autorun=1');
-  try {
+  await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
-    const out = state.console;
-    assert.equal(out.length, 3, out.join('\n'));
-    const [, parent] = /^parent: I am process (\d+); counter = 0$/.exec(out[0]);
-    const [, child] = /^child:  I am process (\d+); I added 5, so my counter = 5$/.exec(out[1]);
-    assert.notEqual(child, parent, 'the child reports its own pid');
-    assert.equal(out[2], 'parent: my counter is still 0: separate memory');
+    const child = assertChildChangedOnlyItsOwnCounter(state.console);
     const [proc] = (await page.evaluate(() => window.ppProcesses())).filter((p) => p.pid === +child);
     assert.equal(proc?.how, 'exited with code 0');
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=multiprocessing&scale=0.2&autorun=1');
-  try {
+  await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
     assertSquareAndCubeInterleaved(state.console);
     const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
     assert.equal(runs.length, 2, 'two child processes ran');
     assert.equal(mostAtOnce(runs), 2, `the two processes ran at the same time: ${JSON.stringify(runs)}`);
     assert.equal(new Set(processLanes(state).map((l) => l.pid)).size, 2, 'on two pids');
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () => {
   // The use-case table in this page: threads measured on the virtual clock (one core), processes
   // in real time (real Web Workers), the last run's tiles labelled by the processes' pids.
   const { page, state } = await runLesson('lesson=use-cases&workers=2&tasks=4&scale=0.05&autorun=1');
-  try {
+  await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
     for (const name of ['I/O-bound: processes', 'CPU-bound: processes'])
       assert.deepEqual(state.measurements.filter(([s]) => s === name).map(([, workers]) => workers), [1, 2], name);
@@ -201,12 +183,7 @@ test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () =>
     assert.equal(state.tiles.done, state.tiles.total, 'every tile of the last run was blurred');
     assert.equal(state.tiles.workers.length, 2, 'by two processes');
     assert.ok(state.tiles.workers.every((w) => /^pid \d+$/.test(w) && w !== 'pid 1'), JSON.stringify(state.tiles.workers));
-  } catch (error) {
-    error.message += `\nconsole:\n${page.consoleLines.join('\n')}`;
-    throw error;
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {

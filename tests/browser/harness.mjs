@@ -144,3 +144,14 @@ export function assertSquareAndCubeInterleaved(out) {
   assert.ok(out.lastIndexOf('0') < out.indexOf('16') && out.indexOf('16') < out.indexOf('64'),
             `interleaved, not one after the other: ${out}`);
 }
+
+// The process lesson's console: the child adds 5 to its own counter under its own pid, and the
+// parent's counter stays 0. Returns the child's pid.
+export function assertChildChangedOnlyItsOwnCounter(out) {
+  assert.equal(out.length, 3, out.join('\n'));
+  const [, parent] = /^parent: I am process (\d+); counter = 0$/.exec(out[0]);
+  const [, child] = /^child:  I am process (\d+); I added 5, so my counter = 5$/.exec(out[1]);
+  assert.notEqual(child, parent, 'the child reports its own pid');
+  assert.equal(out[2], 'parent: my counter is still 0: separate memory');
+  return child;
+}

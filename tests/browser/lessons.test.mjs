@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, assertChildChangedOnlyItsOwnCounter, assertSquareAndCubeInterleaved, clickWidget, launchBrowser, mostAtOnce, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 let browser, server;
@@ -175,12 +175,7 @@ const processLanes = (lesson) => lesson.lanes.filter((l) => l.pid !== 1);
 
 test('Lesson.ProcessChildHasItsOwnPidAndMemory.1process', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('process', 'autorun=1');
-  const out = state.console;
-  assert.equal(out.length, 3, out.join('\n'));
-  const [, parent] = /^parent: I am process (\d+); counter = 0$/.exec(out[0]);
-  const [, child] = /^child:  I am process (\d+); I added 5, so my counter = 5$/.exec(out[1]);
-  assert.notEqual(child, parent, 'the child reports its own pid');
-  assert.equal(out[2], 'parent: my counter is still 0: separate memory');
+  const child = assertChildChangedOnlyItsOwnCounter(state.console);
   const [proc] = (await processes(page)).filter((p) => p.pid === +child);
   assert.ok(proc, `the page started a worker for pid ${child}`);
   assert.equal(proc.how, 'exited with code 0');
