@@ -7,6 +7,9 @@
 //   without (one as each task is submitted, one as it ends) and records nothing. If the control
 //   costs about what tracing costs, the overhead is the price of those reads in this pool, not
 //   of the recorder.
+// - a floor (x86-64 only): tracing off, and each task reads the CPU's time-stamp counter once
+//   (rdtsc, about half the cost of a clock read, and no timestamp can be cheaper). What one such
+//   read costs in this pool is the least any tracing that timestamps each task could cost.
 // - the same on/off pair for tasks of about 1 us of arithmetic, a size where tracing is a small
 //   part of the work.
 // Machine-readable lines: "figure <name> <value> <unit>".
@@ -21,6 +24,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#define PP_BENCH_HAS_TSC 1
+#endif
 
 namespace {
 
@@ -59,6 +67,9 @@ int iterations_per_microsecond() {
 enum class Tasks {
     Empty,
     EmptyWithClockReads, // the control: the submit loop and each task read the trace clock once
+#ifdef PP_BENCH_HAS_TSC
+    EmptyWithOneTscRead, // the floor: each task reads the time-stamp counter once
+#endif
     OneMicrosecond,      // busy_work for about 1 us
 };
 
@@ -79,6 +90,11 @@ Batch one_batch(pp::ThreadPoolExecutor& pool, Tasks tasks, int work_iterations =
             keep(pp::trace::now_ns()); // where tracing stamps the submission
             futures.push_back(pool.submit([] { keep(pp::trace::now_ns()); })); // where it stamps the end
             break;
+#ifdef PP_BENCH_HAS_TSC
+        case Tasks::EmptyWithOneTscRead:
+            futures.push_back(pool.submit([] { keep(__rdtsc()); }));
+            break;
+#endif
         case Tasks::OneMicrosecond:
             futures.push_back(pool.submit([work_iterations] { busy_work(work_iterations); }));
             break;
@@ -114,6 +130,7 @@ Figures summarize(const std::vector<double>& base, const std::vector<double>& va
 struct Measured {
     Figures traced_wall, traced_cpu; // empty tasks, tracing on vs off
     Figures clock_reads;             // empty tasks, the control vs off
+    Figures one_tsc_read;            // empty tasks, the floor vs off (x86-64 only)
     Figures traced_1us;              // 1 us tasks, tracing on vs off
 };
 
@@ -121,7 +138,7 @@ Measured measure() {
     Measured m{};
     pp::ThreadPoolExecutor pool(2);
     (void)one_batch(pool, Tasks::Empty); // warm-up: starts the workers, grows the allocator
-    std::vector<double> off, on, off_cpu, on_cpu, control;
+    std::vector<double> off, on, off_cpu, on_cpu, control, tsc_floor;
     for (int run = 0; run < kRuns; ++run) {
         Batch b = one_batch(pool, Tasks::Empty);
         off.push_back(b.wall_us_per_task);
@@ -130,10 +147,16 @@ Measured measure() {
         on.push_back(b.wall_us_per_task);
         on_cpu.push_back(b.cpu_us_per_task);
         control.push_back(one_batch(pool, Tasks::EmptyWithClockReads).wall_us_per_task);
+#ifdef PP_BENCH_HAS_TSC
+        tsc_floor.push_back(one_batch(pool, Tasks::EmptyWithOneTscRead).wall_us_per_task);
+#endif
     }
     m.traced_wall = summarize(off, on);
     m.traced_cpu = summarize(off_cpu, on_cpu);
     m.clock_reads = summarize(off, control);
+#ifdef PP_BENCH_HAS_TSC
+    m.one_tsc_read = summarize(off, tsc_floor);
+#endif
 
     const int iterations = iterations_per_microsecond();
     std::vector<double> off_1us, on_1us;
@@ -185,12 +208,19 @@ int main() {
                 wall.overhead_pct, cpu.variant_us, cpu.overhead_pct);
     std::printf("  control, tracing off but the same 2 clock reads per task: %.3f us/task wall (%+.1f%%)\n",
                 m.clock_reads.variant_us, m.clock_reads.overhead_pct);
+#ifdef PP_BENCH_HAS_TSC
+    std::printf("  floor, tracing off but one rdtsc in each task: %.3f us/task wall (%+.1f%%)\n",
+                m.one_tsc_read.variant_us, m.one_tsc_read.overhead_pct);
+#endif
     std::printf("  tasks of about 1 us: %.3f us/task off, %.3f on (%+.1f%%)\n", m.traced_1us.base_us,
                 m.traced_1us.variant_us, m.traced_1us.overhead_pct);
     std::printf("figure thread_pool_empty_task_us %.3f us/task\n", wall.base_us);
     std::printf("figure thread_pool_empty_task_traced_us %.3f us/task\n", wall.variant_us);
     std::printf("figure trace_overhead_pct %.1f percent\n", wall.overhead_pct);
     std::printf("figure clock_reads_only_overhead_pct %.1f percent\n", m.clock_reads.overhead_pct);
+#ifdef PP_BENCH_HAS_TSC
+    std::printf("figure one_tsc_read_overhead_pct %.1f percent\n", m.one_tsc_read.overhead_pct);
+#endif
     std::printf("figure trace_overhead_1us_tasks_pct %.1f percent\n", m.traced_1us.overhead_pct);
     std::printf("figure thread_pool_empty_task_cpu_us %.3f us/task\n", cpu.base_us);
     std::printf("figure thread_pool_empty_task_traced_cpu_us %.3f us/task\n", cpu.variant_us);

@@ -43,6 +43,7 @@ pairs=$(cat <<'PAIRS'
 thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | <= 1.0 us/task, >= 20x Python
 trace_overhead_pct             |                                     | lower  | <= 10 %
 clock_reads_only_overhead_pct  |                                     | lower  | (control: tracing off, its 2 clock reads made by the tasks)
+one_tsc_read_overhead_pct      |                                     | lower  | (floor: tracing off, one rdtsc in each task)
 trace_overhead_1us_tasks_pct   |                                     | lower  | (tasks of about 1 us)
 trace_cost_ns_per_task         |                                     | lower  | (2 clock reads + 2 appends, one thread)
 cpu_speedup_threads_gil_off_2w | python_cpu_speedup_threads_2w       | higher | >= 1.8x
