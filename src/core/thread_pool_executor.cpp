@@ -197,8 +197,10 @@ void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) {
     for (auto& task : unstarted) task->cancel_unstarted();
     if (!wait) return;
 
+    // The GIL first: workers need it to finish their tasks, and a second caller must not hold it
+    // while it waits for the first one's joins.
+    gil::ReleaseGuard release_gil;
     std::lock_guard<std::mutex> join_lock(join_mutex_);
-    gil::ReleaseGuard release_gil; // workers need the GIL to finish their tasks
     {
         // A submit() may be creating a worker right now, outside the lock: wait for it to land in
         // workers_. No slot is reserved after shutdown_, so the list is then stable without mutex_.

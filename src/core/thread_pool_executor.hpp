@@ -168,11 +168,17 @@ public:
     std::size_t size() const { return futures_.size(); }
     bool has_next() const { return next_ < futures_.size(); }
 
-    // The next result in input order; blocks until it is ready.
+    // The next result in input order; blocks until it is ready. After a TimeoutError that call is
+    // given up on, as in Python's map: cancelled if it has not started, and next() moves past it.
     R next() {
         if (!has_next()) throw std::out_of_range("map: no results remain");
         Future<R>& f = futures_[next_++];
-        return f.shared_state()->take(deadline_);
+        try {
+            return f.shared_state()->take(deadline_);
+        } catch (const TimeoutError&) {
+            f.cancel();
+            throw;
+        }
     }
 
     // Every remaining result, in input order.

@@ -14,6 +14,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -221,4 +223,31 @@ TEST_CASE("Gil.HeldOnlyInsideHolders.2threads") {
         CHECK(pp::gil::held_by_this_thread());
     }
     CHECK_FALSE(pp::gil::held_by_this_thread());
+}
+
+TEST_CASE("Gil.TwoShutdownsOfOnePoolBothReturn.3threads") {
+    // The second shutdown() waits for the first one's joins; it must not hold the GIL meanwhile,
+    // or the worker could never take it back after its sleep to finish its task.
+    pp_test::ScopedGil gil(true);
+    pp::ThreadPoolExecutor pool(1);
+    auto sleeper = pool.submit([] { pp::sleep_for(300ms); });
+    std::atomic<int> returned{0};
+    pp::Thread first("first-shutdown", [&] {
+        pool.shutdown();
+        ++returned;
+    });
+    pp::Thread second("second-shutdown", [&] {
+        pp::sleep_for(50ms); // after the first one took the join lock
+        pool.shutdown();
+        ++returned;
+    });
+    first.start();
+    second.start();
+    const bool both_returned = first.join(20s) && second.join(20s);
+    if (!both_returned) {
+        std::fprintf(stderr, "Gil.TwoShutdownsOfOnePoolBothReturn: deadlock, %d of 2 shutdowns returned\n", returned.load());
+        std::abort(); // the threads cannot be joined: end here rather than in the test's timeout
+    }
+    CHECK(returned == 2);
+    CHECK_NOTHROW(sleeper.result(0s));
 }

@@ -115,6 +115,33 @@ TEST_CASE("ThreadPool.MapTimeoutThrowsTimeoutError.2threads") {
     CHECK_THROWS_AS(results.next(), pp::TimeoutError);
 }
 
+TEST_CASE("ThreadPool.MapTimeoutCancelsTheCallItGaveUpOn.1thread") {
+    // As in Python's map: the call whose result timed out is cancelled if it has not started, and
+    // closing the results cancels the rest, so none of them runs later.
+    pp::ThreadPoolExecutor pool(1);
+    Gate gate;
+    auto blocker = pool.submit([&] { gate.wait(); });
+    std::atomic<int> ran{0};
+    std::vector<pp::Future<int>> futures;
+    {
+        auto results = pool.map(
+            [&](int x) {
+                ++ran;
+                return x;
+            },
+            std::vector<int>{1, 2}, 50ms);
+        futures = results.futures();
+        CHECK_THROWS_AS(results.next(), pp::TimeoutError);
+        CHECK(futures[0].cancelled());
+        CHECK(results.has_next()); // the next call is still there to wait for
+    }
+    gate.release();
+    blocker.result();
+    pool.shutdown();
+    CHECK(ran == 0);
+    CHECK(futures[1].cancelled());
+}
+
 TEST_CASE("ThreadPool.TaskExceptionComesOutOfResult.2threads") {
     pp::ThreadPoolExecutor pool(2);
     auto failing = pool.submit([]() -> int { throw std::out_of_range("index 9"); });
