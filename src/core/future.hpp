@@ -337,9 +337,11 @@ public:
     bool cancel() { return state().cancel(); }
 
     // Runs `fn(*this)` once the future is done: at once on this thread if it already is, otherwise
-    // on the thread that completes it (a pool worker). Callbacks run in the order they were added.
+    // on the thread that completes it (a thread pool's worker; for a process pool, its one
+    // transport thread, which delivers every reply). Callbacks run in the order they were added.
     // An exception from `fn` is reported on stderr and swallowed, as in Python. A callback that
-    // blocks on another future of the same 1-worker pool deadlocks that worker.
+    // blocks on another future of the same pool can wait forever: on a 1-worker thread pool, or
+    // on any process pool, whose replies (and shutdown) then wait for the callback.
     void add_done_callback(std::function<void(const Future<T>&)> fn) { state().add_done_callback(std::move(fn)); }
 
     friend bool operator==(const Future& a, const Future& b) { return a.state_ == b.state_; }

@@ -1,5 +1,6 @@
 #include "core/process.hpp"
 
+#include "core/gil.hpp"
 #include "core/process_registry.hpp"
 #include "core/trace.hpp"
 
@@ -93,17 +94,22 @@ void Process::on_exit(const WorkerExit& exit) {
 }
 
 bool Process::join(Timeout timeout) {
+    const detail::Deadline deadline = detail::Deadline::after(timeout);
     std::unique_lock<std::mutex> lock(mutex_);
     if (!started_) throw InvalidStateError("can only join a started process");
     if (exit_) return true;
+    lock.unlock();
+    // A blocking wait, as in Thread::join: other "Python" threads run meanwhile. Released before
+    // mutex_ is taken again, and taken back after it is let go: a GIL holder may wait for mutex_.
+    gil::ReleaseGuard release_gil;
     TraceSpan blocked(TraceKind::JoinBlocked, "join", 0, name_);
+    lock.lock();
     const auto ended = [&] { return exit_.has_value(); };
-    const detail::Deadline deadline = detail::Deadline::after(timeout);
-    if (!deadline.at) {
-        exited_cv_.wait(lock, ended);
-        return true;
-    }
-    return exited_cv_.wait_until(lock, *deadline.at, ended);
+    bool exited = true;
+    if (!deadline.at) exited_cv_.wait(lock, ended);
+    else exited = exited_cv_.wait_until(lock, *deadline.at, ended);
+    lock.unlock();
+    return exited;
 }
 
 bool Process::is_alive() const {

@@ -9,6 +9,7 @@
 // [SECTION] Queries
 #include "core/process_pool_executor.hpp"
 
+#include "core/gil.hpp"
 #include "core/ids.hpp"
 #include "core/process_registry.hpp"
 #include "core/trace.hpp"
@@ -64,9 +65,18 @@ ProcessPoolExecutor::~ProcessPoolExecutor() {
         std::fprintf(stderr, "pp::ProcessPoolExecutor: shutdown failed in the destructor: %s\n", error.what());
     }
     if (transport_->on_transport_thread()) {
-        // Destroyed from one of our own callbacks: the transport cannot join itself. Leak it
-        // (its thread ends once the workers have exited) and detach its callbacks from us;
-        // only this thread calls them, so clearing the pointer here is race-free.
+        // Destroyed from one of our own callbacks: the transport cannot join itself, and the
+        // replies still owed would reach nobody. Fail those futures and kill the workers, then
+        // leak the transport (its thread ends once the workers have exited) and detach its
+        // callbacks from us; only this thread calls them, so clearing the pointer here is race-free.
+        const std::string message =
+            "the process pool was destroyed inside one of its own done-callbacks before this task finished";
+        std::vector<std::unique_ptr<detail::TaskCompletion>> failed;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!tasks_.empty()) break_pool_locked(message, failed);
+        }
+        fail_all(failed, message);
         *self_ = nullptr;
         static_cast<void>(transport_.release());
     }
@@ -247,6 +257,8 @@ void ProcessPoolExecutor::on_reply(int worker, const std::uint8_t* payload, std:
             task_name = std::move(found->second.task_name);
             tasks_.erase(found);
         }
+        ++finished_tasks_;
+        if (state_ == State::ShuttingDown) progress_cv_.notify_all();  // shutdown's grace starts again
         dispatch_locked(sends);
     }
     send_all(sends);  // keep the worker busy before spending time on this result
@@ -274,7 +286,7 @@ void ProcessPoolExecutor::on_exit(int worker, const WorkerExit& exit) {
             message = "worker pid " + std::to_string(exit.pid) + " " + exit.how;
             if (terminating_)
                 message += " by shutdown(), after the " + std::to_string(options_.shutdown_grace.count()) +
-                           " ms grace period for running tasks ran out";
+                           " ms grace period passed with no task finishing";
             else if (slot.in_flight > 0)
                 message += " while running a task";
             message += "; the process pool is broken";
@@ -283,7 +295,7 @@ void ProcessPoolExecutor::on_exit(int worker, const WorkerExit& exit) {
             break_pool_locked(message, failed);
         }
         slot.in_flight = 0;
-        if (exited_workers_ == worker_count_) all_exited_cv_.notify_all();
+        if (exited_workers_ == worker_count_) progress_cv_.notify_all();
     }
     fail_all(failed, message);
 }
@@ -314,18 +326,30 @@ void ProcessPoolExecutor::shutdown(bool wait, bool cancel_futures) {
 
     if (!wait || transport_->on_transport_thread()) return;
 
+    // A blocking wait: other "Python" threads run meanwhile. The GIL is released before mutex_ is
+    // taken and taken back after it is let go (a GIL holder may be waiting for mutex_).
+    gil::ReleaseGuard release_gil;
     std::unique_lock<std::mutex> lock(mutex_);
     const auto all_exited = [&] { return exited_workers_ == worker_count_; };
-    if (!all_exited_cv_.wait_for(lock, options_.shutdown_grace, all_exited)) {
+    // The grace restarts whenever a task finishes: a backlog that keeps moving is waited for, as
+    // Python waits for it; only workers that finish nothing for a whole grace period are ended.
+    for (;;) {
+        const std::uint64_t finished_before = finished_tasks_;
+        const bool progressed = progress_cv_.wait_for(lock, options_.shutdown_grace, [&] {
+            return all_exited() || finished_tasks_ != finished_before;
+        });
+        if (all_exited()) break;
+        if (progressed) continue;
         // Running tasks overstayed: end their workers. Their futures fail with BrokenProcessPool.
         terminating_ = true;
         for (int i = 0; i < worker_count_; ++i)
             if (!workers_[static_cast<std::size_t>(i)].exited) transport_->terminate(i, false);
-        if (!all_exited_cv_.wait_for(lock, std::chrono::milliseconds(500), all_exited)) {
+        if (!progress_cv_.wait_for(lock, std::chrono::milliseconds(500), all_exited)) {
             for (int i = 0; i < worker_count_; ++i)
                 if (!workers_[static_cast<std::size_t>(i)].exited) transport_->terminate(i, true);
-            all_exited_cv_.wait(lock, all_exited);  // SIGKILL cannot be ignored: this ends
+            progress_cv_.wait(lock, all_exited);  // SIGKILL cannot be ignored: this ends
         }
+        break;
     }
     lock.unlock();
     join_transport();

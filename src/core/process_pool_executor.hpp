@@ -23,8 +23,9 @@
 //   every later submit fail with BrokenProcessPool, naming the pid and how it died;
 // - futures are "running" once sent to a worker, so only tasks still queued here can be cancelled.
 // Differences: each worker holds up to tasks_in_flight_per_worker tasks at once (pipelining,
-// so short tasks cost microseconds, not a round trip each), and shutdown(wait=true) gives running
-// tasks options.shutdown_grace before it terminates their workers, so it never hangs.
+// so short tasks cost microseconds, not a round trip each), and shutdown(wait=true) waits for
+// queued and running tasks only while they keep finishing: once options.shutdown_grace passes
+// with no task finishing, it terminates the workers, so a stuck task cannot hang it.
 #pragma once
 
 #include "core/future.hpp"
@@ -41,6 +42,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <unordered_map>
@@ -60,8 +62,10 @@ struct ProcessPoolOptions {
     // more hides the round trip for short tasks, at the cost of cancel() and load balancing for
     // tasks already sent. Tasks beyond this wait in the parent, cancellable.
     int tasks_in_flight_per_worker = 8;
-    // shutdown(wait=true) and the destructor wait this long for running tasks, then terminate
-    // the workers (SIGTERM, then SIGKILL) and fail what was still running with BrokenProcessPool.
+    // shutdown(wait=true) and the destructor wait for the tasks as long as one finishes at least
+    // this often. After this long with none finishing, they terminate the workers (SIGTERM, then
+    // SIGKILL) and fail what was left with BrokenProcessPool. A single task longer than this is
+    // ended by a shutdown that comes while it runs: raise it for long tasks.
     std::chrono::milliseconds shutdown_grace{5000};
 };
 
@@ -107,15 +111,16 @@ public:
         } else if constexpr (std::is_same_v<R, Bytes>) {
             promise_.set_value(std::move(bytes));
         } else {
-            std::exception_ptr error;
+            // Any exception, not only SerializationError: a Serializer<R>::read may reject bytes
+            // its own way, and an exception escaping onto the transport thread ends the program.
+            std::optional<R> value;
             try {
-                R value = decode<R>(bytes);
-                promise_.set_value(std::move(value));
+                value.emplace(decode<R>(bytes));
+            } catch (...) {
+                promise_.set_exception(std::current_exception());
                 return;
-            } catch (const SerializationError&) {
-                error = std::current_exception();
             }
-            promise_.set_exception(error);
+            promise_.set_value(std::move(*value));
         }
     }
     void set_exception(std::exception_ptr error) override { promise_.set_exception(std::move(error)); }
@@ -151,9 +156,10 @@ public:
     // Any transport: tests, or the browser's Web Workers.
     ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transport, ProcessPoolOptions options);
 
-    // shutdown(wait=true): waits for queued and running tasks (at most options.shutdown_grace
-    // for running ones, then terminates). Never hangs. Destroying the pool inside one of its own
-    // done-callbacks cannot wait for the workers; it only asks them to stop.
+    // shutdown(wait=true): waits for queued and running tasks while they keep finishing (see
+    // options.shutdown_grace), so a stuck worker cannot hang it; a done-callback that blocks the
+    // transport thread can. Destroying the pool inside one of its own done-callbacks cannot wait:
+    // tasks not yet finished fail with BrokenProcessPool and the workers are killed.
     ~ProcessPoolExecutor();
 
     ProcessPoolExecutor(const ProcessPoolExecutor&) = delete;
@@ -257,13 +263,16 @@ private:
     int worker_count_ = 0;
 
     mutable std::mutex mutex_;
-    sync::condition_variable all_exited_cv_;  // waits switch fibers in the single-threaded page
+    // A worker exited or a task finished (shutdown waits on it). A sync:: one: in the single-threaded
+    // page its waits switch fibers.
+    sync::condition_variable progress_cv_;
     State state_ = State::Running;
     std::string broken_message_;
     std::unordered_map<std::uint64_t, PendingTask> tasks_;
     std::deque<std::uint64_t> queue_;
     std::vector<WorkerSlot> workers_;
     int exited_workers_ = 0;
+    std::uint64_t finished_tasks_ = 0;  // replies that ended a task: shutdown's grace restarts on each
     bool terminating_ = false;  // the shutdown grace ran out: exits now are our doing
     bool joined_ = false;
     std::mutex join_mutex_;

@@ -24,6 +24,23 @@
 #include <vector>
 
 namespace pp_test {
+// A result type whose serializer checks what it reads, and rejects it with its own exception type.
+struct Percent {
+    int value = 0;
+};
+} // namespace pp_test
+
+template <>
+struct pp::Serializer<pp_test::Percent> {
+    static void write(pp::ByteWriter& out, const pp_test::Percent& p) { pp::write_value(out, p.value); }
+    static pp_test::Percent read(pp::ByteReader& in) {
+        const int value = pp::read_value<int>(in);
+        if (value < 0 || value > 100) throw std::out_of_range("not a percentage: " + std::to_string(value));
+        return pp_test::Percent{value};
+    }
+};
+
+namespace pp_test {
 
 inline int square(int x) { return x * x; }
 inline int cube(int x) { return x * x * x; }
@@ -115,6 +132,8 @@ inline std::size_t allocate_strings(int count) {
     return strings.size();
 }
 
+inline Percent percent(int value) { return Percent{value}; }
+
 PP_REGISTER_TASK(square);
 PP_REGISTER_TASK(traced_work);
 PP_REGISTER_TASK(allocate_strings);
@@ -134,6 +153,7 @@ PP_REGISTER_TASK(crash_with_segv);
 PP_REGISTER_TASK(crash_with_abort);
 PP_REGISTER_TASK(crash_with_exit3);
 PP_REGISTER_TASK(spin_forever);
+PP_REGISTER_TASK(percent);
 
 // Parses /proc/<pid>/stat: "pid (comm) S ppid ...", where comm may itself contain ") ".
 struct ProcStat {

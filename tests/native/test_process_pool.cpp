@@ -12,6 +12,9 @@
 // [SECTION] Tutorial timings
 // [SECTION] Traces from the children
 #include "process_test_tasks.hpp"
+#include "../core/test_support.hpp"
+
+#include "core/thread.hpp"
 
 #include <doctest.h>
 
@@ -32,10 +35,6 @@ using namespace pp_test;
 // [SECTION] Helpers
 //-----------------------------------------------------------------------------
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 std::string joined(const std::vector<int>& pids) {
     std::string text;
@@ -161,6 +160,16 @@ TEST_CASE("ProcessPool.AsCompletedYieldsInFinishOrder.3procs") {
     CHECK(order == std::vector<int>{2, 1, 0});
 }
 
+TEST_CASE("ProcessPool.ResultItsSerializerRejectsFailsOnlyItsFuture.1procs") {
+    // Serializer<Percent>::read throws its own exception type for 150: that future fails with
+    // it, and the pool, its transport thread and the next task carry on.
+    pp::ProcessPoolExecutor pool(options(1));
+    auto rejected = pool.submit(percent_task, 150);
+    CHECK_THROWS_WITH_AS(rejected.result(20s), "not a percentage: 150", std::out_of_range);
+    CHECK(pool.submit(percent_task, 42).result(20s).value == 42);
+    CHECK_FALSE(pool.broken());
+}
+
 TEST_CASE("ProcessPool.TaskExceptionBecomesRemoteTaskError.2procs") {
     pp::ProcessPoolExecutor pool(2);
     auto failing = pool.submit(fail_with_task, std::string("boom in the child"));
@@ -227,6 +236,63 @@ TEST_CASE("ProcessPool.ShutdownWaitRunsEverythingQueued.2procs") {
         pool.shutdown();                          // twice is fine
     }
     for (int i = 0; i < 6; ++i) CHECK(futures[static_cast<std::size_t>(i)].result() == i);
+    for (int pid : pids) CHECK(!process_exists(pid));
+    CHECK(zombies_of_this_test().empty());
+}
+
+TEST_CASE("ProcessPool.ShutdownWaitsForABacklogLongerThanTheGrace.1procs") {
+    // The grace bounds how long shutdown waits with no task finishing, not the whole backlog:
+    // four 250 ms tasks on one worker take about 1 s, well past a 400 ms grace, and all succeed.
+    std::vector<pp::Future<int>> futures;
+    {
+        pp::ProcessPoolExecutor pool(options(1, 1, 400ms));
+        for (int i = 0; i < 4; ++i) futures.push_back(pool.submit(sleep_then_return_task, 250, i));
+        pool.shutdown(true, false);
+    }
+    for (int i = 0; i < 4; ++i) CHECK(futures[static_cast<std::size_t>(i)].result(0s) == i);
+    CHECK(zombies_of_this_test().empty());
+}
+
+TEST_CASE("ProcessPool.ShutdownReleasesTheGil.2threads") {
+    // Shutting down waits for a 1 s task; another "Python" thread keeps running meanwhile.
+    pp_test::ScopedGil gil(true);
+    pp::ProcessPoolExecutor pool(options(1, 1));
+    auto slow = pool.submit(sleep_then_return_task, 1000, 1);
+    const auto start = std::chrono::steady_clock::now();
+    double other_thread_done_s = 0;
+    pp::Thread shutting_down("shutting-down", [&] { pool.shutdown(); });
+    pp::Thread other("other", [&] {
+        pp::sleep_for(100ms); // lets the first thread reach its wait, then needs the GIL back
+        other_thread_done_s = seconds_since(start);
+    });
+    shutting_down.start();
+    other.start();
+    other.join();
+    shutting_down.join();
+    CHECK(slow.result(0s) == 1);
+    CHECK(other_thread_done_s < 0.7); // not held up until the 1 s task ended
+}
+
+TEST_CASE("ProcessPool.DestroyedInItsOwnCallbackFailsWhatIsLeft.2procs") {
+    // The destructor cannot wait on the thread that delivers replies: the running and the queued
+    // task fail with BrokenProcessPool at once, and the workers are killed, none left a zombie.
+    auto* pool = new pp::ProcessPoolExecutor(options(2, 1));
+    const std::vector<int> pids = pool->worker_pids();
+    auto first = pool->submit(sleep_then_return_task, 100, 1);
+    auto running = pool->submit(sleep_then_return_task, 30000, 2);
+    auto queued = pool->submit(square_task, 3);
+    first.add_done_callback([pool](const pp::Future<int>&) { delete pool; });
+    CHECK(first.result(20s) == 1);
+    for (auto* future : {&running, &queued}) {
+        const std::string message = broken_message(*future);
+        INFO(message);
+        CHECK(message.find("destroyed inside one of its own done-callbacks") != std::string::npos);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    const auto gone = [&] {
+        return std::none_of(pids.begin(), pids.end(), process_exists) && zombies_of_this_test().empty();
+    };
+    while (!gone() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
     for (int pid : pids) CHECK(!process_exists(pid));
     CHECK(zombies_of_this_test().empty());
 }
