@@ -40,8 +40,8 @@ public:
 
     bool is_alive() const;
     const std::string& name() const noexcept { return name_; }
-    // pp::current_tid() of the running thread (its trace lane id, not reused by later threads of
-    // this run); 0 before start().
+    // pp::current_tid() of the running thread (its trace lane id; see core/ids.hpp for when it can
+    // be reused); 0 before start().
     std::uint64_t native_id() const;
     // What the target threw, or nullptr; meaningful once the thread has ended.
     std::exception_ptr exception() const;

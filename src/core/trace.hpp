@@ -56,7 +56,7 @@ bool is_instant(TraceKind kind);
 // One horizontal lane of the timeline: a thread of a process.
 struct TraceLane {
     int pid = 0;
-    std::uint64_t tid = 0; // pp::current_tid(): unique per thread lifetime, so joined threads keep their own lanes
+    std::uint64_t tid = 0; // pp::current_tid(): joined threads keep their own lanes (see core/ids.hpp)
     std::string name; // "MainThread", "ThreadPoolExecutor-0_1", ...
 };
 
