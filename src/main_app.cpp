@@ -41,6 +41,7 @@ extern "C" const char* pp_state_json();
 
 namespace {
 
+#ifndef __EMSCRIPTEN__  // the desktop app's --help; the page takes its settings from its URL
 constexpr const char* kUsage =
     "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun] [--embed]\n"
     "                  [--export DIR]\n"
@@ -52,7 +53,9 @@ constexpr const char* kUsage =
     "                  text into DIR (the Export menu does the same by hand)\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
-    "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n";
+    "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n"
+    "Every setting can also be written --key=value.\n";
+#endif
 
 // Everything the frame loop touches. Made in main() on the heap, not on main()'s stack (in the
 // browser main() returns into the page's frame loop) and not as a global (lessons own threads,
@@ -237,11 +240,14 @@ int main(int argc, char** argv) {
     pp::ForkServer::start_early();
 #endif
     const std::vector<std::string> args(argv + 1, argv + argc);
+#ifndef __EMSCRIPTEN__
+    // Not in the page: there ?help would end main() before the first frame, on a loading card.
     for (const std::string& arg : args)
         if (arg == "--help" || arg == "-h") {
             std::fputs(kUsage, stdout);
             return 0;
         }
+#endif
     pp::lessons::LaunchOptions options = pp::lessons::parse_launch_options(args);
 #ifndef __EMSCRIPTEN__
     // Flags typed on a command line are refused, so a typo is not silently ignored.

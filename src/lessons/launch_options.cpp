@@ -47,9 +47,13 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             out.messages.push_back("ignored '" + arg + "': settings look like --key value");
             continue;
         }
-        const std::string key = arg.substr(2);
-        const bool has_value = i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0;
-        const std::string value = has_value ? args[++i] : std::string();
+        // "--key=value" (what the page passes: a value may itself start with "--"), or
+        // "--key value", or a bare "--key".
+        const std::size_t equals = arg.find('=');
+        const std::string key = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+        std::string value;
+        if (equals != std::string::npos) value = arg.substr(equals + 1);
+        else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) value = args[++i];
         const auto bad = [&](const char* expected) {
             out.messages.push_back(key + "=" + value + " is not " + expected + "; using the lesson's default");
         };

@@ -136,9 +136,13 @@ test('Lesson.TakeawaysMeasureIoAndCpu.4threads', TEST_TIMEOUT, async () => {
 
 test('Lesson.BadUrlSettingsGetMessagesAndDefaults.1thread', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
-  await page.goto(`${server.url}?lesson=no-such-lesson&workers=-1&scale=abc&tasks=100000`);
+  // help: the desktop app's --help, which must not end the page before its first frame; and a
+  // value that looks like a flag stays a value.
+  await page.goto(`${server.url}?lesson=no-such-lesson&workers=-1&scale=abc&tasks=100000&help&export=--smoke-test`);
   const state = await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
   const text = state.messages.join('\n');
+  assert.match(text, /unknown setting 'help' ignored/);
+  assert.match(text, /export=--smoke-test is for the desktop app/);
   assert.match(text, /there is no lesson 'no-such-lesson'; the lessons are: .*thread-pool/);
   assert.match(text, /scale=abc is not a number/);
   assert.match(text, /workers must be 1\.\.16, so -1 became 1/);

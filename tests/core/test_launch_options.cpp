@@ -40,6 +40,22 @@ TEST_CASE("LaunchOptions.BadSettingsGetMessagesAndSafeValues.1thread") {
     CHECK(all.find("sleep must be 0.1..10 seconds, so 0 became 0.1") != std::string::npos);
 }
 
+TEST_CASE("LaunchOptions.KeyEqualsValueKeepsValuesThatLookLikeFlags.1thread") {
+    // The page passes ?lesson=thread-pool&export=--smoke-test as one argument per setting: the
+    // "--smoke-test" there is export's (bad) value, not a second setting.
+    const auto options = parse_launch_options({"--lesson=thread-pool", "--workers=2", "--export=--smoke-test", "--autorun"});
+    REQUIRE(options.lesson != nullptr);
+    CHECK(std::string(options.lesson->info.id) == "thread-pool");
+    CHECK(options.params.workers == 2);
+    CHECK(options.export_dir == "--smoke-test");
+    CHECK_FALSE(options.smoke_test);
+    CHECK(options.autorun);
+    CHECK(options.messages.empty());
+    const auto help = parse_launch_options({"--help"}); // the page's ?help: a message, not an exit
+    REQUIRE(help.messages.size() == 1);
+    CHECK(help.messages[0] == "unknown setting 'help' ignored");
+}
+
 TEST_CASE("LaunchOptions.TimelineBenchmarkEventsAreBounded.1thread") {
     CHECK(parse_launch_options({"--bench", "timeline"}).bench_timeline_events == 100000);
     const auto huge = parse_launch_options({"--bench", "timeline", "--events", "999999999"});
