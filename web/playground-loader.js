@@ -27,9 +27,10 @@
     document.body.dataset.ppState = 'fatal';
   };
   window.ppFirstFrame = () => {
+    window.ppFirstFrameMs = performance.now();
+    if (document.body.dataset.ppState === 'not-isolated') return;  // the "Why?" card stays until closed
     $('overlay').hidden = true;
     document.body.dataset.ppState = 'running';
-    window.ppFirstFrameMs = performance.now();
   };
   // Test hook: the app's state as an object (see pp_state_json in src/main_app.cpp). Called
   // directly, not through ccall: in the single-threaded build ccall may answer with a Promise
@@ -37,28 +38,23 @@
   window.ppTestState = () =>
     window.Module && Module.calledRun ? JSON.parse(Module.UTF8ToString(Module._pp_state_json())) : null;
 
-  // The full page with this page's settings: embed=1 (the compact layout) is for frames only.
-  function fullPageUrl() {
+  // The full page with this page's settings, for "Open in a new tab": embed=1 (the compact
+  // layout) is for frames only, and without coi-sw=0 the new tab can isolate itself if it can.
+  function newTabUrl() {
     const url = new URL(location.href);
     url.searchParams.delete('embed');
+    url.searchParams.delete('coi-sw');
     return url.href;
   }
 
-  function explainNotIsolated(reason) {
-    $('open-in-tab').href = fullPageUrl();
-    $('not-isolated-detail').textContent = reason;
-    show('not-isolated');
-    document.body.dataset.ppState = 'not-isolated';
-  }
-
   // The URL's settings become the app's command line: ?lesson=thread-pool&scale=0.1 is
-  // "--lesson thread-pool --scale 0.1". The app checks them and explains what it cannot use.
+  // "--lesson=thread-pool --scale=0.1" (one argument each, so a value that starts with "--" stays
+  // a value). The app checks them and explains what it cannot use.
   function appArguments() {
     const args = [];
     for (const [key, value] of params) {
       if (key === 'coi-sw') continue;  // the page's own switch, not the app's
-      args.push(`--${key}`);
-      if (value !== '') args.push(value);
+      args.push(value === '' ? `--${key}` : `--${key}=${value}`);
     }
     return args;
   }
@@ -89,19 +85,23 @@
   // a new tab (a top-level page can be isolated, an iframe of a non-isolated page cannot), and
   // the explanation card on demand.
   function loadSingleThreadedFallback(reason) {
-    const url = new URL(location.href);
-    url.searchParams.delete('coi-sw');  // the new tab should isolate itself if it can
-    $('open-in-tab').href = url.href;
-    $('fallback-open-in-tab').href = url.href;
+    $('open-in-tab').href = newTabUrl();
+    $('fallback-open-in-tab').href = newTabUrl();
     $('not-isolated-detail').textContent = reason;
     $('fallback-why').onclick = (event) => {
       event.preventDefault();
-      explainNotIsolated(reason);
+      show('not-isolated');
+      document.body.dataset.ppState = 'not-isolated';
       $('overlay').onclick = (click) => {  // a click beside the card closes it
         if (click.target !== $('overlay')) return;
-        $('overlay').hidden = true;
         $('overlay').onclick = null;
-        document.body.dataset.ppState = 'running';
+        if (window.ppFirstFrameMs) {  // back to the running page
+          $('overlay').hidden = true;
+          document.body.dataset.ppState = 'running';
+        } else {  // still loading: back to the loading card
+          show('loading');
+          document.body.dataset.ppState = 'loading';
+        }
       };
     };
     $('fallback-banner').hidden = false;
@@ -116,6 +116,11 @@
     loadSingleThreadedFallback(params.get('coi-sw') === '0'
       ? 'The isolation service worker is turned off (?coi-sw=0), and the server sent no isolation headers.'
       : 'The server sent no isolation headers, and this browser context cannot use the service worker fallback (it needs https or localhost).');
+  } else if (navigator.serviceWorker.controller) {
+    // The service worker already served this page, and it is still not isolated (an iframe in a
+    // page that is not isolated): another reload would not help.
+    loadSingleThreadedFallback(
+      'The server sent no isolation headers, and the service worker cannot isolate this page (a frame inside a page that is not isolated).');
   } else {
     // coi-serviceworker is registering and will reload the page; if that never happens
     // (blocked service workers, private mode, an iframe), fall back rather than wait forever.

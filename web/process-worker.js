@@ -114,7 +114,7 @@ function start(message) {
     postMessage({ type: 'ready', memoryBytes: memoryBytes() });  // the page's timing
     if (port) port.postMessage({ type: 'ready' });                  // the process panel
     while (queued.length && !ended) handle(queued.shift());
-  }, crash);
+  }).catch(crash);  // a failed load, or a trap in _pp_worker_start: reported, not lost in this worker
 }
 
 function receive(message) {

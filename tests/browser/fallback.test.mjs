@@ -189,7 +189,7 @@ test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () =>
 test('Fallback.InsideIframeOfPlainPage.3threads', TEST_TIMEOUT, async () => {
   // A course page embeds the playground. Without Document-Isolation-Policy (Firefox, Safari, or a
   // host that does not send it), an iframe of a page that is not isolated cannot be, even from a
-  // host that sends COOP/COEP. After the service worker's grace period, the fallback runs the
+  // host that sends COOP/COEP, and the service worker cannot change that: the fallback runs the
   // lesson inside the frame. (With DIP, chromium isolates the frame: Embed.* tests that.)
   const isolatedHost = await startServer({ documentIsolationPolicy: false });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

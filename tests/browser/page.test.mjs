@@ -69,7 +69,15 @@ for (const [name, url, contextOptions] of [
       assert.match(text, /cross-origin isolated/);
       assert.match(text, /\.\/build-wasm\.sh serve/);
       assert.match(text, /Cross-Origin-Embedder-Policy: require-corp/);
+      // Its new tab may isolate itself: no coi-sw=0 there, whatever this page had.
+      assert.equal(new URL(await page.locator('#open-in-tab').getAttribute('href')).searchParams.get('coi-sw'), null);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `not-isolated${url ? '-sw-off' : '-sw-blocked'}.png`) });
+      // A click beside the card closes it: back to the running page, still drawing.
+      await page.mouse.click(4, 696);
+      await page.waitForFunction(() => document.body.dataset.ppState === 'running' && document.getElementById('overlay').hidden,
+        null, { timeout: 5_000 });
+      const frame = (await waitForState(page, () => true, { what: 'the state' })).frame;
+      await waitForState(page, (s) => s.frame > frame, { what: 'frames after the card closed' });
     } finally {
       await context.close();
       server.stop();

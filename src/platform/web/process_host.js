@@ -22,6 +22,7 @@
 //
 // Index of this file
 // [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
+// [SECTION] $PPRelay: the frames' MessagePorts, on the relay pthread
 // [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
 
 mergeInto(LibraryManager.library, {
@@ -91,16 +92,20 @@ mergeInto(LibraryManager.library, {
       _pp_web_process_event(transport, index, kind, at, size, code);
     },
     deliver: function(proc, kind, bytes, code) { PPProcessHost.deliverTo(proc.transport, proc.index, kind, bytes, code); },
+    // Marks a worker ended and stops it: it will never answer, so info() requests get null.
+    markEnded: function(proc, how) {
+      proc.state = 'ended';
+      proc.how = how;
+      (proc.infoWaiters || []).forEach(function(resolve) { resolve(null); });
+      proc.infoWaiters = [];
+      proc.endedMs = performance.now();
+      proc.worker.terminate();  // also for an exit: frees the thread and its instance now
+    },
     // Exactly one end per worker: later messages from it, and later terminate() calls, are ignored.
     // `reported`: the relay already told C++ (pp_process_host_forget).
     end: function(proc, kind, how, code, reported) {
       if (proc.state !== 'running') return;
-      proc.state = 'ended';
-      proc.how = how;
-      (proc.infoWaiters || []).forEach(function(resolve) { resolve(null); });  // it will never answer
-      proc.infoWaiters = [];
-      proc.endedMs = performance.now();
-      proc.worker.terminate();  // also for an exit: frees the thread and its instance now
+      PPProcessHost.markEnded(proc, how);
       if (reported) return;
       var text = kind === PPProcessHost.CRASHED ? new TextEncoder().encode(how) : null;
       PPProcessHost.deliver(proc, kind, text, code);
@@ -237,8 +242,6 @@ mergeInto(LibraryManager.library, {
   // [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
   //-----------------------------------------------------------------------------
 
-  // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
-  // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
   // Compiles process_worker.wasm and starts the spare workers now, before any process is asked
   // for (a process lesson was opened): its first pool then takes spares instead of starting workers.
   pp_process_host_prepare__deps: ['$PPProcessHost'],
@@ -248,6 +251,8 @@ mergeInto(LibraryManager.library, {
     if (!PPProcessHost.refillTimer && PPProcessHost.spares.length < PPProcessHost.SPARES) PPProcessHost.refill();
   },
 
+  // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
+  // a worker that cannot load reports a crash instead, so nobody needs to wait for this.
   // `relay`: the relay pthread (0: none, frames go through this thread).
 #if USE_PTHREADS
   pp_process_host_spawn__deps: ['$PPProcessHost', '$PThread'],
@@ -285,7 +290,9 @@ mergeInto(LibraryManager.library, {
       event.preventDefault();
       PPProcessHost.end(proc, PPProcessHost.CRASHED, event.message || 'the worker failed to load', 6);
     };
-    proc.worker.onmessageerror = proc.worker.onerror;
+    proc.worker.onmessageerror = function(event) {
+      PPProcessHost.end(proc, PPProcessHost.CRASHED, 'sent a message the page could not decode', 6);
+    };
 #if USE_PTHREADS
     var relayWorker = relay && PThread.pthreads[relay] && PThread.pthreads[relay].worker;
 #else
@@ -304,6 +311,8 @@ mergeInto(LibraryManager.library, {
                     parentAbsMs: performance.timeOrigin + performance.now(), controlCell: proc.controlCell,
                     port: channel ? channel.port1 : null };
       proc.worker.postMessage(start, channel ? [channel.port1] : []);
+    }).catch(function(error) {  // postMessage refused the start message: the process cannot start
+      PPProcessHost.end(proc, PPProcessHost.CRASHED, 'could not start: ' + error, 6);
     });
   },
 
@@ -336,7 +345,8 @@ mergeInto(LibraryManager.library, {
   },
 
   // The process panel's Crash button: makes the worker trap inside its own instance, as a bug
-  // would. A worker asleep in a task wakes and traps at once; one that is computing traps when
+  // would. A worker asleep in a task wakes and traps at once where it sleeps on its control cell
+  // (the threaded page); in the single-threaded page, and in one that is computing, it traps when
   // it next sleeps or has finished its task (a Web Worker cannot be interrupted mid-computation).
   pp_process_host_crash__deps: ['$PPProcessHost'],
   pp_process_host_crash__proxy: 'async',
@@ -375,10 +385,8 @@ mergeInto(LibraryManager.library, {
     var list = PPProcessHost.transports[transport] || [];
     list.forEach(function(proc) {
       if (proc && proc.state === 'running') {
-        proc.state = 'ended';
-        proc.how = 'ended with its pool';
+        PPProcessHost.markEnded(proc, 'ended with its pool');
         proc.endedByRelease = true;
-        proc.worker.terminate();
       }
     });
     delete PPProcessHost.transports[transport];
