@@ -52,32 +52,52 @@ else
 fi
 
 # --- 2. Source packages (ImGui, SDL2) --------------------------------------------------
-# apt-get source needs a deb-src entry: a copy of the system's deb822 file with Types: deb-src.
+# apt-get source needs a deb-src entry: a copy of the system's own entries with deb-src, from
+# its deb822 file (Debian 12's default) or, on systems upgraded from older releases, sources.list.
 step "deb-src entry for apt-get source"
-SRC_LIST=/etc/apt/sources.list.d/parallel-playground-src.sources
 if grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ || grep -qs '^deb-src' /etc/apt/sources.list; then
   skip_step "present"
 else
-  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | as_root tee "$SRC_LIST" >/dev/null
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    SRC_LIST=/etc/apt/sources.list.d/parallel-playground-src.sources
+    src_entries=$(sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources)
+  else
+    SRC_LIST=/etc/apt/sources.list.d/parallel-playground-src.list
+    src_entries=$(sed -n 's/^deb /deb-src /p' /etc/apt/sources.list 2>/dev/null || true)
+  fi
+  if ! grep -q 'deb-src' <<<"$src_entries"; then
+    echo; echo "[setup] found no Debian package source to copy as deb-src; add a deb-src entry by hand" >&2
+    exit 1
+  fi
+  printf '%s\n' "$src_entries" | as_root tee "$SRC_LIST" >/dev/null
   as_root apt-get update -qq
   done_step "$SRC_LIST"
 fi
 
 fetch_source() {  # fetch_source PACKAGE DEST_DIR: tarballs cached in $PP_CACHE/debsrc
-  local pkg=$1 dest=$2 dsc
+  local pkg=$1 dest=$2 dsc cache="$PP_CACHE/debsrc/$1" log="$PP_CACHE/debsrc/$1.log"
   step "source: $pkg"
   if [ -f "$dest/.pp-extracted" ]; then skip_step "in ${dest#$ROOT/}"; return; fi
-  mkdir -p "$PP_CACHE/debsrc/$pkg"
-  dsc=$(ls "$PP_CACHE/debsrc/$pkg"/*.dsc 2>/dev/null | head -1 || true)
   local note="from cache"
-  if [ -z "$dsc" ]; then
-    (cd "$PP_CACHE/debsrc/$pkg" && apt-get source --download-only -qq "$pkg" >/dev/null 2>&1)
-    dsc=$(ls "$PP_CACHE/debsrc/$pkg"/*.dsc | head -1)
+  # .complete: the tarballs once extracted cleanly. Without it (a download cut short), fetch again.
+  if [ ! -f "$cache/.complete" ]; then
+    rm -rf "$cache"; mkdir -p "$cache"
+    if ! (cd "$cache" && apt-get source --download-only -qq "$pkg") >"$log" 2>&1; then
+      echo; cat "$log" >&2
+      echo "[setup] apt-get source $pkg failed (above): is the package registry reachable?" >&2
+      exit 1
+    fi
     note="downloaded"
   fi
+  dsc=$(ls "$cache"/*.dsc | head -1)
   rm -rf "$dest"; mkdir -p "$(dirname "$dest")"
-  dpkg-source --no-check -x "$dsc" "$dest" >/dev/null
-  touch "$dest/.pp-extracted"
+  if ! dpkg-source --no-check -x "$dsc" "$dest" >"$log" 2>&1; then
+    echo; cat "$log" >&2
+    rm -rf "$cache"  # the next run downloads it again
+    echo "[setup] could not extract $(basename "$dsc") (above); run setup.sh again to download it afresh" >&2
+    exit 1
+  fi
+  touch "$cache/.complete" "$dest/.pp-extracted"
   done_step "$note, $(basename "$dsc")"
 }
 fetch_source imgui   "$THIRD_PARTY/imgui"
