@@ -72,6 +72,11 @@ public:
         std::memcpy(bytes_.data() + at, data, size);
     }
 
+    // Drops what was written after the first `size` bytes (a reply too large to send is replaced).
+    void truncate(std::size_t size) {
+        if (size < bytes_.size()) bytes_.resize(size);
+    }
+
     std::size_t size() const { return bytes_.size(); }
     const Bytes& bytes() const { return bytes_; }
     Bytes take() { return std::move(bytes_); }

@@ -48,6 +48,20 @@ WorkerStep WorkerLoop::handle(const std::uint8_t* request, std::size_t size, Byt
 
     const std::size_t at = begin_frame(replies);
     write_value(replies, reply);
+    if (const std::size_t written = replies.size() - at - kFrameHeaderSize; written > max_reply_size_) {
+        // Too large for one frame: this task fails with a clear error, and the worker (and its pool)
+        // carry on, instead of the whole stream being given up as corrupt.
+        replies.truncate(at + kFrameHeaderSize);
+        Reply too_large;
+        too_large.kind = ReplyKind::Raised;
+        too_large.task_id = reply.task_id;
+        too_large.worker_pid = reply.worker_pid;
+        too_large.exception_type = "pp::SerializationError";
+        too_large.exception_message = "the reply (result and trace events) is " + std::to_string(written) +
+                                      " bytes, more than the " + std::to_string(max_reply_size_) + " bytes one message can carry";
+        reply.kind = ReplyKind::Raised;  // for RunTaskThenExit's exit code below
+        write_value(replies, too_large);
+    }
     finish_frame(replies, at);
 
     if (header.kind == RequestKind::RunTaskThenExit)
