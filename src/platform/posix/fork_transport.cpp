@@ -165,7 +165,9 @@ std::vector<int> ForkWorkerTransport::pids() const {
 
 void ForkWorkerTransport::terminate(int index, bool force) {
     Worker& worker = *workers_.at(static_cast<std::size_t>(index));
-    // Once reaped, the pid may belong to someone else: never signal it again.
+    // Once reaped, the pid may belong to someone else: never signal it again. (Between the fork
+    // server reaping it and `exited` being set there is a window of a message's latency; the
+    // kernel would have to hand out the same pid again within it, after pid_max others.)
     if (!worker.exited.load()) ::kill(worker.pid, force ? SIGKILL : SIGTERM);
 }
 
