@@ -160,6 +160,17 @@ bool ProcessRegistry::kill(int pid) {
     return true;
 }
 
+int ProcessRegistry::kill_all() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int killed = 0;
+    for (Entry& entry : entries_) {
+        if (has_ended(entry.info.state) || !entry.controls.kill) continue;
+        entry.controls.kill();
+        ++killed;
+    }
+    return killed;
+}
+
 bool ProcessRegistry::crash(int pid) {
     std::lock_guard<std::mutex> lock(mutex_);
     Entry* entry = find_locked(pid);

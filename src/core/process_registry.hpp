@@ -88,6 +88,9 @@ public:
     // Kill / Crash buttons. False when the process has ended or cannot be controlled.
     bool kill(int pid);
     bool crash(int pid);
+    // Kills every live process it can control; returns how many. A lesson's Stop: as Ctrl+C
+    // reaches a Python program's child processes too, and a run waiting on them ends at once.
+    int kill_all();
 
     // This program's own row: a value one of its threads published (see publish_variable).
     void publish_local(std::string thread, std::string name, std::int64_t value, std::uint64_t address);

@@ -3,6 +3,7 @@
 
 #include "core/gil.hpp"
 #include "core/process_errors.hpp"
+#include "core/process_registry.hpp"
 #include "core/trace.hpp"
 
 #include <exception>
@@ -68,7 +69,9 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
     trace::set_enabled(false);  // the lesson's threads have all been joined by now
     std::lock_guard<std::mutex> lock(mutex_);
     final_elapsed_ms_ = ctx->elapsed_ms();
-    if (!error.empty()) {
+    // Stop kills the run's processes: what that breaks (BrokenProcessPool, a child's missing
+    // result) is the stop itself, not a failure of the lesson.
+    if (!error.empty() && !ctx->stopped()) {
         error_ = error;
         state_ = State::Failed;
     } else {
@@ -91,10 +94,16 @@ void LessonRunner::resume() {
 }
 
 void LessonRunner::stop() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ != State::Running && state_ != State::Paused) return;
-    ctx_->request_stop();
-    state_ = State::Running;  // until the lesson has wound down; run() then says Stopped
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (state_ != State::Running && state_ != State::Paused) return;
+        ctx_->request_stop();
+        state_ = State::Running;  // until the lesson has wound down; run() then says Stopped
+    }
+    // Its threads see the stop at their next sleep or checkpoint; its child processes cannot, so
+    // they are killed (only lesson runs start processes, one run at a time; the page's test
+    // self-checks aside), and the waits on them return.
+    ProcessRegistry::instance().kill_all();
 }
 
 bool LessonRunner::wait(Timeout timeout) {

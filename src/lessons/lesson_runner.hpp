@@ -36,7 +36,8 @@ public:
     };
 
     LessonRunner();
-    // Stops a run in progress and waits for it (a stopped run ends within milliseconds).
+    // Stops a run in progress and waits for it. A stopped run ends within milliseconds: sleeps and
+    // waits return, child processes are killed; only a task already computing finishes first.
     ~LessonRunner();
     LessonRunner(const LessonRunner&) = delete;
     LessonRunner& operator=(const LessonRunner&) = delete;
@@ -45,8 +46,10 @@ public:
     // Clears the trace recorder and records the run. Returns false, changing nothing, while a
     // run is in progress: stop() it first.
     bool start(const Lesson& lesson, LessonParams params);
+    // Pause holds the run's threads at their next sleep or checkpoint; child processes go on.
     void pause();
     void resume();
+    // Asks the run to end and kills its child processes; run() then reports Stopped.
     void stop();
 
     // Waits for the current run to end (for the CLI and the tests; never call it from the UI

@@ -1,0 +1,55 @@
+// LessonStop.*: Stop ends a lesson run at once even while it waits on child processes, which
+// cannot see the stop themselves: they are killed (as Ctrl+C reaches a Python program's children),
+// the run says "stopped", not "failed", and no child is left behind.
+#include "core/process_registry.hpp"
+#include "lessons/lesson.hpp"
+#include "lessons/lesson_runner.hpp"
+#include "process_test_tasks.hpp"
+
+#include <doctest.h>
+
+#include <string>
+
+using namespace std::chrono_literals;
+using namespace pp_test;
+
+namespace {
+
+// Starts `lesson_id` with long sleeps, stops it once a child process is running, and checks the end.
+void check_stop_ends_run_with_processes(const char* lesson_id, int workers) {
+    const pp::lessons::Lesson* lesson = pp::lessons::find_lesson(lesson_id);
+    REQUIRE(lesson != nullptr);
+    pp::lessons::LessonParams params = lesson->info.defaults;
+    params.workers = workers;
+    params.sleep = 10;       // tutorial seconds per sleep: a run of minutes if nothing stops it
+    params.time_scale = 1;
+    pp::lessons::LessonRunner runner;
+    REQUIRE(runner.start(*lesson, params));
+
+    const auto any_child_running = [] {
+        for (const pp::ProcessInfo& row : pp::ProcessRegistry::instance().snapshot())
+            if (!row.is_this_process && row.state == pp::ProcessState::Running) return true;
+        return false;
+    };
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (!any_child_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    REQUIRE_MESSAGE(any_child_running(), "no child process of the " << lesson_id << " lesson started");
+
+    const auto stopped_at = std::chrono::steady_clock::now();
+    runner.stop();
+    REQUIRE(runner.wait(20s));
+    const double stop_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - stopped_at).count();
+    const auto snapshot = runner.snapshot();
+    INFO(lesson_id << ": " << snapshot.error);
+    CHECK(snapshot.state == pp::lessons::LessonRunner::State::Stopped);
+    CHECK(stop_s < 5.0);  // not the 10 s (and more) its children would still sleep
+    for (const pp::ProcessInfo& row : pp::ProcessRegistry::instance().snapshot())
+        if (!row.is_this_process) CHECK_MESSAGE(pp::has_ended(row.state), "pid " << row.pid << " is still " << row.how);
+    CHECK(zombies_of_this_test().empty());
+}
+
+}  // namespace
+
+TEST_CASE("LessonStop.ProcessPoolRunEndsAtOnce.1procs") { check_stop_ends_run_with_processes("process-pool", 1); }
+
+TEST_CASE("LessonStop.MultiprocessingRunEndsAtOnce.2procs") { check_stop_ends_run_with_processes("multiprocessing", 2); }
