@@ -53,7 +53,10 @@ double download_with_threads(LessonContext& ctx, int workers, int count) {
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
     for (int i = 0; i < count; ++i)
-        downloads.push_back(pool.submit_named("download", [=] { return pp::simulated_download(latency, 256 * 1024, i); }));
+        downloads.push_back(pool.submit_named("download", [=, &ctx] {
+            if (!ctx.keep_going()) return pp::DownloadResult{};  // stopped: skip the downloads not begun
+            return pp::simulated_download(latency, 256 * 1024, i);
+        }));
     for (auto& d : downloads) d.result();
     return seconds_since(start);
 }
@@ -88,6 +91,7 @@ void main_program(LessonContext& ctx) {
                 const double seconds = work[0] == 'I' ? download_with_threads(ctx, workers, downloads)
                                                       : blur_with_threads(ctx, image, workers);
                 pp::gil::set_enabled(false);
+                if (!ctx.keep_going()) break;  // a run cut short by Stop measured nothing
                 ctx.measure(series, workers, seconds);
                 char line[128];
                 std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s", series.c_str(), workers,
