@@ -32,11 +32,11 @@ void worker(LessonContext& ctx) {
 void main_program(LessonContext& ctx) {
     pp::Thread t([&] { worker(ctx); });
     ctx.print("main: calling start()");
-    t.start();                       // returns at once: the worker runs in the background
+    t.start();                          // returns at once: the worker runs in the background
     ctx.print("main: start() returned; main keeps running");
-    ctx.sleep(0.5);                  // main does its own work meanwhile
+    ctx.sleep(ctx.params().sleep / 4);  // main's own work meanwhile: 0.5 s against the worker's 2
     ctx.print("main: calling join()");
-    t.join();                        // blocks here until the worker has finished
+    t.join();                           // blocks here until the worker has finished
     ctx.print("main: join() returned; the worker is done");
 }
 // [END LESSON CODE]

@@ -78,7 +78,9 @@ extern const Lesson kThreadLesson{
      "its data segment and its heap; each has its own stack and registers. Run this: every thread prints "
      "where its stack variable lives (all different) and where the shared counter and global live (all the "
      "same). Then they all add 1 to the shared counter many times. Without a lock, two threads read the "
-     "same old value and both write old+1, so updates are lost; with a lock none are.",
+     "same old value and both write old+1, so updates are lost; with a lock none are. With the GIL on, few or "
+     "none are lost: like CPython's, it hands over only every 5 ms, longer than each thread's whole loop, so "
+     "the race is still there but rarely shows.",
      R"py(# Not code from the tutorial: the idea in Python.
 import threading
 

@@ -52,7 +52,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 // [SECTION] Selecting and running
 //-----------------------------------------------------------------------------
 void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams params) {
-    if (lesson_ != &lesson) runner_.stop();
+    if (lesson_ != &lesson) {
+        runner_.stop();
+        timeline_.set_events({});  // the last lesson's run is not this lesson's timeline
+        timeline_run_ = -1;
+    }
     lesson_ = &lesson;
     params_ = params;
     // While the student reads, the page readies its browser processes for the first Run.
