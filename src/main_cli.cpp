@@ -150,6 +150,9 @@ int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv,
                 return usage_error("--gil must be 0 or 1, not '" + std::string(value) + "'");
             params.gil = number == 1;
         } else {
+            // Checked now, not after a run of minutes: the file must be one we can write.
+            if (!std::ofstream(value, std::ios::app))
+                return usage_error("--trace: cannot write to '" + std::string(value) + "'");
             trace_path = value;
         }
     }

@@ -84,6 +84,8 @@ for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must
                       (["run", "thread-pool", "--gil", "2"], "--gil must be 0 or 1, not '2'"),
                       (["run", "thread-pool", "--sleep", "60"], "--sleep must be a number of seconds from 0.1 to 10, not '60'"),
                       (["run", "thread-pool", "--frobnicate", "1"], "unknown option '--frobnicate' for thread-pool"),
+                      (["run", "thread-pool", "--trace", "/no-such-folder/trace.json"],
+                       "--trace: cannot write to '/no-such-folder/trace.json'"),
                       (["run", "no-such-lesson"], "no lesson named 'no-such-lesson'")]:
     code, _, err = run(*args)
     check(f"refused with exit 2: {' '.join(args)}", code == 2 and message in err, (code, err))
