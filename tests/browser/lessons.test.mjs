@@ -215,6 +215,23 @@ test('Lesson.ProcessPoolMapKeepsInputOrder.3processes', TEST_TIMEOUT, async () =
   await page.close();
 });
 
+test('Lesson.StopEndsAProcessRunAtOnce.3processes', TEST_TIMEOUT, async () => {
+  // The children sleep 10 s per task and cannot see the stop: Stop kills them, like Ctrl+C.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(`${server.url}?lesson=process-pool&sleep=10&scale=1`);
+  await clickWidget(page, 'run');
+  await page.waitForFunction(() => (window.ppProcesses?.() || []).filter((p) => p.state === 'running').length === 3,
+    null, { timeout: 30_000, polling: 100 });
+  const stoppedAt = Date.now();
+  await clickWidget(page, 'stop');
+  const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'the stop', timeout: 8_000 });
+  assert.ok(Date.now() - stoppedAt < 8_000, 'not the 10 s its children would still sleep');
+  assert.deepEqual(stopped.lesson.console, [], 'no results from a stopped run');
+  const running = (await processes(page)).filter((p) => p.state === 'running');
+  assert.deepEqual(running, [], 'every worker of the run was ended');
+  await page.close();
+});
+
 test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('use-cases', 'scale=0.05&workers=2&tasks=4&autorun=1');
   const series = new Set(state.measurements.map(([name]) => name));
