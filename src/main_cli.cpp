@@ -11,6 +11,7 @@
  *   what was wrong and exit code 2; a failed run gets exit code 1.
  *
  *******************************************************************************************/
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -21,6 +22,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <utility>
 #include <unistd.h>
 
 #include "core/trace.hpp"
@@ -120,11 +122,25 @@ bool parse_decimal(const char* text, double low, double high, double& out) {
 int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv, pp::lessons::LessonParams& params,
                        std::string& trace_path) {
     using pp::lessons::LessonParams;
+    // The settings and what they change; a lesson reads only some of them (lesson.info.params).
+    static const std::pair<const char*, unsigned> kSettings[] = {
+        {"--workers", pp::lessons::kUsesWorkers}, {"--tasks", pp::lessons::kUsesTasks},
+        {"--scale", pp::lessons::kUsesTimeScale}, {"--sleep", pp::lessons::kUsesSleep},
+        {"--gil", pp::lessons::kUsesGil}};
     for (int i = 0; i < argc; ++i) {
         const std::string flag = argv[i];
-        if (flag != "--workers" && flag != "--tasks" && flag != "--scale" && flag != "--sleep" && flag != "--gil" &&
-            flag != "--trace")
+        const auto setting = std::find_if(std::begin(kSettings), std::end(kSettings),
+                                          [&](const auto& s) { return flag == s.first; });
+        if (setting == std::end(kSettings) && flag != "--trace")
             return usage_error("unknown option '" + flag + "' for " + lesson.info.id);
+        if (setting != std::end(kSettings) && !(lesson.info.params & setting->second)) {
+            // Refused, not ignored: a setting that changes nothing would only mislead.
+            std::string used;
+            for (const auto& [name, bit] : kSettings)
+                if (lesson.info.params & bit) used += std::string(used.empty() ? "" : ", ") + name;
+            return usage_error(std::string(lesson.info.id) + " does not use " + flag +
+                               (used.empty() ? std::string(" (it takes no settings)") : " (it uses " + used + ")"));
+        }
         if (i + 1 >= argc) return usage_error(flag + " needs a value");
         const char* value = argv[++i];
         long long number = 0;
