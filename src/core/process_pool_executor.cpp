@@ -15,13 +15,40 @@
 #include "core/trace.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <thread>
 
 namespace pp {
 
 namespace {
 std::atomic<int> g_worker_name_counter{0};
+
+// Transports of pools destroyed inside their own done-callbacks: a thread cannot join itself, so
+// they wait here (never destroyed, so still reachable), and the next pool created frees them.
+struct OrphanedTransports {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<WorkerTransport>> transports;
+};
+OrphanedTransports& orphaned_transports() {
+    static auto* orphans = new OrphanedTransports;
+    return *orphans;
 }
+
+// Joins and frees the orphaned transports, except one whose thread is this one (a pool created
+// in the same callback that destroyed the last one). Their workers were stopped or killed.
+void free_orphaned_transports() {
+    std::vector<std::unique_ptr<WorkerTransport>> freeing;
+    {
+        OrphanedTransports& orphans = orphaned_transports();
+        std::lock_guard<std::mutex> lock(orphans.mutex);
+        auto keep = std::partition(orphans.transports.begin(), orphans.transports.end(),
+                                   [](const auto& transport) { return transport->on_transport_thread(); });
+        std::move(keep, orphans.transports.end(), std::back_inserter(freeing));
+        orphans.transports.erase(keep, orphans.transports.end());
+    }
+    for (auto& transport : freeing) transport->join();
+}
+} // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Construction
@@ -31,6 +58,7 @@ ProcessPoolExecutor::ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transp
     : options_(std::move(options)), transport_(std::move(transport)),
       self_(std::make_shared<ProcessPoolExecutor*>(this)) {
     if (!transport_) throw std::invalid_argument("ProcessPoolExecutor: null transport");
+    free_orphaned_transports();
     if (options_.max_workers < 0) throw std::invalid_argument("ProcessPoolExecutor: max_workers must be >= 0");
     if (options_.tasks_in_flight_per_worker < 1) options_.tasks_in_flight_per_worker = 1;
     worker_count_ = options_.max_workers > 0 ? options_.max_workers
@@ -67,8 +95,8 @@ ProcessPoolExecutor::~ProcessPoolExecutor() {
     if (transport_->on_transport_thread()) {
         // Destroyed from one of our own callbacks: the transport cannot join itself, and the
         // replies still owed would reach nobody. Fail those futures and kill the workers, then
-        // leak the transport (its thread ends once the workers have exited) and detach its
-        // callbacks from us; only this thread calls them, so clearing the pointer here is race-free.
+        // detach the transport's callbacks from us (only this thread calls them, so clearing the
+        // pointer here is race-free) and leave it to be freed once its thread has ended.
         const std::string message =
             "the process pool was destroyed inside one of its own done-callbacks before this task finished";
         std::vector<std::unique_ptr<detail::TaskCompletion>> failed;
@@ -78,7 +106,9 @@ ProcessPoolExecutor::~ProcessPoolExecutor() {
         }
         fail_all(failed, message);
         *self_ = nullptr;
-        static_cast<void>(transport_.release());
+        OrphanedTransports& orphans = orphaned_transports();
+        std::lock_guard<std::mutex> lock(orphans.mutex);
+        orphans.transports.push_back(std::move(transport_));
     }
 }
 
