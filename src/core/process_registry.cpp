@@ -24,8 +24,10 @@ const char* to_string(ProcessState state) {
 }
 
 ProcessRegistry& ProcessRegistry::instance() {
-    static ProcessRegistry registry;  // never destroyed before the transports that report to it
-    return registry;
+    // Never destroyed: a transport's thread may still report while static objects are torn down
+    // (one of a pool destroyed in its own callback lives until the next pool frees it).
+    static auto* registry = new ProcessRegistry;
+    return *registry;
 }
 
 ProcessRegistry::Entry* ProcessRegistry::find_locked(int pid) {

@@ -295,6 +295,9 @@ TEST_CASE("ProcessPool.DestroyedInItsOwnCallbackFailsWhatIsLeft.2procs") {
     while (!gone() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
     for (int pid : pids) CHECK(!process_exists(pid));
     CHECK(zombies_of_this_test().empty());
+    // The next pool frees what the destroyed one left behind (its transport), and works.
+    pp::ProcessPoolExecutor next(options(1));
+    CHECK(next.submit(square_task, 4).result(20s) == 16);
 }
 
 TEST_CASE("ProcessPool.ShutdownWithoutWaitReturnsAtOnce.2procs") {
