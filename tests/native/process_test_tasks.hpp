@@ -5,7 +5,9 @@
 #include "core/process.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/task_registry.hpp"
+#include "core/thread.hpp"
 #include "core/trace.hpp"
+#include "core/workloads.hpp"
 #include "platform/posix/fork_server.hpp"
 
 #include <dirent.h>
@@ -209,5 +211,24 @@ inline std::vector<int> zombies_of_this_test() {
 }
 
 inline bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+// With the emulated GIL on: runs `blocking` (a wait of about a second) on one pp::Thread while
+// another sleeps 100 ms and then needs the GIL back. Returns when that other thread was done, in
+// seconds from the start: about 0.1 if `blocking` released the GIL, not before it ended if not.
+template <class Blocking>
+double other_thread_done_s_while(Blocking blocking) {
+    const auto start = std::chrono::steady_clock::now();
+    double other_done_s = 0;
+    pp::Thread blocked("blocked", blocking);
+    pp::Thread other("other", [&] {
+        pp::sleep_for(std::chrono::milliseconds(100));  // lets `blocking` start its wait
+        other_done_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    });
+    blocked.start();
+    other.start();
+    other.join();
+    blocked.join();
+    return other_done_s;
+}
 
 } // namespace pp_test
