@@ -13,8 +13,14 @@
 namespace pp::ui {
 
 namespace {
-const float kTints[8][3] = {{0.30f, 0.58f, 0.92f}, {0.43f, 0.86f, 0.43f}, {0.92f, 0.67f, 0.24f}, {0.67f, 0.43f, 0.86f},
-                            {0.31f, 0.75f, 0.67f}, {0.88f, 0.31f, 0.31f}, {0.86f, 0.86f, 0.35f}, {0.95f, 0.55f, 0.75f}};
+// One per worker, up to LessonParams::kMaxWorkers (16): eight hues, then the same eight darker.
+// The shaders' u_tints has as many.
+constexpr int kTintCount = 16;
+const float kTints[kTintCount][3] = {
+    {0.30f, 0.58f, 0.92f}, {0.43f, 0.86f, 0.43f}, {0.92f, 0.67f, 0.24f}, {0.67f, 0.43f, 0.86f},
+    {0.31f, 0.75f, 0.67f}, {0.88f, 0.31f, 0.31f}, {0.86f, 0.86f, 0.35f}, {0.95f, 0.55f, 0.75f},
+    {0.16f, 0.34f, 0.62f}, {0.22f, 0.52f, 0.24f}, {0.62f, 0.40f, 0.10f}, {0.42f, 0.24f, 0.60f},
+    {0.12f, 0.46f, 0.42f}, {0.58f, 0.14f, 0.18f}, {0.56f, 0.56f, 0.14f}, {0.66f, 0.28f, 0.48f}};
 
 GLuint compile(GLenum type, std::string_view source, std::string& error) {
     const GLuint shader = glCreateShader(type);
@@ -36,7 +42,7 @@ GLuint compile(GLenum type, std::string_view source, std::string& error) {
 }  // namespace
 
 ImU32 TileImageView::worker_colour(int worker) {
-    const float* c = kTints[static_cast<unsigned>(worker) % 8];
+    const float* c = kTints[static_cast<unsigned>(worker) % kTintCount];
     return IM_COL32(static_cast<int>(c[0] * 255), static_cast<int>(c[1] * 255), static_cast<int>(c[2] * 255), 255);
 }
 
@@ -116,7 +122,7 @@ void TileImageView::render(const ImDrawList*, const ImDrawCmd* command) {
     glBindTexture(GL_TEXTURE_2D, self->owner_texture_);
     glUniform1i(glGetUniformLocation(self->program_, "u_image"), 0);
     glUniform1i(glGetUniformLocation(self->program_, "u_owner"), 1);
-    glUniform3fv(glGetUniformLocation(self->program_, "u_tints"), 8, &kTints[0][0]);
+    glUniform3fv(glGetUniformLocation(self->program_, "u_tints"), kTintCount, &kTints[0][0]);
     glUniform2f(glGetUniformLocation(self->program_, "u_tile_grid"), static_cast<float>(self->tiles_x_),
                 static_cast<float>(self->tiles_y_));
     // The texture's first row is the image's top: v = 0 at the top edge.
