@@ -212,6 +212,17 @@ inline std::vector<int> zombies_of_this_test() {
 
 inline bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
 
+// Checks `done` every `every` until it holds or `timeout` has passed; returns its last answer.
+template <class Done>
+bool poll_until(Done done, std::chrono::milliseconds timeout, std::chrono::milliseconds every) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(every);
+    }
+    return true;
+}
+
 // With the emulated GIL on: runs `blocking` (a wait of about a second) on one pp::Thread while
 // another sleeps 100 ms and then needs the GIL back. Returns when that other thread was done, in
 // seconds from the start: about 0.1 if `blocking` released the GIL, not before it ended if not.

@@ -31,9 +31,7 @@ void check_stop_ends_run_with_processes(const char* lesson_id, int workers) {
             if (!row.is_this_process && row.state == pp::ProcessState::Running) return true;
         return false;
     };
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (!any_child_running() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
-    REQUIRE_MESSAGE(any_child_running(), "no child process of the " << lesson_id << " lesson started");
+    REQUIRE_MESSAGE(poll_until(any_child_running, 20s, 10ms), "no child process of the " << lesson_id << " lesson started");
 
     const auto stopped_at = std::chrono::steady_clock::now();
     runner.stop();

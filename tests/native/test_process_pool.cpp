@@ -276,11 +276,8 @@ TEST_CASE("ProcessPool.DestroyedInItsOwnCallbackFailsWhatIsLeft.2procs") {
         INFO(message);
         CHECK(message.find("destroyed inside one of its own done-callbacks") != std::string::npos);
     }
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    const auto gone = [&] {
-        return std::none_of(pids.begin(), pids.end(), process_exists) && zombies_of_this_test().empty();
-    };
-    while (!gone() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(20ms);
+    poll_until([&] { return std::none_of(pids.begin(), pids.end(), process_exists) && zombies_of_this_test().empty(); },
+               10s, 20ms);
     for (int pid : pids) CHECK(!process_exists(pid));
     CHECK(zombies_of_this_test().empty());
     // The next pool frees what the destroyed one left behind (its transport), and works.
@@ -398,9 +395,7 @@ TEST_CASE("ProcessPool.IdleWorkerDeathBreaksPool.2procs") {
     pp::ProcessPoolExecutor pool(options(2, 1));
     const int victim = pool.worker_pids()[1];
     REQUIRE(::kill(victim, SIGKILL) == 0);
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!pool.broken() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
-    REQUIRE(pool.broken());
+    REQUIRE(poll_until([&] { return pool.broken(); }, 10s, 5ms));
     try {
         (void)pool.submit(square_task, 1);
         FAIL("submit on a broken pool must throw");
@@ -430,9 +425,7 @@ TEST_CASE("ForkServer.DeathBreaksPoolsAndIsReaped.2procs") {
     // that none still runs.
     for (int pid : pids) {
         ProcStat stat;
-        const auto deadline = std::chrono::steady_clock::now() + 5s;
-        while (read_proc_stat(pid, stat) && stat.state != 'Z' && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(5ms);
+        poll_until([&] { return !read_proc_stat(pid, stat) || stat.state == 'Z'; }, 5s, 5ms);
         CHECK_MESSAGE((!read_proc_stat(pid, stat) || stat.state == 'Z'), "worker " << pid << " outlived the server");
     }
     // A new server starts on next use, and pools work again.
