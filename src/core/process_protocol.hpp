@@ -161,9 +161,12 @@ enum class ReplyKind : std::uint8_t {
     // Not the end of a task: a value the running task showed with pp::publish_variable()
     // (core/process_registry.hpp), sent at once so the process panel shows it live.
     Variable = 3,  // payload: variable name, value, address in the worker's own memory
+    // Not the end of a task either: a line the running task printed (core/print.hpp), sent the
+    // moment it was printed, so the parent's console shows it then, as a terminal would.
+    Printed = 4,  // payload: the printing process's name ("" for the sender); events: one Print event
 };
 
-// True for the replies that end a task (one per RunTask request); false for Variable.
+// True for the replies that end a task (one per RunTask request); false for Variable and Printed.
 inline bool ends_task(ReplyKind kind) { return kind == ReplyKind::Returned || kind == ReplyKind::Raised; }
 // The kind of a reply frame's payload, read without decoding the rest (it is the first byte).
 inline ReplyKind peek_reply_kind(const std::uint8_t* payload, std::size_t size) {
@@ -180,7 +183,10 @@ struct Reply {
     std::string variable_name;  // Variable
     std::int64_t variable_value = 0;  // Variable
     std::uint64_t variable_address = 0;  // Variable: where it lives in the worker (0: not given)
-    std::vector<TraceEvent> events;  // recorded by the worker while running the task
+    std::string printed_by;  // Printed: the process that printed, when not the sender (a grandchild)
+    // Returned / Raised: recorded by the worker while running the task. Printed: the line, as one
+    // Print event (its lane, time and text), whether or not the parent traces.
+    std::vector<TraceEvent> events;
 };
 
 //-----------------------------------------------------------------------------
@@ -240,6 +246,8 @@ struct Serializer<Reply> {
             write_value(out, reply.variable_name);
             write_value(out, reply.variable_value);
             write_value(out, reply.variable_address);
+        } else if (reply.kind == ReplyKind::Printed) {
+            write_value(out, reply.printed_by);
         } else {
             write_value(out, reply.exception_type);
             write_value(out, reply.exception_message);
@@ -249,7 +257,8 @@ struct Serializer<Reply> {
     static Reply read(ByteReader& in) {
         Reply reply;
         reply.kind = read_value<ReplyKind>(in);
-        if (reply.kind != ReplyKind::Returned && reply.kind != ReplyKind::Raised && reply.kind != ReplyKind::Variable)
+        if (reply.kind != ReplyKind::Returned && reply.kind != ReplyKind::Raised && reply.kind != ReplyKind::Variable &&
+            reply.kind != ReplyKind::Printed)
             throw SerializationError("corrupt reply: unknown kind " + std::to_string(static_cast<int>(reply.kind)));
         reply.task_id = read_value<std::uint64_t>(in);
         reply.worker_pid = read_value<std::int32_t>(in);
@@ -259,6 +268,8 @@ struct Serializer<Reply> {
             reply.variable_name = read_value<std::string>(in);
             reply.variable_value = read_value<std::int64_t>(in);
             reply.variable_address = read_value<std::uint64_t>(in);
+        } else if (reply.kind == ReplyKind::Printed) {
+            reply.printed_by = read_value<std::string>(in);
         } else {
             reply.exception_type = read_value<std::string>(in);
             reply.exception_message = read_value<std::string>(in);

@@ -2,8 +2,10 @@
 
 #include "core/ids.hpp"
 #include "core/json.hpp"
+#include "core/print.hpp"
 #include "core/process_protocol.hpp"
 #include "core/trace.hpp"
+#include "core/worker_channel.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -97,12 +99,29 @@ void ProcessRegistry::sent(int pid, const std::uint8_t* frames, std::size_t size
 }
 
 void ProcessRegistry::received(int pid, const std::uint8_t* payload, std::size_t size) {
+    const ReplyKind kind = peek_reply_kind(payload, size);
+    if (kind == ReplyKind::Printed) {
+        std::string name;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            Entry* entry = find_locked(pid);
+            name = entry && !entry->info.name.empty() ? entry->info.name : "pid " + std::to_string(pid);
+            if (entry) {
+                ++entry->info.messages_received;
+                entry->info.bytes_received += kFrameHeaderSize + size;
+                changed_locked();
+            }
+        }
+        // Outside the lock: the console it goes to may take its own locks, and a UI thread
+        // reading this registry must never wait behind a line being printed.
+        detail::deliver_printed(payload, size, name);
+        return;
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     Entry* entry = find_locked(pid);
     if (!entry) return;
     ++entry->info.messages_received;
     entry->info.bytes_received += kFrameHeaderSize + size;
-    const ReplyKind kind = peek_reply_kind(payload, size);
     if (ends_task(kind)) {
         if (!entry->in_flight.empty()) entry->in_flight.pop_front();
         ++entry->info.tasks_done;
@@ -262,30 +281,16 @@ std::string ProcessRegistry::to_json() const {
 // [SECTION] publish_variable
 //-----------------------------------------------------------------------------
 
-namespace {
-std::atomic<VariableSink> g_variable_sink{nullptr};
-}
-
-void set_variable_sink(VariableSink sink) { g_variable_sink.store(sink); }
-
 void publish_variable(std::string_view name, std::int64_t value, const void* address) {
     const auto address_value = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(address));
-    const VariableSink sink = g_variable_sink.load();
-    if (!sink) {
-        ProcessRegistry::instance().publish_local(trace::current_lane().name, std::string(name), value, address_value);
-        return;
-    }
     Reply reply;
     reply.kind = ReplyKind::Variable;
     reply.worker_pid = current_pid();
     reply.variable_name = std::string(name);
     reply.variable_value = value;
     reply.variable_address = address_value;
-    ByteWriter frame;
-    const std::size_t at = begin_frame(frame);
-    write_value(frame, reply);
-    finish_frame(frame, at);
-    sink(frame.bytes().data(), frame.size());
+    if (send_to_parent(reply)) return;  // a worker process: its parent's panel shows it, live
+    ProcessRegistry::instance().publish_local(trace::current_lane().name, std::string(name), value, address_value);
 }
 
 } // namespace pp

@@ -132,15 +132,10 @@ private:
 
 // Shows `value` as this process's copy of `name` in the process panel (and `address`, where
 // it lives in this process's memory). In a worker process the value is sent to the parent at
-// once, as a Variable reply frame, so the panel shows it while the task still runs; in the
-// program itself it is recorded under the calling thread's name. Costs one message in a worker:
-// call it a few hundred times a second at most, not in every turn of a tight loop.
+// once, as a Variable reply frame (core/worker_channel.hpp), so the panel shows it while the
+// task still runs; in the program itself it is recorded under the calling thread's name. Costs
+// one message in a worker: call it a few hundred times a second at most, not in every turn of a
+// tight loop.
 void publish_variable(std::string_view name, std::int64_t value, const void* address = nullptr);
-
-// Worker programs: where publish_variable writes its frames (whole frames, length included).
-// Natively the worker's socket, in a browser process a postMessage to the page. Set it once,
-// before the first task runs; without one, values are recorded as this program's own.
-using VariableSink = void (*)(const std::uint8_t* frame, std::size_t size);
-void set_variable_sink(VariableSink sink);
 
 } // namespace pp

@@ -42,7 +42,8 @@ const sync::thread::id g_main_thread = sync::this_thread::get_id();
 
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
                                                  "IoWait",        "LockWait",    "GilWait",
-                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd"};
+                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd",
+                                                 "Print"};
 } // namespace
 
 const char* to_string(TraceKind kind) {
@@ -57,7 +58,8 @@ std::optional<TraceKind> trace_kind_from_string(std::string_view text) {
 }
 
 bool is_instant(TraceKind kind) {
-    return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd;
+    return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd ||
+           kind == TraceKind::Print;
 }
 
 namespace trace {
@@ -66,7 +68,10 @@ namespace {
 std::atomic<std::int64_t (*)()> g_clock{nullptr};  // nullptr: steady_clock
 std::int64_t g_clock_epoch = 0;                     // g_clock's reading at use_clock()
 std::atomic<std::int64_t> g_clock_offset_ns{0};     // set_clock_offset_ns()
+std::atomic<bool> g_clock_is_virtual{false};
 } // namespace
+
+bool clock_is_virtual() { return g_clock_is_virtual.load(); }
 
 std::int64_t now_ns() {
     (void)g_epoch_taken;
@@ -75,7 +80,8 @@ std::int64_t now_ns() {
            g_clock_offset_ns.load(std::memory_order_relaxed);
 }
 
-void use_clock(std::int64_t (*clock)()) {
+void use_clock(std::int64_t (*clock)(), bool virtual_time) {
+    g_clock_is_virtual.store(clock && virtual_time);
     // Keep "nanoseconds since the program started": shift the new clock onto the current reading.
     g_clock_epoch = clock ? clock() - now_ns() : 0;
     g_clock.store(clock, std::memory_order_release);

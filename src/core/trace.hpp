@@ -41,13 +41,14 @@ enum class TraceKind : std::uint8_t {
     JoinBlocked,   // span: join() waiting for another thread or process
     ThreadStart,   // instant, first event of a thread's lane
     ThreadEnd,     // instant, last event of a thread's lane
+    Print,         // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
 };
-constexpr int kTraceKindCount = 9;
+constexpr int kTraceKindCount = 10;
 
 // "TaskRun", "GilWait", ...: used as the Chrome trace category, and for serialization.
 const char* to_string(TraceKind kind);
 std::optional<TraceKind> trace_kind_from_string(std::string_view text);
-// TaskSubmitted, ThreadStart and ThreadEnd are instants (end_ns == begin_ns); the rest are spans.
+// TaskSubmitted, ThreadStart, ThreadEnd and Print are instants (end_ns == begin_ns); the rest are spans.
 bool is_instant(TraceKind kind);
 
 //-----------------------------------------------------------------------------
@@ -88,7 +89,11 @@ std::int64_t now_ns();
 // thread's timestamps can lag by milliseconds and a join would appear to end before the thread
 // it waited for (platform/web/browser_clock.cpp). Call it first thing in main(), before any
 // event is recorded: events timed by the old clock and the new one do not compare.
-void use_clock(std::int64_t (*clock)());
+// `virtual_time`: the clock is a simulation's, not the wall's (the single-threaded page), so
+// every time shown from it must say so.
+void use_clock(std::int64_t (*clock)(), bool virtual_time = false);
+// True after use_clock(..., true): times are virtual, and the console and timeline say so.
+bool clock_is_virtual();
 
 // For a process that did not inherit its parent's epoch (a browser process worker is a fresh
 // WebAssembly instance with its own clock origin): adds `offset_ns` to every later now_ns(), so

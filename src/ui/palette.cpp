@@ -13,6 +13,7 @@ ImU32 colour_of(TraceKind kind) {
     case TraceKind::TaskSubmitted: return IM_COL32(240, 240, 240, 255);
     case TraceKind::ThreadStart: return IM_COL32(110, 220, 110, 255);
     case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
+    case TraceKind::Print: return IM_COL32(250, 220, 90, 255);
     }
     return IM_COL32(255, 0, 255, 255);
 }
@@ -28,6 +29,7 @@ const char* describe(TraceKind kind) {
     case TraceKind::TaskSubmitted: return "task submitted";
     case TraceKind::ThreadStart: return "start()";
     case TraceKind::ThreadEnd: return "thread ended";
+    case TraceKind::Print: return "print()";
     }
     return "?";
 }
@@ -35,7 +37,8 @@ const char* describe(TraceKind kind) {
 void draw_legend() {
     static const TraceKind kSpans[] = {TraceKind::TaskRun, TraceKind::Sleep, TraceKind::IoWait,
                                        TraceKind::GilWait, TraceKind::LockWait, TraceKind::JoinBlocked};
-    static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::ThreadEnd};
+    static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::Print,
+                                       TraceKind::ThreadEnd};
     const float size = ImGui::GetTextLineHeight();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;

@@ -69,7 +69,7 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     }
 
     // The run starts at 0 on the axis; the view spans the run (or follows it while live).
-    const std::int64_t run_begin = index_.begin_ns();
+    const std::int64_t run_begin = origin_ns_ >= 0 ? std::min(origin_ns_, index_.begin_ns()) : index_.begin_ns();
     const std::int64_t run_end = std::max(live ? now_ns : index_.end_ns(), run_begin + 1000);
     if (!user_moved_) {
         view_begin_ns_ = run_begin;
@@ -113,7 +113,8 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), format_duration(t).c_str());
     }
     draw->PushClipRect({origin.x, axis_y}, {plot_x - 4, axis_y + kAxisHeight}, true);
-    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), "time since start");
+    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255),
+                  trace::clock_is_virtual() ? "virtual time" : "time since start");
     draw->PopClipRect();
 
     // Lanes: a label, a background, then its bars by depth and its ticks.
@@ -145,10 +146,13 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         if (hovered && io.MousePos.x >= a.x - 1 && io.MousePos.x <= b.x + 1 && io.MousePos.y >= a.y && io.MousePos.y <= b.y)
             hovered_bar = &bar;  // later bars are deeper: the innermost wins
     }
+    const TimelineMarker* hovered_marker = nullptr;
     for (const TimelineMarker& marker : layout_.markers) {
         const float top = lane_top[marker.lane];
         const float x = plot_x + marker.x;
         draw->AddLine({x, top}, {x, top + kRowHeight * 0.6f}, colour_of(marker.kind), 2.0f);
+        if (hovered && std::abs(io.MousePos.x - x) <= 3 && io.MousePos.y >= top && io.MousePos.y <= top + kRowHeight * 0.6f)
+            hovered_marker = &marker;
     }
     if (live) {
         const float x = plot_x + view.x_of(now_ns);
@@ -156,7 +160,15 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     }
     draw->PopClipRect();
 
-    if (hovered_bar) {
+    if (hovered_marker) {  // a tick: what happened at that instant (a print shows its line)
+        const TraceEvent& e = index_.events()[hovered_marker->event];
+        ImGui::BeginTooltip();
+        if (e.kind == TraceKind::Print) ImGui::Text("print(\"%s\")", e.args.c_str());
+        else ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
+        ImGui::Text("at %s", format_duration(e.begin_ns - run_begin).c_str());
+        ImGui::Text("%s, pid %d", e.lane.name.c_str(), e.lane.pid);
+        ImGui::EndTooltip();
+    } else if (hovered_bar) {
         const TraceEvent& e = index_.events()[hovered_bar->event];
         ImGui::BeginTooltip();
         if (hovered_bar->merged_count > 1)

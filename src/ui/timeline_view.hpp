@@ -20,6 +20,9 @@ public:
     // Replaces the events shown. Rebuilding the index costs O(n log n): call it when the trace
     // has changed, not every frame.
     void set_events(std::vector<TraceEvent> events);
+    // Where the axis's 0 is, on the trace clock: the run's start, so the timeline's times are
+    // the console's. Before any is set, the first event.
+    void set_origin_ns(std::int64_t origin_ns) { origin_ns_ = origin_ns; }
     std::size_t event_count() const { return index_.events().size(); }
     const TimelineIndex& index() const { return index_; }
 
@@ -51,6 +54,7 @@ private:
     TimelineLayout layout_;          // reused every frame
     std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;
     bool user_moved_ = false;        // zoomed or panned: stop following the run
+    std::int64_t origin_ns_ = -1;    // set_origin_ns(); -1: the first event
 };
 
 // "250 ms", "1.5 s", "80 us": a duration the way a person would say it.

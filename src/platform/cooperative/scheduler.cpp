@@ -389,6 +389,6 @@ namespace {
 std::int64_t virtual_now_ns() { return pp::sync::clock::now().time_since_epoch().count(); }
 } // namespace
 
-void use_virtual_trace_clock() { trace::use_clock(&virtual_now_ns); }
+void use_virtual_trace_clock() { trace::use_clock(&virtual_now_ns, /*virtual_time=*/true); }
 
 } // namespace pp::platform::cooperative

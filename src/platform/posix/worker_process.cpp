@@ -1,6 +1,6 @@
 #include "platform/posix/worker_process.hpp"
 
-#include "core/process_registry.hpp"
+#include "core/worker_channel.hpp"
 #include "core/worker_loop.hpp"
 #include "platform/posix/posix_io.hpp"
 
@@ -17,17 +17,17 @@ namespace {
     ::_exit(code);
 }
 
-// publish_variable() from a task: its frame goes out at once, between the task's replies (this
-// process has one thread, so nothing else writes to the socket meanwhile).
+// Every frame to the parent: a task's reply, and what it publishes or prints while it runs (at
+// once; core/worker_channel.hpp keeps frames from a task's own threads from interleaving).
 int g_channel_fd = -1;
-void send_variable(const std::uint8_t* frame, std::size_t size) {
+void send_to_channel(const std::uint8_t* frame, std::size_t size) {
     if (!send_all(g_channel_fd, frame, size)) exit_worker(0);  // the parent is gone
 }
 } // namespace
 
 void run_worker_process(int channel_fd) {
     g_channel_fd = channel_fd;
-    set_variable_sink(&send_variable);
+    set_worker_channel(&send_to_channel);
     WorkerLoop loop;
     FrameBuffer incoming;
     ByteWriter replies;
@@ -49,7 +49,7 @@ void run_worker_process(int channel_fd) {
                 // One reply per write, right away: holding it back to batch with the next task's
                 // would delay it by however long that task runs.
                 if (replies.size() > 0) {
-                    if (!send_all(channel_fd, replies.bytes().data(), replies.size())) exit_worker(0);
+                    send_frames_to_parent(replies.bytes().data(), replies.size());  // exits if the parent is gone
                     replies.clear();
                 }
                 if (step.exit) exit_worker(step.exit_code);

@@ -13,8 +13,8 @@
 // [SECTION] make_default_worker_transport: no processes inside a process worker
 #include "core/ids.hpp"
 #include "core/process_protocol.hpp"
-#include "core/process_registry.hpp"
 #include "core/trace.hpp"
+#include "core/worker_channel.hpp"
 #include "core/worker_loop.hpp"
 #include "core/worker_transport.hpp"
 
@@ -53,7 +53,7 @@ extern "C" {
 // Called after a task has run, earlier trace lanes would keep the old pid and clock.
 EMSCRIPTEN_KEEPALIVE void pp_worker_start(int pid, double parent_now_ns) {
     pp::set_simulated_pid(pid);
-    pp::set_variable_sink(&pp_worker_post_replies);  // publish_variable(): posted to the page at once
+    pp::set_worker_channel(&pp_worker_post_replies);  // publish_variable(), print(): posted to the page at once
     if (std::isfinite(parent_now_ns))
         pp::trace::set_clock_offset_ns(static_cast<std::int64_t>(parent_now_ns) - pp::trace::now_ns());
 }
