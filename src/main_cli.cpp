@@ -3,7 +3,7 @@
  *   Parallel Playground - the command-line tool
  *
  *   playground-cli list
- *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--trace FILE]
+ *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--trace FILE] [--yes]
  *   playground-cli run first-threads [--threads N] [--limit N]
  *   playground-cli bench [--workers N] [--tasks N] [--scale X] [--sleep S] [--trace FILE]
  *
@@ -23,8 +23,10 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 #include <unistd.h>
 
+#include "core/stats.hpp"
 #include "core/trace.hpp"
 #include "lessons/first_threads.hpp"
 #ifndef __EMSCRIPTEN__
@@ -50,13 +52,15 @@ const char* const kUsage =
     "      --sleep S             how long the lesson's time.sleep() lasts, 0.1..10 s (default: the tutorial's)\n"
     "      --gil 0|1             emulate Python's global interpreter lock (default 0)\n"
     "      --trace FILE          write the run's trace as Chrome Trace Event JSON\n"
+    "      --yes                 run even when the estimate is over 10 minutes\n"
     "  run first-threads         start N real threads that count primes, and join them\n"
     "      --threads N           how many threads, 1..16 (default 4)\n"
     "      --limit N             count the primes below N, 1..100000000 (default 3000000)\n"
     "  bench                     the use-case experiment as a table: I/O-bound and CPU-bound work\n"
     "                            with 1..N workers as threads with the GIL, threads without it, and\n"
-    "                            processes; wall time and speedup per row; progress on stderr\n"
-    "      --workers N --tasks N --scale X --sleep S --trace FILE    as for run (defaults: use-cases')\n"
+    "                            processes; per row the median wall time of 3 runs after a warm-up,\n"
+    "                            its range, and the speedup; progress on stderr\n"
+    "      --workers N --tasks N --scale X --sleep S --trace FILE --yes   as for run (defaults: use-cases')\n"
     "  --help                    this text\n";
 
 int usage_error(const std::string& message) {
@@ -120,7 +124,7 @@ bool parse_decimal(const char* text, double low, double high, double& out) {
 // Reads the flags of `run LESSON` (and of `bench`) into params and trace_path. Returns 0, or
 // the exit code of the usage error it printed.
 int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv, pp::lessons::LessonParams& params,
-                       std::string& trace_path) {
+                       std::string& trace_path, bool& yes) {
     using pp::lessons::LessonParams;
     // The settings and what they change; a lesson reads only some of them (lesson.info.params).
     static const std::pair<const char*, unsigned> kSettings[] = {
@@ -129,6 +133,10 @@ int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv,
         {"--gil", pp::lessons::kUsesGil}};
     for (int i = 0; i < argc; ++i) {
         const std::string flag = argv[i];
+        if (flag == "--yes") {
+            yes = true;
+            continue;
+        }
         const auto setting = std::find_if(std::begin(kSettings), std::end(kSettings),
                                           [&](const auto& s) { return flag == s.first; });
         if (setting == std::end(kSettings) && flag != "--trace")
@@ -175,6 +183,21 @@ int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv,
     return 0;
 }
 
+// A run estimated over 10 minutes needs --yes: a typo in a setting should not cost hours.
+// Returns 0, or the exit code of the usage error it printed.
+int check_run_length(const pp::lessons::Lesson& lesson, const pp::lessons::LessonParams& params, bool yes) {
+    const double seconds = pp::lessons::estimate_run_seconds(lesson, params);
+    if (yes || seconds <= pp::lessons::kLongRunSeconds) return 0;
+    char settings[160];
+    std::snprintf(settings, sizeof settings, "--workers %d --tasks %d --sleep %g --scale %g", params.workers, params.tasks,
+                  params.sleep, params.time_scale);
+    std::fprintf(stderr,
+                 "playground-cli: %s with these settings (%s) would take %s, more than 10 minutes.\n"
+                 "Add --yes to run it anyway, or choose smaller settings.\n",
+                 lesson.info.id, settings, pp::lessons::describe_duration(seconds).c_str());
+    return kUsageError;
+}
+
 // Writes what was traced to `path` (nothing to do when empty). Returns false after saying why.
 bool write_trace(const std::string& path) {
     if (path.empty()) return true;
@@ -195,16 +218,17 @@ int exit_code_of(const pp::lessons::Lesson& lesson, const pp::lessons::LessonRun
 int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
     pp::lessons::LessonParams params = lesson.info.defaults;
     std::string trace_path;
-    if (int error = parse_lesson_flags(lesson, argc, argv, params, trace_path)) return error;
+    bool yes = false;
+    if (int error = parse_lesson_flags(lesson, argc, argv, params, trace_path, yes)) return error;
+    if (int error = check_run_length(lesson, params, yes)) return error;
 
     pp::lessons::LessonRunner runner;
     runner.start(lesson, params);
-    // Lines are printed as they arrive. A child process's lines arrive only when it ends, so a
-    // lesson with processes is printed at the end, in the order the lines were printed.
+    // Lines are printed as they arrive, the child processes' too (they send each line as they
+    // print it), so this terminal shows them when a Python program's would.
     std::size_t printed = 0;
     for (bool finished = false; !finished;) {
-        finished = runner.wait(std::chrono::milliseconds(20));
-        if (lesson.info.creates_processes && !finished) continue;
+        finished = runner.wait(std::chrono::milliseconds(10));
         const auto snapshot = runner.snapshot();
         for (; printed < snapshot.console.size(); ++printed) std::printf("%s\n", snapshot.console[printed].text.c_str());
         std::fflush(stdout);
@@ -229,18 +253,23 @@ void show_progress(std::size_t done, std::size_t total, const std::string& last_
 
 // `bench`: the use-case lesson's experiment, as a table. Every model (threads with the GIL,
 // threads without it, fork()ed processes) runs the I/O-bound and the CPU-bound job with 1..N
-// workers; speedup is the 1-worker time of the same row group over this row's time.
+// workers, each point a warm-up run then 3 timed ones; speedup is the 1-worker time of the same
+// row group over this row's time, as the ratio of the medians and the widest range the runs allow.
 int run_bench(int argc, char** argv) {
     const pp::lessons::Lesson* lesson = pp::lessons::find_lesson("use-cases");
     pp::lessons::LessonParams params = lesson->info.defaults;
     std::string trace_path;
-    if (int error = parse_lesson_flags(*lesson, argc, argv, params, trace_path)) return error;
+    bool yes = false;
+    if (int error = parse_lesson_flags(*lesson, argc, argv, params, trace_path, yes)) return error;
+    if (int error = check_run_length(*lesson, params, yes)) return error;
 
+    const int cores = pp::hardware_core_count();
     std::printf("The use-case experiment: %d downloads of %.2f s (I/O-bound) and a %dx%d image blurred in %dx%d tiles\n"
-                "(CPU-bound), with 1..%d workers, on %u hardware threads.\n\n",
+                "(CPU-bound), with 1..%d workers, on %d cores. Each row: a warm-up run, then %d timed runs;\n"
+                "wall is their median, range the fastest to the slowest.\n\n",
                 params.tasks, params.sleep * params.time_scale, pp::lessons::UseCaseImage::kWidth,
                 pp::lessons::UseCaseImage::kHeight, pp::lessons::UseCaseImage::kTileSize,
-                pp::lessons::UseCaseImage::kTileSize, params.workers, std::thread::hardware_concurrency());
+                pp::lessons::UseCaseImage::kTileSize, params.workers, cores, pp::lessons::kUseCaseRepeats);
     std::fflush(stdout);
     const std::size_t total_runs = 2 * 3 * static_cast<std::size_t>(params.workers); // works x models x worker counts
     const bool terminal = isatty(STDERR_FILENO) != 0;
@@ -263,19 +292,34 @@ int run_bench(int argc, char** argv) {
     if (!write_trace(trace_path)) return 1;
     if (int failed = exit_code_of(*lesson, done)) return failed;
 
-    std::map<std::string, double> one_worker_seconds;
+    std::map<std::string, pp::Samples> one_worker;
     for (const auto& m : done.measurements)
-        if (m.x == 1) one_worker_seconds[m.series] = m.y;
-    std::printf("%-10s %-18s %7s %10s %8s\n", "work", "model", "workers", "wall (s)", "speedup");
+        if (m.x == 1) one_worker[m.series] = m.seconds;
+    std::printf("%-10s %-18s %7s %9s %17s %8s %13s\n", "work", "model", "workers", "wall (s)", "range (s)", "speedup",
+                "range");
     std::string previous_series;
+    std::vector<std::string> notes;
     for (const auto& m : done.measurements) {
         const auto colon = m.series.find(": ");
         if (m.series != previous_series && !previous_series.empty()) std::printf("\n");
         previous_series = m.series;
-        const auto base = one_worker_seconds.find(m.series);
-        std::printf("%-10s %-18s %7d %10.3f %7.2fx\n", m.series.substr(0, colon).c_str(), m.series.substr(colon + 2).c_str(),
-                    static_cast<int>(m.x), m.y, base != one_worker_seconds.end() ? base->second / m.y : 0.0);
+        const auto base = one_worker.find(m.series);
+        const pp::Speedup s = m.x == 1 ? pp::Speedup{1, 1, 1}  // the baseline itself
+                              : base != one_worker.end() ? pp::speedup(base->second, m.seconds) : pp::Speedup{};
+        const bool too_fast = m.series.rfind("CPU-bound", 0) == 0 && pp::exceeds_cores(s, cores);
+        char wall_range[48], speedup_range[48];
+        std::snprintf(wall_range, sizeof wall_range, "%.3f-%.3f", m.seconds.min(), m.seconds.max());
+        std::snprintf(speedup_range, sizeof speedup_range, "%.2f-%.2fx", s.low, s.high);
+        std::printf("%-10s %-18s %7d %9.3f %17s %7.2fx %13s%s\n", m.series.substr(0, colon).c_str(),
+                    m.series.substr(colon + 2).c_str(), static_cast<int>(m.x), m.seconds.median(), wall_range, s.median,
+                    speedup_range, too_fast ? "  !" : "");
+        if (too_fast)
+            notes.push_back("! " + m.series + ", " + std::to_string(static_cast<int>(m.x)) +
+                            " workers: more speedup than " + std::to_string(cores) +
+                            " cores can give to CPU work: noise (a slow 1-worker run, or a busy machine), not an effect");
     }
+    if (!notes.empty()) std::printf("\n");
+    for (const std::string& note : notes) std::printf("%s\n", note.c_str());
     if (done.measurements.size() != total_runs) {
         std::fprintf(stderr, "playground-cli: bench: expected %zu runs, got %zu\n", total_runs, done.measurements.size());
         return 1;

@@ -33,6 +33,10 @@ void sleep_for(std::chrono::nanoseconds duration) {
     sync::this_thread::sleep_for(duration);
 }
 
+void sleep(double seconds) {
+    sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds)));
+}
+
 std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed) {
     std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a
     for (std::size_t i = 0; i < bytes; ++i) {

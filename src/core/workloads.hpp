@@ -17,6 +17,8 @@ namespace pp {
 //-----------------------------------------------------------------------------
 // time.sleep(): releases the emulated GIL and records a Sleep span.
 void sleep_for(std::chrono::nanoseconds duration);
+// time.sleep(seconds), spelled as in Python: pp::sleep(1.5).
+void sleep(double seconds);
 
 struct DownloadResult {
     std::size_t bytes = 0;

@@ -38,12 +38,9 @@ std::string LessonParams::clamp() {
     return changes;
 }
 
-LessonContext::LessonContext(LessonParams params)
-    : params_(params), started_(std::chrono::steady_clock::now()), started_trace_ns_(trace::now_ns()) {}
+LessonContext::LessonContext(LessonParams params) : params_(params), started_trace_ns_(trace::now_ns()) {}
 
-double LessonContext::elapsed_ms() const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
-}
+double LessonContext::elapsed_ms() const { return static_cast<double>(trace::now_ns() - started_trace_ns_.load()) / 1e6; }
 
 void LessonContext::mark_line(int source_line) {
     // Called with mutex_ held.
@@ -60,21 +57,17 @@ void LessonContext::print(std::string_view text, int source_line) {
     std::lock_guard<std::mutex> lock(mutex_);
     mark_line(source_line);
     if (stopped_) return;  // a stopped run finishes quickly and silently
-    console_.push_back(ConsoleLine{elapsed_ms(), std::string(text), trace::current_lane().name});
+    const std::int64_t at_ns = trace::now_ns();
+    trace::span(TraceKind::Print, "print", at_ns, at_ns, 0, text);  // the mark on this thread's lane
+    console_.push_back(ConsoleLine{static_cast<double>(at_ns - started_trace_ns_.load()) / 1e6, std::string(text),
+                                   trace::current_lane().name});
 }
 
-void LessonContext::print_from_process(const std::vector<std::pair<std::int64_t, std::string>>& lines,
-                                       std::string_view process, int source_line) {
+void LessonContext::print_line(const PrintedLine& line) {
     std::lock_guard<std::mutex> lock(mutex_);
-    mark_line(source_line);
     if (stopped_) return;
-    for (const auto& [at_ns, text] : lines) {
-        ConsoleLine line{static_cast<double>(at_ns - started_trace_ns_) / 1e6, text, std::string(process)};
-        // Keep the console in time order: these lines were printed a while ago, in another process.
-        auto later = std::upper_bound(console_.begin(), console_.end(), line.at_ms,
-                                      [](double at, const ConsoleLine& c) { return at < c.at_ms; });
-        console_.insert(later, std::move(line));
-    }
+    console_.push_back(ConsoleLine{static_cast<double>(line.at_ns - started_trace_ns_.load()) / 1e6, line.text,
+                                   line.process.empty() ? line.lane.name : line.process});
 }
 
 void LessonContext::at(int source_line) {
@@ -147,9 +140,9 @@ std::vector<LessonContext::ConsoleLine> LessonContext::console() const {
     return console_;
 }
 
-void LessonContext::measure(std::string series, double x, double y) {
+void LessonContext::measure(std::string series, double x, Samples seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
-    measurements_.push_back(Measurement{std::move(series), x, y});
+    measurements_.push_back(Measurement{std::move(series), x, std::move(seconds)});
 }
 
 std::vector<LessonContext::Measurement> LessonContext::measurements() const {
@@ -160,6 +153,28 @@ std::vector<LessonContext::Measurement> LessonContext::measurements() const {
 std::vector<LessonContext::LaneLine> LessonContext::current_lines() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return lines_;
+}
+
+} // namespace pp::lessons
+
+namespace pp::lessons {
+
+std::string describe_duration(double seconds) {
+    char text[48];
+    if (!(seconds >= 0)) seconds = 0;
+    if (seconds < 60) {
+        std::snprintf(text, sizeof text, seconds < 10 ? "about %.1f s" : "about %.0f s", seconds);
+    } else if (seconds < 3600) {
+        std::snprintf(text, sizeof text, "about %.0f min", seconds / 60);
+    } else {
+        const long long minutes = static_cast<long long>(seconds / 60 + 0.5);
+        std::snprintf(text, sizeof text, "about %lld h %lld min", minutes / 60, minutes % 60);
+    }
+    return text;
+}
+
+double estimate_run_seconds(const Lesson& lesson, const LessonParams& params) {
+    return lesson.estimate_seconds ? lesson.estimate_seconds(params) : 0;
 }
 
 } // namespace pp::lessons

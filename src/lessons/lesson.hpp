@@ -13,9 +13,13 @@
 // each thread is on without any markers cluttering the code.
 #pragma once
 
+#include "core/print.hpp"
+#include "core/stats.hpp"
 #include "core/sync.hpp"
+#include "core/trace.hpp"
 #include "lessons/tile_board.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -65,7 +69,7 @@ struct LessonInfo {
     const char* python_code = ""; // the tutorial's example, as the tutorial prints it
     unsigned params = 0;          // LessonParamFlags this lesson reads
     LessonParams defaults;        // what the lesson starts with
-    bool creates_processes = false;  // its children's output arrives when they end (child_output.hpp)
+    bool creates_processes = false;  // it starts child processes (the page readies its workers early)
     bool measures = false;           // an experiment: the panel opens on its plots and image
 };
 
@@ -76,7 +80,7 @@ struct LessonInfo {
 class LessonContext {
 public:
     struct ConsoleLine {
-        double at_ms = 0;      // since the run started; the console is kept in this order
+        double at_ms = 0;      // when it was printed, since the run started, on the trace clock
         std::string text;
         std::string lane;      // the trace lane (thread) or process that printed it
     };
@@ -84,23 +88,25 @@ public:
         std::string lane;
         int source_line = 0;   // line in the lesson's .cpp file
     };
-    // One point of a plotted series: "CPU-bound: threads, GIL on" at x workers took y seconds.
+    // One point of a plotted series: "CPU-bound: threads, GIL on" at x workers took these
+    // seconds, one sample per repetition (after a warm-up run; see core/stats.hpp).
     struct Measurement {
         std::string series;
         double x = 0;
-        double y = 0;
+        Samples seconds;
     };
 
     explicit LessonContext(LessonParams params);
 
     const LessonParams& params() const { return params_; }
 
-    // print(): the console line, as Python's print() would show it. Remembers the caller's line.
+    // print(): the console line, as Python's print() would show it, marked on the calling
+    // thread's timeline lane. Remembers the caller's line.
     void print(std::string_view text, int source_line = __builtin_LINE());
-    // Lines a child process printed (lessons/child_output.hpp), placed at the times they were
-    // printed: trace clock nanoseconds, the same clock in every process.
-    void print_from_process(const std::vector<std::pair<std::int64_t, std::string>>& lines, std::string_view process,
-                            int source_line = __builtin_LINE());
+    // A line printed elsewhere with pp::print(): by a child process (it arrives the moment the
+    // child printed it; core/print.hpp) or by a thread of this program. Lines are kept in the
+    // order they arrive, which is the order they were printed within one process.
+    void print_line(const PrintedLine& line);
     // time.sleep(tutorial_seconds), scaled by params().time_scale. Releases the emulated GIL and
     // is traced as Sleep. Pause stretches it; Stop ends it at once (and every later one).
     void sleep(double tutorial_seconds, int source_line = __builtin_LINE());
@@ -113,7 +119,7 @@ public:
     bool stopped() const;
 
     // Results for the panel's plots, and an image computed tile by tile for its live view.
-    void measure(std::string series, double x, double y);
+    void measure(std::string series, double x, Samples seconds);
     std::vector<Measurement> measurements() const;
     TileBoard& tiles() { return tiles_; }
     const TileBoard& tiles() const { return tiles_; }
@@ -124,14 +130,18 @@ public:
 
     std::vector<ConsoleLine> console() const;
     std::vector<LaneLine> current_lines() const;
+    // Since the run started, on the trace clock: the console's and the timeline's time agree.
+    // (Virtual time in the single-threaded page: trace::clock_is_virtual().)
     double elapsed_ms() const;
+    // The runner: the run starts now, with its trace (so the console's 0 is the timeline's 0).
+    void start_clock() { started_trace_ns_.store(trace::now_ns()); }
+    std::int64_t started_ns() const { return started_trace_ns_.load(); }
 
 private:
     void mark_line(int source_line);
 
     const LessonParams params_;
-    const std::chrono::steady_clock::time_point started_;
-    const std::int64_t started_trace_ns_;  // the same moment on the trace clock
+    std::atomic<std::int64_t> started_trace_ns_;
     mutable std::mutex mutex_;
     sync::condition_variable changed_;  // pause, resume or stop
     bool paused_ = false;
@@ -154,7 +164,17 @@ struct Lesson {
     void (*run)(LessonContext& ctx) = nullptr;
     // The lesson's file name, to find its embedded code ("thread_pool.cpp").
     const char* source_file = "";
+    // About how many seconds a run takes with these settings, shown before Run (and a run
+    // estimated above kLongRunSeconds asks first). Rough, but on the long side.
+    double (*estimate_seconds)(const LessonParams& params) = nullptr;
 };
+
+// Runs estimated longer than this ask for confirmation first (the page) or --yes (the CLI).
+inline constexpr double kLongRunSeconds = 10 * 60;
+// "about 7.5 s", "about 3 min", "about 3 h 42 min".
+std::string describe_duration(double seconds);
+// The lesson's estimate for `params`, 0 when it has none.
+double estimate_run_seconds(const Lesson& lesson, const LessonParams& params);
 
 // Every lesson, in the tutorial's order (the list is in lesson_list.cpp: a lesson that is not
 // listed there is not linked in).

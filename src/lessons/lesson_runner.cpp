@@ -47,10 +47,13 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
     // One recording per run, started here so that it holds exactly this run: nothing from the UI
     // thread, nor from this runner before the lesson starts.
     trace::clear();
+    ctx->start_clock();  // the console's 0 is the timeline's 0
     trace::set_enabled(true);
     gil::set_enabled(ctx->params().gil);
     gil::reset_stats();
     trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
+    // pp::print() from the lesson's threads and its child processes goes to this run's console.
+    set_print_handler([ctx](const PrintedLine& line) { ctx->print_line(line); });
     std::string error;
     {
         TraceSpan main_span(TraceKind::TaskRun, "main program");
@@ -66,6 +69,7 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
         }
     }
     gil::set_enabled(false);
+    set_print_handler(nullptr);
     trace::set_enabled(false);  // the lesson's threads have all been joined by now
     std::lock_guard<std::mutex> lock(mutex_);
     final_elapsed_ms_ = ctx->elapsed_ms();

@@ -6,44 +6,35 @@
  *   Their prints interleave by time: square every second, cube every 1.5 seconds.
  *
  *******************************************************************************************/
+#include "core/print.hpp"
 #include "core/process.hpp"
 #include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
-#include "lessons/child_output.hpp"
 #include "lessons/lesson.hpp"
 
-#include <chrono>
 #include <string>
 
 namespace pp::lessons {
 namespace {
 
-std::chrono::nanoseconds seconds(double s) {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
-}
-
 // [LESSON CODE]
-// Both run in child processes. A child cannot write to this page's console (no shared memory),
-// so it sends back what it printed, and when.
-PrintedLines square(double sleep_seconds) {
-    ChildOutput out;
+// Both run in child processes. They share no memory with this program, but they print to its
+// console, as a Python child prints to its parent's terminal: each line is sent the moment it is printed.
+void square(double sleep_seconds) {
     for (int i = 0; i < 5; ++i) {
-        out.print(std::to_string(i * i));
-        pp::publish_variable("i", i);                 // its own i, live in the Processes tab
-        pp::sleep_for(seconds(sleep_seconds));        // time.sleep(1)
+        pp::print(std::to_string(i * i));
+        pp::publish_variable("i", i);  // its own i, live in the Processes tab
+        pp::sleep(sleep_seconds);      // time.sleep(1)
     }
-    return out.lines;
 }
 
-PrintedLines cube(double sleep_seconds) {
-    ChildOutput out;
+void cube(double sleep_seconds) {
     for (int i = 0; i < 5; ++i) {
-        out.print(std::to_string(i * i * i));
+        pp::print(std::to_string(i * i * i));
         pp::publish_variable("i", i);
-        pp::sleep_for(seconds(1.5 * sleep_seconds));  // time.sleep(1.5)
+        pp::sleep(1.5 * sleep_seconds);  // time.sleep(1.5)
     }
-    return out.lines;
 }
 PP_REGISTER_TASK_AS(square, "multiprocessing.square");
 PP_REGISTER_TASK_AS(cube, "multiprocessing.cube");
@@ -55,8 +46,6 @@ void main_program(LessonContext& ctx) {
     p2.start();
     p1.join();
     p2.join();
-    ctx.print_from_process(p1.result<PrintedLines>(), p1.name());
-    ctx.print_from_process(p2.result<PrintedLines>(), p2.name());
 }
 // [END LESSON CODE]
 
@@ -67,7 +56,12 @@ extern const Lesson kMultiprocessingLesson{
      "Multiprocessing runs several processes in parallel, each with its own memory, on several CPU cores. "
      "It is best for CPU-bound work (heavy computation). Here two processes run square() and cube(); their "
      "prints interleave by time. The whole run takes as long as cube's 7.5 tutorial seconds, not the "
-     "12.5 the two would take one after the other.",
+     "12.5 the two would take one after the other. The processes share no memory with this program, but "
+     "they do share its terminal: a Python child inherits its parent's standard output (the same file "
+     "descriptor), so each line appears the moment it is printed. This console lives in the parent's "
+     "memory, so here a child sends each line to its parent as a message the moment it prints it "
+     "(natively over the child's socket, in the page over its message channel); the console shows it "
+     "at once, and the timeline marks it on the child's lane.",
      R"py(import multiprocessing
 import time
 
@@ -93,6 +87,8 @@ if __name__ == "__main__":
      true},
     &main_program,
     "multiprocessing.cpp",
+    // cube: 5 sleeps of 1.5
+    [](const LessonParams& p) { return 5 * 1.5 * p.sleep * p.time_scale + 0.5; },
 };
 
 } // namespace pp::lessons

@@ -71,6 +71,8 @@ t2.join())py",
      LessonParams{3, 5, 1.0, 2.0, false}},
     &main_program,
     "multithreading.cpp",
+    // print_numbers: 5 sleeps
+    [](const LessonParams& p) { return 5 * p.sleep * p.time_scale; },
 };
 
 } // namespace pp::lessons

@@ -8,14 +8,13 @@
  *
  *******************************************************************************************/
 #include "core/ids.hpp"
+#include "core/print.hpp"
 #include "core/process.hpp"
 #include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
-#include "lessons/child_output.hpp"
 #include "lessons/lesson.hpp"
 
 #include <string>
-#include <utility>
 
 namespace pp::lessons {
 namespace {
@@ -23,11 +22,13 @@ namespace {
 // [LESSON CODE]
 int g_counter = 0;  // a global: every process has its own copy
 
-// Runs in the child process.
-std::pair<int, int> add_to_counter(int amount) {
+// Runs in the child process. Its print() reaches the parent's console at once: a child shares
+// its parent's terminal, not its memory.
+void add_to_counter(int amount) {
     g_counter += amount;  // changes the child's copy only
     pp::publish_variable("g_counter", g_counter, &g_counter);  // shown in the Processes tab
-    return {pp::current_pid(), g_counter};
+    pp::print("child:  I am process " + std::to_string(pp::current_pid()) + "; I added " + std::to_string(amount) +
+              ", so my counter = " + std::to_string(g_counter));
 }
 PP_REGISTER_TASK_AS(add_to_counter, "process.add_to_counter");  // the child finds it by name
 
@@ -38,10 +39,7 @@ void main_program(LessonContext& ctx) {
     pp::Process child(add_to_counter_task, 5);  // multiprocessing.Process(target=add_to_counter, args=(5,))
     child.start();
     child.join();
-    const auto [child_pid, child_counter] = child.result<std::pair<int, int>>();
 
-    ctx.print("child:  I am process " + std::to_string(child_pid) + "; I added 5, so my counter = " +
-              std::to_string(child_counter));
     ctx.print("parent: my counter is still " + std::to_string(g_counter) + ": separate memory");
 }
 // [END LESSON CODE]
@@ -53,7 +51,9 @@ extern const Lesson kProcessLesson{
      "A process is a running instance of a program. Each has its own separate memory and is identified by "
      "a PID (process ID). Run this: a child process starts with a copy of the program's memory and adds 5 "
      "to its copy of a global counter. The parent's counter stays 0. Nothing is shared unless it is sent "
-     "as a message.",
+     "as a message. The child does share the parent's terminal (in Python it inherits its standard "
+     "output), so its print() shows up at once among the parent's lines: here the child sends the line "
+     "to the parent as a message the moment it prints it.",
      R"py(# Not code from the tutorial: the idea in Python.
 import multiprocessing, os
 
@@ -75,6 +75,8 @@ if __name__ == "__main__":
      true},
     &main_program,
     "process.cpp",
+    // one process started and joined
+    [](const LessonParams&) { return 0.5; },
 };
 
 } // namespace pp::lessons

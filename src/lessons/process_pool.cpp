@@ -11,7 +11,6 @@
 #include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
-#include "lessons/child_output.hpp"
 #include "lessons/lesson.hpp"
 
 #include <chrono>
@@ -78,6 +77,7 @@ for r in results:
      true},
     &main_program,
     "process_pool.cpp",
+    [](const LessonParams& p) { return (p.tasks + p.workers - 1) / p.workers * p.sleep * p.time_scale + 0.5; },
 };
 
 } // namespace pp::lessons

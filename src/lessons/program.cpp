@@ -50,6 +50,7 @@ print("Running as process", os.getpid()))py",
      LessonParams{}},
     &main_program,
     "program.cpp",
+    [](const LessonParams&) { return 0.5; },
 };
 
 } // namespace pp::lessons

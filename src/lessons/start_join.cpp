@@ -69,6 +69,8 @@ print("main: join() returned; the worker is done"))py",
      LessonParams{3, 5, 1.0, 2.0, false}},
     &main_program,
     "start_join.cpp",
+    // the worker's one sleep
+    [](const LessonParams& p) { return p.sleep * p.time_scale; },
 };
 
 } // namespace pp::lessons

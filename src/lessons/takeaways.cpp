@@ -2,19 +2,19 @@
  *
  *   Parallel Playground - Key Takeaways
  *
- *   The tutorial's summary, each line backed by a small measurement made right now:
+ *   The tutorial's summary, each line backed by a small measurement made right now (the
+ *   median of 3 runs after a warm-up, with the range):
  *   threads overlap waiting; CPU work runs in parallel on C++ threads and on processes,
  *   not on threads holding a GIL.
  *
  *******************************************************************************************/
 #include "core/gil.hpp"
 #include "core/process_pool_executor.hpp"
-#include "core/sync.hpp"
+#include "core/stats.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
 #include "lessons/lesson.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -22,9 +22,12 @@
 namespace pp::lessons {
 namespace {
 
-std::string seconds(double s) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f s", s);
+constexpr int kRepeats = 3;  // timed runs of each claim, after a warm-up run
+
+// "2.00 s (1.98-2.03)": the median, and the range of the runs.
+std::string seconds(const pp::Samples& runs) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f s (%.2f-%.2f)", runs.median(), runs.min(), runs.max());
     return text;
 }
 
@@ -33,45 +36,46 @@ std::string seconds(double s) {
 std::int64_t primes_below(std::int64_t hi) { return pp::count_primes(0, hi); }
 PP_REGISTER_TASK_AS(primes_below, "takeaways.primes_below");
 
-// Wall time of `tasks` calls of `work`, on a pool of `workers` threads.
+// Wall time of `tasks` calls of `work` on a pool of `workers` threads: a warm-up run, then
+// kRepeats timed runs (one run alone is not a measurement).
 template <class Work>
-double time_pool(int workers, int tasks, Work work) {
-    const auto start = pp::sync::clock::now();  // steady_clock (virtual time in the single-threaded page)
-    pp::ThreadPoolExecutor pool(workers);
-    std::vector<pp::Future<void>> futures;
-    for (int i = 0; i < tasks; ++i) futures.push_back(pool.submit(work));
-    for (auto& f : futures) f.result();
-    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
+pp::Samples time_pool(LessonContext& ctx, int workers, int tasks, Work work) {
+    const auto one_run = [&](pp::RunKind) {
+        return pp::time_once([&] {  // on pp::sync::clock: virtual time in the single-threaded page
+            pp::ThreadPoolExecutor pool(workers);
+            std::vector<pp::Future<void>> futures;
+            for (int i = 0; i < tasks; ++i) futures.push_back(pool.submit(work));
+            for (auto& f : futures) f.result();
+        });
+    };
+    return pp::measure_repeated(kRepeats, one_run, [&] { return ctx.keep_going(); });
 }
 
 void main_program(LessonContext& ctx) {
     ctx.print("Program -> set of instructions.");
     ctx.print("Process -> executing program with its own memory.");
     ctx.print("Thread  -> execution unit inside a process.");
+    ctx.print("(Each time below: the median of 3 runs after a warm-up, with the fastest and slowest run.)");
 
-    // I/O-bound: four waits of half a (tutorial) second each.
-    auto wait_for_io = [&] { ctx.sleep(0.5); };
-    const double io_one = time_pool(1, 4, wait_for_io), io_four = time_pool(4, 4, wait_for_io);
+    // I/O-bound: four waits of a quarter of a (tutorial) second each.
+    auto wait_for_io = [&] { ctx.sleep(0.25); };
+    const pp::Samples io_one = time_pool(ctx, 1, 4, wait_for_io), io_four = time_pool(ctx, 4, 4, wait_for_io);
     ctx.print("Multithreading -> concurrency for I/O tasks: 4 waits took " + seconds(io_one) + " on 1 thread, " +
               seconds(io_four) + " on 4 threads.");
 
     // CPU-bound: counting primes, with and without the emulated GIL.
     auto compute = [] { pp::count_primes(0, 600000); };
     pp::gil::set_enabled(false);  // C++ threads: each runs on its own core
-    const double cpu_one = time_pool(1, 2, compute);
-    const double cpu_two = time_pool(2, 2, compute);
+    const pp::Samples cpu_one = time_pool(ctx, 1, 2, compute);
+    const pp::Samples cpu_two = time_pool(ctx, 2, 2, compute);
     pp::gil::set_enabled(true);   // as in CPython: one thread at a time runs Python code
-    const double cpu_two_gil = time_pool(2, 2, compute);
+    const pp::Samples cpu_two_gil = time_pool(ctx, 2, 2, compute);
     pp::gil::set_enabled(false);
     // The same two counts in two processes: each has its own interpreter (and GIL) in Python.
-    double cpu_two_processes = 0;
-    {
-        pp::ProcessPoolExecutor pool(2);
-        (void)pool.map(primes_below_task, std::vector<std::int64_t>{10, 10});  // both started before the clock
-        const auto start = pp::sync::clock::now();
-        (void)pool.map(primes_below_task, std::vector<std::int64_t>{600000, 600000});
-        cpu_two_processes = std::chrono::duration<double>(pp::sync::clock::now() - start).count();
-    }
+    pp::ProcessPoolExecutor pool(2);
+    const pp::Samples cpu_two_processes = pp::measure_repeated(kRepeats, [&](pp::RunKind) {
+        return pp::time_once([&] { (void)pool.map(primes_below_task, std::vector<std::int64_t>{600000, 600000}); });
+    }, [&] { return ctx.keep_going(); });
     ctx.print("Multiprocessing -> parallelism for CPU tasks: 2 prime counts took " + seconds(cpu_one) +
               " on 1 thread, " + seconds(cpu_two) + " on 2 C++ threads, " + seconds(cpu_two_gil) +
               " on 2 threads holding a GIL, " + seconds(cpu_two_processes) +
@@ -102,6 +106,8 @@ extern const Lesson kTakeawaysLesson{
      /*creates_processes=*/true},
     &main_program,
     "takeaways.cpp",
+    // I/O: 4 runs of 4 waits on 1 thread, then on 4; CPU work: a few seconds at most.
+    [](const LessonParams& p) { return 4 * (4 + 1) * 0.25 * p.time_scale + 3.0; },
 };
 
 } // namespace pp::lessons

@@ -109,6 +109,8 @@ for with_lock in (False, True):
      LessonParams{3, 5, 1.0, 1.0, false}},
     &main_program,
     "thread.cpp",
+    // two short counting races
+    [](const LessonParams& p) { return 0.5 + 0.1 * p.workers; },
 };
 
 } // namespace pp::lessons

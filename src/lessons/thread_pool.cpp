@@ -61,6 +61,7 @@ for r in results:
      LessonParams{3, 5, 1.0, 1.0, false}},
     &main_program,
     "thread_pool.cpp",
+    [](const LessonParams& p) { return (p.tasks + p.workers - 1) / p.workers * p.sleep * p.time_scale; },
 };
 
 } // namespace pp::lessons

@@ -11,6 +11,7 @@
 #include "core/barrier.hpp"
 #include "core/gil.hpp"
 #include "core/image_tiles.hpp"
+#include "core/stats.hpp"
 #include "core/sync.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
@@ -18,9 +19,10 @@
 #include "lessons/lesson.hpp"
 #include "lessons/use_cases.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -34,9 +36,8 @@ double seconds_since(pp::sync::clock::time_point start) {
     return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
 }
 
-// [LESSON CODE]
-// Starts every worker thread before the clock does: in a browser a new thread can take a frame
-// to start, and that would be timed as work.
+// Set-up, not part of what is timed: starts every worker thread before the clock does (in a
+// browser a new thread can take a frame to start, and that would be timed as work).
 void start_all_workers(pp::ThreadPoolExecutor& pool, int workers) {
     pp::Barrier all_running(workers);
     std::vector<pp::Future<void>> started;
@@ -44,6 +45,13 @@ void start_all_workers(pp::ThreadPoolExecutor& pool, int workers) {
     for (auto& f : started) f.result();
 }
 
+struct Model {
+    const char* name;
+    bool processes;
+    bool gil;
+};
+
+// [LESSON CODE]
 // I/O-bound: `count` downloads, each waiting `sleep` tutorial seconds, then checksumming 256 KB.
 double download_with_threads(LessonContext& ctx, int workers, int count) {
     pp::ThreadPoolExecutor pool(workers);
@@ -61,14 +69,14 @@ double download_with_threads(LessonContext& ctx, int workers, int count) {
     return seconds_since(start);
 }
 
-// CPU-bound: blur the image tile by tile; every finished tile shows up on the board at once.
-double blur_with_threads(LessonContext& ctx, const UseCaseImage& image, int workers) {
+// CPU-bound: blur the first `count` tiles of the image; every finished tile shows up at once.
+double blur_with_threads(LessonContext& ctx, const UseCaseImage& image, int workers, int count) {
     ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
     pp::ThreadPoolExecutor pool(workers);
     start_all_workers(pool, workers);
     const auto start = pp::sync::clock::now();
     std::vector<pp::Future<void>> tiles;
-    for (std::size_t i = 0; i < image.tiles.size(); ++i)
+    for (int i = 0; i < count; ++i)
         tiles.push_back(pool.submit_named("blur tile", [&, i] {
             if (!ctx.keep_going()) return;
             const auto pixels = pp::blur_tile(image.pixels, image.width, image.height, image.tiles[i],
@@ -81,29 +89,61 @@ double blur_with_threads(LessonContext& ctx, const UseCaseImage& image, int work
 
 void main_program(LessonContext& ctx) {
     const UseCaseImage image = UseCaseImage::make();
-    const int max_workers = ctx.params().workers, downloads = ctx.params().tasks;
+    const int downloads = ctx.params().tasks, tiles = static_cast<int>(image.tiles.size());
+    const Model models[] = {{"threads, GIL on", false, true},    // Python's threads
+                            {"threads, GIL off", false, false},  // C++'s threads
+                            {"processes", true, false}};
+    ctx.print("This machine runs " + std::to_string(pp::hardware_core_count()) + " threads at once (its cores).");
 
     for (const char* work : {"I/O-bound", "CPU-bound"}) {
-        for (bool gil : {true, false}) {  // Python's threads, then C++'s
-            const std::string series = std::string(work) + (gil ? ": threads, GIL on" : ": threads, GIL off");
-            for (int workers = 1; workers <= max_workers && ctx.keep_going(); ++workers) {
-                pp::gil::set_enabled(gil);
-                const double seconds = work[0] == 'I' ? download_with_threads(ctx, workers, downloads)
-                                                      : blur_with_threads(ctx, image, workers);
-                pp::gil::set_enabled(false);
+        const bool io = work[0] == 'I';
+        for (const Model& model : models) {
+            const std::string series = std::string(work) + ": " + model.name;
+            for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
+                // A warm-up run (one task per worker: every thread or process started), then
+                // three timed runs: one run alone is not a measurement.
+                const auto run = [&](pp::RunKind kind) {
+                    const int count = kind == pp::RunKind::WarmUp ? workers : io ? downloads : tiles;
+                    if (model.processes)
+                        return io ? download_with_processes(ctx, workers, count)
+                                  : blur_with_processes(ctx, image, workers, count);
+                    pp::gil::set_enabled(model.gil);
+                    const double seconds = io ? download_with_threads(ctx, workers, count)
+                                              : blur_with_threads(ctx, image, workers, count);
+                    pp::gil::set_enabled(false);
+                    return seconds;
+                };
+                const pp::Samples seconds = pp::measure_repeated(kUseCaseRepeats, run, [&] { return ctx.keep_going(); });
                 if (!ctx.keep_going()) break;  // a run cut short by Stop measured nothing
                 ctx.measure(series, workers, seconds);
-                char line[128];
-                std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s", series.c_str(), workers,
-                              workers == 1 ? " " : "s", seconds);
+                char line[160];
+                std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s  (%.3f to %.3f, %zu runs)", series.c_str(),
+                              workers, workers == 1 ? " " : "s", seconds.median(), seconds.min(), seconds.max(),
+                              seconds.count());
                 ctx.print(line);
             }
         }
-        run_with_processes(ctx, work, image);  // fork()ed natively, isolated WebAssembly instances in the page
     }
     print_speedups(ctx);
 }
 // [END LESSON CODE]
+
+double one_tile_seconds() {
+    // Timed on first use, in real time: the estimate's unit of CPU work on this machine. The
+    // fastest of three, as the first blur runs cold (in the page, code not yet optimised).
+    static const double seconds = [] {
+        const UseCaseImage image = UseCaseImage::make();
+        Samples blur;
+        for (int i = 0; i < 3; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            (void)pp::blur_tile(image.pixels, image.width, image.height, image.tiles[image.tiles.size() / 2],
+                                UseCaseImage::kRadius, UseCaseImage::kPasses);
+            blur.add(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        return blur.min();
+    }();
+    return seconds;
+}
 
 } // namespace
 
@@ -115,20 +155,51 @@ UseCaseImage UseCaseImage::make() {
 }
 
 void print_speedups(LessonContext& ctx) {
-    // Speedup = time with 1 worker / time with N workers, per series.
-    std::map<std::string, std::map<int, double>> by_series;
-    for (const auto& m : ctx.measurements()) by_series[m.series][static_cast<int>(m.x)] = m.y;
-    ctx.print("Speedup over 1 worker:");
+    // Speedup = time with 1 worker / time with N workers, per series: the ratio of the medians,
+    // and the widest range the samples allow (core/stats.hpp).
+    std::map<std::string, std::map<int, Samples>> by_series;
+    for (const auto& m : ctx.measurements()) by_series[m.series][static_cast<int>(m.x)] = m.seconds;
+    const int cores = pp::hardware_core_count();
+    ctx.print("Speedup over 1 worker (median of " + std::to_string(kUseCaseRepeats) + " runs, range in brackets):");
+    std::vector<std::string> too_fast;
     for (const auto& [series, times] : by_series) {
         if (!times.count(1)) continue;
         std::string line = "  " + series + ":";
         for (const auto& [workers, seconds] : times) {
-            char cell[32];
-            std::snprintf(cell, sizeof cell, "  %dw %.2fx", workers, times.at(1) / seconds);
+            if (workers == 1) {  // the baseline itself
+                line += "  1w 1.00x";
+                continue;
+            }
+            const Speedup s = speedup(times.at(1), seconds);
+            char cell[64];
+            std::snprintf(cell, sizeof cell, "  %dw %.2fx (%.2f-%.2f)", workers, s.median, s.low, s.high);
             line += cell;
+            if (series.rfind("CPU-bound", 0) == 0 && exceeds_cores(s, cores)) {
+                std::snprintf(cell, sizeof cell, "%.2fx", s.median);
+                too_fast.push_back("  Note: " + series + " with " + std::to_string(workers) + " workers measured " + cell +
+                                   ", more than this machine's " + std::to_string(cores) +
+                                   " cores can give to CPU work: that is noise (a slow 1-worker run, or a busy "
+                                   "machine), not an effect.");
+            }
         }
         ctx.print(line);
     }
+    for (const std::string& note : too_fast) ctx.print(note);
+}
+
+double estimate_use_cases_seconds(const LessonParams& params) {
+    const double sleep = params.sleep * params.time_scale;
+    const int cores = std::max(pp::hardware_core_count(), 1);
+    const double tiles = static_cast<double>(UseCaseImage::make().tiles.size());
+    double io = 0, cpu = 0;
+    for (int workers = 1; workers <= params.workers; ++workers) {
+        // The warm-up waits once per worker, then each timed run waits in rounds of `workers`.
+        io += sleep * (1 + kUseCaseRepeats * std::ceil(static_cast<double>(params.tasks) / workers));
+        cpu += one_tile_seconds() * (workers + kUseCaseRepeats * tiles) / std::min(workers, cores);
+    }
+    // Threads with the GIL run CPU work on one core at a time; the other two models use them all.
+    const double cpu_with_gil = one_tile_seconds() * params.workers * (1 + kUseCaseRepeats * tiles);
+    return 3 * io + 2 * cpu + cpu_with_gil;
 }
 
 extern const Lesson kUseCasesLesson{
@@ -137,10 +208,12 @@ extern const Lesson kUseCasesLesson{
      "downloads (mostly waiting) and an image blur (all computing) with 1 to N workers: as threads holding "
      "an emulated GIL (like Python's threads), as C++ threads without one, and as processes. Waiting "
      "overlaps in every model. Computing speeds up only where workers really run at once: processes, and "
-     "C++ threads; Python-style threads with a GIL stay at 1x. The plot fills in as runs finish; the image "
-     "shows which worker computed each tile.",
+     "C++ threads; Python-style threads with a GIL stay at 1x. And only up to the number of cores: the "
+     "dashed ideal stops rising there. Each point is the median of 3 timed runs after a warm-up run, and "
+     "its whiskers span the fastest to the slowest, so you can tell an effect from noise. The plot fills in "
+     "as points finish; the image shows which worker computed each tile.",
      R"py(# Not code from the tutorial: its table, as an experiment.
-import time
+import statistics, time
 from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor
 
 def download(i):            # I/O-bound: mostly waiting
@@ -153,17 +226,22 @@ def blur_tile(tile):        # CPU-bound: all computing
 for work, inputs in ((download, range(8)), (blur_tile, tiles)):
     for Executor in (ThreadPoolExecutor, ProcessPoolExecutor):
         for workers in range(1, 5):
-            start = time.time()
-            with Executor(max_workers=workers) as pool:
-                list(pool.map(work, inputs))
+            times = []
+            for run in range(1 + 3):   # a warm-up, then 3 timed
+                start = time.perf_counter()
+                with Executor(max_workers=workers) as pool:
+                    list(pool.map(work, inputs))
+                times.append(time.perf_counter() - start)
+            times = times[1:]          # the warm-up is not kept
             print(work.__name__, Executor.__name__, workers,
-                  time.time() - start))py",
+                  statistics.median(times), min(times), max(times)))py",
      kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep,
      LessonParams{4, 8, 0.5, 0.5, false},
      true,
      true},
     &main_program,
     "use_cases.cpp",
+    &estimate_use_cases_seconds,
 };
 
 } // namespace pp::lessons

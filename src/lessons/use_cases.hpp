@@ -1,5 +1,5 @@
-// Shared pieces of the use-case lesson (use_cases.cpp): the image, and the process runs, which
-// live in use_cases_processes.cpp because they differ between the native build and the page.
+// Shared pieces of the use-case lesson (use_cases.cpp): the image, the process runs (in
+// use_cases_processes.cpp, beside the tasks the worker processes run), and the summary.
 #pragma once
 
 #include "core/image_tiles.hpp"
@@ -21,11 +21,19 @@ struct UseCaseImage {
     static UseCaseImage make();
 };
 
-// Runs `work` ("I/O-bound" or "CPU-bound") with 1..workers processes, recording the series
-// "<work>: processes". In a build without processes it says so on the console instead.
-void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage& image);
+// How many times each point of the experiment is timed, after one warm-up run.
+inline constexpr int kUseCaseRepeats = 3;
 
-// Prints, per series, the speedup over 1 worker.
+// One run with processes, timed in seconds (real time: in the single-threaded page too, where
+// the browser processes really run in parallel). `count` downloads / the first `count` tiles.
+double download_with_processes(LessonContext& ctx, int workers, int count);
+double blur_with_processes(LessonContext& ctx, const UseCaseImage& image, int workers, int count);
+
+// Prints, per series, the speedup over 1 worker (median and range), and says where a CPU-bound
+// figure is more than the machine's cores can give.
 void print_speedups(LessonContext& ctx);
+
+// Rough seconds a use-case run takes with `params` (for the estimate shown before Run).
+double estimate_use_cases_seconds(const LessonParams& params);
 
 }  // namespace pp::lessons

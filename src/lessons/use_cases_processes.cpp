@@ -1,7 +1,7 @@
-// The use-case lesson's process runs, the same code on both platforms: a ProcessPoolExecutor of
-// fork()ed processes natively, of browser processes (Web Workers, each its own WebAssembly
-// instance) in the page. Each worker process builds its own copy of the input image once
-// (processes share no memory), and sends back every tile it blurs, with its pid, as bytes.
+// The use-case lesson's process runs: a ProcessPoolExecutor of fork()ed processes natively, of
+// browser processes (Web Workers, each its own WebAssembly instance) in the page. Each worker
+// process builds its own copy of the input image once (processes share no memory), and sends
+// back every tile it blurs, with its pid, as bytes.
 #include "lessons/use_cases.hpp"
 
 #include "core/ids.hpp"
@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,39 +43,33 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-void run_with_processes(LessonContext& ctx, const char* work, const UseCaseImage& image) {
-    const std::string series = std::string(work) + ": processes";
-    const bool cpu = std::string(work) == "CPU-bound";
+double download_with_processes(LessonContext& ctx, int workers, int count) {
     const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
         std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
-    for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
-        if (cpu) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
-        const auto start = std::chrono::steady_clock::now();
-        {
-            ProcessPoolExecutor pool(workers);
-            if (cpu) {
-                std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
-                for (std::size_t i = 0; i < image.tiles.size(); ++i)
-                    tiles.push_back(pool.submit(blur_use_case_tile_task, static_cast<int>(i)));
-                for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
-                    const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
-                    auto [pid, pixels] = done.result();
-                    ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
-                }
-            } else {
-                std::vector<Future<std::uint64_t>> downloads;
-                for (int i = 0; i < ctx.params().tasks; ++i)
-                    downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
-                for (auto& d : downloads) d.result();
-            }
-        }
-        const double seconds = seconds_since(start);
-        ctx.measure(series, workers, seconds);
-        char line[128];
-        std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s", series.c_str(), workers, workers == 1 ? " " : "s",
-                      seconds);
-        ctx.print(line);
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ProcessPoolExecutor pool(workers);  // starting the processes is part of the cost, as in Python
+        std::vector<Future<std::uint64_t>> downloads;
+        for (int i = 0; i < count; ++i) downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
+        for (auto& d : downloads) d.result();
     }
+    return seconds_since(start);
+}
+
+double blur_with_processes(LessonContext& ctx, const UseCaseImage& image, int workers, int count) {
+    ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
+    const auto start = std::chrono::steady_clock::now();
+    {
+        ProcessPoolExecutor pool(workers);
+        std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
+        for (int i = 0; i < count; ++i) tiles.push_back(pool.submit(blur_use_case_tile_task, i));
+        for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
+            const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
+            auto [pid, pixels] = done.result();
+            ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
+        }
+    }
+    return seconds_since(start);
 }
 
 }  // namespace pp::lessons

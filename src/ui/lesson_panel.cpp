@@ -12,6 +12,7 @@
 
 #include "core/json.hpp"
 #include "core/process_registry.hpp"
+#include "core/stats.hpp"
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 #include "imgui.h"
@@ -65,8 +66,38 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
 
 void LessonPanel::run() {
     if (!lesson_) return;
+    // A run of more than ten minutes asks first: a slider pushed too far should not cost hours.
+    if (lessons::estimate_run_seconds(*lesson_, params_) > lessons::kLongRunSeconds) {
+        confirm_long_run_ = true;
+        return;
+    }
+    start_run();
+}
+
+void LessonPanel::start_run() {
     ProcessRegistry::instance().forget_ended();  // the process panel shows this run's processes
     runner_.start(*lesson_, params_);
+}
+
+void LessonPanel::draw_long_run_confirmation() {
+    if (confirm_long_run_) {
+        ImGui::OpenPopup("Run for a long time?");
+        confirm_long_run_ = false;
+    }
+    confirming_long_run_ = ImGui::BeginPopupModal("Run for a long time?", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+    if (!confirming_long_run_) return;
+    ImGui::Text("With these settings this run takes %s.",
+                lessons::describe_duration(lessons::estimate_run_seconds(*lesson_, params_)).c_str());
+    ImGui::TextDisabled("Fewer workers or tasks, a shorter sleep or a smaller time scale make it shorter.");
+    if (ImGui::Button("Run anyway")) {
+        start_run();
+        ImGui::CloseCurrentPopup();
+    }
+    remember_widget("run_anyway");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    remember_widget("run_cancel");
+    ImGui::EndPopup();
 }
 
 //-----------------------------------------------------------------------------
@@ -136,10 +167,16 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
     }
     ImGui::EndDisabled();
 
+    if (!active) {  // what Run will cost, before it is pressed
+        const std::string estimate = lessons::describe_duration(lessons::estimate_run_seconds(*lesson_, params_));
+        next_item(ImGui::CalcTextSize(estimate.c_str()).x + 40);
+        ImGui::TextDisabled("takes %s", estimate.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("How long a run with these settings takes, roughly");
+    }
     if (snapshot.lesson == lesson_ && snapshot.state != State::Idle) {
         next_item(120);
-        ImGui::TextColored(kStateColours[static_cast<int>(snapshot.state)], "%s  %.2f s", LessonRunner::to_string(snapshot.state),
-                           snapshot.elapsed_ms / 1000);
+        ImGui::TextColored(kStateColours[static_cast<int>(snapshot.state)], "%s  %.2f s%s", LessonRunner::to_string(snapshot.state),
+                           snapshot.elapsed_ms / 1000, trace::clock_is_virtual() ? " (virtual time)" : "");
         if (!snapshot.params_note.empty()) ImGui::TextColored(kStateColours[4], "Settings adjusted: %s", snapshot.params_note.c_str());
         if (snapshot.state == State::Failed) ImGui::TextColored(kStateColours[5], "The lesson failed: %s", snapshot.error.c_str());
     }
@@ -198,7 +235,8 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
 // [SECTION] Console
 //-----------------------------------------------------------------------------
 void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float height) {
-    ImGui::TextDisabled("Console");
+    // The console's times are the timeline's: both read the trace clock.
+    ImGui::TextDisabled(trace::clock_is_virtual() ? "Console (virtual time: simulated threads)" : "Console");
     ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true, ImGuiWindowFlags_HorizontalScrollbar);
     if (snapshot.lesson == lesson_) {
         for (const auto& line : snapshot.console) {
@@ -231,15 +269,20 @@ ImU32 model_colour(const std::string& model) {
     if (model.find("GIL off") != std::string::npos) return series_colour(0);
     return series_colour(2);
 }
+constexpr const char* kTooFastNote = "! more speedup than the cores can give: noise, not an effect (hover)";
 }  // namespace
 
 void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float height) {
     if (snapshot.measurements.empty()) {
-        ImGui::TextDisabled("Results appear here as the runs finish.");
+        ImGui::TextDisabled("Results appear here as the runs finish (each point: 3 runs after a warm-up).");
         return;
     }
-    // work -> model -> (workers, seconds), each in the order the lesson measured them.
-    std::vector<std::pair<std::string, std::vector<PlotSeries>>> by_work;
+    // work -> model -> the measured seconds by workers, each in the order the lesson measured them.
+    struct ModelTimes {
+        std::string model;
+        std::vector<std::pair<double, Samples>> by_workers;
+    };
+    std::vector<std::pair<std::string, std::vector<ModelTimes>>> by_work;
     double most_workers = 1;
     for (const auto& m : snapshot.measurements) {
         // (Named copies: lambdas may not capture structured bindings in C++17.)
@@ -247,27 +290,43 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
         const std::string work = parts.first, model = parts.second;
         auto w = std::find_if(by_work.begin(), by_work.end(), [&](const auto& entry) { return entry.first == work; });
         if (w == by_work.end()) w = by_work.insert(by_work.end(), {work, {}});
-        auto s = std::find_if(w->second.begin(), w->second.end(), [&](const PlotSeries& p) { return p.name == model; });
-        if (s == w->second.end()) s = w->second.insert(w->second.end(), PlotSeries{model, model_colour(model), {}});
-        s->points.emplace_back(m.x, m.y);
+        auto s = std::find_if(w->second.begin(), w->second.end(), [&](const ModelTimes& t) { return t.model == model; });
+        if (s == w->second.end()) s = w->second.insert(w->second.end(), ModelTimes{model, {}});
+        s->by_workers.emplace_back(m.x, m.seconds);
         most_workers = std::max(most_workers, m.x);
     }
+    const int cores = hardware_core_count();
     ImGui::BeginChild("results", {0, height});
     const float width = ImGui::GetContentRegionAvail().x;
     const ImVec2 plot_size{std::max((width - 12) / 2, 160.0f), std::max(height / static_cast<float>(by_work.size()) - 6, 150.0f)};
-    for (const auto& [work, times] : by_work) {
-        std::vector<PlotSeries> speedups;
-        for (const PlotSeries& series : times) {
-            PlotSeries speedup{series.name, series.colour, {}};
-            for (const auto& [workers, seconds] : series.points)
-                if (seconds > 0) speedup.points.emplace_back(workers, series.points.front().second / seconds);
-            speedups.push_back(std::move(speedup));
+    for (const auto& [work, models] : by_work) {
+        const bool cpu = work.rfind("CPU", 0) == 0;
+        std::vector<PlotSeries> times, speedups;
+        for (const ModelTimes& model : models) {
+            PlotSeries time{model.model, model_colour(model.model), {}};
+            PlotSeries ratio{model.model, model_colour(model.model), {}};
+            const Samples& one_worker = model.by_workers.front().second;
+            for (const auto& [workers, seconds] : model.by_workers) {
+                time.points.push_back({workers, seconds.median(), seconds.min(), seconds.max(),
+                                       static_cast<int>(seconds.count()), false});
+                // 1 worker is the baseline itself: exactly 1x, no whiskers.
+                const Speedup s = workers == model.by_workers.front().first ? Speedup{1, 1, 1} : speedup(one_worker, seconds);
+                if (s.median > 0)
+                    ratio.points.push_back({workers, s.median, s.low, s.high, static_cast<int>(seconds.count()),
+                                            cpu && exceeds_cores(s, cores)});
+            }
+            times.push_back(std::move(time));
+            speedups.push_back(std::move(ratio));
         }
-        draw_line_plot((work + "time").c_str(), (work + ": wall time").c_str(), {"workers", "(seconds)", 1, most_workers, true, false},
-                       times, plot_size);
+        PlotAxes time_axes{"workers", "(s; whiskers: range)", 1, most_workers, true, false};
+        time_axes.cores = cores;
+        draw_line_plot((work + "time").c_str(), (work + ": wall time").c_str(), time_axes, times, plot_size);
         ImGui::SameLine(0, 12);
-        draw_line_plot((work + "speedup").c_str(), (work + ": speedup").c_str(),
-                       {"workers", "(times faster than 1 worker; dashed: ideal)", 1, most_workers, true, true}, speedups, plot_size);
+        PlotAxes speedup_axes{"workers", "(x vs 1 worker)", 1, most_workers, true, true};
+        speedup_axes.cores = cores;
+        speedup_axes.ideal_capped_at_cores = cpu;
+        speedup_axes.flag_note = kTooFastNote;
+        draw_line_plot((work + "speedup").c_str(), (work + ": speedup").c_str(), speedup_axes, speedups, plot_size);
     }
     ImGui::EndChild();
 }
@@ -293,6 +352,7 @@ void LessonPanel::refresh_timeline(const LessonRunner::Snapshot& snapshot) {
     const bool ended = !is_active(snapshot.state) && timeline_state_ != snapshot.state;
     if (!new_run && !due && !ended) return;
     timeline_.set_events(trace::snapshot());
+    if (snapshot.context) timeline_.set_origin_ns(snapshot.context->started_ns());  // the console's 0
     if (new_run) timeline_.fit();
     timeline_run_ = snapshot.run_number;
     timeline_refreshed_ms_ = snapshot.elapsed_ms;
@@ -331,6 +391,7 @@ void LessonPanel::draw() {
         ImGui::PopStyleColor();
     }
     draw_controls(snapshot);
+    draw_long_run_confirmation();
     refresh_timeline(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
@@ -404,14 +465,29 @@ std::string LessonPanel::state_json() const {
                   params_.workers, params_.tasks, params_.time_scale, params_.sleep, params_.gil ? "true" : "false");
     json += number;
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
+    std::snprintf(number, sizeof number, ",\"cores\":%d,\"estimate_s\":%.3f,\"virtual_time\":%s,\"confirming\":%s",
+                  hardware_core_count(), lesson_ ? lessons::estimate_run_seconds(*lesson_, params_) : 0.0,
+                  trace::clock_is_virtual() ? "true" : "false", confirming_long_run_ ? "true" : "false");
+    json += number;
     json += ",\"console\":[";
     for (std::size_t i = 0; i < snapshot.console.size(); ++i)
         json += (i ? "," : "") + json_string(snapshot.console[i].text);
+    json += "],\"console_ms\":[";  // when each line was printed, on the timeline's clock
+    for (std::size_t i = 0; i < snapshot.console.size(); ++i) {
+        std::snprintf(number, sizeof number, "%s%.2f", i ? "," : "", snapshot.console[i].at_ms);
+        json += number;
+    }
     json += "],\"measurements\":[";
+    // [series, workers, median s, min s, max s, [every sample s]]
     for (std::size_t i = 0; i < snapshot.measurements.size(); ++i) {
         const auto& m = snapshot.measurements[i];
-        std::snprintf(number, sizeof number, ",%g,%g]", m.x, m.y);
+        std::snprintf(number, sizeof number, ",%g,%g,%g,%g,[", m.x, m.seconds.median(), m.seconds.min(), m.seconds.max());
         json += (i ? ",[" : "[") + json_string(m.series) + number;
+        for (std::size_t k = 0; k < m.seconds.count(); ++k) {
+            std::snprintf(number, sizeof number, "%s%g", k ? "," : "", m.seconds.values()[k]);
+            json += number;
+        }
+        json += "]]";
     }
     json += "],\"tiles\":";
     if (snapshot.context && snapshot.lesson == lesson_) {
@@ -427,10 +503,14 @@ std::string LessonPanel::state_json() const {
     }
     json += ",\"image\":{\"ready\":" + std::string(tile_image_.gl_ready() ? "true" : "false") +
             ",\"error\":" + json_string(tile_image_.gl_error()) + "}";
-    json += ",\"lanes\":[";
     // The run's lanes and events, times in ms from its start. Read from the recorder, not from
     // the timeline, which refreshes on the next frame and could lag behind the state above.
     const TimelineIndex index(trace::snapshot());
+    // Times from the run's start, as the console's are (before a run: from the first event).
+    const std::int64_t origin = snapshot.context ? snapshot.context->started_ns() : index.begin_ns();
+    std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f", (index.end_ns() - origin) / 1e6);
+    json += number;
+    json += ",\"lanes\":[";
     for (std::size_t lane = 0; lane < index.lanes().size(); ++lane) {
         const TraceLane& info = index.lanes()[lane];
         json += (lane ? ",{" : "{") + std::string("\"name\":") + json_string(info.name);
@@ -441,7 +521,7 @@ std::string LessonPanel::state_json() const {
         for (const TraceEvent& e : index.events()) {
             if (e.lane.pid != info.pid || e.lane.tid != info.tid || written >= 400) continue;
             std::snprintf(number, sizeof number, "%s[\"%s\",%.2f,%.2f]", written++ ? "," : "", to_string(e.kind),
-                          (e.begin_ns - index.begin_ns()) / 1e6, (e.end_ns - index.begin_ns()) / 1e6);
+                          (e.begin_ns - origin) / 1e6, (e.end_ns - origin) / 1e6);
             json += number;
         }
         json += "]}";

@@ -20,7 +20,8 @@ public:
     const lessons::Lesson* lesson() const { return lesson_; }
     const lessons::LessonParams& params() const { return params_; }
 
-    // Starts a run with the current parameters, as the Run button does.
+    // Starts a run with the current parameters, as the Run button does: one estimated over ten
+    // minutes asks first (lessons::kLongRunSeconds).
     void run();
 
     void draw();  // UI thread, once per frame; never blocks
@@ -38,6 +39,8 @@ public:
     std::string state_json() const;
 
 private:
+    void start_run();
+    void draw_long_run_confirmation();
     void draw_controls(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
@@ -58,6 +61,8 @@ private:
     float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
+    bool confirm_long_run_ = false;     // run() was asked for a long run: open the confirmation
+    bool confirming_long_run_ = false;  // the confirmation is on screen (as drawn last frame)
     std::string export_folder_;         // export_when_done(), until written
 };
 

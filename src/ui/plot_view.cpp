@@ -15,6 +15,19 @@ double tick_step(double lo, double hi, int count) {
         if (power * m >= raw) return power * m;
     return power * 10;
 }
+
+constexpr ImU32 kGuideColour = IM_COL32(255, 255, 255, 90);
+constexpr ImU32 kFlagColour = IM_COL32(255, 190, 60, 255);
+
+// A dashed line from a to b, for the ideal and the core count.
+void dashed_line(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour) {
+    const float length = std::hypot(b.x - a.x, b.y - a.y);
+    for (float at = 0; at < length; at += 8) {
+        const float to = std::min(at + 4, length);
+        draw->AddLine({a.x + (b.x - a.x) * at / length, a.y + (b.y - a.y) * at / length},
+                      {a.x + (b.x - a.x) * to / length, a.y + (b.y - a.y) * to / length}, colour, 1.5f);
+    }
+}
 }  // namespace
 
 void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series,
@@ -24,17 +37,22 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const float line = ImGui::GetTextLineHeight();
-    // Rows, top to bottom: title, plot, tick labels, axis label, legend.
-    const float left = origin.x + 46, right = origin.x + size.x - 8;
-    const float top = origin.y + line + 6, bottom = origin.y + size.y - line * 3 - 8;
-
-    double y_max = axes.diagonal ? axes.x_max : 0, y_min = 0;
+    bool any_flagged = false;
     for (const auto& s : series)
-        for (const auto& [x, y] : s.points) y_max = std::max(y_max, y);
+        for (const PlotPoint& p : s.points) any_flagged |= p.flagged;
+    // Rows, top to bottom: title, (the flag note), plot, tick labels, axis label, legend.
+    const float note_height = any_flagged && axes.flag_note[0] ? line + 2 : 0;
+    const float left = origin.x + 46, right = origin.x + size.x - 8;
+    const float top = origin.y + line + 6 + note_height, bottom = origin.y + size.y - line * 3 - 8;
+
+    double y_max = 0, y_min = 0;
+    if (axes.diagonal) y_max = axes.ideal_capped_at_cores && axes.cores > 0 ? std::min<double>(axes.x_max, axes.cores) : axes.x_max;
+    for (const auto& s : series)
+        for (const PlotPoint& p : s.points) y_max = std::max({y_max, p.y, p.high});
     if (!axes.y_from_zero) {
         y_min = y_max;
         for (const auto& s : series)
-            for (const auto& p : s.points) y_min = std::min(y_min, p.second);
+            for (const PlotPoint& p : s.points) y_min = std::min({y_min, p.y, p.low});
     }
     if (y_max <= y_min) y_max = y_min + 1;
     y_max *= 1.08;
@@ -45,8 +63,9 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
     };
 
     draw->AddText({origin.x, origin.y}, IM_COL32(230, 230, 230, 255), title);
+    if (note_height > 0) draw->AddText({origin.x, origin.y + line + 2}, kFlagColour, axes.flag_note);
     draw->AddRect({left, top}, {right, bottom}, IM_COL32(255, 255, 255, 60));
-    char text[32];
+    char text[64];
     const double y_step = tick_step(y_min, y_max, 4);
     for (double y = std::ceil(y_min / y_step) * y_step; y <= y_max; y += y_step) {
         const ImVec2 p = to_screen(axes.x_min, y);
@@ -65,42 +84,78 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
     const float title_width = ImGui::CalcTextSize(title).x;
     draw->AddText({origin.x + title_width + 8, origin.y}, IM_COL32(160, 160, 160, 255), axes.y_label);
 
-    if (axes.diagonal) {  // the ideal: N workers, N times faster
-        const double end = std::min(axes.x_max, y_max);
-        for (double x = axes.x_min; x < end; x += 0.1)
-            draw->AddLine(to_screen(x, x), to_screen(std::min(x + 0.05, end), std::min(x + 0.05, end)),
-                          IM_COL32(255, 255, 255, 70));
+    draw->PushClipRect({left, top}, {right, bottom}, true);
+    const bool cores_shown = axes.cores > 0 && axes.cores >= axes.x_min && axes.cores <= axes.x_max;
+    if (cores_shown) {  // the machine's cores: more workers than this cannot compute at once
+        const ImVec2 a = to_screen(axes.cores, y_min), b = to_screen(axes.cores, y_max);
+        dashed_line(draw, {a.x, b.y}, a, IM_COL32(255, 255, 255, 45));
+        std::snprintf(text, sizeof text, "%d core%s here", axes.cores, axes.cores == 1 ? "" : "s");
+        const float width = ImGui::CalcTextSize(text).x;
+        const float x = a.x + 4 + width <= right ? a.x + 4 : a.x - 4 - width;
+        draw->AddText({x, top + 2}, IM_COL32(200, 200, 200, 220), text);
     }
+    if (axes.diagonal) {  // the ideal: N workers, N times faster (up to the cores, for CPU work)
+        const double knee = axes.ideal_capped_at_cores && axes.cores > 0 ? std::min<double>(axes.cores, axes.x_max) : axes.x_max;
+        dashed_line(draw, to_screen(axes.x_min, axes.x_min), to_screen(knee, knee), kGuideColour);
+        if (knee < axes.x_max) dashed_line(draw, to_screen(knee, knee), to_screen(axes.x_max, knee), kGuideColour);
+    }
+    draw->PopClipRect();
 
     const ImVec2 mouse = ImGui::GetIO().MousePos;
     const PlotSeries* hovered = nullptr;
-    std::pair<double, double> hovered_point;
+    const PlotPoint* hovered_point = nullptr;
     for (const auto& s : series) {
         for (std::size_t i = 0; i < s.points.size(); ++i) {
-            const ImVec2 p = to_screen(s.points[i].first, s.points[i].second);
-            if (i > 0) draw->AddLine(to_screen(s.points[i - 1].first, s.points[i - 1].second), p, s.colour, 2.0f);
+            const PlotPoint& point = s.points[i];
+            const ImVec2 p = to_screen(point.x, point.y);
+            if (i > 0) draw->AddLine(to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour, 2.0f);
+            if (point.high > point.low) {  // whiskers: fastest to slowest run
+                const ImVec2 lo = to_screen(point.x, point.low), hi = to_screen(point.x, point.high);
+                draw->AddLine(lo, hi, s.colour, 1.5f);
+                draw->AddLine({lo.x - 4, lo.y}, {lo.x + 4, lo.y}, s.colour, 1.5f);
+                draw->AddLine({hi.x - 4, hi.y}, {hi.x + 4, hi.y}, s.colour, 1.5f);
+            }
             draw->AddCircleFilled(p, 3.5f, s.colour);
-            if (std::abs(mouse.x - p.x) < 5 && std::abs(mouse.y - p.y) < 5) {
+            if (point.flagged) {
+                draw->AddCircle(p, 7.0f, kFlagColour, 0, 2.0f);
+                draw->AddText({p.x + 8, p.y - line}, kFlagColour, "!");
+            }
+            if (std::abs(mouse.x - p.x) < 6 && std::abs(mouse.y - p.y) < 6) {
                 hovered = &s;
-                hovered_point = s.points[i];
+                hovered_point = &point;
             }
         }
     }
     ImGui::Dummy({size.x, size.y - line - 6});
-    if (hovered && ImGui::IsWindowHovered())
-        ImGui::SetTooltip("%s\n%g %s: %.3g (%s)", hovered->name.c_str(), hovered_point.first, axes.x_label,
-                          hovered_point.second, axes.y_label);
-    // Legend: the series' colours and names.
+    if (hovered && ImGui::IsWindowHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::Text("%s, %g %s", hovered->name.c_str(), hovered_point->x, axes.x_label);
+        ImGui::Text("median %.3g %s", hovered_point->y, axes.y_label);
+        if (hovered_point->samples > 0)
+            ImGui::Text("range %.3g to %.3g, over %d runs after a warm-up", hovered_point->low, hovered_point->high,
+                        hovered_point->samples);
+        if (hovered_point->flagged && axes.flag_note[0]) ImGui::TextColored(ImColor(kFlagColour), "%s", axes.flag_note);
+        ImGui::EndTooltip();
+    }
+    // Legend: the series' colours and names, then the ideal's dashes. Wraps in a narrow plot.
+    const float legend_right = origin.x + size.x;
     bool first = true;
-    for (const auto& s : series) {
+    const auto legend_item = [&](const char* name, ImU32 colour, bool dashed) {
+        const float width = 18 + ImGui::CalcTextSize(name).x;
         if (!first) ImGui::SameLine(0, 12);
+        if (!first && ImGui::GetCursorScreenPos().x + width > legend_right) ImGui::NewLine();
         first = false;
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, s.colour);
+        if (dashed) dashed_line(draw, {p.x, p.y + line / 2}, {p.x + 14, p.y + line / 2}, colour);
+        else draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, colour);
         ImGui::Dummy({16, line});
         ImGui::SameLine(0, 2);
-        ImGui::TextUnformatted(s.name.c_str());
-    }
+        ImGui::TextUnformatted(name);
+    };
+    for (const auto& s : series) legend_item(s.name.c_str(), s.colour, false);
+    if (axes.diagonal)
+        legend_item(axes.ideal_capped_at_cores && axes.cores > 0 ? "ideal (up to the cores)" : "ideal (waiting needs no core)",
+                    kGuideColour, true);
     ImGui::EndGroup();
     ImGui::PopID();
 }

@@ -1,18 +1,26 @@
 // Line plots with axes, ticks and units, for measured results (wall time and speedup by workers).
+// Every point is a median with whiskers from the fastest to the slowest run (core/stats.hpp).
 #pragma once
 
 #include "imgui.h"
 
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace pp::ui {
 
+struct PlotPoint {
+    double x = 0;
+    double y = 0;               // the median
+    double low = 0, high = 0;   // the whiskers: the range of the runs (both == y: none)
+    int samples = 0;            // how many runs the median is of
+    bool flagged = false;       // not to be believed: the hover and a note under the title say why
+};
+
 struct PlotSeries {
     std::string name;
     ImU32 colour = 0;
-    std::vector<std::pair<double, double>> points;  // (x, y), sorted by x
+    std::vector<PlotPoint> points;  // sorted by x
 };
 
 struct PlotAxes {
@@ -20,11 +28,17 @@ struct PlotAxes {
     const char* y_label = "";   // "wall time (s)"
     double x_min = 0, x_max = 1;
     bool y_from_zero = true;
-    bool diagonal = false;      // draw y = x (ideal speedup), dashed
+    bool diagonal = false;      // draw the ideal speedup y = x, dashed
+    // > 0: the machine's cores, drawn as a dotted line at x = cores ("2 cores here").
+    int cores = 0;
+    // With `diagonal` and `cores`: the ideal stops rising at the core count (CPU-bound work
+    // cannot go faster than the cores; waiting can, so I/O-bound plots leave it off).
+    bool ideal_capped_at_cores = false;
+    const char* flag_note = "";  // why flagged points are not believed, shown under the title
 };
 
 // Draws a plot `size` pixels big at the cursor, with a legend under it. Hovering a point shows
-// its series and value.
+// its series, median, range and number of runs.
 void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series,
                     ImVec2 size);
 

@@ -3,13 +3,19 @@
 # fork()ed processes, compiles the GL 3.3 tile shader (shaders/gl330), and fills the image.
 set -euo pipefail
 app=${1:?usage: use_cases_smoke.sh PATH/TO/playground}
-state=$(SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen} "$app" --lesson use-cases --scale 0.02 --workers 2 --tasks 2 \
-        --autorun --smoke-test)
+# The state is larger than one command-line argument may be: it goes through a file.
+state=$(mktemp)
+trap 'rm -f "$state"' EXIT
+SDL_VIDEODRIVER=${SDL_VIDEODRIVER:-offscreen} "$app" --lesson use-cases --scale 0.02 --workers 2 --tasks 2 \
+    --autorun --smoke-test >"$state"
 python3 - "$state" <<'PY'
 import json, sys
-lesson = json.loads(sys.argv[1])["lesson"]
+lesson = json.load(open(sys.argv[1]))["lesson"]
 assert lesson["state"] == "done", (lesson["state"], lesson["error"])
-series = {name for name, _, _ in lesson["measurements"]}
+series = {m[0] for m in lesson["measurements"]}
+# Every point: a median of 3 runs after a warm-up, with its range: [series, workers, median, min, max, [runs]].
+assert all(len(m[5]) == 3 and m[3] <= m[2] <= m[4] for m in lesson["measurements"]), lesson["measurements"]
+assert lesson["cores"] >= 1, lesson["cores"]
 assert series == {f"{work}: {model}" for work in ("I/O-bound", "CPU-bound")
                   for model in ("threads, GIL on", "threads, GIL off", "processes")}, series
 assert lesson["image"] == {"ready": True, "error": ""}, lesson["image"]

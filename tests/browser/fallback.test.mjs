@@ -80,6 +80,20 @@ test('Fallback.ThreadPoolRunsWithTimeline.3threads', TEST_TIMEOUT, async () => {
   await page.close();
 });
 
+test('Fallback.ConsoleAndTimelineShareOneVirtualClock.3threads', TEST_TIMEOUT, async () => {
+  // Time here is virtual: the console and the timeline read the same clock, and both say so.
+  const { page, state } = await runLesson('lesson=thread&workers=3&autorun=1');
+  await checkThenClose(page, async () => {
+    assert.equal(state.state, 'done', state.error);
+    assert.equal(state.virtual_time, true);
+    const lastLine = state.console_ms.at(-1);
+    // The last line is printed just before the main program ends, which ends the timeline.
+    assert.ok(Math.abs(lastLine - state.timeline_end_ms) <= 17,
+      `last console line at ${lastLine} ms, timeline ends at ${state.timeline_end_ms} ms`);
+    assert.ok(Math.abs(state.elapsed_ms - state.timeline_end_ms) <= 17, `run ${state.elapsed_ms} ms vs ${state.timeline_end_ms} ms`);
+  });
+});
+
 test('Fallback.SameRunSameEvents.3threads', TEST_TIMEOUT, async () => {
   // The thread lesson's lost updates depend on exactly where threads switch: with real threads
   // they vary from run to run; here two runs must switch at the same points and agree entirely.

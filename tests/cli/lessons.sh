@@ -40,6 +40,20 @@ code, out, _ = run("run", "multithreading", "--scale", "0.05")
 pairs_ok = len(out) == 9 and all(sorted(out[2 * k:2 * k + 2]) == sorted([str(k), "ABCD"[k]]) for k in range(4)) and out[8] == "4"
 check("multithreading interleaves numbers and letters", code == 0 and pairs_ok, out)
 
+# Each child's line reaches stdout when the child prints it, not when it ends (as a Python
+# child's does on the terminal it shares with its parent): square prints every 0.5 s here and
+# cube every 0.75 s, so 0 and 0 come at once and 64 last, 3 s in.
+proc = subprocess.Popen([cli, "run", "multiprocessing", "--scale", "0.5"], stdout=subprocess.PIPE, text=True, bufsize=1)
+started = time.monotonic()
+arrivals = [(time.monotonic() - started, line.strip()) for line in proc.stdout]
+proc.wait(timeout=30)
+check("multiprocessing: the children's first two lines arrive within 0.5 s of the start",
+      len(arrivals) == 10 and [t for t, _ in arrivals[:2]] and max(t for t, _ in arrivals[:2]) < 0.5, arrivals)
+check("multiprocessing: the last line arrives after at least 3 s, as it is printed",
+      len(arrivals) == 10 and arrivals[-1][0] >= 3.0 and arrivals[-1][1] == "64", arrivals)
+check("multiprocessing: lines arrive spread over the run, not all at its end",
+      len(arrivals) == 10 and arrivals[-1][0] - arrivals[0][0] >= 2.5, arrivals)
+
 # square prints at 0, 1, 2, 3, 4 s; cube at 0, 1.5, 3, 4.5, 6 s (8 and 9 tie at 3 s).
 code, out, _ = run("run", "multiprocessing", "--scale", "0.1")
 ok = code == 0 and out[:5] == ["0", "0", "1", "1", "4"] and sorted(out[5:7]) == ["8", "9"] and out[7:] == ["16", "27", "64"]
@@ -62,10 +76,13 @@ check("thread: the lock loses nothing", "With a lock:    80000 of 80000 incremen
 code, out, _ = run("run", "use-cases", "--scale", "0.02", "--workers", "2", "--tasks", "2")
 expected = ["I/O-bound: threads, GIL on", "I/O-bound: threads, GIL off", "I/O-bound: processes",
             "CPU-bound: threads, GIL on", "CPU-bound: threads, GIL off", "CPU-bound: processes"]
-measured = all(any(re.match(re.escape(name) + rf" +{n} workers? ?: +[\d.]+ s$", line) for line in out)
-               for name in expected for n in (1, 2))
-check("use-cases measures every model with 1 and 2 workers", code == 0 and measured, out)
-check("use-cases prints the speedups", "Speedup over 1 worker:" in out, out)
+point = r" +{n} workers? ?: +([\d.]+) s  \(([\d.]+) to ([\d.]+), 3 runs\)$"
+points = [re.match(re.escape(name) + point.format(n=n), line) for name in expected for n in (1, 2) for line in out]
+points = [p for p in points if p]
+check("use-cases measures every model with 1 and 2 workers, each the median of 3 runs with its range",
+      code == 0 and len(points) == 12 and all(float(p[2]) <= float(p[1]) <= float(p[3]) for p in points), out)
+check("use-cases prints the speedups", any(line.startswith("Speedup over 1 worker") for line in out), out)
+check("use-cases says how many cores the machine has", any(re.match(r"This machine runs \d+ threads at once", l) for l in out), out)
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "trace.json")
