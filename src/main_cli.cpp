@@ -3,26 +3,25 @@
  *   Parallel Playground - the command-line tool
  *
  *   playground-cli list
- *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--trace FILE] [--yes]
+ *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--sleep S] [--gil 0|1]
+ *                             [--trace FILE] [--yes]
  *   playground-cli run first-threads [--threads N] [--limit N]
- *   playground-cli bench [--workers N] [--tasks N] [--scale X] [--sleep S] [--trace FILE]
+ *   playground-cli bench [the use-case lesson's settings] [--trace FILE] [--yes]
  *
- *   Same lessons as the app, printed instead of drawn. Bad input gets a message that says
- *   what was wrong and exit code 2; a failed run gets exit code 1.
+ *   Same lessons as the app, printed instead of drawn. Its flags are the lesson settings'
+ *   table (lessons/settings.hpp), read with CLI11. Bad input gets a message that says what was
+ *   wrong and exit code 2; a failed run gets exit code 1.
  *
  *******************************************************************************************/
-#include <algorithm>
-#include <cerrno>
+#include <CLI/CLI.hpp>
+
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
-#include <utility>
 #include <vector>
 #include <unistd.h>
 
@@ -34,63 +33,78 @@
 #endif
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
+#include "lessons/settings.hpp"
 #include "lessons/use_cases.hpp"
 
 namespace {
 
 constexpr int kUsageError = 2;
 
-const char* const kUsage =
-    "usage: playground-cli <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  list                      the lessons you can run\n"
-    "  run LESSON                run a lesson; its output is what the tutorial's program prints\n"
-    "      --workers N           max_workers / threads / processes, 1..16\n"
-    "      --tasks N             how many inputs, 1..64\n"
-    "      --scale X             multiply the tutorial's sleeps by X, 0.01..2 (default 1)\n"
-    "      --sleep S             how long the lesson's time.sleep() lasts, 0.1..10 s (default: the tutorial's)\n"
-    "      --gil 0|1             emulate Python's global interpreter lock (default 0)\n"
-    "      --trace FILE          write the run's trace as Chrome Trace Event JSON\n"
-    "      --yes                 run even when the estimate is over 10 minutes\n"
-    "  run first-threads         start N real threads that count primes, and join them\n"
-    "      --threads N           how many threads, 1..16 (default 4)\n"
-    "      --limit N             count the primes below N, 1..100000000 (default 3000000)\n"
-    "  bench                     the use-case experiment as a table: I/O-bound and CPU-bound work\n"
-    "                            with 1..N workers as threads with the GIL, threads without it, and\n"
-    "                            processes; per row the median wall time of 3 runs after a warm-up,\n"
-    "                            its range, and the speedup; progress on stderr\n"
-    "      --workers N --tasks N --scale X --sleep S --trace FILE --yes   as for run (defaults: use-cases')\n"
-    "  --help                    this text\n";
-
 int usage_error(const std::string& message) {
-    std::fprintf(stderr, "playground-cli: %s\n\n%s", message.c_str(), kUsage);
+    std::fprintf(stderr, "playground-cli: %s\n(playground-cli --help lists the commands; playground-cli run --help the flags)\n",
+                 message.c_str());
     return kUsageError;
 }
 
-// Parses a whole decimal number in [low, high]; anything else is a usage error.
-bool parse_number(const char* text, long long low, long long high, long long& out) {
-    char* end = nullptr;
-    errno = 0;
-    const long long value = std::strtoll(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || value < low || value > high) return false;
-    out = value;
-    return true;
+// The flags every setting row gets, kept as typed: a refusal quotes exactly what was typed.
+struct TypedFlags {
+    std::map<const pp::lessons::Setting*, std::string> settings;
+    std::string trace_path;
+    bool yes = false;
+};
+
+void add_lesson_flags(CLI::App& command, TypedFlags& flags) {
+    for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
+        command.add_option("--" + std::string(setting.key), flags.settings[&setting],
+                           std::string(setting.help) + " (" + setting.range_text() + ")")
+            ->type_name(setting.value_name)
+            ->take_last();
+    command.add_option("--trace", flags.trace_path, "write the run's trace as Chrome Trace Event JSON (open it in Perfetto)")
+        ->type_name("FILE");
+    command.add_flag("--yes", flags.yes, "run even when the estimate is over 10 minutes");
 }
 
-int run_first_threads(int argc, char** argv) {
+// The settings given for `lesson` into params. Returns 0, or the exit code of the usage error
+// it printed: a bad value, or a setting the lesson does not read.
+int apply_lesson_flags(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags,
+                       pp::lessons::LessonParams& params) {
+    using namespace pp::lessons;
+    for (const Setting& setting : kLessonSettings) {
+        if (command.count("--" + std::string(setting.key)) == 0) continue;
+        if (!(lesson.info.params & bit_of(setting))) {
+            // Refused, not ignored: a setting that changes nothing would only mislead.
+            std::string used;
+            for (const Setting& other : kLessonSettings)
+                if (lesson.info.params & bit_of(other)) used += (used.empty() ? "--" : ", --") + std::string(other.key);
+            return usage_error(std::string(lesson.info.id) + " does not use --" + setting.key +
+                               (used.empty() ? std::string(" (it takes no settings)") : " (it uses " + used + ")"));
+        }
+        const std::string& typed = flags.settings.at(&setting);
+        const TypedValue read = read_typed_value(setting, typed);
+        if (read.problem != TypedValue::Problem::None) return usage_error(refusal_message(setting, typed));
+        setting.set(params, read.value);
+    }
+    // Checked now, not after a run of minutes: the file must be one we can write.
+    if (!flags.trace_path.empty() && !std::ofstream(flags.trace_path, std::ios::app))
+        return usage_error("--trace: cannot write to '" + flags.trace_path + "'");
+    return 0;
+}
+
+// first-threads is not a lesson of the table: its two flags are checked the same way.
+const pp::lessons::Setting kThreadsFlag{"threads", "threads", pp::lessons::SettingKind::WholeNumber, 1,
+                                        pp::lessons::FirstThreads::kMaxThreads, 4, "", "N", "how many threads", "%d", false};
+const pp::lessons::Setting kLimitFlag{"limit", "limit", pp::lessons::SettingKind::WholeNumber, 1, 100'000'000,
+                                      static_cast<double>(pp::lessons::FirstThreads::kDefaultLimit), "", "N",
+                                      "count the primes below N", "%d", false};
+
+int run_first_threads(const CLI::App& command, const std::string& threads_typed, const std::string& limit_typed) {
     long long thread_count = 4, limit = pp::lessons::FirstThreads::kDefaultLimit;
-    for (int i = 0; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag != "--threads" && flag != "--limit") return usage_error("unknown option '" + flag + "' for first-threads");
-        if (i + 1 >= argc) return usage_error(flag + " needs a value");
-        const char* value = argv[++i];
-        const bool ok = flag == "--threads"
-                            ? parse_number(value, 1, pp::lessons::FirstThreads::kMaxThreads, thread_count)
-                            : parse_number(value, 1, 100'000'000, limit);
-        if (!ok)
-            return usage_error(flag + " must be a whole number " +
-                               (flag == "--threads" ? "from 1 to 16" : "from 1 to 100000000") + ", not '" + value + "'");
+    for (const auto& [flag, typed, target] : {std::tuple{&kThreadsFlag, &threads_typed, &thread_count},
+                                              std::tuple{&kLimitFlag, &limit_typed, &limit}}) {
+        if (command.count("--" + std::string(flag->key)) == 0) continue;
+        const pp::lessons::TypedValue read = pp::lessons::read_typed_value(*flag, *typed);
+        if (read.problem != pp::lessons::TypedValue::Problem::None) return usage_error(pp::lessons::refusal_message(*flag, *typed));
+        *target = static_cast<long long>(read.value);
     }
 
     std::printf("Starting %lld thread%s to count the primes below %lld...\n", thread_count,
@@ -112,89 +126,16 @@ int run_first_threads(int argc, char** argv) {
     return 0;
 }
 
-bool parse_decimal(const char* text, double low, double high, double& out) {
-    char* end = nullptr;
-    errno = 0;
-    const double value = std::strtod(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !std::isfinite(value) || value < low || value > high) return false;
-    out = value;
-    return true;
-}
-
-// Reads the flags of `run LESSON` (and of `bench`) into params and trace_path. Returns 0, or
-// the exit code of the usage error it printed.
-int parse_lesson_flags(const pp::lessons::Lesson& lesson, int argc, char** argv, pp::lessons::LessonParams& params,
-                       std::string& trace_path, bool& yes) {
-    using pp::lessons::LessonParams;
-    // The settings and what they change; a lesson reads only some of them (lesson.info.params).
-    static const std::pair<const char*, unsigned> kSettings[] = {
-        {"--workers", pp::lessons::kUsesWorkers}, {"--tasks", pp::lessons::kUsesTasks},
-        {"--scale", pp::lessons::kUsesTimeScale}, {"--sleep", pp::lessons::kUsesSleep},
-        {"--gil", pp::lessons::kUsesGil}};
-    for (int i = 0; i < argc; ++i) {
-        const std::string flag = argv[i];
-        if (flag == "--yes") {
-            yes = true;
-            continue;
-        }
-        const auto setting = std::find_if(std::begin(kSettings), std::end(kSettings),
-                                          [&](const auto& s) { return flag == s.first; });
-        if (setting == std::end(kSettings) && flag != "--trace")
-            return usage_error("unknown option '" + flag + "' for " + lesson.info.id);
-        if (setting != std::end(kSettings) && !(lesson.info.params & setting->second)) {
-            // Refused, not ignored: a setting that changes nothing would only mislead.
-            std::string used;
-            for (const auto& [name, bit] : kSettings)
-                if (lesson.info.params & bit) used += std::string(used.empty() ? "" : ", ") + name;
-            return usage_error(std::string(lesson.info.id) + " does not use " + flag +
-                               (used.empty() ? std::string(" (it takes no settings)") : " (it uses " + used + ")"));
-        }
-        if (i + 1 >= argc) return usage_error(flag + " needs a value");
-        const char* value = argv[++i];
-        long long number = 0;
-        double decimal = 0;
-        if (flag == "--workers") {
-            if (!parse_number(value, 1, LessonParams::kMaxWorkers, number))
-                return usage_error("--workers must be a whole number from 1 to 16, not '" + std::string(value) + "'");
-            params.workers = static_cast<int>(number);
-        } else if (flag == "--tasks") {
-            if (!parse_number(value, 1, LessonParams::kMaxTasks, number))
-                return usage_error("--tasks must be a whole number from 1 to 64, not '" + std::string(value) + "'");
-            params.tasks = static_cast<int>(number);
-        } else if (flag == "--scale") {
-            if (!parse_decimal(value, LessonParams::kMinScale, LessonParams::kMaxScale, decimal))
-                return usage_error("--scale must be a number from 0.01 to 2, not '" + std::string(value) + "'");
-            params.time_scale = decimal;
-        } else if (flag == "--sleep") {
-            if (!parse_decimal(value, LessonParams::kMinSleep, LessonParams::kMaxSleep, decimal))
-                return usage_error("--sleep must be a number of seconds from 0.1 to 10, not '" + std::string(value) + "'");
-            params.sleep = decimal;
-        } else if (flag == "--gil") {
-            if (!parse_number(value, 0, 1, number))
-                return usage_error("--gil must be 0 or 1, not '" + std::string(value) + "'");
-            params.gil = number == 1;
-        } else {
-            // Checked now, not after a run of minutes: the file must be one we can write.
-            if (!std::ofstream(value, std::ios::app))
-                return usage_error("--trace: cannot write to '" + std::string(value) + "'");
-            trace_path = value;
-        }
-    }
-    return 0;
-}
-
 // A run estimated over 10 minutes needs --yes: a typo in a setting should not cost hours.
 // Returns 0, or the exit code of the usage error it printed.
 int check_run_length(const pp::lessons::Lesson& lesson, const pp::lessons::LessonParams& params, bool yes) {
     const double seconds = pp::lessons::estimate_run_seconds(lesson, params);
     if (yes || seconds <= pp::lessons::kLongRunSeconds) return 0;
-    char settings[160];
-    std::snprintf(settings, sizeof settings, "--workers %d --tasks %d --sleep %g --scale %g", params.workers, params.tasks,
-                  params.sleep, params.time_scale);
     std::fprintf(stderr,
                  "playground-cli: %s with these settings (%s) would take %s, more than 10 minutes.\n"
                  "Add --yes to run it anyway, or choose smaller settings.\n",
-                 lesson.info.id, settings, pp::lessons::describe_duration(seconds).c_str());
+                 lesson.info.id, pp::lessons::flags_text(lesson.info.params, params).c_str(),
+                 pp::lessons::describe_duration(seconds).c_str());
     return kUsageError;
 }
 
@@ -215,12 +156,11 @@ int exit_code_of(const pp::lessons::Lesson& lesson, const pp::lessons::LessonRun
     return 1;
 }
 
-int run_lesson(const pp::lessons::Lesson& lesson, int argc, char** argv) {
+int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags) {
     pp::lessons::LessonParams params = lesson.info.defaults;
-    std::string trace_path;
-    bool yes = false;
-    if (int error = parse_lesson_flags(lesson, argc, argv, params, trace_path, yes)) return error;
-    if (int error = check_run_length(lesson, params, yes)) return error;
+    if (int error = apply_lesson_flags(command, lesson, flags, params)) return error;
+    if (int error = check_run_length(lesson, params, flags.yes)) return error;
+    const std::string& trace_path = flags.trace_path;
 
     pp::lessons::LessonRunner runner;
     runner.start(lesson, params);
@@ -255,13 +195,12 @@ void show_progress(std::size_t done, std::size_t total, const std::string& last_
 // threads without it, fork()ed processes) runs the I/O-bound and the CPU-bound job with 1..N
 // workers, each point a warm-up run then 3 timed ones; speedup is the 1-worker time of the same
 // row group over this row's time, as the ratio of the medians and the widest range the runs allow.
-int run_bench(int argc, char** argv) {
+int run_bench(const CLI::App& command, const TypedFlags& flags) {
     const pp::lessons::Lesson* lesson = pp::lessons::find_lesson("use-cases");
     pp::lessons::LessonParams params = lesson->info.defaults;
-    std::string trace_path;
-    bool yes = false;
-    if (int error = parse_lesson_flags(*lesson, argc, argv, params, trace_path, yes)) return error;
-    if (int error = check_run_length(*lesson, params, yes)) return error;
+    if (int error = apply_lesson_flags(command, *lesson, flags, params)) return error;
+    if (int error = check_run_length(*lesson, params, flags.yes)) return error;
+    const std::string& trace_path = flags.trace_path;
 
     const int cores = pp::hardware_core_count();
     std::printf("The use-case experiment: %d downloads of %.2f s (I/O-bound) and a %dx%d image blurred in %dx%d tiles\n"
@@ -335,25 +274,68 @@ int main(int argc, char** argv) {
     // process later (why: src/platform/posix/fork_server.hpp).
     pp::ForkServer::start_early();
 #endif
-    if (argc < 2) return usage_error("missing command");
-    const std::string command = argv[1];
-    if (command == "--help" || command == "-h" || command == "help") {
-        std::fputs(kUsage, stdout);
-        return 0;
+    CLI::App app{"Parallel Playground on the command line: the tutorial's lessons, printed instead of drawn.",
+                 "playground-cli"};
+    app.require_subcommand(0, 1);
+    app.add_subcommand("list", "the lessons you can run");
+
+    CLI::App* run = app.add_subcommand("run", "run a lesson; its output is what the tutorial's program prints");
+    std::string lesson_id, threads_typed, limit_typed;
+    TypedFlags run_flags;
+    run->add_option("LESSON", lesson_id, "a lesson id from 'playground-cli list', or first-threads")->required();
+    add_lesson_flags(*run, run_flags);
+    run->add_option("--threads", threads_typed, "first-threads: how many threads, 1..16 (default 4)")->type_name("N");
+    run->add_option("--limit", limit_typed, "first-threads: count the primes below N, 1..100000000")->type_name("N");
+    run->footer("Each lesson reads only some of the settings; giving one it does not read is an error.");
+
+    CLI::App* bench = app.add_subcommand("bench", "the use-case experiment as a table (median of 3 runs, range, speedup)");
+    bench->footer("I/O- and CPU-bound work with 1..N workers, as threads with the GIL, threads without it, and "
+                  "processes; each row a warm-up run, then 3 timed runs. Progress on stderr.");
+    TypedFlags bench_flags;
+    add_lesson_flags(*bench, bench_flags);
+    for (CLI::App* command : {run, bench}) command->allow_extras();  // unknown flags get our own message below
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& help) {
+        return app.exit(help);
+    } catch (const CLI::ArgumentMismatch& error) {  // "--scale: 1 required TEXT missing"
+        const std::string what = error.what();
+        return usage_error(what.substr(0, what.find(':')) + " needs a value");
+    } catch (const CLI::ExtrasError&) {  // at the top: not a command
+        return usage_error("unknown command '" + std::string(argv[1]) + "'");
+    } catch (const CLI::ParseError& error) {
+        return usage_error(error.what());
     }
-    if (command == "list") {
+    const auto refuse_extras = [](const CLI::App& command, const std::string& what) {
+        const std::vector<std::string> extras = command.remaining();
+        return usage_error((extras.front().rfind("-", 0) == 0 ? "unknown option '" : "unexpected '") + extras.front() +
+                           "' for " + what);
+    };
+
+    if (app.got_subcommand("list")) {
         for (const auto* lesson : pp::lessons::all_lessons())
             std::printf("%-16s %2d. %s\n", lesson->info.id, lesson->info.number, lesson->info.title);
         std::puts("first-threads        Your first threads: N std::threads count primes, then join");
         return 0;
     }
-    if (command == "bench") return run_bench(argc - 2, argv + 2);
-    if (command == "run") {
-        if (argc < 3) return usage_error("run needs a lesson name (see 'playground-cli list')");
-        const std::string lesson = argv[2];
-        if (lesson == "first-threads") return run_first_threads(argc - 3, argv + 3);
-        if (const auto* found = pp::lessons::find_lesson(lesson)) return run_lesson(*found, argc - 3, argv + 3);
-        return usage_error("no lesson named '" + lesson + "' (see 'playground-cli list')");
+    if (app.got_subcommand(bench)) {
+        if (!bench->remaining().empty()) return refuse_extras(*bench, "use-cases");
+        return run_bench(*bench, bench_flags);
     }
-    return usage_error("unknown command '" + command + "'");
+    if (app.got_subcommand(run)) {
+        if (!run->remaining().empty()) return refuse_extras(*run, lesson_id);
+        const bool first_threads = lesson_id == "first-threads";
+        if (!first_threads && (run->count("--threads") || run->count("--limit")))
+            return usage_error("--threads and --limit are for first-threads; " + lesson_id + " does not use them");
+        if (first_threads) {
+            for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
+                if (run->count("--" + std::string(setting.key)))
+                    return usage_error("unknown option '--" + std::string(setting.key) + "' for first-threads");
+            return run_first_threads(*run, threads_typed, limit_typed);
+        }
+        if (const auto* found = pp::lessons::find_lesson(lesson_id)) return run_lesson(*run, *found, run_flags);
+        return usage_error("no lesson named '" + lesson_id + "' (see 'playground-cli list')");
+    }
+    return usage_error(argc > 1 ? "unknown command '" + std::string(argv[1]) + "'" : "missing command");
 }

@@ -1,4 +1,5 @@
-// Small portable identifiers for trace lanes: process id and thread id.
+// Small portable identifiers for trace lanes: process id and thread id. Defined by the
+// platform's system.cpp (platform/posix, platform/web), which pp_core compiles in.
 #pragma once
 
 #include <cstdint>

@@ -13,13 +13,12 @@ namespace {
 std::atomic<int> g_process_counter{0};
 }
 
-Process::Process(std::string task_name, Bytes arguments, std::type_index result_type)
+ProcessBase::ProcessBase(std::string task_name, Bytes arguments)
     : task_name_(std::move(task_name)),
       arguments_(std::move(arguments)),
-      result_type_(result_type),
       name_("Process-" + std::to_string(++g_process_counter)) {}
 
-Process::~Process() {
+ProcessBase::~ProcessBase() {
     if (!transport_) return;
     try {
         if (!join(std::chrono::seconds(0))) {
@@ -39,7 +38,7 @@ Process::~Process() {
     }
 }
 
-void Process::start_with(std::unique_ptr<WorkerTransport> transport) {
+void ProcessBase::start_with(std::unique_ptr<WorkerTransport> transport) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (started_) throw InvalidStateError("cannot start a process twice");
@@ -72,7 +71,7 @@ void Process::start_with(std::unique_ptr<WorkerTransport> transport) {
     transport_ = std::move(transport);
 }
 
-void Process::on_reply(const std::uint8_t* payload, std::size_t size) {
+void ProcessBase::on_reply(const std::uint8_t* payload, std::size_t size) {
     Reply reply;
     try {
         ByteReader in(payload, size);
@@ -87,13 +86,13 @@ void Process::on_reply(const std::uint8_t* payload, std::size_t size) {
     reply_ = std::move(reply);
 }
 
-void Process::on_exit(const WorkerExit& exit) {
+void ProcessBase::on_exit(const WorkerExit& exit) {
     std::lock_guard<std::mutex> lock(mutex_);
     exit_ = exit;
     exited_cv_.notify_all();
 }
 
-bool Process::join(Timeout timeout) {
+bool ProcessBase::join(Timeout timeout) {
     const detail::Deadline deadline = detail::Deadline::after(timeout);
     std::unique_lock<std::mutex> lock(mutex_);
     if (!started_) throw InvalidStateError("can only join a started process");
@@ -112,34 +111,34 @@ bool Process::join(Timeout timeout) {
     return exited;
 }
 
-bool Process::is_alive() const {
+bool ProcessBase::is_alive() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return started_ && transport_ && !exit_;
 }
 
-std::optional<int> Process::pid() const {
+std::optional<int> ProcessBase::pid() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (pid_ == 0) return std::nullopt;
     return pid_;
 }
 
-std::optional<int> Process::exitcode() const {
+std::optional<int> ProcessBase::exitcode() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exit_) return std::nullopt;
     return exit_->python_exitcode();
 }
 
-void Process::terminate() {
+void ProcessBase::terminate() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (transport_ && !exit_) transport_->terminate(0, false);
 }
 
-void Process::kill() {
+void ProcessBase::kill() {
     std::lock_guard<std::mutex> lock(mutex_);
     if (transport_ && !exit_) transport_->terminate(0, true);
 }
 
-Bytes Process::result_bytes() const {
+Bytes ProcessBase::result_bytes() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exit_) throw InvalidStateError("Process::result: process '" + name_ + "' has not ended; join() it first");
     if (!reply_)

@@ -6,11 +6,13 @@
 //     p.start();
 //     p.join();
 //     p.exitcode();                       // 0; 1 if the task threw; -9 if killed by SIGKILL
-//     p.result<int>();                    // 49: what the child computed (an addition to Python)
+//     p.result();                         // 49: what the child computed (an addition to Python)
 //
-// The child is a real process (natively: forked by the fork server), so isolation is real: a
-// global the task changes is changed in the child only. Its trace events (TaskRun on its own
-// lane) are merged into this process's trace when it ends.
+// The result's type is the task's (pp::Process<int> here, deduced from square_task), so a
+// mismatch is a compile error, not a run-time one. The child is a real process (natively:
+// forked by the fork server), so isolation is real: a global the task changes is changed in the
+// child only. Its trace events (TaskRun on its own lane) are merged into this process's trace
+// when it ends; what it prints (pp::print) reaches this program's console as it prints it.
 #pragma once
 
 #include "core/future.hpp"
@@ -24,25 +26,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <typeindex>
+#include <type_traits>
 
 namespace pp {
 
-class Process {
+// Everything but the result's type: start, join, exit code, terminate and kill.
+class ProcessBase {
 public:
-    // Binds the task and its arguments (serialized now). Nothing runs until start().
-    template <class R, class... Args>
-    explicit Process(const TaskRef<R(Args...)>& task, type_identity_t<Args>... args)
-        : Process(task.name(), TaskRef<R(Args...)>::encode_arguments(args...), std::type_index(typeid(R))) {
-        TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(),
-                                             typeid(R(std::decay_t<Args>...)).name());
-    }
-
     // Ends a child that is still running (SIGTERM, then SIGKILL) and reaps it: never hangs and
     // never leaves a zombie. (Python lets the child outlive the object; here the object owns it.)
-    ~Process();
-    Process(const Process&) = delete;
-    Process& operator=(const Process&) = delete;
+    ~ProcessBase();
+    ProcessBase(const ProcessBase&) = delete;
+    ProcessBase& operator=(const ProcessBase&) = delete;
 
     // Starts the child. Throws InvalidStateError when called twice (Python: "cannot start a
     // process twice"), std::system_error when the child cannot be created.
@@ -63,31 +58,18 @@ public:
     void terminate();  // SIGTERM natively. Does nothing once the child has ended.
     void kill();       // SIGKILL natively.
 
-    // What the task returned, once joined. Throws RemoteTaskError when the task threw,
-    // InvalidStateError while it runs or when it died without answering (see exitcode()),
-    // TaskSignatureError when R is not the task's return type.
-    template <class R>
-    R result() const {
-        if (std::type_index(typeid(R)) != result_type_)
-            throw TaskSignatureError("Process::result<" + demangle(typeid(R).name()) + ">: task '" + task_name_ +
-                                     "' returns " + demangle(result_type_.name()));
-        const Bytes bytes = result_bytes();
-        if constexpr (std::is_void_v<R>) {
-            return;
-        } else {
-            return decode<R>(bytes);
-        }
-    }
+protected:
+    ProcessBase(std::string task_name, Bytes arguments);
+    // The result's bytes, once joined. Throws RemoteTaskError when the task threw,
+    // InvalidStateError while it runs or when it died without answering (see exitcode()).
+    Bytes result_bytes() const;
 
 private:
-    Process(std::string task_name, Bytes arguments, std::type_index result_type);
-    Bytes result_bytes() const;
     void on_reply(const std::uint8_t* payload, std::size_t size);
     void on_exit(const WorkerExit& exit);
 
     std::string task_name_;
     Bytes arguments_;
-    std::type_index result_type_;
     std::string name_;
     std::unique_ptr<WorkerTransport> transport_;
 
@@ -99,5 +81,27 @@ private:
     std::optional<Reply> reply_;
     bool joined_transport_ = false;
 };
+
+template <class R>
+class Process final : public ProcessBase {
+public:
+    // Binds the task and its arguments (serialized now). Nothing runs until start().
+    template <class... Args>
+    explicit Process(const TaskRef<R(Args...)>& task, type_identity_t<Args>... args)
+        : ProcessBase(task.name(), TaskRef<R(Args...)>::encode_arguments(args...)) {
+        TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(),
+                                             typeid(R(std::decay_t<Args>...)).name());
+    }
+
+    // What the task returned, once joined. Throws RemoteTaskError when the task threw, and
+    // InvalidStateError while it runs or when it died without answering (see exitcode()).
+    R result() const {
+        if constexpr (std::is_void_v<R>) (void)result_bytes();  // still throws for a failed task
+        else return decode<R>(result_bytes());
+    }
+};
+// pp::Process p(square_task, 7) is a Process<int>: the task says what it returns.
+template <class R, class... Args>
+Process(const TaskRef<R(Args...)>&, type_identity_t<Args>...) -> Process<R>;
 
 } // namespace pp

@@ -32,6 +32,12 @@ double time_once(const std::function<void()>& run) {
     return std::chrono::duration<double>(sync::clock::now() - start).count();
 }
 
+double wall_time_once(const std::function<void()>& run) {
+    const auto start = std::chrono::steady_clock::now();
+    run();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run,
                          const std::function<bool()>& keep_going) {
     const auto go_on = [&] { return !keep_going || keep_going(); };

@@ -62,12 +62,16 @@ enum class RunKind { WarmUp, Timed };
 Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run,
                          const std::function<bool()>& keep_going = {});
 
-// Seconds of one call of `run` on pp::sync::clock (virtual time in the single-threaded page).
+// Seconds of one call of `run` on pp::sync::clock, the threads' clock (virtual time in the
+// single-threaded page, where threads are simulated).
 double time_once(const std::function<void()>& run);
+// The same on the wall clock (std::chrono::steady_clock) everywhere: for work that really runs in
+// parallel even in the single-threaded page (its browser processes), and for estimates.
+double wall_time_once(const std::function<void()>& run);
 
 // The number of CPU cores this program can run on at once (os.cpu_count() in Python): natively
 // the hardware threads, in the page navigator.hardwareConcurrency. 0 when unknown. Defined by
-// the platform (pp_platform), like make_default_worker_transport().
+// the platform's system.cpp (platform/posix, platform/web), which pp_core compiles in.
 int hardware_core_count();
 
 } // namespace pp

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -26,6 +27,12 @@ public:
     // A started thread that was never joined is joined here (it cannot be abandoned safely), so
     // destroying a Thread whose target never returns hangs.
     ~Thread();
+    // Movable, so that a list of threads is a std::vector<pp::Thread>; the running thread does not
+    // move (it keeps its state on the heap). Assigning over a started Thread joins it first, as its
+    // destructor would. A moved-from Thread may only be destroyed or assigned to: its other calls
+    // throw std::logic_error.
+    Thread(Thread&& other) noexcept;
+    Thread& operator=(Thread&& other) noexcept;
     Thread(const Thread&) = delete;
     Thread& operator=(const Thread&) = delete;
 
@@ -39,7 +46,7 @@ public:
     bool join(Timeout timeout = std::nullopt);
 
     bool is_alive() const;
-    const std::string& name() const noexcept { return name_; }
+    const std::string& name() const;
     // pp::current_tid() of the running thread (its trace lane id; see core/ids.hpp for when it can
     // be reused); 0 before start().
     std::uint64_t native_id() const;
@@ -47,18 +54,11 @@ public:
     std::exception_ptr exception() const;
 
 private:
-    void run();
+    struct State;
+    State& state() const;  // throws std::logic_error for a moved-from Thread
+    void join_if_started();
 
-    std::string name_;
-    std::function<void()> target_;
-    sync::thread thread_;
-
-    mutable std::mutex mutex_;
-    sync::condition_variable ended_cv_;
-    bool started_ = false;
-    bool ended_ = false;
-    std::uint64_t native_id_ = 0;
-    std::exception_ptr error_;
+    std::unique_ptr<State> state_;
 };
 
 } // namespace pp

@@ -33,9 +33,7 @@ void sleep_for(std::chrono::nanoseconds duration) {
     sync::this_thread::sleep_for(duration);
 }
 
-void sleep(double seconds) {
-    sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds)));
-}
+void sleep(double s) { sleep_for(seconds(s)); }
 
 std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed) {
     std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a

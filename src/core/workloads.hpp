@@ -19,6 +19,10 @@ namespace pp {
 void sleep_for(std::chrono::nanoseconds duration);
 // time.sleep(seconds), spelled as in Python: pp::sleep(1.5).
 void sleep(double seconds);
+// Seconds, as Python counts time, for the calls that take a std::chrono duration.
+inline std::chrono::nanoseconds seconds(double s) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(s));
+}
 
 struct DownloadResult {
     std::size_t bytes = 0;

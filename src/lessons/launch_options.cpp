@@ -1,9 +1,9 @@
 #include "lessons/launch_options.hpp"
 
-#include <cerrno>
-#include <cmath>
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
+#include <utility>
 
 namespace pp::lessons {
 
@@ -13,38 +13,34 @@ std::optional<long long> whole_number(const std::string& text) {
     char* end = nullptr;
     errno = 0;
     const long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || errno != 0 || *end != '\0') return std::nullopt;
+    if (text.empty() || errno != 0 || *end != '\0' || text[0] == ' ') return std::nullopt;
     return value;
 }
 
-std::optional<double> decimal_number(const std::string& text) {
-    char* end = nullptr;
-    errno = 0;
-    const double value = std::strtod(text.c_str(), &end);
-    if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(value)) return std::nullopt;
-    return value;
-}
-
+// The app's own switches (not lesson settings): a bare --autorun is on.
 std::optional<bool> switch_value(const std::string& text) {
     if (text == "1" || text == "true" || text == "on" || text.empty()) return true;
     if (text == "0" || text == "false" || text == "off") return false;
     return std::nullopt;
 }
 
+// A URL can hold any number of unknown keys; the page lists this many, then counts the rest.
+constexpr std::size_t kMaxUnknownListed = 5;
+
 }  // namespace
 
 LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
     LaunchOptions out;
-    std::optional<long long> workers, tasks;
-    std::optional<double> scale, sleep;
-    std::optional<bool> gil;
+    // The lesson settings that were given, as typed; applied once the lesson (and its defaults) is known.
+    std::vector<std::pair<const Setting*, std::string>> settings;
     std::optional<long long> events;
     bool bench = false;
+    std::size_t unknown = 0, ignored = 0;
 
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& arg = args[i];
         if (arg.rfind("--", 0) != 0) {
-            out.messages.push_back("ignored '" + arg + "': settings look like --key value");
+            if (++ignored <= kMaxUnknownListed) out.messages.push_back("ignored '" + arg + "': settings look like --key value");
             continue;
         }
         // "--key=value" (what the page passes: a value may itself start with "--"), or
@@ -54,32 +50,21 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         std::string value;
         if (equals != std::string::npos) value = arg.substr(equals + 1);
         else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) value = args[++i];
-        const auto bad = [&](const char* expected) {
-            out.messages.push_back(key + "=" + value + " is not " + expected + "; using the lesson's default");
-        };
         const auto read_switch = [&](bool& target) {  // a bad value leaves the switch off
             const auto on = switch_value(value);
-            if (!on) bad("0 or 1");
+            if (!on) out.messages.push_back(key + "=" + value + " is not 0 or 1; using off");
             target = on.value_or(false);
         };
 
-        if (key == "lesson") {
+        if (const Setting* setting = find_setting(key)) {
+            settings.emplace_back(setting, value);
+        } else if (key == "lesson") {
             out.lesson = find_lesson(value);
             if (!out.lesson) {
                 std::string ids;
                 for (const Lesson* lesson : all_lessons()) ids += (ids.empty() ? "" : ", ") + std::string(lesson->info.id);
                 out.messages.push_back("there is no lesson '" + value + "'; the lessons are: " + ids);
             }
-        } else if (key == "workers") {
-            if (!(workers = whole_number(value))) bad("a whole number");
-        } else if (key == "tasks") {
-            if (!(tasks = whole_number(value))) bad("a whole number");
-        } else if (key == "scale") {
-            if (!(scale = decimal_number(value))) bad("a number");
-        } else if (key == "sleep") {
-            if (!(sleep = decimal_number(value))) bad("a number of seconds");
-        } else if (key == "gil") {
-            if (!(gil = switch_value(value))) bad("0 or 1");
         } else if (key == "autorun") {
             read_switch(out.autorun);
         } else if (key == "embed") {
@@ -93,11 +78,15 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             if (value == "timeline") bench = true;
             else out.messages.push_back("bench=" + value + " is not a benchmark; the one there is: timeline");
         } else if (key == "events") {
-            if (!(events = whole_number(value))) bad("a whole number");
-        } else {
+            if (!(events = whole_number(value))) out.messages.push_back("events=" + value + " is not a whole number; using 100000");
+        } else if (++unknown <= kMaxUnknownListed) {
             out.messages.push_back("unknown setting '" + key + "' ignored");
         }
     }
+    if (unknown > kMaxUnknownListed)
+        out.messages.push_back("and " + std::to_string(unknown - kMaxUnknownListed) + " more unknown settings ignored");
+    if (ignored > kMaxUnknownListed)
+        out.messages.push_back("and " + std::to_string(ignored - kMaxUnknownListed) + " more values without a --key ignored");
 
     if (bench) {
         constexpr long long kMaxEvents = 2'000'000;  // a few hundred MB of events would stall the tab
@@ -108,15 +97,12 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
                                    " became " + std::to_string(out.bench_timeline_events));
     }
     if (out.lesson) out.params = out.lesson->info.defaults;
-    // Whole numbers far outside int are clamped here, the rest by LessonParams::clamp().
-    const auto to_int = [](long long v) { return static_cast<int>(std::max(-1'000'000LL, std::min(v, 1'000'000LL))); };
-    if (workers) out.params.workers = to_int(*workers);
-    if (tasks) out.params.tasks = to_int(*tasks);
-    if (scale) out.params.time_scale = *scale;
-    if (sleep) out.params.sleep = *sleep;
-    if (gil) out.params.gil = *gil;
-    const std::string clamped = out.params.clamp();
-    if (!clamped.empty()) out.messages.push_back(clamped);
+    for (const auto& [setting, typed] : settings) {
+        const TypedValue read = read_typed_value(*setting, typed);
+        if (read.problem != TypedValue::Problem::None) out.messages.push_back(page_message(*setting, typed, read));
+        if (read.problem == TypedValue::Problem::NotValid) continue;  // the lesson's default stays
+        setting->set(out.params, std::clamp(read.value, setting->min, setting->max));
+    }
     return out;
 }
 

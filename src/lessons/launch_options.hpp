@@ -25,7 +25,8 @@ struct LaunchOptions {
 };
 
 // args: alternating "--key" and "value" (a flag such as --autorun may stand alone).
-// Keys: lesson, workers, tasks, scale, sleep, gil, autorun, embed, export, smoke-test, bench (=timeline), events.
+// Keys: lesson, every lesson setting (lessons/settings.hpp), autorun, embed, export, smoke-test,
+// bench (=timeline), events. Unknown keys get a message each, up to a few, then a count.
 LaunchOptions parse_launch_options(const std::vector<std::string>& args);
 
 }  // namespace pp::lessons

@@ -1,4 +1,4 @@
-// LessonParams::clamp and LessonContext: the console, tutorial-time sleeps, pause and stop.
+// LessonContext: the console, tutorial-time sleeps, pause and stop; and run-length estimates.
 #include "lessons/lesson.hpp"
 
 #include "core/gil.hpp"
@@ -9,34 +9,6 @@
 #include <cstdio>
 
 namespace pp::lessons {
-
-std::string LessonParams::clamp() {
-    std::string changes;
-    const auto note = [&](const char* what, const std::string& detail) {
-        changes += (changes.empty() ? "" : "; ") + std::string(what) + " " + detail;
-    };
-    const auto clamp_int = [&](int& value, int lo, int hi, const char* name) {
-        if (value >= lo && value <= hi) return;
-        const int fixed = std::clamp(value, lo, hi);
-        note(name, "must be " + std::to_string(lo) + ".." + std::to_string(hi) + ", so " + std::to_string(value) +
-                       " became " + std::to_string(fixed));
-        value = fixed;
-    };
-    // Decimals: out of range goes to the nearer bound; not a number at all goes to the default.
-    const auto clamp_decimal = [&](double& value, double lo, double hi, double fallback, const char* name, const char* unit) {
-        if (std::isfinite(value) && value >= lo && value <= hi) return;
-        const double fixed = std::isfinite(value) ? std::clamp(value, lo, hi) : fallback;
-        char detail[96];
-        std::snprintf(detail, sizeof detail, "must be %g..%g%s, so %g became %g", lo, hi, unit, value, fixed);
-        note(name, detail);
-        value = fixed;
-    };
-    clamp_int(workers, 1, kMaxWorkers, "workers");
-    clamp_int(tasks, 1, kMaxTasks, "tasks");
-    clamp_decimal(time_scale, kMinScale, kMaxScale, 1.0, "scale", "");
-    clamp_decimal(sleep, kMinSleep, kMaxSleep, 1.0, "sleep", " seconds");
-    return changes;
-}
 
 LessonContext::LessonContext(LessonParams params) : params_(params), started_trace_ns_(trace::now_ns()) {}
 

@@ -1,7 +1,6 @@
 // What every lesson is made of, and what a running lesson can use.
 //
 // Index of this file
-// [SECTION] LessonParams: the knobs a student turns (and the URL carries)
 // [SECTION] LessonInfo: what the lesson list and the page show
 // [SECTION] LessonContext: console, tutorial-time sleeps, pause and stop
 // [SECTION] Lesson and the lesson list
@@ -17,6 +16,7 @@
 #include "core/stats.hpp"
 #include "core/sync.hpp"
 #include "core/trace.hpp"
+#include "lessons/settings.hpp"
 #include "lessons/tile_board.hpp"
 
 #include <atomic>
@@ -31,34 +31,6 @@
 namespace pp::lessons {
 
 //-----------------------------------------------------------------------------
-// [SECTION] LessonParams: the knobs a student turns (and the URL carries)
-//-----------------------------------------------------------------------------
-struct LessonParams {
-    static constexpr int kMaxWorkers = 16;
-    static constexpr int kMaxTasks = 64;
-    static constexpr double kMinScale = 0.01, kMaxScale = 2.0;
-    static constexpr double kMinSleep = 0.1, kMaxSleep = 10.0;
-
-    int workers = 3;          // max_workers / number of threads or processes, 1..kMaxWorkers
-    int tasks = 5;            // how many inputs to map over, 1..kMaxTasks
-    double time_scale = 1.0;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
-    double sleep = 1.0;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
-    bool gil = false;         // emulate CPython's global interpreter lock
-
-    // Fixes out-of-range values to the nearest allowed one and says what changed ("" if nothing),
-    // so a bad URL or flag gets a message and still runs something sensible.
-    std::string clamp();
-};
-
-enum LessonParamFlags : unsigned {
-    kUsesWorkers = 1u << 0,
-    kUsesTasks = 1u << 1,
-    kUsesTimeScale = 1u << 2,
-    kUsesGil = 1u << 3,
-    kUsesSleep = 1u << 4,
-};
-
-//-----------------------------------------------------------------------------
 // [SECTION] LessonInfo: what the lesson list and the page show
 //-----------------------------------------------------------------------------
 struct LessonInfo {
@@ -67,7 +39,7 @@ struct LessonInfo {
     const char* title = "";       // "ThreadPoolExecutor"
     const char* explanation = ""; // a few sentences, in our own words
     const char* python_code = ""; // the tutorial's example, as the tutorial prints it
-    unsigned params = 0;          // LessonParamFlags this lesson reads
+    unsigned params = 0;          // the settings it reads: uses_settings("workers", "tasks")
     LessonParams defaults;        // what the lesson starts with
     bool creates_processes = false;  // it starts child processes (the page readies its workers early)
     bool measures = false;           // an experiment: the panel opens on its plots and image

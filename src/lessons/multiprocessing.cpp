@@ -82,8 +82,8 @@ if __name__ == "__main__":
     p2.start()
     p1.join()
     p2.join())py",
-     kUsesTimeScale | kUsesSleep,
-     LessonParams{3, 5, 1.0, 1.0, false},
+     uses_settings("scale", "sleep"),
+     LessonParams(),
      true},
     &main_program,
     "multiprocessing.cpp",

@@ -67,8 +67,12 @@ t1.start()
 t2.start()
 t1.join()
 t2.join())py",
-     kUsesTimeScale | kUsesSleep | kUsesGil,
-     LessonParams{3, 5, 1.0, 2.0, false}},
+     uses_settings("scale", "sleep", "gil"),
+     [] {
+         LessonParams defaults;
+         defaults.sleep = 2.0;  // time.sleep(2)
+         return defaults;
+     }()},
     &main_program,
     "multithreading.cpp",
     // print_numbers: 5 sleeps

@@ -71,7 +71,7 @@ if __name__ == "__main__":
     child.join()
     print("parent: counter is still", counter))py",
      0,
-     LessonParams{},
+     LessonParams(),
      true},
     &main_program,
     "process.cpp",

@@ -13,7 +13,6 @@
 #include "core/workloads.hpp"
 #include "lessons/lesson.hpp"
 
-#include <chrono>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -27,8 +26,7 @@ int g_squared = 0;  // how many squares this process computed: every process has
 // Runs in a worker process.
 int square(int n, double sleep_seconds) {
     pp::publish_variable("g_squared", ++g_squared, &g_squared);  // live in the Processes tab
-    pp::sleep_for(std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(sleep_seconds)));  // time.sleep(1)
+    pp::sleep(sleep_seconds);  // time.sleep(1)
     return n * n;
 }
 PP_REGISTER_TASK_AS(square, "process_pool.square");  // found by name, like pickle
@@ -72,8 +70,8 @@ if __name__ == "__main__":
 
 for r in results:
     print(r))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep,
-     LessonParams{3, 5, 1.0, 1.0, false},
+     uses_settings("workers", "tasks", "scale", "sleep"),
+     LessonParams(),
      true},
     &main_program,
     "process_pool.cpp",

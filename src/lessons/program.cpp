@@ -7,8 +7,8 @@
  *
  *******************************************************************************************/
 #include "core/ids.hpp"
+#include "core/program_image.hpp"
 #include "lessons/lesson.hpp"
-#include "platform/program_image.hpp"
 
 #include <string>
 
@@ -18,7 +18,7 @@ namespace {
 // [LESSON CODE]
 void main_program(LessonContext& ctx) {
     // The program: instructions stored in a file, not running until executed.
-    const pp::platform::ProgramImage program = pp::platform::program_image();
+    const pp::ProgramImage program = pp::program_image();
     ctx.print("The program: " + program.location);
     if (program.bytes > 0)
         ctx.print("  " + std::to_string(program.bytes / 1024) + " KB of instructions and data, stored, not running");
@@ -47,7 +47,7 @@ print(os.path.getsize(sys.argv[0]), "bytes, not running until executed")
 # Executing it made a process
 print("Running as process", os.getpid()))py",
      0,
-     LessonParams{}},
+     LessonParams()},
     &main_program,
     "program.cpp",
     [](const LessonParams&) { return 0.5; },

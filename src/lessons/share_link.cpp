@@ -1,16 +1,9 @@
 #include "lessons/share_link.hpp"
 
-#include <cstdio>
 
 namespace pp::lessons {
 
 namespace {
-
-std::string number(double value) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", value);
-    return text;
-}
 
 // For an attribute value: & < > " become entities.
 std::string html_escaped(std::string_view text) {
@@ -30,13 +23,9 @@ std::string html_escaped(std::string_view text) {
 }  // namespace
 
 std::string settings_query(const Lesson& lesson, const LessonParams& params) {
-    const unsigned uses = lesson.info.params;
     std::string query = "lesson=" + std::string(lesson.info.id);  // ids are [a-z-]: nothing to escape
-    if (uses & kUsesWorkers) query += "&workers=" + std::to_string(params.workers);
-    if (uses & kUsesTasks) query += "&tasks=" + std::to_string(params.tasks);
-    if (uses & kUsesTimeScale) query += "&scale=" + number(params.time_scale);
-    if (uses & kUsesSleep) query += "&sleep=" + number(params.sleep);
-    if (uses & kUsesGil) query += params.gil ? "&gil=1" : "&gil=0";
+    for (const Setting& setting : kLessonSettings)  // numbers and switches: nothing to escape either
+        if (lesson.info.params & bit_of(setting)) query += "&" + std::string(setting.key) + "=" + setting.text(params);
     return query;
 }
 

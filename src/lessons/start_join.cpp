@@ -65,8 +65,12 @@ time.sleep(0.5)
 print("main: calling join()")
 t.join()
 print("main: join() returned; the worker is done"))py",
-     kUsesTimeScale | kUsesSleep,
-     LessonParams{3, 5, 1.0, 2.0, false}},
+     uses_settings("scale", "sleep"),
+     [] {
+         LessonParams defaults;
+         defaults.sleep = 2.0;  // time.sleep(2)
+         return defaults;
+     }()},
     &main_program,
     "start_join.cpp",
     // the worker's one sleep

@@ -101,8 +101,8 @@ extern const Lesson kTakeawaysLesson{
 # Multiprocessing -> parallelism for CPU tasks.
 # ThreadPoolExecutor  -> easy multithreading.
 # ProcessPoolExecutor -> easy multiprocessing.)py",
-     kUsesTimeScale,
-     LessonParams{},
+     uses_settings("scale"),
+     LessonParams(),
      /*creates_processes=*/true},
     &main_program,
     "takeaways.cpp",

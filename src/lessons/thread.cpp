@@ -56,11 +56,10 @@ void main_program(LessonContext& ctx) {
 
     for (bool with_lock : {false, true}) {
         counter->reset();
-        std::vector<std::unique_ptr<pp::Thread>> threads;
-        for (int t = 0; t < ctx.params().workers; ++t)
-            threads.push_back(std::make_unique<pp::Thread>([&, with_lock] { count(with_lock); }));
-        for (auto& thread : threads) thread->start();
-        for (auto& thread : threads) thread->join();
+        std::vector<pp::Thread> threads;
+        for (int t = 0; t < ctx.params().workers; ++t) threads.emplace_back([&, with_lock] { count(with_lock); });
+        for (pp::Thread& thread : threads) thread.start();
+        for (pp::Thread& thread : threads) thread.join();
 
         const long long expected = 1LL * increments * ctx.params().workers;
         ctx.print(std::string(with_lock ? "With a lock:    " : "Without a lock: ") + std::to_string(counter->value()) +
@@ -105,8 +104,8 @@ for with_lock in (False, True):
     for t in threads: t.start()
     for t in threads: t.join()
     print(counter, "of", 3 * 20000))py",
-     kUsesWorkers | kUsesGil,
-     LessonParams{3, 5, 1.0, 1.0, false}},
+     uses_settings("workers", "gil"),
+     LessonParams()},
     &main_program,
     "thread.cpp",
     // two short counting races

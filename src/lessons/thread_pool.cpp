@@ -57,8 +57,8 @@ with ThreadPoolExecutor(max_workers=3) as executor:
 
 for r in results:
     print(r))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep | kUsesGil,
-     LessonParams{3, 5, 1.0, 1.0, false}},
+     uses_settings("workers", "tasks", "scale", "sleep", "gil"),
+     LessonParams()},
     &main_program,
     "thread_pool.cpp",
     [](const LessonParams& p) { return (p.tasks + p.workers - 1) / p.workers * p.sleep * p.time_scale; },

@@ -8,7 +8,6 @@
  *   the image's tiles appear as workers finish them, tinted by the worker that computed each.
  *
  *******************************************************************************************/
-#include "core/barrier.hpp"
 #include "core/gil.hpp"
 #include "core/image_tiles.hpp"
 #include "core/stats.hpp"
@@ -30,21 +29,6 @@
 namespace pp::lessons {
 namespace {
 
-// pp::sync::clock is std::chrono::steady_clock, except in the single-threaded page: there it is the
-// simulation's virtual clock, so one core shows what it really gives (no speedup for CPU work).
-double seconds_since(pp::sync::clock::time_point start) {
-    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
-}
-
-// Set-up, not part of what is timed: starts every worker thread before the clock does (in a
-// browser a new thread can take a frame to start, and that would be timed as work).
-void start_all_workers(pp::ThreadPoolExecutor& pool, int workers) {
-    pp::Barrier all_running(workers);
-    std::vector<pp::Future<void>> started;
-    for (int i = 0; i < workers; ++i) started.push_back(pool.submit([&] { all_running.wait(); }));
-    for (auto& f : started) f.result();
-}
-
 struct Model {
     const char* name;
     bool processes;
@@ -53,28 +37,20 @@ struct Model {
 
 // [LESSON CODE]
 // I/O-bound: `count` downloads, each waiting `sleep` tutorial seconds, then checksumming 256 KB.
-double download_with_threads(LessonContext& ctx, int workers, int count) {
-    pp::ThreadPoolExecutor pool(workers);
-    start_all_workers(pool, workers);
-    const auto start = pp::sync::clock::now();
+void download_with_threads(LessonContext& ctx, pp::ThreadPoolExecutor& pool, int count) {
+    const auto latency = pp::seconds(ctx.scaled(ctx.params().sleep));
     std::vector<pp::Future<pp::DownloadResult>> downloads;
-    const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
     for (int i = 0; i < count; ++i)
         downloads.push_back(pool.submit_named("download", [=, &ctx] {
             if (!ctx.keep_going()) return pp::DownloadResult{};  // stopped: skip the downloads not begun
             return pp::simulated_download(latency, 256 * 1024, i);
         }));
     for (auto& d : downloads) d.result();
-    return seconds_since(start);
 }
 
 // CPU-bound: blur the first `count` tiles of the image; every finished tile shows up at once.
-double blur_with_threads(LessonContext& ctx, const UseCaseImage& image, int workers, int count) {
+void blur_with_threads(LessonContext& ctx, pp::ThreadPoolExecutor& pool, const UseCaseImage& image, int count) {
     ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
-    pp::ThreadPoolExecutor pool(workers);
-    start_all_workers(pool, workers);
-    const auto start = pp::sync::clock::now();
     std::vector<pp::Future<void>> tiles;
     for (int i = 0; i < count; ++i)
         tiles.push_back(pool.submit_named("blur tile", [&, i] {
@@ -84,12 +60,27 @@ double blur_with_threads(LessonContext& ctx, const UseCaseImage& image, int work
             ctx.tiles().set_tile(i, pp::trace::current_lane().name, pixels);
         }));
     for (auto& t : tiles) t.result();
-    return seconds_since(start);
+}
+
+// One point of the plot: a pool of `workers`, a warm-up run (one task per worker: it starts
+// every thread), then three timed runs on the same pool. One run alone is not a measurement.
+pp::Samples measure_threads(LessonContext& ctx, const UseCaseImage& image, bool io, int workers, bool gil) {
+    pp::gil::set_enabled(gil);
+    pp::ThreadPoolExecutor pool(workers);
+    const pp::Samples seconds = pp::measure_repeated(kUseCaseRepeats, [&](pp::RunKind kind) {
+        const int count = kind == pp::RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
+        return pp::time_once([&] {  // on the threads' clock: virtual in the single-threaded page
+            if (io) download_with_threads(ctx, pool, count);
+            else blur_with_threads(ctx, pool, image, count);
+        });
+    }, [&] { return ctx.keep_going(); });
+    pool.shutdown();
+    pp::gil::set_enabled(false);
+    return seconds;
 }
 
 void main_program(LessonContext& ctx) {
     const UseCaseImage image = UseCaseImage::make();
-    const int downloads = ctx.params().tasks, tiles = static_cast<int>(image.tiles.size());
     const Model models[] = {{"threads, GIL on", false, true},    // Python's threads
                             {"threads, GIL off", false, false},  // C++'s threads
                             {"processes", true, false}};
@@ -100,20 +91,8 @@ void main_program(LessonContext& ctx) {
         for (const Model& model : models) {
             const std::string series = std::string(work) + ": " + model.name;
             for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
-                // A warm-up run (one task per worker: every thread or process started), then
-                // three timed runs: one run alone is not a measurement.
-                const auto run = [&](pp::RunKind kind) {
-                    const int count = kind == pp::RunKind::WarmUp ? workers : io ? downloads : tiles;
-                    if (model.processes)
-                        return io ? download_with_processes(ctx, workers, count)
-                                  : blur_with_processes(ctx, image, workers, count);
-                    pp::gil::set_enabled(model.gil);
-                    const double seconds = io ? download_with_threads(ctx, workers, count)
-                                              : blur_with_threads(ctx, image, workers, count);
-                    pp::gil::set_enabled(false);
-                    return seconds;
-                };
-                const pp::Samples seconds = pp::measure_repeated(kUseCaseRepeats, run, [&] { return ctx.keep_going(); });
+                const pp::Samples seconds = model.processes ? measure_processes(ctx, image, io, workers)
+                                                            : measure_threads(ctx, image, io, workers, model.gil);
                 if (!ctx.keep_going()) break;  // a run cut short by Stop measured nothing
                 ctx.measure(series, workers, seconds);
                 char line[160];
@@ -134,12 +113,11 @@ double one_tile_seconds() {
     static const double seconds = [] {
         const UseCaseImage image = UseCaseImage::make();
         Samples blur;
-        for (int i = 0; i < 3; ++i) {
-            const auto start = std::chrono::steady_clock::now();
-            (void)pp::blur_tile(image.pixels, image.width, image.height, image.tiles[image.tiles.size() / 2],
-                                UseCaseImage::kRadius, UseCaseImage::kPasses);
-            blur.add(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
+        for (int i = 0; i < 3; ++i)
+            blur.add(wall_time_once([&] {
+                (void)pp::blur_tile(image.pixels, image.width, image.height, image.tiles[image.tiles.size() / 2],
+                                    UseCaseImage::kRadius, UseCaseImage::kPasses);
+            }));
         return blur.min();
     }();
     return seconds;
@@ -235,8 +213,15 @@ for work, inputs in ((download, range(8)), (blur_tile, tiles)):
             times = times[1:]          # the warm-up is not kept
             print(work.__name__, Executor.__name__, workers,
                   statistics.median(times), min(times), max(times)))py",
-     kUsesWorkers | kUsesTasks | kUsesTimeScale | kUsesSleep,
-     LessonParams{4, 8, 0.5, 0.5, false},
+     uses_settings("workers", "tasks", "scale", "sleep"),
+     [] {
+         LessonParams defaults;
+         defaults.workers = 4;
+         defaults.tasks = 8;
+         defaults.time_scale = 0.5;
+         defaults.sleep = 0.5;
+         return defaults;
+     }(),
      true,
      true},
     &main_program,

@@ -24,10 +24,9 @@ struct UseCaseImage {
 // How many times each point of the experiment is timed, after one warm-up run.
 inline constexpr int kUseCaseRepeats = 3;
 
-// One run with processes, timed in seconds (real time: in the single-threaded page too, where
-// the browser processes really run in parallel). `count` downloads / the first `count` tiles.
-double download_with_processes(LessonContext& ctx, int workers, int count);
-double blur_with_processes(LessonContext& ctx, const UseCaseImage& image, int workers, int count);
+// One point with processes (use_cases_processes.cpp): a pool of `workers` processes, a warm-up
+// run, then kUseCaseRepeats timed runs of the downloads (io) or the blur, in real time.
+Samples measure_processes(LessonContext& ctx, const UseCaseImage& image, bool io, int workers);
 
 // Prints, per series, the speedup over 1 worker (median and range), and says where a CPU-bound
 // figure is more than the machine's cores can give.

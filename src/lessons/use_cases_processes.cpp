@@ -6,6 +6,7 @@
 
 #include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
+#include "core/stats.hpp"
 #include "core/task_registry.hpp"
 #include "core/workloads.hpp"
 
@@ -34,42 +35,35 @@ std::uint64_t download_in_process(std::int64_t latency_ns, int seed) {
 }
 PP_REGISTER_TASK_AS(download_in_process, "use_cases.download");
 
-// Real time, also in the single-threaded page: its browser processes really run in parallel (each
-// its own Web Worker), so their wall time is the honest figure there too; only its threads are
-// timed on the virtual clock.
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
-double download_with_processes(LessonContext& ctx, int workers, int count) {
-    const auto latency = std::chrono::duration_cast<std::chrono::nanoseconds>(
-        std::chrono::duration<double>(ctx.scaled(ctx.params().sleep)));
-    const auto start = std::chrono::steady_clock::now();
-    {
-        ProcessPoolExecutor pool(workers);  // starting the processes is part of the cost, as in Python
-        std::vector<Future<std::uint64_t>> downloads;
-        for (int i = 0; i < count; ++i) downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
-        for (auto& d : downloads) d.result();
-    }
-    return seconds_since(start);
-}
-
-double blur_with_processes(LessonContext& ctx, const UseCaseImage& image, int workers, int count) {
-    ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
-    const auto start = std::chrono::steady_clock::now();
-    {
-        ProcessPoolExecutor pool(workers);
-        std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
-        for (int i = 0; i < count; ++i) tiles.push_back(pool.submit(blur_use_case_tile_task, i));
-        for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
-            const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
-            auto [pid, pixels] = done.result();
-            ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
-        }
-    }
-    return seconds_since(start);
+// As measure_threads (use_cases.cpp), with a pool of processes. Timed in real time, also in the
+// single-threaded page: its browser processes really run in parallel (each its own Web Worker),
+// so their wall time is the honest figure there too.
+Samples measure_processes(LessonContext& ctx, const UseCaseImage& image, bool io, int workers) {
+    ProcessPoolExecutor pool(workers);
+    const auto latency = seconds(ctx.scaled(ctx.params().sleep));
+    const Samples seconds = measure_repeated(kUseCaseRepeats, [&](RunKind kind) {
+        const int count = kind == RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
+        if (!io) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
+        return wall_time_once([&] {
+            if (io) {
+                std::vector<Future<std::uint64_t>> downloads;
+                for (int i = 0; i < count; ++i) downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
+                for (auto& d : downloads) d.result();
+                return;
+            }
+            std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
+            for (int i = 0; i < count; ++i) tiles.push_back(pool.submit(blur_use_case_tile_task, i));
+            for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
+                const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
+                auto [pid, pixels] = done.result();
+                ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
+            }
+        });
+    }, [&] { return ctx.keep_going(); });
+    pool.shutdown();
+    return seconds;
 }
 
 }  // namespace pp::lessons

@@ -1,9 +1,10 @@
 #include "ui/first_threads_panel.hpp"
 
 #include <algorithm>
-#include <thread>
 
+#include "core/stats.hpp"
 #include "imgui.h"
+#include "platform/runtime.hpp"
 #include "ui/test_hook.hpp"
 
 namespace pp::ui {
@@ -32,29 +33,29 @@ void FirstThreadsPanel::draw() {
     const lessons::FirstThreadsRun run = lesson_.snapshot();
     const bool running = run.phase == lessons::FirstThreadsRun::Phase::Running;
 
-#ifdef PP_COOPERATIVE
-    const char* const which_threads = "";  // the single-threaded page: fibers, said below
-#else
-    const char* const which_threads = "real ";
-#endif
+    const platform::ThreadKind threads = platform::thread_kind();
     ImGui::TextWrapped(
         "A thread is the smallest unit of execution inside a process. Press Start to launch %s"
         "threads: each counts the primes in its own slice of the numbers below %llu, and reports back.",
-        which_threads, static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
-#if defined(PP_COOPERATIVE)
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
-    ImGui::TextWrapped("This page is not cross-origin isolated, so it cannot start real threads: here every "
-                       "std::thread is a fiber, and one scheduler switches between them on the page's main thread. "
-                       "They take turns on one core, so together they finish no sooner than one thread would. "
-                       "Open the playground in a new tab to see them run in parallel.");
-    ImGui::PopStyleColor();
-#elif defined(__EMSCRIPTEN__)
-    ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %u",
-                        std::thread::hardware_concurrency());
-#else
-    ImGui::TextDisabled("Natively every std::thread is an operating-system thread. Cores: %u",
-                        std::thread::hardware_concurrency());
-#endif
+        threads == platform::ThreadKind::Fiber ? "" : "real ",  // the fallback's fibers are explained below
+        static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
+    switch (threads) {
+    case platform::ThreadKind::Fiber:
+        ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
+        ImGui::TextWrapped("This page is not cross-origin isolated, so it cannot start real threads: here every "
+                           "std::thread is a fiber, and one scheduler switches between them on the page's main thread. "
+                           "They take turns on one core, so together they finish no sooner than one thread would. "
+                           "Open the playground in a new tab to see them run in parallel.");
+        ImGui::PopStyleColor();
+        break;
+    case platform::ThreadKind::WebWorker:
+        ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %d",
+                            hardware_core_count());
+        break;
+    case platform::ThreadKind::OperatingSystem:
+        ImGui::TextDisabled("Natively every std::thread is an operating-system thread. Cores: %d", hardware_core_count());
+        break;
+    }
     ImGui::TextWrapped(
         "Unlike Python's threads, C++ threads run CPU-bound work in parallel: Python's global interpreter "
         "lock lets one thread at a time run Python code, which is why the tutorial uses processes for CPU work.");

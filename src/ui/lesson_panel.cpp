@@ -16,6 +16,7 @@
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 #include "imgui.h"
+#include "platform/runtime.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
 #include "ui/test_hook.hpp"
@@ -131,39 +132,23 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         if (ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
     };
     ImGui::BeginDisabled(active);
-    if (uses & lessons::kUsesWorkers) {
-        next_item(175);
-        ImGui::SetNextItemWidth(110);
-        ImGui::SliderInt("workers", &params_.workers, 1, lessons::LessonParams::kMaxWorkers);
-    }
-    if (uses & lessons::kUsesTasks) {
-        next_item(155);
-        ImGui::SetNextItemWidth(110);
-        ImGui::SliderInt("tasks", &params_.tasks, 1, lessons::LessonParams::kMaxTasks);
-    }
-    if (uses & lessons::kUsesTimeScale) {
-        next_item(210);
-        float scale = static_cast<float>(params_.time_scale);
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::SliderFloat("time scale", &scale, 0.01f, 2.0f, "%.2fx", ImGuiSliderFlags_Logarithmic))
-            params_.time_scale = scale;
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("1x sleeps as long as the tutorial says; 0.1x is ten times faster");
-    }
-    if (uses & lessons::kUsesSleep) {
-        next_item(190);
-        float sleep = static_cast<float>(params_.sleep);
-        ImGui::SetNextItemWidth(120);
-        if (ImGui::SliderFloat("sleep", &sleep, lessons::LessonParams::kMinSleep, lessons::LessonParams::kMaxSleep, "%.1f s",
-                               ImGuiSliderFlags_Logarithmic))
-            params_.sleep = sleep;
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("How long the tutorial's time.sleep() lasts, before the time scale");
-    }
-    if (uses & lessons::kUsesGil) {
-        next_item(60);
-        ImGui::Checkbox("GIL", &params_.gil);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("Emulate CPython's global interpreter lock: one thread at a time runs Python code");
+    for (const lessons::Setting& setting : lessons::kLessonSettings) {  // a control for each setting it reads
+        if (!(uses & lessons::bit_of(setting))) continue;
+        const float width = setting.kind == lessons::SettingKind::Switch ? 0 : 120;
+        next_item(width + ImGui::CalcTextSize(setting.label).x + 20);
+        if (setting.whole) {
+            ImGui::SetNextItemWidth(width);
+            ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max));
+        } else if (setting.number) {
+            float value = static_cast<float>(params_.*setting.number);
+            ImGui::SetNextItemWidth(width);
+            if (ImGui::SliderFloat(setting.label, &value, static_cast<float>(setting.min), static_cast<float>(setting.max),
+                                   setting.format, setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0))
+                params_.*setting.number = value;
+        } else {
+            ImGui::Checkbox(setting.label, &(params_.*setting.on));
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", setting.help);
     }
     ImGui::EndDisabled();
 
@@ -374,20 +359,19 @@ void LessonPanel::draw() {
     if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
     if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-#if defined(__EMSCRIPTEN__)
-        ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
-                           "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
-                           "native build forks real ones. It starts from that program's initial memory, not from a copy "
-                           "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
-                           "pid the page assigns.");
-#if defined(PP_COOPERATIVE)
-        ImGui::TextWrapped("In this single-threaded page only the page's threads are simulated: the processes are real "
-                           "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
-                           "process, so the Crash button reaches it only once its task is done.");
-#endif
-#else
-        ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
-#endif
+        if (platform::process_kind() == platform::ProcessKind::Forked) {
+            ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
+        } else {
+            ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
+                               "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                               "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                               "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                               "pid the page assigns.");
+        }
+        if (platform::thread_kind() == platform::ThreadKind::Fiber)
+            ImGui::TextWrapped("In this single-threaded page only the page's threads are simulated: the processes are real "
+                               "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
+                               "process, so the Crash button reaches it only once its task is done.");
         ImGui::PopStyleColor();
     }
     draw_controls(snapshot);
@@ -461,9 +445,12 @@ std::string LessonPanel::state_json() const {
     char number[128];
     std::snprintf(number, sizeof number, ",\"run\":%d,\"elapsed_ms\":%.1f", snapshot.run_number, snapshot.elapsed_ms);
     json += number;
-    std::snprintf(number, sizeof number, ",\"params\":{\"workers\":%d,\"tasks\":%d,\"scale\":%g,\"sleep\":%g,\"gil\":%s}",
-                  params_.workers, params_.tasks, params_.time_scale, params_.sleep, params_.gil ? "true" : "false");
-    json += number;
+    json += ",\"params\":{";
+    for (const lessons::Setting& setting : lessons::kLessonSettings) {
+        json += (&setting == lessons::kLessonSettings ? "" : ",") + json_string(setting.key) + ":";
+        json += setting.kind == lessons::SettingKind::Switch ? (setting.get(params_) ? "true" : "false") : setting.text(params_);
+    }
+    json += "}";
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
     std::snprintf(number, sizeof number, ",\"cores\":%d,\"estimate_s\":%.3f,\"virtual_time\":%s,\"confirming\":%s",
                   hardware_core_count(), lesson_ ? lessons::estimate_run_seconds(*lesson_, params_) : 0.0,

@@ -2,6 +2,7 @@
 #include "ui/process_panel.hpp"
 
 #include "imgui.h"
+#include "platform/runtime.hpp"
 #include "ui/test_hook.hpp"
 
 #include <cstdio>
@@ -69,22 +70,21 @@ void draw_buttons(const ProcessInfo& process) {
     if (ImGui::SmallButton("Kill")) ProcessRegistry::instance().kill(process.pid);
     std::snprintf(name, sizeof name, "kill_%d", process.pid);
     remember_widget(name);
-#ifdef __EMSCRIPTEN__
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
-#else
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
-#endif
+    const bool forked = platform::process_kind() == platform::ProcessKind::Forked;
+    if (ImGui::IsItemHovered()) {
+        if (forked) ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
+        else ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
+    }
     ImGui::SameLine();
     if (ImGui::SmallButton("Crash")) ProcessRegistry::instance().crash(process.pid);
     std::snprintf(name, sizeof name, "crash_%d", process.pid);
     remember_widget(name);
-#ifdef __EMSCRIPTEN__
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
-                          "sleeps, else when its computation next sleeps or ends");
-#else
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
-#endif
+    if (ImGui::IsItemHovered()) {
+        if (forked) ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
+        else
+            ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
+                              "sleeps, else when its computation next sleeps or ends");
+    }
 }
 
 std::string messages_text(const ProcessInfo& process) {

@@ -5,6 +5,7 @@
 #include "core/trace.hpp"
 #include "imgui.h"
 #include "lessons/share_link.hpp"
+#include "platform/runtime.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -68,11 +69,8 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
         if (ImGui::Button(kOpenFullLabel)) {
             const std::string url = lessons::share_url(platform::page_url(), lesson, params);
             if (!platform::open_in_new_tab(url)) {
-#ifdef __EMSCRIPTEN__
-                copy(url);  // a blocked pop-up: the link, to open by hand
-#else
-                action = Action::LeaveEmbed;  // the desktop app has no tabs: it shows its full layout instead
-#endif
+                if (platform::has_tabs()) copy(url);  // a blocked pop-up: the link, to open by hand
+                else action = Action::LeaveEmbed;      // no tabs: the desktop app shows its full layout instead
             }
         }
         remember_widget("open_full");

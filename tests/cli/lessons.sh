@@ -105,7 +105,12 @@ for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must
                       (["run", "program", "--workers", "5"], "program does not use --workers (it takes no settings)"),
                       (["run", "thread-pool", "--trace", "/no-such-folder/trace.json"],
                        "--trace: cannot write to '/no-such-folder/trace.json'"),
-                      (["run", "no-such-lesson"], "no lesson named 'no-such-lesson'")]:
+                      (["run", "no-such-lesson"], "no lesson named 'no-such-lesson'"),
+                      # One rule for numbers, and the message quotes what was typed.
+                      (["run", "thread-pool", "--workers", "-9223372036854775808"],
+                       "--workers must be a whole number from 1 to 16, not '-9223372036854775808'"),
+                      (["run", "thread-pool", "--workers", " 3"], "--workers must be a whole number from 1 to 16, not ' 3'"),
+                      (["run", "thread-pool", "--workers", "3 "], "--workers must be a whole number from 1 to 16, not '3 '")]:
     code, _, err = run(*args)
     check(f"refused with exit 2: {' '.join(args)}", code == 2 and message in err, (code, err))
 

@@ -27,7 +27,7 @@ TEST_CASE("LaunchOptions.BadSettingsGetMessagesAndSafeValues.1thread") {
          "--sleep", "0"});
     CHECK(options.lesson == nullptr);
     CHECK(options.params.workers == 1);
-    CHECK(options.params.tasks == pp::lessons::LessonParams::kMaxTasks);
+    CHECK(options.params.tasks == pp::lessons::find_setting("tasks")->max);
     CHECK(options.params.time_scale == doctest::Approx(1.0));
     std::string all;
     for (const auto& message : options.messages) all += message + "\n";
@@ -62,4 +62,42 @@ TEST_CASE("LaunchOptions.TimelineBenchmarkEventsAreBounded.1thread") {
     CHECK(huge.bench_timeline_events == 2000000);
     CHECK(huge.messages.size() == 1);
     CHECK(parse_launch_options({"--bench", "teapot"}).bench_timeline_events == 0);
+}
+
+TEST_CASE("LaunchOptions.NumbersAreReadOneWayAndEchoedAsTyped.1thread") {
+    // A value far beyond any int is quoted as typed, not as whatever it was squeezed into.
+    const auto huge = parse_launch_options({"--lesson=thread-pool", "--workers=-9223372036854775808", "--tasks=99999999999999999999"});
+    REQUIRE(huge.messages.size() == 2);
+    CHECK(huge.messages[0] == "workers must be 1..16, so -9223372036854775808 became 1");
+    CHECK(huge.messages[1] == "tasks must be 1..64, so 99999999999999999999 became 64");
+    CHECK(huge.params.workers == 1);
+    CHECK(huge.params.tasks == 64);
+    // Spaces before and after are treated alike: neither is a number.
+    for (const char* typed : {" 3", "3 ", "3.0", "0x3", "", "1e1"}) {
+        CAPTURE(typed);
+        const auto options = parse_launch_options({"--lesson=thread-pool", std::string("--workers=") + typed});
+        REQUIRE(options.messages.size() == 1);
+        CHECK(options.messages[0] == std::string("workers=") + typed + " is not a whole number; using the lesson's default");
+        CHECK(options.params.workers == options.lesson->info.defaults.workers);
+    }
+    for (const char* typed : {" 0.5", "0.5 ", "inf", "nan", "--1"}) {
+        CAPTURE(typed);
+        const auto options = parse_launch_options({"--lesson=thread-pool", std::string("--scale=") + typed});
+        REQUIRE(options.messages.size() == 1);
+        CHECK(options.messages[0] == std::string("scale=") + typed + " is not a number; using the lesson's default");
+    }
+}
+
+TEST_CASE("LaunchOptions.AFloodOfUnknownSettingsGivesAFewMessages.1thread") {
+    // A URL with half a million unknown keys: the first few are named, the rest counted.
+    std::vector<std::string> args{"--lesson=thread-pool"};
+    for (int i = 0; i < 500000; ++i) args.push_back("--junk" + std::to_string(i) + "=1");
+    for (int i = 0; i < 1000; ++i) args.push_back("stray" + std::to_string(i));
+    const auto options = parse_launch_options(args);
+    REQUIRE(options.messages.size() == 12);
+    CHECK(options.messages[0] == "unknown setting 'junk0' ignored");
+    CHECK(options.messages[4] == "unknown setting 'junk4' ignored");
+    CHECK(options.messages[10] == "and 499995 more unknown settings ignored");
+    CHECK(options.messages[11] == "and 995 more values without a --key ignored");
+    REQUIRE(options.lesson != nullptr);
 }

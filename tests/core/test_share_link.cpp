@@ -46,8 +46,8 @@ TEST_CASE("ShareLink.QueryReopensTheSameLessonAndSettings.1thread") {
     CHECK(reopened.params.workers == 7);
     CHECK(reopened.params.tasks == 11);
     CHECK(reopened.params.time_scale == doctest::Approx(0.25));
-    if (lesson->info.params & kUsesSleep) CHECK(reopened.params.sleep == doctest::Approx(2.5));
-    if (lesson->info.params & kUsesGil) CHECK(reopened.params.gil == params.gil);
+    if (lesson->info.params & setting_bit("sleep")) CHECK(reopened.params.sleep == doctest::Approx(2.5));
+    if (lesson->info.params & setting_bit("gil")) CHECK(reopened.params.gil == params.gil);
     CHECK_FALSE(reopened.embed);
     CHECK_FALSE(reopened.autorun);
 }
@@ -68,8 +68,8 @@ TEST_CASE("ShareLink.SettingsALessonIgnoresAreLeftOut.1thread") {
     const Lesson* lesson = find_lesson("program");
     REQUIRE(lesson != nullptr);
     const std::string query = settings_query(*lesson, lesson->info.defaults);
-    if (!(lesson->info.params & kUsesWorkers)) CHECK(query.find("workers=") == std::string::npos);
-    if (!(lesson->info.params & kUsesGil)) CHECK(query.find("gil=") == std::string::npos);
+    if (!(lesson->info.params & setting_bit("workers"))) CHECK(query.find("workers=") == std::string::npos);
+    if (!(lesson->info.params & setting_bit("gil"))) CHECK(query.find("gil=") == std::string::npos);
 }
 
 TEST_CASE("ShareLink.EmbedSnippetIsAnIsolatedCompactIframe.1thread") {

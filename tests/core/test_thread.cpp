@@ -1,4 +1,5 @@
 // pp::Thread: start/join like threading.Thread, join timeouts, and misuse errors.
+#include "core/barrier.hpp"
 #include "core/thread.hpp"
 #include "core/sync.hpp"
 #include "core/ids.hpp"
@@ -12,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 using namespace std::chrono_literals;
 
@@ -143,4 +145,28 @@ TEST_CASE("Thread.TutorialSquareAndCubeOverlap.3threads") {
     CHECK(cubes == std::vector<int>{8, 27, 512, 729});
     CHECK(elapsed >= 0.58);
     CHECK(elapsed < 0.95); // one after the other would be 1.2 s
+}
+
+TEST_CASE("Thread.MovesWhileRunningAndJoinsFromItsNewPlace.4threads") {
+    // A std::vector<pp::Thread> reallocates as it grows: the running threads must not notice.
+    std::atomic<int> done{0};
+    pp::Barrier all_running(4);
+    std::vector<pp::Thread> threads;
+    for (int i = 0; i < 4; ++i) {
+        threads.emplace_back([&] {
+            all_running.wait();
+            done.fetch_add(1);
+        });
+        threads.back().start();  // started before the next emplace_back moves it
+    }
+    for (pp::Thread& thread : threads) CHECK(thread.join(std::chrono::seconds(20)));
+    CHECK(done.load() == 4);
+    pp::Thread moved = std::move(threads.front());
+    CHECK(moved.name().rfind("Thread-", 0) == 0);
+    CHECK_THROWS_AS(threads.front().start(), std::logic_error);  // the moved-from one
+    pp::Thread later([] {});
+    later.start();
+    later = pp::Thread([] {});  // assigning over a started thread joins it first
+    later.start();
+    CHECK(later.join(std::chrono::seconds(20)));
 }

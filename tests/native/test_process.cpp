@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <type_traits>
 
 using namespace std::chrono_literals;
 using namespace pp_test;
@@ -22,8 +23,8 @@ TEST_CASE("Process.StartJoinExitcodeZero.1procs") {
     CHECK(process.join(20s));
     CHECK(process.exitcode() == 0);
     CHECK_FALSE(process.is_alive());
-    CHECK(process.result<int>() == 49);
-    CHECK_THROWS_AS(process.result<std::string>(), pp::TaskSignatureError);
+    CHECK(process.result() == 49);
+    static_assert(std::is_same_v<decltype(process.result()), int>, "the task's return type, deduced");
     CHECK_THROWS_AS(process.start(), pp::InvalidStateError);  // cannot start a process twice
 }
 
@@ -33,7 +34,7 @@ TEST_CASE("Process.TaskThatThrowsExitsWithCode1.1procs") {
     REQUIRE(process.join(20s));
     CHECK(process.exitcode() == 1);
     try {
-        process.result<int>();
+        process.result();
         FAIL("expected RemoteTaskError");
     } catch (const pp::RemoteTaskError& error) {
         CHECK(error.message() == "nope");
@@ -47,7 +48,7 @@ TEST_CASE("Process.ExitcodeIsMinusSignalOrExitCode.1procs") {
         process.start();
         REQUIRE(process.join(20s));
         CHECK(process.exitcode() == -SIGSEGV);
-        CHECK_THROWS_AS(process.result<int>(), pp::InvalidStateError);  // died without answering
+        CHECK_THROWS_AS(process.result(), pp::InvalidStateError);  // died without answering
     }
     SUBCASE("abort") {
         pp::Process process(crash_with_abort_task, 0);
@@ -86,7 +87,7 @@ TEST_CASE("Process.ChildChangesToGlobalsStayInChild.1procs") {
     pp::Process process(increment_counter_task, 1);
     process.start();
     REQUIRE(process.join(20s));
-    CHECK(process.result<int>() == 1);  // the child's copy started at 0
+    CHECK(process.result() == 1);  // the child's copy started at 0
     CHECK(g_counter == 100);
 }
 
@@ -108,14 +109,14 @@ TEST_CASE("Process.DestructorEndsRunningChild.1procs") {
 TEST_CASE("Process.ManyRunAtOnce.4procs") {
     // Two at a time would take 4 x 300 ms; four overlapping take about 300 ms.
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::unique_ptr<pp::Process>> processes;
+    std::vector<std::unique_ptr<pp::Process<int>>> processes;
     for (int i = 0; i < 4; ++i) {
-        processes.push_back(std::make_unique<pp::Process>(sleep_then_return_task, 300, i));
+        processes.push_back(std::make_unique<pp::Process<int>>(sleep_then_return_task, 300, i));
         processes.back()->start();
     }
     for (int i = 0; i < 4; ++i) {
         REQUIRE(processes[static_cast<std::size_t>(i)]->join(20s));
-        CHECK(processes[static_cast<std::size_t>(i)]->result<int>() == i);
+        CHECK(processes[static_cast<std::size_t>(i)]->result() == i);
     }
     CHECK(std::chrono::steady_clock::now() - start < 1s);
 }

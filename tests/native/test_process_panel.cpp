@@ -169,7 +169,7 @@ TEST_CASE("ProcessPanel.KillButtonEndsAProcess.1proc") {
     CHECK(pp::ProcessRegistry::instance().kill(pid));
     REQUIRE(child.join(20s));
     CHECK(child.exitcode() == -9);
-    CHECK_THROWS_AS(child.result<int>(), pp::InvalidStateError);
+    CHECK_THROWS_AS(child.result(), pp::InvalidStateError);
     CHECK_FALSE(process_exists(pid));
     CHECK(zombies_of_this_test().empty());
 }

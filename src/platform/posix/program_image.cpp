@@ -1,11 +1,11 @@
-#include "platform/program_image.hpp"
+#include "core/program_image.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
 
-namespace pp::platform {
+namespace pp {
 
 ProgramImage program_image() {
     ProgramImage image;
@@ -18,4 +18,4 @@ ProgramImage program_image() {
     return image;
 }
 
-}  // namespace pp::platform
+}  // namespace pp

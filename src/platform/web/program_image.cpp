@@ -1,11 +1,11 @@
-#include "platform/program_image.hpp"
+#include "core/program_image.hpp"
 
 #include <emscripten.h>
 
 #include <cstdint>
 #include <cstdlib>
 
-namespace pp::platform {
+namespace pp {
 
 ProgramImage program_image() {
     ProgramImage image;
@@ -31,4 +31,4 @@ ProgramImage program_image() {
     return image;
 }
 
-}  // namespace pp::platform
+}  // namespace pp

@@ -1,0 +1,128 @@
+// The lesson settings, in one table: the page's controls, the URL, the command line's flags, the
+// share link, clamping and --help all read it.
+//
+// Index of this file
+// [SECTION] LessonParams: one field per setting
+// [SECTION] Setting: one row
+// [SECTION] The table
+// [SECTION] Reading and writing values
+//
+// A new setting is one row in kLessonSettings and its field in LessonParams; every reader picks
+// it up. A lesson says which settings it reads with uses_settings("workers", "tasks").
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace pp::lessons {
+
+//-----------------------------------------------------------------------------
+// [SECTION] LessonParams: one field per setting
+//-----------------------------------------------------------------------------
+// The values of one run. A default-constructed one holds every row's default.
+struct LessonParams {
+    int workers;        // max_workers: threads or processes
+    int tasks;          // how many inputs to map over
+    double time_scale;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
+    double sleep;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
+    bool gil;           // emulate CPython's global interpreter lock
+
+    LessonParams();
+
+    // Moves out-of-range values to the nearest allowed one and says what changed ("" if nothing),
+    // so a bad value still runs something sensible.
+    std::string clamp();
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Setting: one row
+//-----------------------------------------------------------------------------
+enum class SettingKind { WholeNumber, Number, Switch };
+
+struct Setting {
+    const char* key;          // "workers": the URL's key, and the flag --workers
+    const char* label;        // the page's control: "time scale"
+    SettingKind kind;
+    double min, max;          // the allowed range (a switch: 0 and 1)
+    double default_value;
+    const char* unit;         // after a value in messages: " s", "" 
+    const char* value_name;   // in --help: "N", "X", "S", "0|1"
+    const char* help;         // --help, and the control's tooltip
+    const char* format;       // the page's control shows the value so: "%d", "%.2fx", "%.1f s"
+    bool logarithmic;         // the page's slider: more room for small values
+    // The field it sets: the one that matches `kind`.
+    int LessonParams::*whole = nullptr;
+    double LessonParams::*number = nullptr;
+    bool LessonParams::*on = nullptr;
+
+    double get(const LessonParams& params) const;
+    void set(LessonParams& params, double value) const;  // rounds whole numbers, reads non-zero as on
+    // The value as a URL or a flag spells it: "3", "0.05", "1".
+    std::string text(const LessonParams& params) const;
+    // "from 1 to 16", "from 0.01 to 2", "0 or 1": for messages.
+    std::string range_text() const;
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] The table
+//-----------------------------------------------------------------------------
+inline constexpr Setting kLessonSettings[] = {
+    {"workers", "workers", SettingKind::WholeNumber, 1, 16, 3, "", "N",
+     "max_workers: how many threads or processes", "%d", false, &LessonParams::workers},
+    {"tasks", "tasks", SettingKind::WholeNumber, 1, 64, 5, "", "N",
+     "how many inputs to map over", "%d", false, &LessonParams::tasks},
+    {"scale", "time scale", SettingKind::Number, 0.01, 2, 1, "", "X",
+     "multiplies every sleep: 1 sleeps as long as the tutorial says, 0.1 is ten times faster", "%.2fx", true,
+     nullptr, &LessonParams::time_scale},
+    {"sleep", "sleep", SettingKind::Number, 0.1, 10, 1, " seconds", "S",
+     "how long the lesson's time.sleep() lasts, in seconds, before the time scale", "%.1f s", true,
+     nullptr, &LessonParams::sleep},
+    {"gil", "GIL", SettingKind::Switch, 0, 1, 0, "", "0|1",
+     "emulate CPython's global interpreter lock: one thread at a time runs Python code", "", false,
+     nullptr, nullptr, &LessonParams::gil},
+};
+inline constexpr std::size_t kLessonSettingCount = sizeof kLessonSettings / sizeof kLessonSettings[0];
+
+// The row with this key; nullptr when there is none.
+const Setting* find_setting(std::string_view key);
+
+// The bit a lesson's LessonInfo::params sets for the row with this key (a compile error in a
+// constant expression when there is no such row).
+constexpr unsigned setting_bit(std::string_view key) {
+    for (std::size_t i = 0; i < kLessonSettingCount; ++i)
+        if (key == kLessonSettings[i].key) return 1u << i;
+    throw std::invalid_argument("no lesson setting has this key");
+}
+template <class... Keys>
+constexpr unsigned uses_settings(Keys... keys) {
+    return (0u | ... | setting_bit(keys));
+}
+inline unsigned bit_of(const Setting& setting) {
+    return 1u << static_cast<unsigned>(&setting - kLessonSettings);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Reading and writing values
+//-----------------------------------------------------------------------------
+// One rule for what a user typed, in a URL or a flag: a whole number is digits with an optional
+// sign; a number is a decimal; a switch is 0/1, true/false or on/off. No spaces, before or after.
+// The value is read even when it is far out of range (-9223372036854775808 stays that, for the
+// message), and messages quote the text exactly as typed.
+struct TypedValue {
+    enum class Problem { None, NotValid, OutOfRange } problem = Problem::None;
+    double value = 0;  // when not NotValid: what was typed, possibly out of range
+};
+TypedValue read_typed_value(const Setting& setting, std::string_view text);
+
+// "--workers must be a whole number from 1 to 16, not '0'": the command line refuses bad values.
+std::string refusal_message(const Setting& setting, std::string_view typed);
+// "workers=abc is not a whole number; using the lesson's default" / "workers must be 1..16, so
+// 99 became 16": the page uses something sensible instead, and says so.
+std::string page_message(const Setting& setting, std::string_view typed, const TypedValue& read);
+
+// "--workers N --scale X": the flags of the settings in `uses`, with their values, for messages.
+std::string flags_text(unsigned uses, const LessonParams& params);
+
+} // namespace pp::lessons
