@@ -42,24 +42,25 @@ export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (D
 
 started=$(date +%s)
 mkdir -p "$ROOT/build"
-echo "[wasm] configuring and building (emcmake + ninja) in build/wasm"
 source "$ROOT/scripts/cache_dir.sh"
-emcmake cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm" \
-  -DPP_DIST_DIR="$DIST_DIR" >"$BUILD_DIR.configure.log" 2>&1 \
-  || { cat "$BUILD_DIR.configure.log" >&2; exit 1; }
-cmake --build "$BUILD_DIR" --target playground
-echo "[wasm] the process worker (no -pthread: its own memory per instance) in build/wasm-process-worker"
-emcmake cmake -S "$ROOT" -B "$WORKER_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_WASM_PROCESS_WORKER=ON \
-  -DPP_DIST_DIR="$DIST_DIR" >"$WORKER_BUILD_DIR.configure.log" 2>&1 \
-  || { cat "$WORKER_BUILD_DIR.configure.log" >&2; exit 1; }
-cmake --build "$WORKER_BUILD_DIR" --target process_worker
-echo "[wasm] the single-threaded fallback page (no -pthread: threads are fibers) in build/wasm-single"
-single_started=$(date +%s)
-emcmake cmake -S "$ROOT" -B "$SINGLE_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_WASM_COOPERATIVE=ON \
-  -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single" -DPP_DIST_DIR="$DIST_DIR" >"$SINGLE_BUILD_DIR.configure.log" 2>&1 \
-  || { cat "$SINGLE_BUILD_DIR.configure.log" >&2; exit 1; }
-cmake --build "$SINGLE_BUILD_DIR" --target playground
-echo "[wasm] single-threaded page built in $(( $(date +%s) - single_started )) s"
+
+# build_program DIR TARGET WHAT [CMAKE OPTIONS...]: configure this repository's one CMakeLists
+# with emcmake in DIR (quietly, showing the log only if it fails), then build TARGET into dist/.
+build_program() {
+  local dir=$1 target=$2 what=$3; shift 3
+  local program_started=$(date +%s)
+  echo "[wasm] $what in ${dir#$ROOT/}"
+  emcmake cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPP_DIST_DIR="$DIST_DIR" "$@" \
+    >"$dir.configure.log" 2>&1 || { cat "$dir.configure.log" >&2; exit 1; }
+  cmake --build "$dir" --target "$target"
+  echo "[wasm]   built in $(( $(date +%s) - program_started )) s"
+}
+
+build_program "$BUILD_DIR" playground "the page (threads: -pthread)" -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
+build_program "$WORKER_BUILD_DIR" process_worker "the process worker (no -pthread: its own memory per instance)" \
+  -DPP_WASM_PROCESS_WORKER=ON
+build_program "$SINGLE_BUILD_DIR" playground "the single-threaded fallback page (no -pthread: threads are fibers)" \
+  -DPP_WASM_COOPERATIVE=ON -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single"
 
 # The page: our HTML, the compiled module, and the service worker for static hosts.
 cp "$ROOT"/web/* "$DIST_DIR"/
