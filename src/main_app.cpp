@@ -44,11 +44,13 @@ namespace {
 #ifndef __EMSCRIPTEN__  // the desktop app's --help; the page takes its settings from its URL
 constexpr const char* kUsage =
     "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun] [--embed]\n"
-    "                  [--export DIR]\n"
+    "                  [--step] [--schedule S] [--export DIR]\n"
     "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
     "  --autorun       start it as soon as the window shows\n"
     "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
+    "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
+    "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
     "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
     "                  text into DIR (the Export menu does the same by hand)\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
@@ -143,7 +145,8 @@ void sync_address_bar() {
     const pp::ui::LessonPanel& panel = g_app->lesson_panel;
     std::string query;
     if (!g_app->show_first_threads && panel.lesson())
-        query = pp::lessons::settings_query(*panel.lesson(), panel.params()) + (panel.embedded() ? "&embed=1" : "");
+        query = pp::lessons::settings_query(*panel.lesson(), panel.params()) + (panel.embedded() ? "&embed=1" : "") +
+                panel.step_query();
     if (query == g_app->address_query) return;
     g_app->address_query = query;
     pp::platform::show_query_in_address_bar(query);
@@ -273,6 +276,7 @@ int main(int argc, char** argv) {
         g_app->show_first_threads = false;
         g_app->autorun_pending = options.autorun;
         g_app->lesson_panel.set_embedded(options.embed);
+        g_app->lesson_panel.set_step(options.step, options.schedule);
         if (!options.export_dir.empty()) g_app->lesson_panel.export_when_done(options.export_dir);
     }
     std::string error;

@@ -5,6 +5,8 @@
  *   playground-cli list
  *   playground-cli run LESSON [--workers N] [--tasks N] [--scale X] [--sleep S] [--gil 0|1]
  *                             [--trace FILE] [--yes]
+ *   playground-cli run LESSON --schedule S | --seed N   one thread at a time, in the order S says
+ *   playground-cli explore LESSON [settings]           every interleaving, and what each ends with
  *   playground-cli run first-threads [--threads N] [--limit N]
  *   playground-cli bench [the use-case lesson's settings] [--trace FILE] [--yes]
  *
@@ -25,6 +27,7 @@
 #include <vector>
 #include <unistd.h>
 
+#include "core/schedule.hpp"
 #include "core/stats.hpp"
 #include "core/trace.hpp"
 #include "lessons/first_threads.hpp"
@@ -51,6 +54,8 @@ struct TypedFlags {
     std::map<const pp::lessons::Setting*, std::string> settings;
     std::string trace_path;
     bool yes = false;
+    std::string schedule;     // run: replay this schedule (core/schedule.hpp)
+    std::string seed;         // run: a random schedule, from this seed
 };
 
 void add_lesson_flags(CLI::App& command, TypedFlags& flags) {
@@ -162,8 +167,30 @@ int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const
     if (int error = check_run_length(lesson, params, flags.yes)) return error;
     const std::string& trace_path = flags.trace_path;
 
+    pp::lessons::StepOptions step;
+    if (command.count("--schedule") || command.count("--seed")) {
+        if (!lesson.info.steppable)
+            return usage_error(std::string(lesson.info.id) + " cannot be stepped: --schedule and --seed are for thread, "
+                               "start-join, multithreading and thread-pool");
+        if (command.count("--schedule") && command.count("--seed")) return usage_error("--schedule or --seed, not both");
+        if (const std::string problem = pp::schedule::check_schedule(flags.schedule); !problem.empty())
+            return usage_error("--schedule: " + problem);
+        step.on = true;
+        step.schedule = flags.schedule;
+        step.then = pp::schedule::Policy::RoundRobin;  // past the end of a short schedule
+        if (command.count("--seed")) {
+            const pp::lessons::Setting seed_flag{"seed", "seed", pp::lessons::SettingKind::WholeNumber, 0, 4294967295.0, 1,
+                                                 "", "N", "", "%d", false};
+            const pp::lessons::TypedValue seed = pp::lessons::read_typed_value(seed_flag, flags.seed);
+            if (seed.problem != pp::lessons::TypedValue::Problem::None)
+                return usage_error(pp::lessons::refusal_message(seed_flag, flags.seed));
+            step.then = pp::schedule::Policy::Random;
+            step.seed = static_cast<std::uint64_t>(seed.value);
+        }
+    }
+
     pp::lessons::LessonRunner runner;
-    runner.start(lesson, params);
+    runner.start(lesson, params, step);
     // Lines are printed as they arrive, the child processes' too (they send each line as they
     // print it), so this terminal shows them when a Python program's would.
     std::size_t printed = 0;
@@ -176,7 +203,48 @@ int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const
     const auto done = runner.snapshot();
     if (!write_trace(trace_path)) return 1;
     if (int failed = exit_code_of(lesson, done)) return failed;
+    if (step.on) {  // what was replayed or drawn, so that it can be replayed again
+        const pp::schedule::View stepped = pp::schedule::view();
+        if (!stepped.error.empty()) std::fprintf(stderr, "playground-cli: %s\n", stepped.error.c_str());
+        for (const std::string& note : stepped.notes) std::fprintf(stderr, "(%s)\n", note.c_str());
+        std::fprintf(stderr, "(schedule: %s; %d steps)\n", stepped.schedule.c_str(), stepped.steps);
+    }
     std::fprintf(stderr, "(%s ran in %.2f s)\n", lesson.info.id, done.elapsed_ms / 1000);
+    return 0;
+}
+
+// `explore`: the lesson under every schedule of its choices on shared state, one line per
+// outcome with one schedule that gives it (for run --schedule).
+int run_explore(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags, std::size_t most) {
+    if (!lesson.info.steppable)
+        return usage_error(std::string(lesson.info.id) + " cannot be explored: explore is for thread, start-join, "
+                           "multithreading and thread-pool");
+    pp::lessons::LessonParams params = lesson.info.defaults;
+    if (lesson.info.params & pp::lessons::setting_bit("increments")) params.increments = 1;  // one step each, unless asked
+    if (int error = apply_lesson_flags(command, lesson, flags, params)) return error;
+
+    pp::lessons::LessonRunner runner;
+    pp::schedule::ExploreOptions options;
+    options.max_schedules = most;
+    runner.explore(lesson, params, options);
+    runner.wait();
+    const auto done = runner.snapshot();
+    if (int failed = exit_code_of(lesson, done)) return failed;
+    if (!done.params_note.empty()) std::fprintf(stderr, "(%s)\n", done.params_note.c_str());
+    const pp::schedule::ExploreResult& result = *done.explored;
+    const std::string of = std::to_string(result.schedules) + (result.complete ? " schedules" : " random schedules");
+    if (!result.complete)
+        std::printf("More than %zu schedules: these are %zu random ones (--most N explores further).\n", most,
+                    result.schedules);
+    for (const pp::schedule::Outcome& outcome : result.outcomes) {
+        std::printf("%s: %zu of %s\n", outcome.text.c_str(), outcome.count, of.c_str());
+        std::printf("  schedule: %s\n", outcome.schedule.c_str());
+    }
+    if (result.fewest_steps_to_note >= 0)
+        std::printf("Fewest steps to lose an update: %d\n  schedule: %s\n", result.fewest_steps_to_note,
+                    result.fewest_steps_schedule.c_str());
+    std::fprintf(stderr, "(%zu schedules in %.2f s: %.0f per second)\n", result.schedules, result.seconds,
+                 result.seconds > 0 ? result.schedules / result.seconds : 0.0);
     return 0;
 }
 
@@ -284,6 +352,10 @@ int main(int argc, char** argv) {
     TypedFlags run_flags;
     run->add_option("LESSON", lesson_id, "a lesson id from 'playground-cli list', or first-threads")->required();
     add_lesson_flags(*run, run_flags);
+    run->add_option("--schedule", run_flags.schedule, "step the threads in this order (from explore, or a stepped run)")
+        ->type_name("S");
+    run->add_option("--seed", run_flags.seed, "step the threads in a random order, from this seed (it prints the schedule)")
+        ->type_name("N");
     run->add_option("--threads", threads_typed, "first-threads: how many threads, 1..16 (default 4)")->type_name("N");
     run->add_option("--limit", limit_typed, "first-threads: count the primes below N, 1..100000000")->type_name("N");
     run->footer("Each lesson reads only some of the settings; giving one it does not read is an error.");
@@ -293,7 +365,18 @@ int main(int argc, char** argv) {
                   "processes; each row a warm-up run, then 3 timed runs. Progress on stderr.");
     TypedFlags bench_flags;
     add_lesson_flags(*bench, bench_flags);
-    for (CLI::App* command : {run, bench}) command->allow_extras();  // unknown flags get our own message below
+    CLI::App* explore = app.add_subcommand("explore", "run a lesson under every interleaving of its threads' shared steps");
+    std::string explore_lesson;
+    TypedFlags explore_flags;
+    std::size_t most = 20000;
+    explore->add_option("LESSON", explore_lesson, "thread, start-join, multithreading or thread-pool")->required();
+    add_lesson_flags(*explore, explore_flags);
+    explore->add_option("--most", most, "at most this many schedules; beyond, count random ones (default 20000)")
+        ->type_name("N")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10'000'000}));
+    explore->footer("Prints one line per outcome (the shared values at the end) with how many schedules give it, and "
+                    "one such schedule, for 'run LESSON --schedule S'. Increments default to 1 here.");
+    for (CLI::App* command : {run, bench, explore}) command->allow_extras();  // unknown flags get our own message below
 
     try {
         app.parse(argc, argv);
@@ -319,6 +402,11 @@ int main(int argc, char** argv) {
         std::puts("first-threads        Your first threads: N std::threads count primes, then join");
         return 0;
     }
+    if (app.got_subcommand(explore)) {
+        if (!explore->remaining().empty()) return refuse_extras(*explore, explore_lesson);
+        if (const auto* found = pp::lessons::find_lesson(explore_lesson)) return run_explore(*explore, *found, explore_flags, most);
+        return usage_error("no lesson named '" + explore_lesson + "' (see 'playground-cli list')");
+    }
     if (app.got_subcommand(bench)) {
         if (!bench->remaining().empty()) return refuse_extras(*bench, "use-cases");
         return run_bench(*bench, bench_flags);
@@ -326,6 +414,8 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(run)) {
         if (!run->remaining().empty()) return refuse_extras(*run, lesson_id);
         const bool first_threads = lesson_id == "first-threads";
+        if (first_threads && (run->count("--schedule") || run->count("--seed")))
+            return usage_error("first-threads cannot be stepped");
         if (!first_threads && (run->count("--threads") || run->count("--limit")))
             return usage_error("--threads and --limit are for first-threads; " + lesson_id + " does not use them");
         if (first_threads) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/gil.hpp"
+#include "core/schedule.hpp"
 #include "core/sync.hpp"
 #include "core/trace.hpp"
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <mutex>
 #include <stdexcept>
+#include <string>
 
 namespace pp {
 
@@ -37,6 +39,8 @@ public:
             all_arrived_.notify_all();
             return;
         }
+        const schedule::WaitLabel label("wait at the barrier (" + std::to_string(arrived_) + " of " +
+                                        std::to_string(parties_) + " here)");
         all_arrived_.wait(lock, [&] { return round_ != round; });
     }
 

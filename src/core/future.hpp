@@ -19,6 +19,7 @@
 
 #include "core/errors.hpp"
 #include "core/gil.hpp"
+#include "core/schedule.hpp"
 #include "core/sync.hpp"
 
 #include <algorithm>
@@ -161,6 +162,7 @@ protected:
         return is_done_locked();
     }
     bool wait_blocking_locked(std::unique_lock<std::mutex>& lock, const Deadline& deadline) const {
+        const schedule::WaitLabel label("wait for a result");
         if (!deadline.at) {
             cv_.wait(lock, [&] { return is_done_locked(); });
             return true;

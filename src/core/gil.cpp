@@ -1,6 +1,7 @@
 // The emulated GIL: one mutex-protected flag, a drop request, and forced switching.
 #include "core/gil.hpp"
 
+#include "core/schedule.hpp"
 #include "core/sync.hpp"
 #include "core/trace.hpp"
 
@@ -45,6 +46,7 @@ void wait_and_take_locked(GilState& s, std::unique_lock<std::mutex>& lock, std::
     while (s.locked) {
         const std::uint64_t seen = s.switch_number;
         const auto interval = std::chrono::nanoseconds(g_interval_ns.load(std::memory_order_relaxed));
+        const schedule::WaitLabel label("wait for the GIL");
         const bool freed = s.freed.wait_for(lock, interval, [&] { return !s.locked; });
         if (!freed && s.switch_number == seen) detail::g_drop_request.store(true, std::memory_order_relaxed);
     }

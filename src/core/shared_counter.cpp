@@ -1,20 +1,62 @@
 #include "core/shared_counter.hpp"
 
 #include "core/gil.hpp"
+#include "core/schedule.hpp"
 #include "core/sync.hpp"
 #include "core/trace.hpp"
 
 
 namespace pp {
 
-void SharedCounter::increment_unsynchronized() {
+void SharedCounter::reset() {
+    value_.store(0, std::memory_order_relaxed);
+    last_writer_.clear();
+    schedule::set_shared_value("counter", 0);
+}
+
+void SharedCounter::stepped_increment(int source_line) {
+    using schedule::ActionKind;
+    schedule::checkpoint({ActionKind::Load, "load counter", true, source_line, nullptr, &value_});
+    const std::int64_t read = value_.load(std::memory_order_relaxed);
+    schedule::set_private_value("register", read);  // this thread's own copy, from now on
+    schedule::checkpoint({ActionKind::Add, "add 1 in its register: " + std::to_string(read) + " + 1", false, source_line});
+    const std::int64_t sum = read + 1;
+    schedule::set_private_value("register", sum);
+    schedule::checkpoint({ActionKind::Store, "store " + std::to_string(sum), true, source_line});
+    const std::int64_t now = value_.load(std::memory_order_relaxed);
+    const std::string me = trace::current_lane().name;
+    if (now != read) {  // someone stored since this thread loaded: their increments are overwritten
+        const std::int64_t lost = now - read;
+        schedule::note(me + " stored " + std::to_string(sum) + " over " + (last_writer_.empty() ? "another thread" : last_writer_) +
+                       "'s " + std::to_string(now) + ": " + (lost == 1 ? "one increment" : std::to_string(lost) + " increments") +
+                       " lost");
+    }
+    value_.store(sum, std::memory_order_relaxed);
+    last_writer_ = me;
+    schedule::set_shared_value("counter", sum);
+    schedule::clear_private_value();
+}
+
+void SharedCounter::increment_unsynchronized(int source_line) {
+    if (schedule::stepping()) return stepped_increment(source_line);
     const std::int64_t read = value_.load(std::memory_order_relaxed);
     sync::this_thread::yield();
     gil::checkpoint();
     value_.store(read + 1, std::memory_order_relaxed);
 }
 
-void SharedCounter::increment_with_mutex() {
+void SharedCounter::increment_with_mutex(int source_line) {
+    if (schedule::stepping()) {
+        // The controller knows who holds the lock, so a thread that would block on it cannot be chosen.
+        schedule::lock_checkpoint(&mutex_, "lock the counter's lock", source_line);
+        {
+            std::lock_guard<std::mutex> held(mutex_);
+            stepped_increment(source_line);
+            schedule::checkpoint({schedule::ActionKind::Unlock, "unlock the counter's lock", true, source_line});
+        }
+        schedule::unlocked(&mutex_);
+        return;
+    }
     if (!mutex_.try_lock()) {
         TraceSpan waited(TraceKind::LockWait, "lock wait");
         // Like CPython's Lock.acquire: never block on a lock while holding the GIL, or the

@@ -3,6 +3,7 @@
 
 #include "core/gil.hpp"
 #include "core/ids.hpp"
+#include "core/schedule.hpp"
 #include "core/trace.hpp"
 
 #include <atomic>
@@ -30,6 +31,8 @@ struct Thread::State {
 
     void run();
 };
+
+void Thread::restart_numbering() { g_thread_counter.store(1); }
 
 Thread::Thread(std::string name, std::function<void()> target) : state_(std::make_unique<State>()) {
     state_->name = name.empty() ? "Thread-" + std::to_string(g_thread_counter.fetch_add(1)) : std::move(name);
@@ -60,8 +63,9 @@ Thread::State& Thread::state() const {
     return *state_;
 }
 
-void Thread::start() {
+void Thread::start(int source_line) {
     State& s = state();
+    schedule::checkpoint({schedule::ActionKind::Start, "start " + s.name, false, source_line});
     std::lock_guard<std::mutex> lock(s.mutex);
     if (s.started) throw std::logic_error("threads can only be started once");
     // Marked started only once the thread exists: if std::thread throws (no resources), the
@@ -98,8 +102,10 @@ void Thread::State::run() {
     ended_cv.notify_all();
 }
 
-bool Thread::join(Timeout timeout) {
+bool Thread::join(Timeout timeout, int source_line) {
     State& s = state();
+    schedule::checkpoint({schedule::ActionKind::Join, "join " + s.name, false, source_line});
+    const schedule::WaitLabel label("wait for " + s.name + " to end");
     const detail::Deadline deadline = detail::Deadline::after(timeout);
     std::unique_lock<std::mutex> lock(s.mutex);
     if (!s.started) throw std::logic_error("cannot join thread before it is started");

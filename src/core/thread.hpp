@@ -21,7 +21,9 @@ namespace pp {
 // thread, and stays readable through exception().
 class Thread {
 public:
-    // An empty name becomes "Thread-N", numbered like Python's.
+    // An empty name becomes "Thread-N", numbered like Python's. restart_numbering(): the next is
+    // Thread-1 again (a lesson run is a fresh program; its replays name their threads alike).
+    static void restart_numbering();
     Thread(std::string name, std::function<void()> target);
     explicit Thread(std::function<void()> target) : Thread(std::string(), std::move(target)) {}
     // A started thread that was never joined is joined here (it cannot be abandoned safely), so
@@ -37,13 +39,14 @@ public:
     Thread& operator=(const Thread&) = delete;
 
     // Starts the thread. A second call throws std::logic_error("threads can only be started once").
-    void start();
+    // `source_line`: the caller's, for the step view (core/schedule.hpp).
+    void start(int source_line = __builtin_LINE());
 
     // Waits until the thread ends, or until `timeout` passes; returns whether it ended (Python's
     // join returns None: check is_alive() there). Records a JoinBlocked span on the caller's lane
     // and releases the emulated GIL while waiting. Throws std::logic_error before start() or when
     // a thread joins itself (that would wait forever).
-    bool join(Timeout timeout = std::nullopt);
+    bool join(Timeout timeout = std::nullopt, int source_line = __builtin_LINE());
 
     bool is_alive() const;
     const std::string& name() const;

@@ -2,6 +2,7 @@
 #include "core/thread_pool_executor.hpp"
 
 #include "core/gil.hpp"
+#include "core/schedule.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -33,6 +34,8 @@ std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     return *requested;
 }
 } // namespace
+
+void ThreadPoolExecutor::restart_numbering() { g_pool_counter.store(0); }
 
 ThreadPoolExecutor::ThreadPoolExecutor(std::optional<std::size_t> max_workers, std::string thread_name_prefix)
     : max_workers_(checked_max_workers(max_workers)), thread_name_prefix_(std::move(thread_name_prefix)) {
@@ -152,6 +155,7 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
             }
             if (queue_.empty() && !shutdown_) {
                 ++idle_workers_;
+                const schedule::WaitLabel label("wait for a task");
                 work_available_.wait(lock, [&] { return !queue_.empty() || shutdown_; });
                 --idle_workers_;
             }

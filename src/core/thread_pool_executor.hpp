@@ -245,6 +245,8 @@ public:
     // Destroying the pool from one of its own tasks cannot work (the worker would wait for
     // itself): shutdown() throws std::logic_error there, which out of a destructor is std::terminate.
     ~ThreadPoolExecutor();
+    // The next unnamed pool is ThreadPoolExecutor-0 again (a lesson run is a fresh program).
+    static void restart_numbering();
     ThreadPoolExecutor(const ThreadPoolExecutor&) = delete;
     ThreadPoolExecutor& operator=(const ThreadPoolExecutor&) = delete;
 

@@ -43,7 +43,7 @@ const sync::thread::id g_main_thread = sync::this_thread::get_id();
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
                                                  "IoWait",        "LockWait",    "GilWait",
                                                  "JoinBlocked",   "ThreadStart", "ThreadEnd",
-                                                 "Print"};
+                                                 "Print",         "Note"};
 } // namespace
 
 const char* to_string(TraceKind kind) {
@@ -59,7 +59,7 @@ std::optional<TraceKind> trace_kind_from_string(std::string_view text) {
 
 bool is_instant(TraceKind kind) {
     return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd ||
-           kind == TraceKind::Print;
+           kind == TraceKind::Print || kind == TraceKind::Note;
 }
 
 namespace trace {

@@ -42,13 +42,14 @@ enum class TraceKind : std::uint8_t {
     ThreadStart,   // instant, first event of a thread's lane
     ThreadEnd,     // instant, last event of a thread's lane
     Print,         // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
+    Note,          // instant: something a stepped run wants seen (args: "one increment lost"; core/schedule.hpp)
 };
-constexpr int kTraceKindCount = 10;
+constexpr int kTraceKindCount = 11;
 
 // "TaskRun", "GilWait", ...: used as the Chrome trace category, and for serialization.
 const char* to_string(TraceKind kind);
 std::optional<TraceKind> trace_kind_from_string(std::string_view text);
-// TaskSubmitted, ThreadStart, ThreadEnd and Print are instants (end_ns == begin_ns); the rest are spans.
+// TaskSubmitted, ThreadStart, ThreadEnd, Print and Note are instants (end_ns == begin_ns); the rest are spans.
 bool is_instant(TraceKind kind);
 
 //-----------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 #include "lessons/launch_options.hpp"
 
+#include "core/schedule.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -69,6 +71,12 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             read_switch(out.autorun);
         } else if (key == "embed") {
             read_switch(out.embed);
+        } else if (key == "step") {
+            read_switch(out.step);
+        } else if (key == "schedule") {
+            if (const std::string problem = schedule::check_schedule(value); !problem.empty())
+                out.messages.push_back("schedule=" + value.substr(0, 40) + (value.size() > 40 ? "..." : "") + ": " + problem);
+            else out.schedule = value;
         } else if (key == "export") {
             if (value.empty()) out.messages.push_back("export needs a folder: --export DIR");
             out.export_dir = value;
@@ -97,6 +105,12 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
                                    " became " + std::to_string(out.bench_timeline_events));
     }
     if (out.lesson) out.params = out.lesson->info.defaults;
+    if ((out.step || !out.schedule.empty()) && out.lesson && !out.lesson->info.steppable) {
+        out.messages.push_back(std::string(out.lesson->info.id) + " cannot be stepped; step mode is for thread, start-join, "
+                               "multithreading and thread-pool");
+        out.step = false;
+        out.schedule.clear();
+    }
     for (const auto& [setting, typed] : settings) {
         const TypedValue read = read_typed_value(*setting, typed);
         if (read.problem != TypedValue::Problem::None) out.messages.push_back(page_message(*setting, typed, read));

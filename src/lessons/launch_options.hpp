@@ -18,6 +18,8 @@ struct LaunchOptions {
     LessonParams params;              // the lesson's defaults, with the given settings applied
     bool autorun = false;             // start the run at once
     bool embed = false;               // compact layout for an iframe: no lesson list (embed=1)
+    bool step = false;                // step mode: the student schedules the threads (step=1)
+    std::string schedule;             // replayed in step mode (schedule=0011; core/schedule.hpp)
     std::string export_dir;           // desktop app: when the autorun run ends, write its exports here
     bool smoke_test = false;          // desktop app: run, print the state, exit (tests/app)
     int bench_timeline_events = 0;    // > 0: the timeline frame-time benchmark with this many events

@@ -2,6 +2,7 @@
 #include "lessons/lesson.hpp"
 
 #include "core/gil.hpp"
+#include "core/schedule.hpp"
 #include "core/trace.hpp"
 
 #include <algorithm>
@@ -26,6 +27,7 @@ void LessonContext::mark_line(int source_line) {
 }
 
 void LessonContext::print(std::string_view text, int source_line) {
+    schedule::checkpoint({schedule::ActionKind::Print, "print '" + std::string(text) + "'", false, source_line});
     std::lock_guard<std::mutex> lock(mutex_);
     mark_line(source_line);
     if (stopped_) return;  // a stopped run finishes quickly and silently
@@ -53,6 +55,15 @@ void LessonContext::sleep(double tutorial_seconds, int source_line) {
     const auto length = duration_cast<clock::duration>(duration<double>(tutorial_seconds * params_.time_scale));
     char label[32];
     std::snprintf(label, sizeof label, "%.0f ms", duration<double, std::milli>(length).count());
+    if (schedule::stepping()) {  // a step that takes no real time
+        at(source_line);
+        char text[48];
+        std::snprintf(text, sizeof text, "sleep %g s (no real time)", tutorial_seconds * params_.time_scale);
+        schedule::checkpoint({schedule::ActionKind::Sleep, text, false, source_line});
+        const std::int64_t now = trace::now_ns();
+        trace::span(TraceKind::Sleep, "sleep", now, now, 0, std::string(label) + ", stepped: no real time");
+        return;
+    }
     gil::ReleaseGuard release_gil;  // time.sleep() lets other Python threads run
     TraceSpan span(TraceKind::Sleep, "sleep", 0, label);
 

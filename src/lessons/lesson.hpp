@@ -26,6 +26,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace pp::lessons {
@@ -43,6 +44,7 @@ struct LessonInfo {
     LessonParams defaults;        // what the lesson starts with
     bool creates_processes = false;  // it starts child processes (the page readies its workers early)
     bool measures = false;           // an experiment: the panel opens on its plots and image
+    bool steppable = false;          // the student can take the scheduler's seat (core/schedule.hpp)
 };
 
 //-----------------------------------------------------------------------------
@@ -158,6 +160,16 @@ const Lesson* find_lesson(std::string_view id);
 struct LessonCode {
     std::string_view text;  // "" when the file has no markers
     int first_line = 0;     // source line of text's first line
+    // (C++ line, Python line) for the lines marked "[py:N]" (scripts/embed_lesson_code.py).
+    const std::pair<int, int>* python_lines = nullptr;
+    std::size_t python_line_count = 0;
+
+    // The line of the lesson's Python that C++ line `cpp_line` stands for; 0 when none.
+    int python_line_for(int cpp_line) const {
+        for (std::size_t i = 0; i < python_line_count; ++i)
+            if (python_lines[i].first == cpp_line) return python_lines[i].second;
+        return 0;
+    }
 };
 LessonCode lesson_code(std::string_view source_file);
 

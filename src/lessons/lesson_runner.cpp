@@ -4,6 +4,7 @@
 #include "core/gil.hpp"
 #include "core/process_errors.hpp"
 #include "core/process_registry.hpp"
+#include "core/thread.hpp"
 #include "core/trace.hpp"
 
 #include <exception>
@@ -29,21 +30,28 @@ const char* LessonRunner::to_string(State state) {
     return "unknown";
 }
 
-bool LessonRunner::start(const Lesson& lesson, LessonParams params) {
+bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions step) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::Running || state_ == State::Paused) return false;
     params_note_ = params.clamp();
+    const bool counts = (lesson.info.params & setting_bit("increments")) != 0;
+    if (step.on && counts && params.increments > kMaxSteppedIncrements) {
+        params.increments = kMaxSteppedIncrements;  // every increment is three steps to click
+        params_note_ += std::string(params_note_.empty() ? "" : "; ") + "while stepping, increments is at most " +
+                        std::to_string(kMaxSteppedIncrements);
+    }
     params_ = params;
     lesson_ = &lesson;
     error_.clear();
     ++run_number_;
     state_ = State::Running;
+    stepped_ = step.on;
     ctx_ = std::make_shared<LessonContext>(params);
-    finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson] { run(l, ctx); });
+    finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson, step] { run(l, ctx, step); });
     return true;
 }
 
-void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx) {
+void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx, StepOptions step) {
     // One recording per run, started here so that it holds exactly this run: nothing from the UI
     // thread, nor from this runner before the lesson starts.
     trace::clear();
@@ -51,6 +59,8 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
     trace::set_enabled(true);
     gil::set_enabled(ctx->params().gil);
     gil::reset_stats();
+    Thread::restart_numbering();  // each run is a fresh program: its first thread is Thread-1 again
+    ThreadPoolExecutor::restart_numbering();
     trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
     // pp::print() from the lesson's threads and its child processes goes to this run's console.
     set_print_handler([ctx](const PrintedLine& line) { ctx->print_line(line); });
@@ -58,6 +68,13 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
     {
         TraceSpan main_span(TraceKind::TaskRun, "main program");
         try {
+            std::optional<schedule::Session> session;
+            if (step.on) {
+                std::unique_ptr<schedule::Chooser> then = schedule::make_chooser(step.then, step.seed);
+                session.emplace(step.schedule.empty() ? std::move(then) : schedule::make_replay(step.schedule, std::move(then)));
+                // A Stop that came before the session existed could not let it go: do it now.
+                if (ctx->stopped()) schedule::release();
+            }
             gil::GilHolder gil;  // the main program is Python code too
             lesson->run(*ctx);
         } catch (const BrokenProcessPool& e) {
@@ -72,15 +89,74 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx)
     set_print_handler(nullptr);
     trace::set_enabled(false);  // the lesson's threads have all been joined by now
     std::lock_guard<std::mutex> lock(mutex_);
-    final_elapsed_ms_ = ctx->elapsed_ms();
+    finish_locked(error, ctx->stopped(), ctx->elapsed_ms());
+}
+
+void LessonRunner::finish_locked(const std::string& error, bool stopped, double elapsed_ms) {
+    final_elapsed_ms_ = elapsed_ms;
     // Stop kills the run's processes: what that breaks (BrokenProcessPool, a child's missing
     // result) is the stop itself, not a failure of the lesson.
-    if (!error.empty() && !ctx->stopped()) {
+    if (!error.empty() && !stopped) {
         error_ = error;
         state_ = State::Failed;
     } else {
-        state_ = ctx->stopped() ? State::Stopped : State::Done;
+        state_ = stopped ? State::Stopped : State::Done;
     }
+}
+
+bool LessonRunner::explore(const Lesson& lesson, LessonParams params, schedule::ExploreOptions options) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::Running || state_ == State::Paused) return false;
+    params_note_ = params.clamp();
+    if ((lesson.info.params & setting_bit("increments")) && params.increments > kMaxSteppedIncrements) {
+        params.increments = kMaxSteppedIncrements;
+        params_note_ += std::string(params_note_.empty() ? "" : "; ") + "exploring, increments is at most " +
+                        std::to_string(kMaxSteppedIncrements);
+    }
+    params_ = params;
+    lesson_ = &lesson;
+    error_.clear();
+    ++run_number_;
+    state_ = State::Running;
+    stepped_ = false;
+    exploring_ = true;
+    explored_.reset();
+    ctx_ = std::make_shared<LessonContext>(params);  // Stop reaches the explorer through it
+    finished_ = runner_.submit_named("explore", [this, l = &lesson, params, options] { run_explore(l, params, options); });
+    return true;
+}
+
+void LessonRunner::run_explore(const Lesson* lesson, LessonParams params, schedule::ExploreOptions options) {
+    std::shared_ptr<LessonContext> control;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        control = ctx_;
+    }
+    trace::clear();
+    trace::set_enabled(false);  // thousands of runs: their events would only pile up
+    gil::set_enabled(params.gil);
+    trace::set_lane_name("MainThread");
+    set_print_handler([](const PrintedLine&) {});  // thousands of runs' prints: not for the console
+    std::string error;
+    std::optional<schedule::ExploreResult> result;
+    try {
+        result = schedule::explore(
+            [&] {
+                Thread::restart_numbering();
+                ThreadPoolExecutor::restart_numbering();
+                LessonContext ctx(params);
+                lesson->run(ctx);
+            },
+            options, [&] { return !control->stopped(); });
+    } catch (const std::exception& e) {
+        error = e.what();
+    }
+    gil::set_enabled(false);
+    set_print_handler(nullptr);
+    std::lock_guard<std::mutex> lock(mutex_);
+    exploring_ = false;
+    explored_ = std::move(result);
+    finish_locked(error, control->stopped(), control->elapsed_ms());
 }
 
 void LessonRunner::pause() {
@@ -106,7 +182,8 @@ void LessonRunner::stop() {
     }
     // Its threads see the stop at their next sleep or checkpoint; its child processes cannot, so
     // they are killed (only lesson runs start processes, one run at a time; the page's test
-    // self-checks aside), and the waits on them return.
+    // self-checks aside), and the waits on them return. A stepped run's threads are let go.
+    if (stepped_) schedule::release();
     ProcessRegistry::instance().kill_all();
 }
 
@@ -145,6 +222,10 @@ LessonRunner::Snapshot LessonRunner::snapshot() const {
         out.measurements = ctx->measurements();
         out.context = ctx;
     }
+    std::lock_guard<std::mutex> lock(mutex_);
+    out.stepped = stepped_;
+    out.exploring = exploring_;
+    out.explored = explored_;
     return out;
 }
 

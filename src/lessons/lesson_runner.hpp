@@ -7,15 +7,28 @@
 #pragma once
 
 #include "core/future.hpp"
+#include "core/schedule.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "lessons/lesson.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pp::lessons {
+
+// A run where the student (or a schedule) takes the scheduler's seat (core/schedule.hpp).
+struct StepOptions {
+    bool on = false;
+    std::string schedule;            // replayed first ("" for none)
+    schedule::Policy then = schedule::Policy::Student;  // after the schedule
+    std::uint64_t seed = 1;          // for Policy::Random
+};
+// While stepping, each thread of the thread lesson adds 1 at most this often (a step each).
+inline constexpr int kMaxSteppedIncrements = 5;
 
 class LessonRunner {
 public:
@@ -33,6 +46,9 @@ public:
         std::vector<LessonContext::LaneLine> lines;
         std::vector<LessonContext::Measurement> measurements;
         std::shared_ptr<const LessonContext> context;  // the run's context (its TileBoard), or nullptr
+        bool stepped = false;            // run under the schedule controller (schedule::view())
+        bool exploring = false;          // explore() is going
+        std::optional<schedule::ExploreResult> explored;  // the last explore()'s, once done
     };
 
     LessonRunner();
@@ -45,7 +61,10 @@ public:
     // Starts `lesson` with `params` (out-of-range values are clamped, and the snapshot says so).
     // Clears the trace recorder and records the run. Returns false, changing nothing, while a
     // run is in progress: stop() it first.
-    bool start(const Lesson& lesson, LessonParams params);
+    bool start(const Lesson& lesson, LessonParams params, StepOptions step = {});
+    // Runs `lesson` under every schedule of its choices on shared state (schedule::explore),
+    // on the runner thread; the snapshot has the outcomes when it ends. False while running.
+    bool explore(const Lesson& lesson, LessonParams params, schedule::ExploreOptions options = {});
     // Pause holds the run's threads at their next sleep or checkpoint; child processes go on.
     void pause();
     void resume();
@@ -60,7 +79,10 @@ public:
     static const char* to_string(State state);
 
 private:
-    void run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx);
+    void run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx, StepOptions step);
+    void run_explore(const Lesson* lesson, LessonParams params, schedule::ExploreOptions options);
+    // The state as a run ends (Done, Stopped, Failed), from what it threw.
+    void finish_locked(const std::string& error, bool stopped, double elapsed_ms);
 
     mutable std::mutex mutex_;
     State state_ = State::Idle;
@@ -71,6 +93,9 @@ private:
     int run_number_ = 0;
     double final_elapsed_ms_ = 0;
     std::shared_ptr<LessonContext> ctx_;
+    bool stepped_ = false;
+    bool exploring_ = false;
+    std::optional<schedule::ExploreResult> explored_;
     Future<void> finished_;
     ThreadPoolExecutor runner_{1, "LessonRunner"};  // last: its destructor joins the runner thread
 };

@@ -53,15 +53,11 @@ void main_program(LessonContext& ctx) {
 
 extern const Lesson kMultiprocessingLesson{
     {6, "multiprocessing", "What is Multiprocessing?",
-     "Multiprocessing runs several processes in parallel, each with its own memory, on several CPU cores. "
-     "It is best for CPU-bound work (heavy computation). Here two processes run square() and cube(); their "
-     "prints interleave by time. The whole run takes as long as cube's 7.5 tutorial seconds, not the "
-     "12.5 the two would take one after the other. The processes share no memory with this program, but "
-     "they do share its terminal: a Python child inherits its parent's standard output (the same file "
-     "descriptor), so each line appears the moment it is printed. This console lives in the parent's "
-     "memory, so here a child sends each line to its parent as a message the moment it prints it "
-     "(natively over the child's socket, in the page over its message channel); the console shows it "
-     "at once, and the timeline marks it on the child's lane.",
+     "Multiprocessing runs several processes in parallel, each with its own memory, on several CPU cores: "
+     "best for CPU-bound work. Here two processes run square() and cube(); their prints interleave by time, and "
+     "the run takes cube's 7.5 tutorial seconds, not 12.5. The children share no memory with this program, but "
+     "they share its terminal (a Python child inherits its parent's stdout): each line is sent to the parent the "
+     "moment it is printed, and marked on the child's timeline lane.",
      R"py(import multiprocessing
 import time
 

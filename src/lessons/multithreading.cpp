@@ -16,27 +16,27 @@ namespace pp::lessons {
 namespace {
 
 // [LESSON CODE]
-void print_numbers(LessonContext& ctx) {
-    for (int i = 0; i < 5; ++i) {
-        ctx.print(std::to_string(i));   // print(i)
-        ctx.sleep(ctx.params().sleep);  // time.sleep(2): this thread waits, the other one runs
+void print_numbers(LessonContext& ctx) {  // [py:4]
+    for (int i = 0; i < 5; ++i) {  // [py:5]
+        ctx.print(std::to_string(i));   // print(i) [py:6]
+        ctx.sleep(ctx.params().sleep);  // time.sleep(2): this thread waits, the other one runs [py:7]
     }
 }
 
-void print_letters(LessonContext& ctx) {
-    for (char c : std::string("ABCD")) {
-        ctx.print(std::string(1, c));
-        ctx.sleep(ctx.params().sleep);
+void print_letters(LessonContext& ctx) {  // [py:9]
+    for (char c : std::string("ABCD")) {  // [py:10]
+        ctx.print(std::string(1, c));  // [py:11]
+        ctx.sleep(ctx.params().sleep);  // [py:12]
     }
 }
 
 void main_program(LessonContext& ctx) {
-    pp::Thread t1([&] { print_numbers(ctx); });
-    pp::Thread t2([&] { print_letters(ctx); });
-    t1.start();  // both threads now run on their own...
-    t2.start();
-    t1.join();   // ...while the main thread waits here for t1,
-    t2.join();   // and then for t2
+    pp::Thread t1([&] { print_numbers(ctx); });  // [py:14]
+    pp::Thread t2([&] { print_letters(ctx); });  // [py:15]
+    t1.start();  // both threads now run on their own... [py:16]
+    t2.start();  // [py:17]
+    t1.join();   // ...while the main thread waits here for t1, [py:18]
+    t2.join();   // and then for t2 [py:19]
 }
 // [END LESSON CODE]
 
@@ -72,7 +72,10 @@ t2.join())py",
          LessonParams defaults;
          defaults.sleep = 2.0;  // time.sleep(2)
          return defaults;
-     }()},
+     }(),
+     /*creates_processes=*/false,
+     /*measures=*/false,
+     /*steppable=*/true},
     &main_program,
     "multithreading.cpp",
     // print_numbers: 5 sleeps

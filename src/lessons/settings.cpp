@@ -24,6 +24,7 @@ std::string kind_name(SettingKind kind) {
     case SettingKind::WholeNumber: return "a whole number";
     case SettingKind::Number: return "a number";
     case SettingKind::Switch: return "0 or 1";
+    case SettingKind::Choice: return "one of";
     }
     return "a value";
 }
@@ -32,7 +33,7 @@ std::string kind_name(SettingKind kind) {
 //-----------------------------------------------------------------------------
 // LessonParams and Setting
 //-----------------------------------------------------------------------------
-LessonParams::LessonParams() : workers(0), tasks(0), time_scale(0), sleep(0), gil(false) {
+LessonParams::LessonParams() : workers(0), tasks(0), time_scale(0), sleep(0), gil(false), increments(0), lock(0) {
     for (const Setting& setting : kLessonSettings) setting.set(*this, setting.default_value);
 }
 
@@ -63,11 +64,37 @@ void Setting::set(LessonParams& params, double value) const {
     else if (on) params.*on = value != 0;
 }
 
-std::string Setting::text(const LessonParams& params) const { return short_number(get(params)); }
+std::string Setting::text(const LessonParams& params) const {
+    if (kind == SettingKind::Choice) return choice(static_cast<int>(get(params)));
+    return short_number(get(params));
+}
 
 std::string Setting::range_text() const {
     if (kind == SettingKind::Switch) return "0 or 1";
+    if (kind == SettingKind::Choice) {
+        std::string words;
+        for (int i = 0; i <= static_cast<int>(max); ++i)
+            words += (i == 0 ? "" : i == static_cast<int>(max) ? " or " : ", ") + choice(i);
+        return words;
+    }
     return "from " + short_number(min) + " to " + short_number(max);
+}
+
+std::string Setting::choice(int index) const {
+    std::string_view words = kind == SettingKind::Choice ? value_name : "";
+    for (int i = 0; !words.empty(); ++i) {
+        const std::size_t bar = words.find('|');
+        if (i == index) return std::string(words.substr(0, bar));
+        if (bar == std::string_view::npos) break;
+        words.remove_prefix(bar + 1);
+    }
+    return {};
+}
+
+int Setting::choice_index(std::string_view word) const {
+    for (int i = 0; i <= static_cast<int>(max); ++i)
+        if (!word.empty() && choice(i) == word) return i;
+    return -1;
 }
 
 const Setting* find_setting(std::string_view key) {
@@ -85,6 +112,12 @@ TypedValue read_typed_value(const Setting& setting, std::string_view text) {
         out.problem = TypedValue::Problem::NotValid;
         return out;
     };
+    if (setting.kind == SettingKind::Choice) {
+        const int index = setting.choice_index(text);
+        if (index < 0) return not_valid();
+        out.value = index;
+        return out;
+    }
     if (setting.kind == SettingKind::Switch) {
         if (text.empty() || text == "1" || text == "true" || text == "on") out.value = 1;  // "?gil" alone: on
         else if (text == "0" || text == "false" || text == "off") out.value = 0;
@@ -111,8 +144,8 @@ TypedValue read_typed_value(const Setting& setting, std::string_view text) {
 
 std::string refusal_message(const Setting& setting, std::string_view typed) {
     // "a number of seconds from 0.1 to 10": the unit, when there is one, says what the number counts.
-    const std::string what = setting.kind == SettingKind::Switch
-                                 ? std::string("0 or 1")
+    const std::string what = setting.kind == SettingKind::Switch   ? std::string("0 or 1")
+                             : setting.kind == SettingKind::Choice ? "one of " + setting.range_text()
                                  : kind_name(setting.kind) + (*setting.unit ? std::string(" of") + setting.unit : "") +
                                        " " + setting.range_text();
     return "--" + std::string(setting.key) + " must be " + what + ", not '" + std::string(typed) + "'";
@@ -120,7 +153,8 @@ std::string refusal_message(const Setting& setting, std::string_view typed) {
 
 std::string page_message(const Setting& setting, std::string_view typed, const TypedValue& read) {
     if (read.problem == TypedValue::Problem::NotValid)
-        return std::string(setting.key) + "=" + std::string(typed) + " is not " + kind_name(setting.kind) +
+        return std::string(setting.key) + "=" + std::string(typed) + " is not " +
+               (setting.kind == SettingKind::Choice ? "one of " + setting.range_text() : kind_name(setting.kind)) +
                "; using the lesson's default";
     return std::string(setting.key) + " must be " + short_number(setting.min) + ".." + short_number(setting.max) +
            setting.unit + ", so " + std::string(typed) + " became " +

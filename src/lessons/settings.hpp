@@ -28,6 +28,8 @@ struct LessonParams {
     double time_scale;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
     double sleep;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
     bool gil;           // emulate CPython's global interpreter lock
+    int increments;     // the thread lesson: how many times each thread adds 1
+    int lock;           // the thread lesson: kWithoutLock, kWithLock or kBothLocks (one run after the other)
 
     LessonParams();
 
@@ -36,10 +38,14 @@ struct LessonParams {
     std::string clamp();
 };
 
+// LessonParams::lock
+enum LockChoice : int { kWithoutLock = 0, kWithLock = 1, kBothLocks = 2 };
+
 //-----------------------------------------------------------------------------
 // [SECTION] Setting: one row
 //-----------------------------------------------------------------------------
-enum class SettingKind { WholeNumber, Number, Switch };
+// Choice: one of a few words ("without|with|both"), kept as its index in a whole-number field.
+enum class SettingKind { WholeNumber, Number, Switch, Choice };
 
 struct Setting {
     const char* key;          // "workers": the URL's key, and the flag --workers
@@ -48,11 +54,11 @@ struct Setting {
     double min, max;          // the allowed range (a switch: 0 and 1)
     double default_value;
     const char* unit;         // after a value in messages: " s", "" 
-    const char* value_name;   // in --help: "N", "X", "S", "0|1"
+    const char* value_name;   // in --help: "N", "X", "S", "0|1"; for a Choice, its words: "without|with|both"
     const char* help;         // --help, and the control's tooltip
     const char* format;       // the page's control shows the value so: "%d", "%.2fx", "%.1f s"
     bool logarithmic;         // the page's slider: more room for small values
-    // The field it sets: the one that matches `kind`.
+    // The field it sets: the one that matches `kind` (a Choice's index is a whole number).
     int LessonParams::*whole = nullptr;
     double LessonParams::*number = nullptr;
     bool LessonParams::*on = nullptr;
@@ -61,8 +67,11 @@ struct Setting {
     void set(LessonParams& params, double value) const;  // rounds whole numbers, reads non-zero as on
     // The value as a URL or a flag spells it: "3", "0.05", "1".
     std::string text(const LessonParams& params) const;
-    // "from 1 to 16", "from 0.01 to 2", "0 or 1": for messages.
+    // "from 1 to 16", "from 0.01 to 2", "0 or 1", "without, with or both": for messages.
     std::string range_text() const;
+    // A Choice's word for `index` ("" out of range), and the index of `word` (-1 if none).
+    std::string choice(int index) const;
+    int choice_index(std::string_view word) const;
 };
 
 //-----------------------------------------------------------------------------
@@ -82,6 +91,10 @@ inline constexpr Setting kLessonSettings[] = {
     {"gil", "GIL", SettingKind::Switch, 0, 1, 0, "", "0|1",
      "emulate CPython's global interpreter lock: one thread at a time runs Python code", "", false,
      nullptr, nullptr, &LessonParams::gil},
+    {"increments", "increments", SettingKind::WholeNumber, 1, 20000, 20000, "", "N",
+     "how many times each thread adds 1 to the counter (at most 5 while you step)", "%d", true, &LessonParams::increments},
+    {"lock", "lock", SettingKind::Choice, 0, 2, kBothLocks, "", "without|with|both",
+     "count without a lock, with one, or both, one run after the other", "", false, &LessonParams::lock},
 };
 inline constexpr std::size_t kLessonSettingCount = sizeof kLessonSettings / sizeof kLessonSettings[0];
 

@@ -29,12 +29,14 @@ std::string settings_query(const Lesson& lesson, const LessonParams& params) {
     return query;
 }
 
-std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed) {
-    return std::string(page_url) + "?" + settings_query(lesson, params) + (embed ? "&embed=1" : "");
+std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed,
+                      std::string_view extra) {
+    return std::string(page_url) + "?" + settings_query(lesson, params) + (embed ? "&embed=1" : "") + std::string(extra);
 }
 
-std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params) {
-    return "<iframe src=\"" + html_escaped(share_url(page_url, lesson, params, true)) + "\"\n"
+std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params,
+                          std::string_view extra) {
+    return "<iframe src=\"" + html_escaped(share_url(page_url, lesson, params, true, extra)) + "\"\n"
            "        width=\"" + std::to_string(kEmbedWidth) + "\" height=\"" + std::to_string(kEmbedHeight) +
            "\" style=\"border: 0; max-width: 100%;\"\n"
            "        allow=\"cross-origin-isolated; clipboard-write\"\n"

@@ -16,10 +16,11 @@ namespace pp::lessons {
 // reads (settings it ignores are left out). No leading '?'.
 std::string settings_query(const Lesson& lesson, const LessonParams& params);
 
-// page_url + "?" + settings_query (+ "&embed=1"). page_url is the page's address without a
-// query ("https://example.org/playground/"); a query or fragment left in it would be kept and
-// break the link.
-std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed = false);
+// page_url + "?" + settings_query (+ "&embed=1") + `extra` (step mode's "&step=1&schedule=..").
+// page_url is the page's address without a query ("https://example.org/playground/"); a query or
+// fragment left in it would be kept and break the link.
+std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed = false,
+                      std::string_view extra = {});
 
 // The size the Embed snippet suggests: fits a course page's text column, and the compact layout.
 constexpr int kEmbedWidth = 800, kEmbedHeight = 500;
@@ -27,7 +28,8 @@ constexpr int kEmbedWidth = 800, kEmbedHeight = 500;
 // An <iframe> for a course page, showing the lesson compactly (embed=1). It carries
 // allow="cross-origin-isolated" (threads need it in a frame from another origin) and
 // allow="clipboard-write" (for the Share and Copy buttons).
-std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params);
+std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params,
+                          std::string_view extra = {});
 
 // What the page holding the iframe needs, in a few lines for the Embed window.
 extern const char* const kEmbedHostRequirements;

@@ -23,21 +23,21 @@ std::string seconds_text(double seconds) {
 }
 
 // [LESSON CODE]
-void worker(LessonContext& ctx) {
-    ctx.print("worker: started; working for " + seconds_text(ctx.params().sleep));
-    ctx.sleep(ctx.params().sleep);
-    ctx.print("worker: finished");
+void worker(LessonContext& ctx) {  // [py:4]
+    ctx.print("worker: started; working for " + seconds_text(ctx.params().sleep));  // [py:5]
+    ctx.sleep(ctx.params().sleep);  // [py:6]
+    ctx.print("worker: finished");  // [py:7]
 }
 
 void main_program(LessonContext& ctx) {
-    pp::Thread t([&] { worker(ctx); });
-    ctx.print("main: calling start()");
-    t.start();                          // returns at once: the worker runs in the background
-    ctx.print("main: start() returned; main keeps running");
-    ctx.sleep(ctx.params().sleep / 4);  // main's own work meanwhile: 0.5 s against the worker's 2
-    ctx.print("main: calling join()");
-    t.join();                           // blocks here until the worker has finished
-    ctx.print("main: join() returned; the worker is done");
+    pp::Thread t([&] { worker(ctx); });  // [py:9]
+    ctx.print("main: calling start()");  // [py:10]
+    t.start();                          // returns at once: the worker runs in the background [py:11]
+    ctx.print("main: start() returned; main keeps running");  // [py:12]
+    ctx.sleep(ctx.params().sleep / 4);  // main's own work meanwhile: 0.5 s against the worker's 2 [py:13]
+    ctx.print("main: calling join()");  // [py:14]
+    t.join();                           // blocks here until the worker has finished [py:15]
+    ctx.print("main: join() returned; the worker is done");  // [py:16]
 }
 // [END LESSON CODE]
 
@@ -70,7 +70,10 @@ print("main: join() returned; the worker is done"))py",
          LessonParams defaults;
          defaults.sleep = 2.0;  // time.sleep(2)
          return defaults;
-     }()},
+     }(),
+     /*creates_processes=*/false,
+     /*measures=*/false,
+     /*steppable=*/true},
     &main_program,
     "start_join.cpp",
     // the worker's one sleep

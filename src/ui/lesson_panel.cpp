@@ -16,6 +16,7 @@
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 #include "imgui.h"
+#include "lessons/share_link.hpp"
 #include "platform/runtime.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
@@ -58,6 +59,8 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
         runner_.stop();
         timeline_.set_events({});  // the last lesson's run is not this lesson's timeline
         timeline_run_ = -1;
+        explored_.reset();
+        schedule_to_replay_.clear();
     }
     lesson_ = &lesson;
     params_ = params;
@@ -77,7 +80,28 @@ void LessonPanel::run() {
 
 void LessonPanel::start_run() {
     ProcessRegistry::instance().forget_ended();  // the process panel shows this run's processes
-    runner_.start(*lesson_, params_);
+    lessons::StepOptions step;
+    step.on = step_mode_ && lesson_->info.steppable;
+    if (step.on) step.schedule = std::exchange(schedule_to_replay_, std::string());  // then the student steps on
+    runner_.start(*lesson_, params_, step);
+}
+
+void LessonPanel::set_step(bool on, std::string schedule) {
+    step_mode_ = on || !schedule.empty();
+    schedule_to_replay_ = std::move(schedule);
+}
+
+std::string LessonPanel::step_query() const {
+    if (!step_mode_ || !lesson_ || !lesson_->info.steppable) return {};
+    const std::string schedule = !schedule_to_replay_.empty() ? schedule_to_replay_ : step_panel_.view().schedule;
+    return "&step=1" + (schedule.empty() ? std::string() : "&schedule=" + schedule);  // schedule chars need no escaping
+}
+
+void LessonPanel::explore() {
+    schedule::ExploreOptions options;
+    options.max_schedules = 5000;  // beyond, a sample: the page stays responsive
+    options.samples = 1000;
+    runner_.explore(*lesson_, params_, options);
 }
 
 void LessonPanel::draw_long_run_confirmation() {
@@ -136,9 +160,18 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         if (!(uses & lessons::bit_of(setting))) continue;
         const float width = setting.kind == lessons::SettingKind::Switch ? 0 : 120;
         next_item(width + ImGui::CalcTextSize(setting.label).x + 20);
-        if (setting.whole) {
+        if (setting.kind == lessons::SettingKind::Choice) {
+            int& index = params_.*setting.whole;
             ImGui::SetNextItemWidth(width);
-            ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max));
+            if (ImGui::BeginCombo(setting.label, setting.choice(index).c_str())) {
+                for (int i = 0; i <= static_cast<int>(setting.max); ++i)
+                    if (ImGui::Selectable(setting.choice(i).c_str(), i == index)) index = i;
+                ImGui::EndCombo();
+            }
+        } else if (setting.whole) {
+            ImGui::SetNextItemWidth(width);
+            ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max),
+                             "%d", setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
         } else if (setting.number) {
             float value = static_cast<float>(params_.*setting.number);
             ImGui::SetNextItemWidth(width);
@@ -149,6 +182,16 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
             ImGui::Checkbox(setting.label, &(params_.*setting.on));
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", setting.help);
+    }
+    if (lesson_->info.steppable) {
+        next_item(80);
+        const bool was = step_mode_;
+        ImGui::Checkbox("step", &step_mode_);
+        remember_widget("step_mode");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Step mode: you take the scheduler's seat. One thread moves at a time, the one you choose.");
+        // The thread lesson's challenge wants the fewest steps possible: exploring finds it (in ms).
+        if (step_mode_ && !was && (uses & lessons::setting_bit("increments")) && !explored_) explore();
     }
     ImGui::EndDisabled();
 
@@ -176,10 +219,49 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
     ImGui::TableSetupColumn("The C++ that runs here (lines highlighted as threads reach them)");
     ImGui::TableHeadersRow();
 
+    const lessons::LessonCode code = lessons::lesson_code(lesson_->source_file);
+    const bool show_lines = snapshot.lesson == lesson_ && snapshot.state != State::Idle;
+    // Where each thread is: the line it last reached; while stepping, the line of its next step,
+    // and the Python line that stands for it.
+    std::vector<lessons::LessonContext::LaneLine> lines;
+    const schedule::View& stepped = step_panel_.view();
+    if (show_lines && snapshot.stepped && stepped.on) {
+        for (const auto& t : stepped.threads)
+            if (t.source_line > 0 && t.state != schedule::ThreadView::State::Finished) lines.push_back({t.name, t.source_line});
+    } else if (show_lines) {
+        lines = snapshot.lines;
+    }
+    const auto lanes_at = [&](auto matches) {
+        std::string lanes;
+        for (const auto& at : lines)
+            if (matches(at.source_line)) lanes += (lanes.empty() ? "" : ", ") + at.lane;
+        return lanes;
+    };
+    // While stepping, each pane scrolls to the first line a thread is on, whenever those change.
+    const bool follow = snapshot.stepped && stepped.on;
+    std::string highlighted_now;
+    for (const auto& at : lines) highlighted_now += std::to_string(at.source_line) + ",";
+    const bool scroll = follow && highlighted_now != highlighted_lines_;
+    highlighted_lines_ = highlighted_now;
+    const auto highlight = [&](bool live) {
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled(
+            p, {p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + ImGui::GetTextLineHeight()},
+            IM_COL32(76, 148, 235, live ? 80 : 40));
+    };
+
     ImGui::TableNextColumn();
     ImGui::BeginChild("python", {0, height - ImGui::GetFrameHeightWithSpacing()});
     int number = 1;
+    bool scrolled_python = false, scrolled_cpp = false;
     for (std::string_view line : split_lines(lesson_->info.python_code)) {
+        const int python_line = number;
+        const std::string lanes_here = lanes_at([&](int cpp) { return code.python_line_for(cpp) == python_line; });
+        if (!lanes_here.empty()) highlight(is_active(snapshot.state));
+        if (!lanes_here.empty() && scroll && !scrolled_python) {
+            ImGui::SetScrollHereY(0.3f);
+            scrolled_python = true;
+        }
         ImGui::TextDisabled("%3d", number++);
         ImGui::SameLine();
         ImGui::TextUnformatted(line.data(), line.data() + line.size());
@@ -188,19 +270,13 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
 
     ImGui::TableNextColumn();
     ImGui::BeginChild("cpp", {0, height - ImGui::GetFrameHeightWithSpacing()}, false, ImGuiWindowFlags_HorizontalScrollbar);
-    const lessons::LessonCode code = lessons::lesson_code(lesson_->source_file);
-    const bool show_lines = snapshot.lesson == lesson_ && snapshot.state != State::Idle;
-    ImDrawList* draw = ImGui::GetWindowDrawList();
     int source_line = code.first_line;
     for (std::string_view line : split_lines(code.text)) {
-        std::string lanes_here;
-        if (show_lines)
-            for (const auto& at : snapshot.lines)
-                if (at.source_line == source_line) lanes_here += (lanes_here.empty() ? "" : ", ") + at.lane;
-        if (!lanes_here.empty()) {
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            draw->AddRectFilled(p, {p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + ImGui::GetTextLineHeight()},
-                                IM_COL32(76, 148, 235, is_active(snapshot.state) ? 80 : 40));
+        const std::string lanes_here = lanes_at([&](int cpp) { return cpp == source_line; });
+        if (!lanes_here.empty()) highlight(is_active(snapshot.state));
+        if (!lanes_here.empty() && scroll && !scrolled_cpp) {
+            ImGui::SetScrollHereY(0.3f);
+            scrolled_cpp = true;
         }
         ImGui::TextDisabled("%3d", source_line);
         ImGui::SameLine();
@@ -344,12 +420,44 @@ void LessonPanel::refresh_timeline(const LessonRunner::Snapshot& snapshot) {
     timeline_state_ = snapshot.state;
 }
 
+// The Scheduler tab: in step mode, and while an Explore's outcomes are for these settings.
+void LessonPanel::draw_step_tab(const LessonRunner::Snapshot& snapshot, float height) {
+    if (!lesson_->info.steppable || !(step_mode_ || snapshot.stepped || explored_)) return;
+    // A new stepped run brings the tab forward once; after that the student picks tabs.
+    ImGuiTabItemFlags flags = 0;
+    if (snapshot.stepped && snapshot.lesson == lesson_ && snapshot.run_number != step_tab_selected_run_) {
+        step_tab_selected_run_ = snapshot.run_number;
+        flags = ImGuiTabItemFlags_SetSelected;
+    }
+    const bool open = ImGui::BeginTabItem("Scheduler", nullptr, flags);
+    remember_widget("tab_scheduler");
+    if (!open) return;
+    const bool current = explored_ && explored_query_ == lessons::settings_query(*lesson_, params_);
+    const StepPanel::Request request = step_panel_.draw(*lesson_, snapshot, current ? explored_ : std::nullopt, height);
+    if (!is_active(snapshot.state)) {
+        if (request.kind == StepPanel::Request::Kind::Explore) explore();
+        if (request.kind == StepPanel::Request::Kind::Replay) {  // replay it, then the student steps on
+            step_mode_ = true;
+            schedule_to_replay_ = request.schedule;
+            run();
+        }
+    }
+    ImGui::EndTabItem();
+}
+
 void LessonPanel::draw() {
     if (!lesson_) return;
     const LessonRunner::Snapshot snapshot = runner_.snapshot();
+    step_panel_.refresh();
+    if (snapshot.explored && snapshot.lesson == lesson_ && snapshot.run_number != explored_run_) {
+        explored_run_ = snapshot.run_number;  // kept for these settings until they change
+        explored_ = snapshot.explored;
+        explored_query_ = lessons::settings_query(*lesson_, snapshot.params);
+    }
 
     ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
-    if (share_bar_.draw(*lesson_, params_, snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
+    if (share_bar_.draw(*lesson_, params_, step_query(), snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed)
+        embedded_ = false;
     if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
         share_bar_.export_all(*lesson_, snapshot, timeline_, export_folder_);
         export_folder_.clear();
@@ -395,6 +503,7 @@ void LessonPanel::draw() {
         if (!lesson_->info.measures) {
             if (ImGui::BeginTabBar("views")) {
                 const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
+                draw_step_tab(snapshot, tab_height);
                 if (ImGui::BeginTabItem("Timeline")) {
                     // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
                     const bool hint = tab_height > 200;
@@ -448,7 +557,11 @@ std::string LessonPanel::state_json() const {
     json += ",\"params\":{";
     for (const lessons::Setting& setting : lessons::kLessonSettings) {
         json += (&setting == lessons::kLessonSettings ? "" : ",") + json_string(setting.key) + ":";
-        json += setting.kind == lessons::SettingKind::Switch ? (setting.get(params_) ? "true" : "false") : setting.text(params_);
+        switch (setting.kind) {
+        case lessons::SettingKind::Switch: json += setting.get(params_) ? "true" : "false"; break;
+        case lessons::SettingKind::Choice: json += json_string(setting.text(params_)); break;
+        default: json += setting.text(params_);
+        }
     }
     json += "}";
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
@@ -497,6 +610,21 @@ std::string LessonPanel::state_json() const {
     const std::int64_t origin = snapshot.context ? snapshot.context->started_ns() : index.begin_ns();
     std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f", (index.end_ns() - origin) / 1e6);
     json += number;
+    json += ",\"step\":" + step_panel_.state_json();
+    json += ",\"step_mode\":" + std::string(step_mode_ ? "true" : "false");
+    json += ",\"explore\":";
+    if (explored_) {
+        json += "{\"schedules\":" + std::to_string(explored_->schedules) + ",\"complete\":" +
+                (explored_->complete ? "true" : "false") + ",\"fewest_steps\":" + std::to_string(explored_->fewest_steps_to_note) +
+                ",\"outcomes\":[";
+        for (std::size_t i = 0; i < explored_->outcomes.size(); ++i) {
+            const schedule::Outcome& o = explored_->outcomes[i];
+            json += (i ? ",[" : "[") + json_string(o.text) + "," + std::to_string(o.count) + "," + json_string(o.schedule) + "]";
+        }
+        json += "]}";
+    } else {
+        json += "null";
+    }
     json += ",\"lanes\":[";
     for (std::size_t lane = 0; lane < index.lanes().size(); ++lane) {
         const TraceLane& info = index.lanes()[lane];

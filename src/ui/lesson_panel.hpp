@@ -6,9 +6,11 @@
 #include "lessons/lesson_runner.hpp"
 #include "ui/process_panel.hpp"
 #include "ui/share_bar.hpp"
+#include "ui/step_panel.hpp"
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
+#include <optional>
 #include <string>
 
 namespace pp::ui {
@@ -31,6 +33,13 @@ public:
     // An export_when_done() not written yet: the run still going, or its picture not yet taken.
     bool export_pending() const { return !export_folder_.empty() || timeline_.capture_pending(); }
 
+    // Step mode (step=1): Run lets the student choose which thread moves (core/schedule.hpp);
+    // `schedule` (schedule=S) is replayed first, on the next Run.
+    void set_step(bool on, std::string schedule = {});
+    // "&step=1&schedule=0011" for links while in step mode ("" otherwise): the share link and the
+    // address bar carry the schedule, so opening them replays it.
+    std::string step_query() const;
+
     // Embedded (embed=1, in a course page's iframe): a compact layout, the explanation folded.
     void set_embedded(bool embedded) { embedded_ = embedded; }
     bool embedded() const { return embedded_; }
@@ -40,6 +49,8 @@ public:
 
 private:
     void start_run();
+    void draw_step_tab(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void explore();
     void draw_long_run_confirmation();
     void draw_controls(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height);
@@ -64,6 +75,15 @@ private:
     bool confirm_long_run_ = false;     // run() was asked for a long run: open the confirmation
     bool confirming_long_run_ = false;  // the confirmation is on screen (as drawn last frame)
     std::string export_folder_;         // export_when_done(), until written
+    // Step mode (core/schedule.hpp).
+    StepPanel step_panel_;
+    bool step_mode_ = false;
+    std::string schedule_to_replay_;    // from the URL or an Explore bar, for the next Run
+    int step_tab_selected_run_ = -1;    // the stepped run whose start brought the Scheduler tab forward
+    std::string highlighted_lines_;     // the code lines lit last frame (stepping scrolls to new ones)
+    std::optional<schedule::ExploreResult> explored_;  // the last Explore, for explored_query_'s settings
+    std::string explored_query_;
+    int explored_run_ = -1;
 };
 
 }  // namespace pp::ui

@@ -14,6 +14,7 @@ ImU32 colour_of(TraceKind kind) {
     case TraceKind::ThreadStart: return IM_COL32(110, 220, 110, 255);
     case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
     case TraceKind::Print: return IM_COL32(250, 220, 90, 255);
+    case TraceKind::Note: return IM_COL32(255, 90, 200, 255);
     }
     return IM_COL32(255, 0, 255, 255);
 }
@@ -30,6 +31,7 @@ const char* describe(TraceKind kind) {
     case TraceKind::ThreadStart: return "start()";
     case TraceKind::ThreadEnd: return "thread ended";
     case TraceKind::Print: return "print()";
+    case TraceKind::Note: return "note";
     }
     return "?";
 }

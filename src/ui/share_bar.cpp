@@ -34,7 +34,7 @@ std::string console_text(const lessons::Lesson& lesson, const lessons::LessonRun
     return text;
 }
 
-ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::LessonParams& params,
+ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::LessonParams& params, const std::string& link_extra,
                                 const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline, bool embedded) {
     Action action = Action::None;
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
@@ -48,13 +48,13 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
 
     if (!embedded) {
         if (ImGui::Button("Share")) {
-            copy(lessons::share_url(platform::page_url(), lesson, params));
+            copy(lessons::share_url(platform::page_url(), lesson, params, false, link_extra));
         }
         remember_widget("share");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link that opens this lesson with these settings");
         ImGui::SameLine();
         if (ImGui::Button("Embed")) {
-            snippet_ = lessons::embed_snippet(platform::page_url(), lesson, params);
+            snippet_ = lessons::embed_snippet(platform::page_url(), lesson, params, link_extra);
             embed_window_open_ = true;
             ImGui::OpenPopup("Embed this lesson");
         }
@@ -67,7 +67,7 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
     if (embedded) {
         ImGui::SameLine();
         if (ImGui::Button(kOpenFullLabel)) {
-            const std::string url = lessons::share_url(platform::page_url(), lesson, params);
+            const std::string url = lessons::share_url(platform::page_url(), lesson, params, false, link_extra);
             if (!platform::open_in_new_tab(url)) {
                 if (platform::has_tabs()) copy(url);  // a blocked pop-up: the link, to open by hand
                 else action = Action::LeaveEmbed;      // no tabs: the desktop app shows its full layout instead

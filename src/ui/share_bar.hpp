@@ -22,7 +22,8 @@ public:
 
     // Call right after the title, on its line. `snapshot` is the runner's; the exports only offer
     // a run of `lesson`. UI thread, every frame.
-    Action draw(const lessons::Lesson& lesson, const lessons::LessonParams& params,
+    // `link_extra`: what links add to the lesson's settings (step mode's schedule).
+    Action draw(const lessons::Lesson& lesson, const lessons::LessonParams& params, const std::string& link_extra,
                 const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline, bool embedded);
 
     // The three exports at once, into `folder` ("" = the working directory, or the downloads in

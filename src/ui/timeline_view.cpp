@@ -164,6 +164,7 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         const TraceEvent& e = index_.events()[hovered_marker->event];
         ImGui::BeginTooltip();
         if (e.kind == TraceKind::Print) ImGui::Text("print(\"%s\")", e.args.c_str());
+        else if (e.kind == TraceKind::Note) ImGui::Text("%s", e.args.c_str());
         else ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
         ImGui::Text("at %s", format_duration(e.begin_ns - run_begin).c_str());
         ImGui::Text("%s, pid %d", e.lane.name.c_str(), e.lane.pid);

@@ -74,7 +74,7 @@ test('Lesson.ThreadPoolMapKeepsInputOrder.3threads', TEST_TIMEOUT, async () => {
 
 test('Lesson.ThreadPoolFollowsUrlSettings.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('thread-pool', 'workers=2&tasks=4&scale=0.05&autorun=1', { screenshot: false });
-  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false });
+  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false, increments: 20000, lock: 'both' });
   assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
   assert.equal(state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-')).length, 2);
   await page.close();

@@ -101,7 +101,7 @@ for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must
                       (["run", "thread-pool", "--gil", "2"], "--gil must be 0 or 1, not '2'"),
                       (["run", "thread-pool", "--sleep", "60"], "--sleep must be a number of seconds from 0.1 to 10, not '60'"),
                       (["run", "thread-pool", "--frobnicate", "1"], "unknown option '--frobnicate' for thread-pool"),
-                      (["run", "thread", "--scale", "0.5"], "thread does not use --scale (it uses --workers, --gil)"),
+                      (["run", "thread", "--scale", "0.5"], "thread does not use --scale (it uses --workers, --gil, --increments, --lock)"),
                       (["run", "program", "--workers", "5"], "program does not use --workers (it takes no settings)"),
                       (["run", "thread-pool", "--trace", "/no-such-folder/trace.json"],
                        "--trace: cannot write to '/no-such-folder/trace.json'"),

@@ -58,7 +58,7 @@ struct Fiber {
     State state = State::Runnable;
     std::optional<std::int64_t> wake_at_ns;  // virtual time: a sleep, or a wait's timeout
     bool notified = false;                   // a condition variable woke it (rather than its timeout)
-    condition_variable ended;                // joiners wait here
+    base_condition_variable ended;           // joiners wait here
     // PP_THREAD_LOCAL values: slot index -> value, and the order they were made (destroyed in reverse).
     std::vector<std::pair<void*, void (*)(void*)>> locals;
     std::vector<std::size_t> locals_made;
@@ -265,28 +265,28 @@ void*& local_slot(std::size_t slot, void (*destroy)(void*)) {
 
 clock::time_point clock::now() noexcept { return time_point(duration(scheduler().now_ns)); }
 
-void thread::join() {
+void detail::base_thread::join() {
     if (!fiber_) throw std::system_error(std::make_error_code(std::errc::invalid_argument), "thread::join");
-    if (get_id() == this_thread::get_id())
+    if (get_id() == base_this_thread_id())
         throw std::system_error(std::make_error_code(std::errc::resource_deadlock_would_occur), "thread::join");
     const std::shared_ptr<detail::Fiber> fiber = fiber_;  // a second joiner of this object may reset fiber_
     detail::join_fiber(fiber);
     fiber_.reset();
 }
 
-thread::id this_thread::get_id() noexcept { return thread::id(running_fiber().id); }
+detail::base_thread::id detail::base_this_thread_id() noexcept { return base_thread::id(running_fiber().id); }
 
-void this_thread::yield() noexcept {
+void detail::base_yield() noexcept {
     Scheduler& s = scheduler();
     if (s.current) switch_to_main();  // stays runnable: runs again after the others had their turn
     else run_round();
 }
 
-void this_thread::sleep_until(clock::time_point at) {
+void detail::base_sleep_until(clock::time_point at) {
     Fiber& self = running_fiber();
     const std::int64_t at_ns = at.time_since_epoch().count();
     if (at_ns <= scheduler().now_ns) {
-        yield();
+        base_yield();
         return;
     }
     self.state = Fiber::State::Waiting;
@@ -294,20 +294,20 @@ void this_thread::sleep_until(clock::time_point at) {
     wait_until_runnable();
 }
 
-void condition_variable::notify_one() noexcept {
+void detail::base_condition_variable::notify_one() noexcept {
     if (waiters_.empty()) return;
     Fiber* fiber = waiters_.front();
     waiters_.pop_front();
     make_runnable(*fiber);
 }
 
-void condition_variable::notify_all() noexcept {
+void detail::base_condition_variable::notify_all() noexcept {
     std::deque<Fiber*> woken;
     woken.swap(waiters_);
     for (Fiber* fiber : woken) make_runnable(*fiber);
 }
 
-std::cv_status condition_variable::wait_until_virtual(std::unique_lock<std::mutex>& lock, const clock::time_point* at) {
+std::cv_status detail::base_condition_variable::wait_until_virtual(std::unique_lock<std::mutex>& lock, const clock::time_point* at) {
     Fiber& self = running_fiber();
     if (at && at->time_since_epoch().count() <= scheduler().now_ns) return std::cv_status::timeout;
     self.state = Fiber::State::Waiting;
