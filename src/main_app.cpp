@@ -4,6 +4,7 @@
  *
  *   Setup, Main loop, Cleanup. Lessons run on their own runner threads; the UI thread only
  *   draws snapshots of them, so it never blocks (in the page, it is the browser's main thread).
+ *   On the desktop a still window sleeps until input: something_moves() says when it cannot.
  *
  *   playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]
  *   The page passes its URL's settings the same way (?lesson=thread-pool&scale=0.1).
@@ -77,8 +78,29 @@ struct App {
     // so one lesson thread could start a tenth of a second after the other and skew the lesson.
     bool autorun_pending = false;
     std::string address_query;  // what the page's address bar shows (sync_address_bar)
+    // What something_moves() saw last time, to draw once more after a change.
+    pp::lessons::FirstThreadsRun::Phase seen_first_threads = pp::lessons::FirstThreadsRun::Phase::Idle;
+    std::uint64_t seen_processes = 0;
 };
 App* g_app = nullptr;
+
+// Whether anything on screen changes by itself, so the desktop window cannot sleep until input
+// (Window::run; input itself, and ImGui's frames after it, are the window's business). The one
+// place that decides it. Ask once per frame: a change since the last call counts once, so that
+// the end of a run is drawn.
+bool something_moves() {
+    App& app = *g_app;
+    if (app.timeline_bench) return true;  // it times frames drawn back to back
+    if (app.autorun_pending) return true;  // --autorun: the run starts on the third frame
+    bool moves = app.lesson_panel.moving();  // a lesson run, its end, an export, a notice
+    const auto first_threads = app.first_threads.snapshot().phase;  // the home page's threads
+    moves |= first_threads == pp::lessons::FirstThreadsRun::Phase::Running || first_threads != app.seen_first_threads;
+    app.seen_first_threads = first_threads;
+    const std::uint64_t processes = pp::ProcessRegistry::instance().version();  // the process panel's rows
+    moves |= processes != app.seen_processes;
+    app.seen_processes = processes;
+    return moves;
+}
 
 // Drives the app the way a person would, for tests of the real desktop app (tests/app): runs the
 // lesson given with --autorun, or else the thread demo, and prints the state once it has ended.
@@ -282,7 +304,7 @@ int main(int argc, char** argv) {
     }
 
     // Main loop (in the browser this hands the loop to the page and never returns)
-    g_app->window.run(draw_frame);
+    g_app->window.run(draw_frame, something_moves);
 
     // Cleanup
     g_app->window.close();

@@ -69,6 +69,15 @@ void LessonPanel::run() {
     runner_.start(*lesson_, params_);
 }
 
+bool LessonPanel::moving() {
+    if (export_pending() || share_bar_.showing_notice()) return true;
+    const LessonRunner::Snapshot snapshot = runner_.snapshot();
+    const bool changed = snapshot.state != seen_state_ || snapshot.run_number != seen_run_;
+    seen_state_ = snapshot.state;
+    seen_run_ = snapshot.run_number;
+    return changed || is_active(snapshot.state);
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Controls: parameters, Run / Pause / Stop
 //-----------------------------------------------------------------------------

@@ -25,6 +25,11 @@ public:
 
     void draw();  // UI thread, once per frame; never blocks
 
+    // Whether the panel's picture changes without input: a run in progress (its timeline follows
+    // it), an export still to write, a notice on screen; also true once after the run's state
+    // changed since the last call, so that its end is drawn. Ask once per frame (Window::run).
+    bool moving();
+
     // When the current run (or the next) ends, writes its exports into `folder` (--export DIR).
     void export_when_done(std::string folder) { export_folder_ = std::move(folder); }
     // An export_when_done() not written yet: the run still going, or its picture not yet taken.
@@ -59,6 +64,8 @@ private:
     ShareBar share_bar_;
     bool embedded_ = false;
     std::string export_folder_;         // export_when_done(), until written
+    lessons::LessonRunner::State seen_state_ = lessons::LessonRunner::State::Idle;  // by moving()
+    int seen_run_ = 0;
 };
 
 }  // namespace pp::ui
