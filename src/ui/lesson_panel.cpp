@@ -15,6 +15,7 @@
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 #include "imgui.h"
+#include "platform/usage.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
 #include "ui/test_hook.hpp"
@@ -66,7 +67,13 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
 void LessonPanel::run() {
     if (!lesson_) return;
     ProcessRegistry::instance().forget_ended();  // the process panel shows this run's processes
-    runner_.start(*lesson_, params_);
+    if (!runner_.start(*lesson_, params_)) return;
+    ui_share_ = {};
+    if (const auto cpu = platform::thread_cpu_seconds()) {  // run() is called on the UI thread
+        ui_share_.run = runner_.snapshot().run_number;
+        ui_share_.cpu_started_s = *cpu;
+        ui_share_.started = std::chrono::steady_clock::now();
+    }
 }
 
 bool LessonPanel::moving() {
@@ -76,6 +83,16 @@ bool LessonPanel::moving() {
     seen_state_ = snapshot.state;
     seen_run_ = snapshot.run_number;
     return changed || is_active(snapshot.state);
+}
+
+// From the run's start to the first frame that sees it ended (one frame late at most: the window
+// keeps drawing while a run goes). Shown once half a second has passed: before, it is mostly noise.
+void LessonPanel::update_ui_share(const LessonRunner::Snapshot& snapshot) {
+    if (ui_share_.run != snapshot.run_number || ui_share_.ended) return;
+    const auto cpu = platform::thread_cpu_seconds();
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ui_share_.started).count();
+    ui_share_.ended = !is_active(snapshot.state);
+    if (cpu && wall_s > 0 && (ui_share_.ended || wall_s >= 0.5)) ui_share_.percent = 100 * (*cpu - ui_share_.cpu_started_s) / wall_s;
 }
 
 //-----------------------------------------------------------------------------
@@ -216,6 +233,13 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
             ImGui::TextUnformatted(line.text.c_str());
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("printed by %s", line.lane.c_str());
         }
+        if (ui_share_.run == snapshot.run_number && ui_share_.percent >= 0) {
+            ImGui::TextDisabled(ui_share_.ended ? "UI used %.0f %% of one core during this run" : "UI: %.0f %% of one core so far",
+                                ui_share_.percent);
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("This window's drawing (the app's UI thread) ran beside the lesson's threads and processes,\n"
+                                  "on the same cores: on a machine with few cores it slows them down a little.");
+        }
         if (snapshot.console.size() != console_lines_seen_) {
             console_lines_seen_ = snapshot.console.size();
             ImGui::SetScrollHereY(1.0f);  // follow new output
@@ -341,6 +365,7 @@ void LessonPanel::draw() {
     }
     draw_controls(snapshot);
     refresh_timeline(snapshot);
+    update_ui_share(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
     // The legend wraps in a narrow window: reserve what it took last frame.
@@ -413,6 +438,12 @@ std::string LessonPanel::state_json() const {
                   params_.workers, params_.tasks, params_.time_scale, params_.sleep, params_.gil ? "true" : "false");
     json += number;
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
+    if (ui_share_.run == snapshot.run_number && ui_share_.percent >= 0) {
+        std::snprintf(number, sizeof number, ",\"ui_cpu_percent\":%.2f", ui_share_.percent);
+        json += number;
+    } else {
+        json += ",\"ui_cpu_percent\":null";
+    }
     json += ",\"console\":[";
     for (std::size_t i = 0; i < snapshot.console.size(); ++i)
         json += (i ? "," : "") + json_string(snapshot.console[i].text);

@@ -9,6 +9,7 @@
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
+#include <chrono>
 #include <string>
 
 namespace pp::ui {
@@ -49,6 +50,7 @@ private:
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_processes_tab(float height);
+    void update_ui_share(const lessons::LessonRunner::Snapshot& snapshot);
 
     const lessons::Lesson* lesson_ = nullptr;
     lessons::LessonParams params_;
@@ -66,6 +68,15 @@ private:
     std::string export_folder_;         // export_when_done(), until written
     lessons::LessonRunner::State seen_state_ = lessons::LessonRunner::State::Idle;  // by moving()
     int seen_run_ = 0;
+    // The UI thread's share of one core over the last run started here, for the console's "UI
+    // used 4 % of one core during this run": what else ran beside the lesson's workers.
+    struct UiShare {
+        int run = -1;                // the run it measures
+        double cpu_started_s = 0;    // the UI thread's CPU time when the run started
+        std::chrono::steady_clock::time_point started;
+        double percent = -1;         // so far, or over the whole run once `ended`; < 0: unknown (the page)
+        bool ended = false;
+    } ui_share_;
 };
 
 }  // namespace pp::ui
