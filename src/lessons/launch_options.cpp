@@ -82,6 +82,13 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             if (!(gil = switch_value(value))) bad("0 or 1");
         } else if (key == "autorun") {
             read_switch(out.autorun);
+        } else if (key == "idle") {
+            constexpr double kMaxIdle = 3600;
+            const auto seconds = decimal_number(value);
+            if (!seconds || *seconds < 0 || *seconds > kMaxIdle)
+                out.messages.push_back("idle=" + value + " is not 0.." + std::to_string(static_cast<int>(kMaxIdle)) + " seconds; not idling");
+            else
+                out.idle_seconds = *seconds;
         } else if (key == "embed") {
             read_switch(out.embed);
         } else if (key == "export") {
