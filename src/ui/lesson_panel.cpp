@@ -238,7 +238,8 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
                                 ui_share_.percent);
             if (ImGui::IsItemHovered())
                 ImGui::SetTooltip("This window's drawing (the app's UI thread) ran beside the lesson's threads and processes,\n"
-                                  "on the same cores: on a machine with few cores it slows them down a little.");
+                                  "on the same cores: on a machine with few cores it slows them down a little. Without a GPU,\n"
+                                  "the GL driver draws on threads of its own (Mesa's llvmpipe), which this does not count.");
         }
         if (snapshot.console.size() != console_lines_seen_) {
             console_lines_seen_ = snapshot.console.size();
