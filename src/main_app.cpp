@@ -4,6 +4,7 @@
  *
  *   Setup, Main loop, Cleanup. Lessons run on their own runner threads; the UI thread only
  *   draws snapshots of them, so it never blocks (in the page, it is the browser's main thread).
+ *   On the desktop a still window sleeps until input: something_moves() says when it cannot.
  *
  *   playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]
  *   The page passes its URL's settings the same way (?lesson=thread-pool&scale=0.1).
@@ -13,6 +14,7 @@
 #include <cstdio>
 #include <memory>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@
 #include "lessons/launch_options.hpp"
 #include "lessons/share_link.hpp"
 #include "platform/share.hpp"
+#include "platform/usage.hpp"
 #include "platform/window_sdl.hpp"
 #include "ui/first_threads_panel.hpp"
 #include "ui/lesson_panel.hpp"
@@ -43,11 +46,12 @@ namespace {
 
 #ifndef __EMSCRIPTEN__  // the desktop app's --help; the page takes its settings from its URL
 constexpr const char* kUsage =
-    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun] [--embed]\n"
-    "                  [--step] [--schedule S] [--export DIR]\n"
+    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun [--idle S]]\n"
+    "                  [--embed] [--step] [--schedule S] [--export DIR]\n"
     "                  [--bench timeline [--events N]] [--smoke-test]\n"
     "  --lesson ID     open this lesson (playground-cli list shows them)\n"
     "  --autorun       start it as soon as the window shows\n"
+    "  --idle S        with --autorun: leave the lesson open, untouched, S seconds before starting it\n"
     "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
     "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
     "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
@@ -55,7 +59,8 @@ constexpr const char* kUsage =
     "                  text into DIR (the Export menu does the same by hand)\n"
     "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
     "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
-    "                  the app's state as JSON and exit (0 if the run finished within 60 s)\n"
+    "                  the app's state as JSON and exit (0 if the run finished within 60 s after\n"
+    "                  the --idle wait); its \"usage\" holds frames, CPU time and memory\n"
     "Every setting can also be written --key=value.\n";
 #endif
 
@@ -78,15 +83,61 @@ struct App {
     // creating a thread needs the browser's main thread, which is busy opening the window then,
     // so one lesson thread could start a tenth of a second after the other and skew the lesson.
     bool autorun_pending = false;
+    double idle_seconds = 0;  // --idle: how long after start-up the autorun run starts
+    std::optional<std::chrono::steady_clock::time_point> autorun_at;  // known once started up
     std::string address_query;  // what the page's address bar shows (sync_address_bar)
+    // What something_moves() saw last time, to draw once more after a change.
+    pp::lessons::FirstThreadsRun::Phase seen_first_threads = pp::lessons::FirstThreadsRun::Phase::Idle;
+    std::uint64_t seen_processes = 0;
+    // The app's own figures (--smoke-test prints them): at start-up (the third frame), when the
+    // autorun run starts, and at the end.
+    struct Usage {
+        double at_s = 0;  // since the app started
+        long frames = 0;
+        std::optional<double> cpu_s, rss_mb;  // the whole process's; unknown in the page
+    };
+    std::optional<Usage> usage_startup, usage_run_start, usage_end;
 };
 App* g_app = nullptr;
+
+App::Usage usage_now() {
+    using namespace std::chrono;
+    return {duration<double>(steady_clock::now() - g_app->started).count(), g_app->frame_count,
+            pp::platform::process_cpu_seconds(), pp::platform::resident_mb()};
+}
+
+std::string usage_json(const std::optional<App::Usage>& usage) {
+    if (!usage) return "null";
+    const auto number = [](std::optional<double> value) { return value ? std::to_string(*value) : std::string("null"); };
+    return "{\"at_s\":" + std::to_string(usage->at_s) + ",\"frames\":" + std::to_string(usage->frames) +
+           ",\"cpu_s\":" + number(usage->cpu_s) + ",\"rss_mb\":" + number(usage->rss_mb) + "}";
+}
+
+// Whether anything on screen changes by itself, so the desktop window cannot sleep until input
+// (Window::run; input itself, and ImGui's frames after it, are the window's business). The one
+// place that decides it. Ask once per frame: a change since the last call counts once, so that
+// the end of a run is drawn.
+bool something_moves() {
+    using namespace std::chrono;
+    App& app = *g_app;
+    if (app.timeline_bench) return true;  // it times frames drawn back to back
+    // --autorun: the first frames, then the run's start (--idle's wait before it is idle).
+    if (app.autorun_pending && (!app.autorun_at || steady_clock::now() >= *app.autorun_at)) return true;
+    bool moves = app.lesson_panel.moving();  // a lesson run, its end, an export, a notice
+    const auto first_threads = app.first_threads.snapshot().phase;  // the home page's threads
+    moves |= first_threads == pp::lessons::FirstThreadsRun::Phase::Running || first_threads != app.seen_first_threads;
+    app.seen_first_threads = first_threads;
+    const std::uint64_t processes = pp::ProcessRegistry::instance().version();  // the process panel's rows
+    moves |= processes != app.seen_processes;
+    app.seen_processes = processes;
+    return moves;
+}
 
 // Drives the app the way a person would, for tests of the real desktop app (tests/app): runs the
 // lesson given with --autorun, or else the thread demo, and prints the state once it has ended.
 void run_smoke_test_step() {
     using namespace std::chrono;
-    const bool timed_out = steady_clock::now() - g_app->started > seconds(60);
+    const bool timed_out = steady_clock::now() - g_app->started > seconds(60) + duration<double>(g_app->idle_seconds);
     bool finished = false;
     if (g_app->show_first_threads) {
         const auto run = g_app->first_threads.snapshot();
@@ -99,6 +150,7 @@ void run_smoke_test_step() {
                    !g_app->lesson_panel.export_pending();
     }
     if (finished || timed_out) {
+        g_app->usage_end = usage_now();
         std::printf("%s\n", pp_state_json());
         if (timed_out) {
             std::fprintf(stderr, "playground: the smoke test's run did not finish within 60 s\n");
@@ -158,8 +210,14 @@ void draw_frame() {
     // The simulated threads run here, between frames' drawing: half of a 60 Hz frame at most.
     pp::platform::cooperative::run_for(std::chrono::milliseconds(8));
 #endif
-    if (g_app->autorun_pending && g_app->frame_count > 2) {
+    using namespace std::chrono;
+    if (g_app->frame_count == 3) {  // started up: the window shows, the fonts and shaders are made
+        g_app->usage_startup = usage_now();
+        g_app->autorun_at = steady_clock::now() + duration_cast<steady_clock::duration>(duration<double>(g_app->idle_seconds));
+    }
+    if (g_app->autorun_pending && g_app->autorun_at && steady_clock::now() >= *g_app->autorun_at) {
         g_app->autorun_pending = false;
+        g_app->usage_run_start = usage_now();
         g_app->lesson_panel.run();
     }
     pp::ui::forget_widgets();
@@ -227,7 +285,9 @@ extern "C" const char* pp_state_json() {
             ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() +
             ",\"lesson\":" + g_app->lesson_panel.state_json() +
             ",\"processes\":" + pp::ProcessRegistry::instance().to_json() +
-            ",\"bench\":" + (g_app->timeline_bench ? g_app->timeline_bench->state_json() : std::string("null")) + "}";
+            ",\"bench\":" + (g_app->timeline_bench ? g_app->timeline_bench->state_json() : std::string("null")) +
+            ",\"usage\":{\"startup\":" + usage_json(g_app->usage_startup) + ",\"run_start\":" + usage_json(g_app->usage_run_start) +
+            ",\"end\":" + usage_json(g_app->usage_end) + "}}";
     return json.c_str();
 }
 
@@ -275,6 +335,7 @@ int main(int argc, char** argv) {
         g_app->lesson_panel.select(*options.lesson, options.params);
         g_app->show_first_threads = false;
         g_app->autorun_pending = options.autorun;
+        g_app->idle_seconds = options.idle_seconds;
         g_app->lesson_panel.set_embedded(options.embed);
         g_app->lesson_panel.set_step(options.step, options.schedule);
         if (!options.export_dir.empty()) g_app->lesson_panel.export_when_done(options.export_dir);
@@ -286,7 +347,7 @@ int main(int argc, char** argv) {
     }
 
     // Main loop (in the browser this hands the loop to the page and never returns)
-    g_app->window.run(draw_frame);
+    g_app->window.run(draw_frame, something_moves);
 
     // Cleanup
     g_app->window.close();

@@ -101,6 +101,8 @@ public:
     // For the UI thread: copies the rows into `rows` only if they changed since `version` and
     // the lock is free at once; returns whether it did. Never waits.
     bool try_snapshot(std::vector<ProcessInfo>& rows, std::uint64_t& version) const;
+    // Grows with every change of the rows: the app redraws when it did (a still window otherwise sleeps).
+    std::uint64_t version() const { return version_.load(std::memory_order_acquire); }
     // Forgets ended processes and this program's published values (a new lesson run starts).
     void forget_ended();
     // [{"pid":..,"name":..,"state":..,...}] for the test hooks.

@@ -69,6 +69,11 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
             }
         } else if (key == "autorun") {
             read_switch(out.autorun);
+        } else if (key == "idle") {
+            static const Setting kIdle{"idle", "idle", SettingKind::Number, 0, 3600, 0, " seconds", "S", "", "", false};
+            const TypedValue read = read_typed_value(kIdle, value);
+            if (read.problem != TypedValue::Problem::None) out.messages.push_back("idle=" + value + " is not 0..3600 seconds; not idling");
+            else out.idle_seconds = read.value;
         } else if (key == "embed") {
             read_switch(out.embed);
         } else if (key == "step") {

@@ -22,6 +22,7 @@ struct LaunchOptions {
     std::string schedule;             // replayed in step mode (schedule=0011; core/schedule.hpp)
     std::string export_dir;           // desktop app: when the autorun run ends, write its exports here
     bool smoke_test = false;          // desktop app: run, print the state, exit (tests/app)
+    double idle_seconds = 0;          // with autorun: leave the lesson open this long first (tests/app)
     int bench_timeline_events = 0;    // > 0: the timeline frame-time benchmark with this many events
     std::vector<std::string> messages;  // one per problem, for the user to read
 };
@@ -29,6 +30,8 @@ struct LaunchOptions {
 // args: alternating "--key" and "value" (a flag such as --autorun may stand alone).
 // Keys: lesson, every lesson setting (lessons/settings.hpp), autorun, embed, export, smoke-test,
 // bench (=timeline), events. Unknown keys get a message each, up to a few, then a count.
+// Keys: lesson, workers, tasks, scale, sleep, gil, autorun, idle, embed, export, smoke-test, bench (=timeline),
+// events.
 LaunchOptions parse_launch_options(const std::vector<std::string>& args);
 
 }  // namespace pp::lessons

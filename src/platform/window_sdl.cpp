@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <optional>
+#include <thread>
 
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
@@ -128,11 +129,17 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
         return false;
     }
     SDL_GL_MakeCurrent(window_, gl_context_);
-    SDL_GL_SetSwapInterval(1);  // vsync: 60 fps is plenty, and leaves the cores to the lessons
+    // Vsync where it works: 60 fps is plenty, and leaves the cores to the lessons. Where it does
+    // not (Xvfb, VMs, remote desktops, a hidden window), the loop caps frames itself (run()).
+    SDL_GL_SetSwapInterval(1);
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // layouts come from code, not from a stale imgui.ini
+#ifndef __EMSCRIPTEN__
+    // An idle window draws once a second at most, which would make a blinking text cursor stutter.
+    ImGui::GetIO().ConfigInputTextCursorBlink = false;
+#endif
     ImGui::StyleColorsDark();
     // A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
     // fonts-dejavu-core). The page gets it as a preloaded file (CMakeLists.txt); without it,
@@ -153,16 +160,23 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     return true;
 }
 
+void Window::handle_event(const SDL_Event& event) {
+    frames_after_input_ = kFramesAfterInput;
+    ImGui_ImplSDL2_ProcessEvent(&event);
+    if (event.type == SDL_QUIT) quit_ = true;
+    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+        event.window.windowID == SDL_GetWindowID(window_))
+        quit_ = true;
+}
+
+bool Window::hidden() const {
+    return (SDL_GetWindowFlags(window_) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0;
+}
+
 bool Window::frame() {
-    const auto started = std::chrono::steady_clock::now();
     SDL_Event event;
-    while (SDL_PollEvent(&event)) {
-        ImGui_ImplSDL2_ProcessEvent(&event);
-        if (event.type == SDL_QUIT) return false;
-        if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
-            event.window.windowID == SDL_GetWindowID(window_))
-            return false;
-    }
+    while (!quit_ && SDL_PollEvent(&event)) handle_event(event);
+    if (quit_) return false;
 #ifdef __EMSCRIPTEN__
     // Follow the page's layout: the canvas is sized by CSS, SDL's window must match it.
     double css_width = 0, css_height = 0;
@@ -171,8 +185,17 @@ bool Window::frame() {
     SDL_GetWindowSize(window_, &width, &height);
     if (css_width >= 1 && css_height >= 1 && (width != static_cast<int>(css_width) || height != static_cast<int>(css_height)))
         SDL_SetWindowSize(window_, static_cast<int>(css_width), static_cast<int>(css_height));
+#else
+    if (hidden()) return !close_requested_;  // no one sees it: draw nothing
 #endif
+    draw();
+    return !close_requested_;
+}
 
+void Window::draw() {
+    const auto started = std::chrono::steady_clock::now();
+    frame_started_ = started;
+    if (frames_after_input_ > 0) --frames_after_input_;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
@@ -186,6 +209,11 @@ bool Window::frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (g_capture_request) read_capture(window_, drawable_width, drawable_height);
+#ifndef __EMSCRIPTEN__
+    // A window's swap flushes GL's commands; a pbuffer's (SDL's offscreen driver) does nothing,
+    // and Mesa then keeps every frame's commands and vertex data queued, about 1.5 MB a frame.
+    glFlush();
+#endif
     last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     SDL_GL_SwapWindow(window_);
 
@@ -195,17 +223,51 @@ bool Window::frame() {
         page_first_frame();
 #endif
     }
-    return !close_requested_;
 }
 
-void Window::run(std::function<void()> draw_frame) {
+#ifndef __EMSCRIPTEN__
+// Whether the next frame must come without waiting for input: something moves by itself (the app
+// says), input came a few frames ago (ImGui needs them to settle: a popup or tooltip opens hidden
+// for a frame while it fits its contents), or a mouse button is held (a drag, a held button).
+bool Window::must_draw() const {
+    if (frames_after_input_ > 0) return true;
+    if (ImGui::IsAnyMouseDown()) return true;
+    return moving_ && moving_();
+}
+
+void Window::wait_for_next_frame() {
+    using namespace std::chrono;
+    // The frame cap, whether or not the swap waited for vsync: once a frame has ended, wait out
+    // what is left of its 1/60 s (a slow frame is followed by the next at once, never by a burst).
+    constexpr auto kFrameInterval = duration_cast<steady_clock::duration>(duration<double>(1.0 / kMaxFramesPerSecond));
+    std::this_thread::sleep_until(frame_started_ + kFrameInterval);
+    const auto idle_redraw = duration_cast<steady_clock::duration>(duration<double>(kIdleRedrawSeconds));
+    steady_clock::time_point wake_at;
+    if (hidden()) {
+        wake_at = steady_clock::now() + idle_redraw;  // draws nothing: only input (restore, close) matters
+    } else if (must_draw()) {
+        return;
+    } else {
+        // Idle: sleep until input comes, or until a still window is due its low-rate redraw (it
+        // catches what changes without telling, such as a notice that expires).
+        wake_at = frame_started_ + idle_redraw;
+    }
+    const auto now = steady_clock::now();
+    if (now >= wake_at) return;
+    SDL_Event event;
+    if (SDL_WaitEventTimeout(&event, static_cast<int>(duration_cast<milliseconds>(wake_at - now).count()) + 1))
+        handle_event(event);
+}
+#endif
+
+void Window::run(std::function<void()> draw_frame, std::function<bool()> moving) {
     draw_frame_ = std::move(draw_frame);
+    moving_ = std::move(moving);
 #ifdef __EMSCRIPTEN__
     // 0 fps = requestAnimationFrame; `true` unwinds main() here and hands the loop to the page.
     emscripten_set_main_loop_arg([](void* self) { static_cast<Window*>(self)->frame(); }, this, 0, true);
 #else
-    while (frame()) {
-    }
+    while (frame()) wait_for_next_frame();
 #endif
 }
 

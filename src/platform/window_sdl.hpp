@@ -3,12 +3,14 @@
 // Browser: the page's <canvas> with a WebGL2 (OpenGL ES 3.0) context, driven by requestAnimationFrame.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 struct SDL_Window;
+union SDL_Event;
 
 namespace pp::platform {
 
@@ -18,10 +20,17 @@ public:
     // system has no usable GL (e.g. a browser without WebGL2); the page is told as well.
     bool open(const char* title, int width, int height, std::string& error);
 
-    // Runs `draw_frame` once per display frame, between ImGui's NewFrame and Render.
-    // Desktop: returns when the window is closed. Browser: never returns (the page owns the loop),
-    // so anything `draw_frame` uses must outlive main()'s stack: keep it static or on the heap.
-    void run(std::function<void()> draw_frame);
+    // Runs `draw_frame` once per frame, between ImGui's NewFrame and Render.
+    // Desktop: returns when the window is closed. At most kMaxFramesPerSecond frames a second,
+    // whether or not vsync works. When `moving()` says nothing on screen moves by itself and no
+    // input came for a moment, the loop sleeps until input arrives, drawing once every
+    // kIdleRedrawSeconds at most. A minimized or hidden window draws nothing.
+    // Browser: never returns (the page owns the loop; requestAnimationFrame paces it and `moving`
+    // is not asked), so anything `draw_frame` uses must outlive main()'s stack: keep it static or
+    // on the heap.
+    void run(std::function<void()> draw_frame, std::function<bool()> moving);
+    static constexpr int kMaxFramesPerSecond = 60;
+    static constexpr double kIdleRedrawSeconds = 1.0;
 
     // CPU time of the last frame: events, the app's drawing, ImGui's render and the GL calls
     // (not the GPU's work, nor the wait for the display). For the frame-time benchmark.
@@ -38,14 +47,24 @@ public:
     static const char* glsl_version();
 
 private:
-    bool frame();  // one iteration of the loop; false once the user closed the window
+    bool frame();           // one iteration of the loop; false once the user closed the window
+    void handle_event(const SDL_Event& event);
+    void draw();
+    bool hidden() const;    // minimized or hidden: nothing to draw for
+    bool must_draw() const; // desktop: the next frame cannot wait for input
+    void wait_for_next_frame();  // desktop: the frame cap, then the idle wait
 
     SDL_Window* window_ = nullptr;
     void* gl_context_ = nullptr;
     std::function<void()> draw_frame_;
+    std::function<bool()> moving_;
     bool first_frame_shown_ = false;
     bool close_requested_ = false;
+    bool quit_ = false;     // the user closed the window
     double last_frame_ms_ = 0;
+    std::chrono::steady_clock::time_point frame_started_{};  // of the last frame drawn
+    static constexpr int kFramesAfterInput = 5;
+    int frames_after_input_ = kFramesAfterInput;  // frames still to draw after the last event (of any kind)
 };
 
 // Pixels read back from the window: `width` x `height` RGBA, top row first.

@@ -18,6 +18,7 @@
 #include "imgui.h"
 #include "lessons/share_link.hpp"
 #include "platform/runtime.hpp"
+#include "platform/usage.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
 #include "ui/test_hook.hpp"
@@ -83,7 +84,13 @@ void LessonPanel::start_run() {
     lessons::StepOptions step;
     step.on = step_mode_ && lesson_->info.steppable;
     if (step.on) step.schedule = std::exchange(schedule_to_replay_, std::string());  // then the student steps on
-    runner_.start(*lesson_, params_, step);
+    if (!runner_.start(*lesson_, params_, step)) return;
+    ui_share_ = {};
+    if (const auto cpu = platform::thread_cpu_seconds()) {  // run() is called on the UI thread
+        ui_share_.run = runner_.snapshot().run_number;
+        ui_share_.cpu_started_s = *cpu;
+        ui_share_.started = std::chrono::steady_clock::now();
+    }
 }
 
 void LessonPanel::set_step(bool on, std::string schedule) {
@@ -123,6 +130,25 @@ void LessonPanel::draw_long_run_confirmation() {
     if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     remember_widget("run_cancel");
     ImGui::EndPopup();
+}
+
+bool LessonPanel::moving() {
+    if (export_pending() || share_bar_.showing_notice()) return true;
+    const LessonRunner::Snapshot snapshot = runner_.snapshot();
+    const bool changed = snapshot.state != seen_state_ || snapshot.run_number != seen_run_;
+    seen_state_ = snapshot.state;
+    seen_run_ = snapshot.run_number;
+    return changed || is_active(snapshot.state);
+}
+
+// From the run's start to the first frame that sees it ended (one frame late at most: the window
+// keeps drawing while a run goes). Shown once half a second has passed: before, it is mostly noise.
+void LessonPanel::update_ui_share(const LessonRunner::Snapshot& snapshot) {
+    if (ui_share_.run != snapshot.run_number || ui_share_.ended) return;
+    const auto cpu = platform::thread_cpu_seconds();
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - ui_share_.started).count();
+    ui_share_.ended = !is_active(snapshot.state);
+    if (cpu && wall_s > 0 && (ui_share_.ended || wall_s >= 0.5)) ui_share_.percent = 100 * (*cpu - ui_share_.cpu_started_s) / wall_s;
 }
 
 //-----------------------------------------------------------------------------
@@ -306,6 +332,14 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
             ImGui::TextUnformatted(line.text.c_str());
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("printed by %s", line.lane.c_str());
         }
+        if (ui_share_.run == snapshot.run_number && ui_share_.percent >= 0) {
+            ImGui::TextDisabled(ui_share_.ended ? "UI used %.0f %% of one core during this run" : "UI: %.0f %% of one core so far",
+                                ui_share_.percent);
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip("This window's drawing (the app's UI thread) ran beside the lesson's threads and processes,\n"
+                                  "on the same cores: on a machine with few cores it slows them down a little. Without a GPU,\n"
+                                  "the GL driver draws on threads of its own (Mesa's llvmpipe), which this does not count.");
+        }
         if (snapshot.console.size() != console_lines_seen_) {
             console_lines_seen_ = snapshot.console.size();
             ImGui::SetScrollHereY(1.0f);  // follow new output
@@ -485,6 +519,7 @@ void LessonPanel::draw() {
     draw_controls(snapshot);
     draw_long_run_confirmation();
     refresh_timeline(snapshot);
+    update_ui_share(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
     // The legend wraps in a narrow window: reserve what it took last frame.
@@ -569,6 +604,12 @@ std::string LessonPanel::state_json() const {
                   hardware_core_count(), lesson_ ? lessons::estimate_run_seconds(*lesson_, params_) : 0.0,
                   trace::clock_is_virtual() ? "true" : "false", confirming_long_run_ ? "true" : "false");
     json += number;
+    if (ui_share_.run == snapshot.run_number && ui_share_.percent >= 0) {
+        std::snprintf(number, sizeof number, ",\"ui_cpu_percent\":%.2f", ui_share_.percent);
+        json += number;
+    } else {
+        json += ",\"ui_cpu_percent\":null";
+    }
     json += ",\"console\":[";
     for (std::size_t i = 0; i < snapshot.console.size(); ++i)
         json += (i ? "," : "") + json_string(snapshot.console[i].text);

@@ -10,6 +10,7 @@
 #include "ui/tile_image_view.hpp"
 #include "ui/timeline_view.hpp"
 
+#include <chrono>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,11 @@ public:
     void run();
 
     void draw();  // UI thread, once per frame; never blocks
+
+    // Whether the panel's picture changes without input: a run in progress (its timeline follows
+    // it), an export still to write, a notice on screen; also true once after the run's state
+    // changed since the last call, so that its end is drawn. Ask once per frame (Window::run).
+    bool moving();
 
     // When the current run (or the next) ends, writes its exports into `folder` (--export DIR).
     void export_when_done(std::string folder) { export_folder_ = std::move(folder); }
@@ -58,6 +64,7 @@ private:
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_processes_tab(float height);
+    void update_ui_share(const lessons::LessonRunner::Snapshot& snapshot);
 
     const lessons::Lesson* lesson_ = nullptr;
     lessons::LessonParams params_;
@@ -84,6 +91,17 @@ private:
     std::optional<schedule::ExploreResult> explored_;  // the last Explore, for explored_query_'s settings
     std::string explored_query_;
     int explored_run_ = -1;
+    lessons::LessonRunner::State seen_state_ = lessons::LessonRunner::State::Idle;  // by moving()
+    int seen_run_ = 0;
+    // The UI thread's share of one core over the last run started here, for the console's "UI
+    // used 4 % of one core during this run": what else ran beside the lesson's workers.
+    struct UiShare {
+        int run = -1;                // the run it measures
+        double cpu_started_s = 0;    // the UI thread's CPU time when the run started
+        std::chrono::steady_clock::time_point started;
+        double percent = -1;         // so far, or over the whole run once `ended`; < 0: unknown (the page)
+        bool ended = false;
+    } ui_share_;
 };
 
 }  // namespace pp::ui

@@ -172,9 +172,11 @@ void ShareBar::copy(const std::string& text) {
     notice_is_copy_ = true;
 }
 
+bool ShareBar::showing_notice() const { return !notice_.empty() && ImGui::GetTime() <= notice_until_; }
+
 // A small note in the window's bottom-right corner: it never moves the lesson's layout.
 void ShareBar::draw_notice() {
-    if (notice_.empty() || ImGui::GetTime() > notice_until_) return;
+    if (!showing_notice()) return;
     if (notice_is_copy_ && platform::copy_was_refused()) {
         notify({false, "The browser refused the clipboard: the text is shown selected, for Ctrl+C"});
     }

@@ -32,6 +32,9 @@ public:
     void export_all(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline,
                     const std::string& folder);
 
+    // A notice is on screen: it goes away by itself, so the window must keep drawing until then.
+    bool showing_notice() const;
+
 private:
     void export_trace(const lessons::Lesson& lesson, const std::string& folder);
     void export_png(const lessons::Lesson& lesson, TimelineView& timeline, const std::string& folder);

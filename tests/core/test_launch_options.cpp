@@ -101,3 +101,14 @@ TEST_CASE("LaunchOptions.AFloodOfUnknownSettingsGivesAFewMessages.1thread") {
     CHECK(options.messages[11] == "and 995 more values without a --key ignored");
     REQUIRE(options.lesson != nullptr);
 }
+
+TEST_CASE("LaunchOptions.IdleSecondsAreBounded.1thread") {
+    CHECK(parse_launch_options({"--lesson", "thread-pool", "--autorun", "--idle", "5"}).idle_seconds == doctest::Approx(5));
+    CHECK(parse_launch_options({"--idle=0.5"}).idle_seconds == doctest::Approx(0.5));
+    for (const char* bad : {"-1", "soon", "99999"}) {
+        const auto options = parse_launch_options({"--idle", bad});
+        CHECK(options.idle_seconds == 0);
+        REQUIRE(options.messages.size() == 1);
+        CHECK(options.messages[0] == "idle=" + std::string(bad) + " is not 0..3600 seconds; not idling");
+    }
+}

@@ -22,7 +22,7 @@ TEST_CASE("Settings.EveryRowIsConsistent.1thread") {
         CHECK(setting.default_value <= setting.max);
         CHECK(setting.get(defaults) == doctest::Approx(setting.default_value));  // LessonParams() is the table's defaults
         CHECK(int(setting.whole != nullptr) + int(setting.number != nullptr) + int(setting.on != nullptr) == 1);
-        CHECK((setting.kind == SettingKind::WholeNumber) == (setting.whole != nullptr));
+        CHECK((setting.kind == SettingKind::WholeNumber || setting.kind == SettingKind::Choice) == (setting.whole != nullptr));
         CHECK(find_setting(setting.key) == &setting);
     }
     CHECK(find_setting("colour") == nullptr);
