@@ -8,7 +8,7 @@
  *   playground-cli run LESSON --schedule S | --seed N   one thread at a time, in the order S says
  *   playground-cli explore LESSON [settings]           every interleaving, and what each ends with
  *   playground-cli run first-threads [--threads N] [--limit N]
- *   playground-cli bench [the use-case lesson's settings] [--trace FILE] [--yes]
+ *   playground-cli bench [table|granularity] [the use-case lesson's settings] [--trace FILE] [--yes]
  *
  *   Same lessons as the app, printed instead of drawn. Its flags are the lesson settings'
  *   table (lessons/settings.hpp), read with CLI11. Bad input gets a message that says what was
@@ -60,7 +60,7 @@ struct TypedFlags {
 
 void add_lesson_flags(CLI::App& command, TypedFlags& flags) {
     for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
-        command.add_option("--" + std::string(setting.key), flags.settings[&setting],
+        command.add_option(setting.flag_name(), flags.settings[&setting],
                            std::string(setting.help) + " (" + setting.range_text() + ")")
             ->type_name(setting.value_name)
             ->take_last();
@@ -75,13 +75,13 @@ int apply_lesson_flags(const CLI::App& command, const pp::lessons::Lesson& lesso
                        pp::lessons::LessonParams& params) {
     using namespace pp::lessons;
     for (const Setting& setting : kLessonSettings) {
-        if (command.count("--" + std::string(setting.key)) == 0) continue;
+        if (command.count(setting.flag_name()) == 0) continue;
         if (!(lesson.info.params & bit_of(setting))) {
             // Refused, not ignored: a setting that changes nothing would only mislead.
             std::string used;
             for (const Setting& other : kLessonSettings)
-                if (lesson.info.params & bit_of(other)) used += (used.empty() ? "--" : ", --") + std::string(other.key);
-            return usage_error(std::string(lesson.info.id) + " does not use --" + setting.key +
+                if (lesson.info.params & bit_of(other)) used += (used.empty() ? "" : ", ") + other.flag_name();
+            return usage_error(std::string(lesson.info.id) + " does not use " + setting.flag_name() +
                                (used.empty() ? std::string(" (it takes no settings)") : " (it uses " + used + ")"));
         }
         const std::string& typed = flags.settings.at(&setting);
@@ -161,24 +161,29 @@ int exit_code_of(const pp::lessons::Lesson& lesson, const pp::lessons::LessonRun
     return 1;
 }
 
-int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags) {
+int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags, int experiment = -1) {
     pp::lessons::LessonParams params = lesson.info.defaults;
+    if (experiment >= 0) params.experiment = experiment;  // bench granularity: the use-case lesson's second experiment
     if (int error = apply_lesson_flags(command, lesson, flags, params)) return error;
     if (int error = check_run_length(lesson, params, flags.yes)) return error;
     const std::string& trace_path = flags.trace_path;
 
     pp::lessons::StepOptions step;
-    if (command.count("--schedule") || command.count("--seed")) {
+    const auto given = [&](const char* flag) {  // bench has no --schedule: not given, then
+        const CLI::Option* option = command.get_option_no_throw(flag);
+        return option && option->count() > 0;
+    };
+    if (given("--schedule") || given("--seed")) {
         if (!lesson.info.steppable)
             return usage_error(std::string(lesson.info.id) + " cannot be stepped: --schedule and --seed are for thread, "
                                "start-join, multithreading and thread-pool");
-        if (command.count("--schedule") && command.count("--seed")) return usage_error("--schedule or --seed, not both");
+        if (given("--schedule") && given("--seed")) return usage_error("--schedule or --seed, not both");
         if (const std::string problem = pp::schedule::check_schedule(flags.schedule); !problem.empty())
             return usage_error("--schedule: " + problem);
         step.on = true;
         step.schedule = flags.schedule;
         step.then = pp::schedule::Policy::RoundRobin;  // past the end of a short schedule
-        if (command.count("--seed")) {
+        if (given("--seed")) {
             const pp::lessons::Setting seed_flag{"seed", "seed", pp::lessons::SettingKind::WholeNumber, 0, 4294967295.0, 1,
                                                  "", "N", "", "%d", false};
             const pp::lessons::TypedValue seed = pp::lessons::read_typed_value(seed_flag, flags.seed);
@@ -302,7 +307,7 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
     std::map<std::string, pp::Samples> one_worker;
     for (const auto& m : done.measurements)
         if (m.x == 1) one_worker[m.series] = m.seconds;
-    std::printf("%-10s %-18s %7s %9s %17s %8s %13s\n", "work", "model", "workers", "wall (s)", "range (s)", "speedup",
+    std::printf("%-10s %-50s %7s %9s %17s %8s %13s\n", "work", "model", "workers", "wall (s)", "range (s)", "speedup",
                 "range");
     std::string previous_series;
     std::vector<std::string> notes;
@@ -317,7 +322,7 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
         char wall_range[48], speedup_range[48];
         std::snprintf(wall_range, sizeof wall_range, "%.3f-%.3f", m.seconds.min(), m.seconds.max());
         std::snprintf(speedup_range, sizeof speedup_range, "%.2f-%.2fx", s.low, s.high);
-        std::printf("%-10s %-18s %7d %9.3f %17s %7.2fx %13s%s\n", m.series.substr(0, colon).c_str(),
+        std::printf("%-10s %-50s %7d %9.3f %17s %7.2fx %13s%s\n", m.series.substr(0, colon).c_str(),
                     m.series.substr(colon + 2).c_str(), static_cast<int>(m.x), m.seconds.median(), wall_range, s.median,
                     speedup_range, too_fast ? "  !" : "");
         if (too_fast)
@@ -361,6 +366,9 @@ int main(int argc, char** argv) {
     run->footer("Each lesson reads only some of the settings; giving one it does not read is an error.");
 
     CLI::App* bench = app.add_subcommand("bench", "the use-case experiment as a table (median of 3 runs, range, speedup)");
+    std::string bench_what = "table";
+    bench->add_option("WHAT", bench_what, "table (the tutorial's table), or granularity (the cost of parallelism by task size)")
+        ->check(CLI::IsMember({"table", "granularity"}));
     bench->footer("I/O- and CPU-bound work with 1..N workers, as threads with the GIL, threads without it, and "
                   "processes; each row a warm-up run, then 3 timed runs. Progress on stderr.");
     TypedFlags bench_flags;
@@ -409,6 +417,10 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand(bench)) {
         if (!bench->remaining().empty()) return refuse_extras(*bench, "use-cases");
+        if (bench_what == "granularity") {
+            if (bench->count("--experiment")) return usage_error("bench granularity is the granularity experiment: no --experiment");
+            return run_lesson(*bench, *pp::lessons::find_lesson("use-cases"), bench_flags, pp::lessons::kGranularity);
+        }
         return run_bench(*bench, bench_flags);
     }
     if (app.got_subcommand(run)) {
@@ -420,8 +432,8 @@ int main(int argc, char** argv) {
             return usage_error("--threads and --limit are for first-threads; " + lesson_id + " does not use them");
         if (first_threads) {
             for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
-                if (run->count("--" + std::string(setting.key)))
-                    return usage_error("unknown option '--" + std::string(setting.key) + "' for first-threads");
+                if (run->count(setting.flag_name()))
+                    return usage_error("unknown option '" + setting.flag_name() + "' for first-threads");
             return run_first_threads(*run, threads_typed, limit_typed);
         }
         if (const auto* found = pp::lessons::find_lesson(lesson_id)) return run_lesson(*run, *found, run_flags);

@@ -1,12 +1,16 @@
 // The emulated GIL: one mutex-protected flag, a drop request, and forced switching.
 #include "core/gil.hpp"
 
+#include "core/ids.hpp"
 #include "core/schedule.hpp"
 #include "core/sync.hpp"
 #include "core/trace.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace pp::gil {
 
@@ -20,6 +24,10 @@ struct GilState {
     std::uint64_t switch_number = 0; // bumped at every acquisition
     int waiters = 0;
     Stats stats;
+    // For the timeline's GIL lane (while tracing): who holds it since when, and who waits.
+    std::string holder;
+    std::int64_t held_since_ns = 0;
+    std::vector<std::string> waiting;
 };
 
 // Never destroyed: detached threads may still release the GIL during static destruction.
@@ -31,18 +39,43 @@ GilState& gil_state() {
 std::atomic<std::int64_t> g_interval_ns{5'000'000};
 PP_THREAD_LOCAL(int, gil_depth) // GilHolder nesting on this thread; > 0 means "holds the GIL"
 
-void take_locked(GilState& s) {
+// Returns when the GIL changed hands: the end of the new holder's wait is the start of its
+// holding, one reading of the clock, so the two never overlap on the timeline.
+std::int64_t take_locked(GilState& s) {
     s.locked = true;
     ++s.switch_number;
     ++s.stats.acquisitions;
     detail::g_drop_request.store(false, std::memory_order_relaxed);
+    const std::int64_t now = trace::now_ns();
+    if (trace::enabled()) {
+        s.holder = trace::current_lane().name;
+        s.held_since_ns = now;
+    }
     s.switched.notify_all();
+    return now;
+}
+
+// The holding that ends now, as a span on the GIL lane, named after its holder; its args say
+// who was waiting for the GIL when it changed hands.
+void record_holding_locked(GilState& s, std::int64_t end_ns) {
+    if (!trace::enabled() || s.holder.empty()) return;
+    TraceEvent held;
+    held.kind = TraceKind::GilHeld;
+    held.lane = TraceLane{current_pid(), kGilLaneTid, "GIL"};
+    held.name = std::move(s.holder);
+    for (const std::string& waiter : s.waiting) held.args += (held.args.empty() ? "waiting: " : ", ") + waiter;
+    held.begin_ns = s.held_since_ns;
+    held.end_ns = end_ns;
+    trace::append_foreign({std::move(held)});
+    s.holder.clear();
 }
 
 // Waits until the GIL is free, asking the holder to drop it after each switch interval in which
 // it did not change hands, then takes it. `wait_begin_ns` starts the GilWait span.
 void wait_and_take_locked(GilState& s, std::unique_lock<std::mutex>& lock, std::int64_t wait_begin_ns) {
     ++s.waiters;
+    const std::string me = trace::enabled() ? trace::current_lane().name : std::string();
+    if (!me.empty()) s.waiting.push_back(me);
     while (s.locked) {
         const std::uint64_t seen = s.switch_number;
         const auto interval = std::chrono::nanoseconds(g_interval_ns.load(std::memory_order_relaxed));
@@ -51,8 +84,11 @@ void wait_and_take_locked(GilState& s, std::unique_lock<std::mutex>& lock, std::
         if (!freed && s.switch_number == seen) detail::g_drop_request.store(true, std::memory_order_relaxed);
     }
     --s.waiters;
-    take_locked(s);
-    const std::int64_t wait_end_ns = trace::now_ns();
+    if (!me.empty()) {
+        const auto mine = std::find(s.waiting.begin(), s.waiting.end(), me);
+        if (mine != s.waiting.end()) s.waiting.erase(mine);
+    }
+    const std::int64_t wait_end_ns = take_locked(s);
     s.stats.total_wait_ns += wait_end_ns - wait_begin_ns;
     lock.unlock();
     trace::span(TraceKind::GilWait, "gil wait", wait_begin_ns, wait_end_ns);
@@ -71,6 +107,7 @@ void acquire() {
 void release() {
     GilState& s = gil_state();
     std::lock_guard<std::mutex> lock(s.mutex);
+    record_holding_locked(s, trace::now_ns());
     s.locked = false;
     s.freed.notify_one();
 }
@@ -88,6 +125,7 @@ void detail::drop_and_reacquire() {
     }
     // The GilWait span starts before the release, so this lane's running time never overlaps the next holder's.
     const std::int64_t wait_begin_ns = trace::now_ns();
+    record_holding_locked(s, wait_begin_ns);
     s.locked = false;
     ++s.stats.forced_switches;
     const std::uint64_t seen = s.switch_number;

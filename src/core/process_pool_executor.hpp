@@ -29,6 +29,7 @@
 #pragma once
 
 #include "core/future.hpp"
+#include "core/map_chunk.hpp"
 #include "core/process_errors.hpp"
 #include "core/process_protocol.hpp"
 #include "core/sync.hpp"
@@ -67,6 +68,11 @@ struct ProcessPoolOptions {
     // SIGKILL) and fail what was left with BrokenProcessPool. A single task longer than this is
     // ended by a shutdown that comes while it runs: raise it for long tasks.
     std::chrono::milliseconds shutdown_grace{5000};
+};
+
+// Python's map(..., chunksize=n): how many inputs travel to a worker in one message.
+struct Chunksize {
+    std::size_t items = 1;
 };
 
 template <class T>
@@ -194,6 +200,13 @@ public:
     // as_completed().
     template <class R, class... Args>
     std::vector<R> map(const TaskRef<R(Args...)>& task, const std::vector<std::decay_t<Args>>&... inputs);
+    // The same with Python's chunksize: inputs travel `chunksize.items` at a time, one message each
+    // way per chunk, so a task of microseconds is not swamped by a round trip each. Results still
+    // come in input order, and one bad input fails only its own result (the first such is thrown,
+    // as above). A chunk that is still running cannot be cancelled, and the workers' load evens out
+    // less well: keep chunks many times more than the workers.
+    template <class R, class... Args>
+    std::vector<R> map(const TaskRef<R(Args...)>& task, Chunksize chunksize, const std::vector<std::decay_t<Args>>&... inputs);
 
     // Python's shutdown(wait, cancel_futures): no new tasks; cancel_futures cancels tasks still
     // queued here; wait blocks until the workers have exited and been reaped (bounded by
@@ -321,6 +334,37 @@ std::vector<R> ProcessPoolExecutor::map(const TaskRef<R(Args...)>& task, const s
     std::vector<R> results;
     results.reserve(count);
     for (Future<R>& future : futures) results.push_back(future.shared_state()->take(detail::Deadline::never()));
+    return results;
+}
+
+template <class R, class... Args>
+std::vector<R> ProcessPoolExecutor::map(const TaskRef<R(Args...)>& task, Chunksize chunksize,
+                                        const std::vector<std::decay_t<Args>>&... inputs) {
+    static_assert(sizeof...(Args) > 0, "map() needs a task that takes at least one argument");
+    static_assert(!std::is_void_v<R>, "map() collects results: for a task returning void, use submit() and wait()");
+    if (chunksize.items <= 1) return map(task, inputs...);
+    TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(), typeid(R(std::decay_t<Args>...)).name());
+    std::size_t count = static_cast<std::size_t>(-1);
+    ((count = std::min(count, inputs.size())), ...);
+    std::vector<Future<detail::ChunkReply>> chunks;
+    for (std::size_t begin = 0; begin < count; begin += chunksize.items) {
+        std::vector<Bytes> arguments;
+        for (std::size_t i = begin; i < std::min(begin + chunksize.items, count); ++i)
+            arguments.push_back(TaskRef<R(Args...)>::encode_arguments(inputs[i]...));
+        chunks.push_back(submit(detail::run_map_chunk_task, task.name(), std::move(arguments)));
+    }
+    std::vector<R> results;
+    results.reserve(count);
+    std::exception_ptr first_error;
+    for (Future<detail::ChunkReply>& chunk : chunks) {
+        auto [pid, items] = chunk.shared_state()->take(detail::Deadline::never());
+        for (auto& [returned, bytes, type, message] : items) {
+            if (first_error) continue;  // every chunk still runs, as every task of map() does
+            if (returned) results.push_back(decode<R>(bytes));
+            else first_error = std::make_exception_ptr(RemoteTaskError(type, message, task.name(), pid));
+        }
+    }
+    if (first_error) std::rethrow_exception(first_error);
     return results;
 }
 

@@ -26,6 +26,10 @@ Speedup speedup(const Samples& base_seconds, const Samples& seconds) {
 
 bool exceeds_cores(const Speedup& cpu_bound, int cores) { return cores >= 1 && cpu_bound.median > cores; }
 
+double predicted_seconds(double work_seconds, int parallel, double messages, double seconds_per_message) {
+    return work_seconds / std::max(parallel, 1) + std::max(messages, 0.0) * std::max(seconds_per_message, 0.0);
+}
+
 double time_once(const std::function<void()>& run) {
     const auto start = sync::clock::now();
     run();

@@ -69,6 +69,14 @@ double time_once(const std::function<void()>& run);
 // parallel even in the single-threaded page (its browser processes), and for estimates.
 double wall_time_once(const std::function<void()>& run);
 
+// The cost of parallelism, predicted from costs measured in the same run: `work_seconds` of CPU
+// work (what one thread alone takes) spread over `parallel` workers that really run at once (the
+// workers, at most the cores; 1 for threads that hold a GIL), plus `messages` hand-overs (a task
+// sent, or a chunk of them) of `seconds_per_message` each, which the one submitting side pays
+// one after the other. Amdahl's law with an overhead term: for big tasks the work dominates and
+// the speedup nears `parallel`; for tiny ones the messages do, and it falls below 1.
+double predicted_seconds(double work_seconds, int parallel, double messages, double seconds_per_message);
+
 // The number of CPU cores this program can run on at once (os.cpu_count() in Python): natively
 // the hardware threads, in the page navigator.hardwareConcurrency. 0 when unknown. Defined by
 // the platform's system.cpp (platform/posix, platform/web), which pp_core compiles in.

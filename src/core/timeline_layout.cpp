@@ -50,6 +50,7 @@ TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move
         const TraceLane& lb = seen_lanes[b];
         const int pa = process_first_seen[la.pid], pb = process_first_seen[lb.pid];
         if (pa != pb) return pa < pb;
+        if (is_gil_lane(la) != is_gil_lane(lb)) return is_gil_lane(la);  // the GIL above every thread
         const bool main_a = la.name == "MainThread", main_b = lb.name == "MainThread";
         if (main_a != main_b) return main_a;
         return a < b;

@@ -43,7 +43,7 @@ const sync::thread::id g_main_thread = sync::this_thread::get_id();
 const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
                                                  "IoWait",        "LockWait",    "GilWait",
                                                  "JoinBlocked",   "ThreadStart", "ThreadEnd",
-                                                 "Print",         "Note"};
+                                                 "Print",         "Note",        "GilHeld"};
 } // namespace
 
 const char* to_string(TraceKind kind) {

@@ -43,8 +43,9 @@ enum class TraceKind : std::uint8_t {
     ThreadEnd,     // instant, last event of a thread's lane
     Print,         // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
     Note,          // instant: something a stepped run wants seen (args: "one increment lost"; core/schedule.hpp)
+    GilHeld,       // span, on the "GIL" lane: one thread held the emulated GIL (name: the holder; args: who waited)
 };
-constexpr int kTraceKindCount = 11;
+constexpr int kTraceKindCount = 12;
 
 // "TaskRun", "GilWait", ...: used as the Chrome trace category, and for serialization.
 const char* to_string(TraceKind kind);
@@ -61,6 +62,11 @@ struct TraceLane {
     std::uint64_t tid = 0; // pp::current_tid(): joined threads keep their own lanes (see core/ids.hpp)
     std::string name; // "MainThread", "ThreadPoolExecutor-0_1", ...
 };
+
+// The lane the emulated GIL's holdings are drawn on (core/gil.hpp): not a thread, so a tid no
+// thread has. Timelines put it above the threads of its process.
+constexpr std::uint64_t kGilLaneTid = ~std::uint64_t{0};
+inline bool is_gil_lane(const TraceLane& lane) { return lane.tid == kGilLaneTid; }
 
 struct TraceEvent {
     TraceKind kind = TraceKind::TaskRun;

@@ -28,8 +28,10 @@ inline std::uint8_t payload_byte(std::size_t i, std::uint64_t seed) {
 // [SECTION] I/O-bound: sleep, simulated download (release the GIL while waiting)
 //-----------------------------------------------------------------------------
 void sleep_for(std::chrono::nanoseconds duration) {
-    gil::ReleaseGuard release_gil;
+    // The span opens before the GIL is let go and closes once it is back (a GilWait inside it):
+    // the call lasts until then, and no moment of it counts as running Python.
     TraceSpan span(TraceKind::Sleep, "sleep", 0, trace::enabled() ? describe_ms(duration) : std::string());
+    gil::ReleaseGuard release_gil;
     sync::this_thread::sleep_for(duration);
 }
 
@@ -46,9 +48,9 @@ std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed) {
 
 DownloadResult simulated_download(std::chrono::nanoseconds latency, std::size_t bytes, std::uint64_t seed) {
     {
-        gil::ReleaseGuard release_gil;
-        TraceSpan span(TraceKind::IoWait, "download", 0,
+        TraceSpan span(TraceKind::IoWait, "download", 0,  // around the GIL's release, as in sleep_for
                        trace::enabled() ? describe_ms(latency) + ", " + std::to_string(bytes) + " B" : std::string());
+        gil::ReleaseGuard release_gil;
         sync::this_thread::sleep_for(latency);
     }
     return DownloadResult{bytes, download_checksum(bytes, seed)};
@@ -57,6 +59,17 @@ DownloadResult simulated_download(std::chrono::nanoseconds latency, std::size_t 
 //-----------------------------------------------------------------------------
 // [SECTION] CPU-bound: primes, Mandelbrot, box blur (call gil::checkpoint() every few microseconds)
 //-----------------------------------------------------------------------------
+std::uint64_t spin(std::uint64_t iterations) {
+    std::uint64_t x = 88172645463325252ull;
+    for (std::uint64_t i = 0; i < iterations; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        if ((i & 1023) == 1023) gil::checkpoint();  // the interpreter's eval breaker, every microsecond or so
+    }
+    return x;
+}
+
 namespace {
 bool is_prime(std::int64_t n) {
     if (n < 2) return false;

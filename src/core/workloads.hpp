@@ -37,6 +37,10 @@ std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed = 0);
 //-----------------------------------------------------------------------------
 // [SECTION] CPU-bound: primes, Mandelbrot, box blur (call gil::checkpoint() every few microseconds)
 //-----------------------------------------------------------------------------
+// `iterations` steps of plain arithmetic (a xorshift generator): CPU work of a size that can be
+// set finely, for the granularity experiment. Deterministic: returns the generator's last value.
+std::uint64_t spin(std::uint64_t iterations);
+
 // Primes p with lo <= p < hi, by trial division (deliberately the slow textbook way).
 // count_primes(0, 100000) == 9592; count_primes(0, 1000000) == 78498.
 std::int64_t count_primes(std::int64_t lo, std::int64_t hi);

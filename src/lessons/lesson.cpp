@@ -64,8 +64,8 @@ void LessonContext::sleep(double tutorial_seconds, int source_line) {
         trace::span(TraceKind::Sleep, "sleep", now, now, 0, std::string(label) + ", stepped: no real time");
         return;
     }
+    TraceSpan span(TraceKind::Sleep, "sleep", 0, label);  // around the GIL's release (see pp::sleep_for)
     gil::ReleaseGuard release_gil;  // time.sleep() lets other Python threads run
-    TraceSpan span(TraceKind::Sleep, "sleep", 0, label);
 
     std::unique_lock<std::mutex> lock(mutex_);
     mark_line(source_line);
@@ -126,6 +126,16 @@ std::vector<LessonContext::ConsoleLine> LessonContext::console() const {
 void LessonContext::measure(std::string series, double x, Samples seconds) {
     std::lock_guard<std::mutex> lock(mutex_);
     measurements_.push_back(Measurement{std::move(series), x, std::move(seconds)});
+}
+
+void LessonContext::predict(std::string series, double x, double y) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    predictions_.push_back(Prediction{std::move(series), x, y});
+}
+
+std::vector<LessonContext::Prediction> LessonContext::predictions() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return predictions_;
 }
 
 std::vector<LessonContext::Measurement> LessonContext::measurements() const {

@@ -45,7 +45,12 @@ struct LessonInfo {
     bool creates_processes = false;  // it starts child processes (the page readies its workers early)
     bool measures = false;           // an experiment: the panel opens on its plots and image
     bool steppable = false;          // the student can take the scheduler's seat (core/schedule.hpp)
+    const char* link_url = nullptr;    // further reading, shown under the explanation
+    const char* link_label = nullptr;
 };
+
+// Python's own page on its free-threaded build (3.13t, officially supported in 3.14).
+inline constexpr const char* kFreeThreadingDocs = "https://docs.python.org/3/howto/free-threading-python.html";
 
 //-----------------------------------------------------------------------------
 // [SECTION] LessonContext: console, tutorial-time sleeps, pause and stop
@@ -62,7 +67,7 @@ public:
         std::string lane;
         int source_line = 0;   // line in the lesson's .cpp file
     };
-    // One point of a plotted series: "CPU-bound: threads, GIL on" at x workers took these
+    // One point of a plotted series: "CPU-bound: processes" at x workers took these
     // seconds, one sample per repetition (after a warm-up run; see core/stats.hpp).
     struct Measurement {
         std::string series;
@@ -92,8 +97,17 @@ public:
     bool keep_going();
     bool stopped() const;
 
+    // What a model predicts for a point of a series (a line drawn beside the measurements).
+    struct Prediction {
+        std::string series;
+        double x = 0;
+        double y = 0;
+    };
+
     // Results for the panel's plots, and an image computed tile by tile for its live view.
     void measure(std::string series, double x, Samples seconds);
+    void predict(std::string series, double x, double y);
+    std::vector<Prediction> predictions() const;
     std::vector<Measurement> measurements() const;
     TileBoard& tiles() { return tiles_; }
     const TileBoard& tiles() const { return tiles_; }
@@ -123,6 +137,7 @@ private:
     std::vector<ConsoleLine> console_;
     std::vector<LaneLine> lines_;
     std::vector<Measurement> measurements_;
+    std::vector<Prediction> predictions_;
     TileBoard tiles_;
 };
 
@@ -141,6 +156,17 @@ struct Lesson {
     // About how many seconds a run takes with these settings, shown before Run (and a run
     // estimated above kLongRunSeconds asks first). Rough, but on the long side.
     double (*estimate_seconds)(const LessonParams& params) = nullptr;
+    // A lesson whose settings switch what it runs (the use-case lesson's experiment) names the
+    // code that runs then: its file and Python. nullptr: source_file and info.python_code.
+    const char* (*source_file_for)(const LessonParams& params) = nullptr;
+    const char* (*python_code_for)(const LessonParams& params) = nullptr;
+
+    const char* source_for(const LessonParams& params) const {
+        return source_file_for ? source_file_for(params) : source_file;
+    }
+    const char* python_for(const LessonParams& params) const {
+        return python_code_for ? python_code_for(params) : info.python_code;
+    }
 };
 
 // Runs estimated longer than this ask for confirmation first (the page) or --yes (the CLI).

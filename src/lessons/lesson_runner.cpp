@@ -5,6 +5,7 @@
 #include "core/process_errors.hpp"
 #include "core/process_registry.hpp"
 #include "core/thread.hpp"
+#include "core/workloads.hpp"
 #include "core/trace.hpp"
 
 #include <exception>
@@ -58,6 +59,7 @@ void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx,
     ctx->start_clock();  // the console's 0 is the timeline's 0
     trace::set_enabled(true);
     gil::set_enabled(ctx->params().gil);
+    gil::set_switch_interval(seconds(ctx->params().switch_interval_ms / 1000));  // sys.setswitchinterval()
     gil::reset_stats();
     Thread::restart_numbering();  // each run is a fresh program: its first thread is Thread-1 again
     ThreadPoolExecutor::restart_numbering();
@@ -135,6 +137,7 @@ void LessonRunner::run_explore(const Lesson* lesson, LessonParams params, schedu
     trace::clear();
     trace::set_enabled(false);  // thousands of runs: their events would only pile up
     gil::set_enabled(params.gil);
+    gil::set_switch_interval(seconds(params.switch_interval_ms / 1000));
     trace::set_lane_name("MainThread");
     set_print_handler([](const PrintedLine&) {});  // thousands of runs' prints: not for the console
     std::string error;
@@ -220,6 +223,7 @@ LessonRunner::Snapshot LessonRunner::snapshot() const {
         out.console = ctx->console();
         out.lines = ctx->current_lines();
         out.measurements = ctx->measurements();
+        out.predictions = ctx->predictions();
         out.context = ctx;
     }
     std::lock_guard<std::mutex> lock(mutex_);

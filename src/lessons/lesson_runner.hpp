@@ -45,6 +45,7 @@ public:
         std::vector<LessonContext::ConsoleLine> console;
         std::vector<LessonContext::LaneLine> lines;
         std::vector<LessonContext::Measurement> measurements;
+        std::vector<LessonContext::Prediction> predictions;
         std::shared_ptr<const LessonContext> context;  // the run's context (its TileBoard), or nullptr
         bool stepped = false;            // run under the schedule controller (schedule::view())
         bool exploring = false;          // explore() is going

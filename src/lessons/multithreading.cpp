@@ -67,7 +67,7 @@ t1.start()
 t2.start()
 t1.join()
 t2.join())py",
-     uses_settings("scale", "sleep", "gil"),
+     uses_settings("scale", "sleep", "gil", "switch"),
      [] {
          LessonParams defaults;
          defaults.sleep = 2.0;  // time.sleep(2)

@@ -33,7 +33,9 @@ std::string kind_name(SettingKind kind) {
 //-----------------------------------------------------------------------------
 // LessonParams and Setting
 //-----------------------------------------------------------------------------
-LessonParams::LessonParams() : workers(0), tasks(0), time_scale(0), sleep(0), gil(false), increments(0), lock(0) {
+LessonParams::LessonParams()
+    : workers(0), tasks(0), time_scale(0), sleep(0), gil(false), switch_interval_ms(0), increments(0), lock(0),
+      experiment(0) {
     for (const Setting& setting : kLessonSettings) setting.set(*this, setting.default_value);
 }
 
@@ -148,7 +150,7 @@ std::string refusal_message(const Setting& setting, std::string_view typed) {
                              : setting.kind == SettingKind::Choice ? "one of " + setting.range_text()
                                  : kind_name(setting.kind) + (*setting.unit ? std::string(" of") + setting.unit : "") +
                                        " " + setting.range_text();
-    return "--" + std::string(setting.key) + " must be " + what + ", not '" + std::string(typed) + "'";
+    return setting.flag_name() + " must be " + what + ", not '" + std::string(typed) + "'";
 }
 
 std::string page_message(const Setting& setting, std::string_view typed, const TypedValue& read) {
@@ -165,7 +167,7 @@ std::string flags_text(unsigned uses, const LessonParams& params) {
     std::string text;
     for (const Setting& setting : kLessonSettings)
         if (uses & bit_of(setting))
-            text += (text.empty() ? "--" : " --") + std::string(setting.key) + " " + setting.text(params);
+            text += (text.empty() ? "" : " ") + setting.flag_name() + " " + setting.text(params);
     return text;
 }
 

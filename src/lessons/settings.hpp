@@ -28,8 +28,10 @@ struct LessonParams {
     double time_scale;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
     double sleep;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
     bool gil;           // emulate CPython's global interpreter lock
+    double switch_interval_ms;  // sys.setswitchinterval(), in milliseconds: how long a GIL holder keeps it
     int increments;     // the thread lesson: how many times each thread adds 1
     int lock;           // the thread lesson: kWithoutLock, kWithLock or kBothLocks (one run after the other)
+    int experiment;     // the use-case lesson: kUseCaseTable or kGranularity
 
     LessonParams();
 
@@ -40,6 +42,8 @@ struct LessonParams {
 
 // LessonParams::lock
 enum LockChoice : int { kWithoutLock = 0, kWithLock = 1, kBothLocks = 2 };
+// LessonParams::experiment
+enum ExperimentChoice : int { kUseCaseTable = 0, kGranularity = 1 };
 
 //-----------------------------------------------------------------------------
 // [SECTION] Setting: one row
@@ -62,7 +66,10 @@ struct Setting {
     int LessonParams::*whole = nullptr;
     double LessonParams::*number = nullptr;
     bool LessonParams::*on = nullptr;
+    const char* flag = nullptr;  // the command line's name when it is not the key ("switch-interval")
 
+    // "--workers": the command line's flag.
+    std::string flag_name() const { return std::string("--") + (flag ? flag : key); }
     double get(const LessonParams& params) const;
     void set(LessonParams& params, double value) const;  // rounds whole numbers, reads non-zero as on
     // The value as a URL or a flag spells it: "3", "0.05", "1".
@@ -89,12 +96,18 @@ inline constexpr Setting kLessonSettings[] = {
      "how long the lesson's time.sleep() lasts, in seconds, before the time scale", "%.1f s", true,
      nullptr, &LessonParams::sleep},
     {"gil", "GIL", SettingKind::Switch, 0, 1, 0, "", "0|1",
-     "emulate CPython's global interpreter lock: one thread at a time runs Python code", "", false,
-     nullptr, nullptr, &LessonParams::gil},
+     "on: threads as in CPython with the GIL (the default build), one at a time runs Python code; off: "
+     "free-threaded CPython 3.13t/3.14t, or C++", "", false, nullptr, nullptr, &LessonParams::gil},
+    {"switch", "switch interval", SettingKind::Number, 0.1, 100, 5, " ms", "MS",
+     "sys.setswitchinterval(), in ms: how long a thread keeps the GIL before a waiting one asks for it", "%.1f ms", true,
+     nullptr, &LessonParams::switch_interval_ms, nullptr, "switch-interval"},
     {"increments", "increments", SettingKind::WholeNumber, 1, 20000, 20000, "", "N",
      "how many times each thread adds 1 to the counter (at most 5 while you step)", "%d", true, &LessonParams::increments},
     {"lock", "lock", SettingKind::Choice, 0, 2, kBothLocks, "", "without|with|both",
      "count without a lock, with one, or both, one run after the other", "", false, &LessonParams::lock},
+    {"experiment", "experiment", SettingKind::Choice, 0, 1, kUseCaseTable, "", "table|granularity",
+     "the tutorial's table (I/O- and CPU-bound work), or the cost of parallelism: small tasks against big ones", "",
+     false, &LessonParams::experiment},
 };
 inline constexpr std::size_t kLessonSettingCount = sizeof kLessonSettings / sizeof kLessonSettings[0];
 

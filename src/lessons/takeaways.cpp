@@ -5,7 +5,7 @@
  *   The tutorial's summary, each line backed by a small measurement made right now (the
  *   median of 3 runs after a warm-up, with the range):
  *   threads overlap waiting; CPU work runs in parallel on C++ threads and on processes,
- *   not on threads holding a GIL.
+ *   not on CPython threads that hold the GIL.
  *
  *******************************************************************************************/
 #include "core/gil.hpp"
@@ -77,8 +77,8 @@ void main_program(LessonContext& ctx) {
         return pp::time_once([&] { (void)pool.map(primes_below_task, std::vector<std::int64_t>{600000, 600000}); });
     }, [&] { return ctx.keep_going(); });
     ctx.print("Multiprocessing -> parallelism for CPU tasks: 2 prime counts took " + seconds(cpu_one) +
-              " on 1 thread, " + seconds(cpu_two) + " on 2 C++ threads, " + seconds(cpu_two_gil) +
-              " on 2 threads holding a GIL, " + seconds(cpu_two_processes) +
+              " on 1 thread, " + seconds(cpu_two) + " on 2 threads without a GIL (free-threaded CPython 3.13t/3.14t, or C++), " +
+              seconds(cpu_two_gil) + " on 2 threads of CPython with the GIL (default build), " + seconds(cpu_two_processes) +
               " in 2 processes (why Python uses processes).");
     ctx.print("ThreadPoolExecutor  -> easy multithreading.");
     ctx.print("ProcessPoolExecutor -> easy multiprocessing.");
@@ -92,7 +92,10 @@ extern const Lesson kTakeawaysLesson{
      "The tutorial's summary, measured on this machine as you watch. Threads overlap waiting, so I/O-bound "
      "work speeds up with more threads. For CPU-bound work, C++ threads run in parallel on several cores; "
      "Python's threads cannot, because the global interpreter lock lets one thread at a time run Python "
-     "code. That is why the tutorial says: processes for CPU-bound work.",
+     "code. That is why the tutorial says: processes for CPU-bound work. Since Python 3.13 an optional "
+     "free-threaded build (python3.13t, officially supported since 3.14) runs threads without the GIL, "
+     "in parallel like C++'s; the default build still has the GIL, and the tutorial's advice holds for it. "
+     "(Python 3.14 also adds InterpreterPoolExecutor, not shown here.)",
      R"py(# The tutorial's summary:
 # Program  -> set of instructions.
 # Process  -> executing program with its own memory.
@@ -103,7 +106,11 @@ extern const Lesson kTakeawaysLesson{
 # ProcessPoolExecutor -> easy multiprocessing.)py",
      uses_settings("scale"),
      LessonParams(),
-     /*creates_processes=*/true},
+     /*creates_processes=*/true,
+     /*measures=*/false,
+     /*steppable=*/false,
+     kFreeThreadingDocs,
+     "Python's docs: the free-threaded build"},
     &main_program,
     "takeaways.cpp",
     // I/O: 4 runs of 4 waits on 1 thread, then on 4; CPU work: a few seconds at most.

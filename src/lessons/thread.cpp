@@ -80,7 +80,9 @@ extern const Lesson kThreadLesson{
      "same). Then they all add 1 to the shared counter many times. Without a lock, two threads load the "
      "same old value and both store old+1, so updates are lost; with a lock none are. With the GIL on, few or "
      "none are lost: like CPython's, it hands over only every 5 ms, longer than each thread's whole loop, so "
-     "the race is still there but rarely shows. Tick 'step' to be the scheduler yourself: one thread moves at "
+     "the race is still there but rarely shows. The timeline's GIL lane shows who holds it; a shorter switch "
+     "interval (Python's sys.setswitchinterval) gives more hand-overs and shorter bursts, for about the same "
+     "total time. Tick 'step' to be the scheduler yourself: one thread moves at "
      "a time, the one you click, so you can lose an update on purpose and see exactly how.",
      R"py(# Not code from the tutorial: the idea in Python.
 import threading
@@ -107,7 +109,7 @@ for with_lock in (False, True):    # the lock setting: one, or both
     for t in threads: t.start()
     for t in threads: t.join()
     print(counter, "of", 3 * increments))py",
-     uses_settings("workers", "gil", "increments", "lock"),
+     uses_settings("workers", "gil", "switch", "increments", "lock"),
      LessonParams(),
      /*creates_processes=*/false,
      /*measures=*/false,

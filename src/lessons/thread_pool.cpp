@@ -57,7 +57,7 @@ with ThreadPoolExecutor(max_workers=3) as executor:
 
 for r in results:
     print(r))py",
-     uses_settings("workers", "tasks", "scale", "sleep", "gil"),
+     uses_settings("workers", "tasks", "scale", "sleep", "gil", "switch"),
      LessonParams(),
      /*creates_processes=*/false,
      /*measures=*/false,

@@ -15,6 +15,7 @@
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
 #include "core/workloads.hpp"
+#include "lessons/granularity.hpp"
 #include "lessons/lesson.hpp"
 #include "lessons/use_cases.hpp"
 
@@ -80,10 +81,11 @@ pp::Samples measure_threads(LessonContext& ctx, const UseCaseImage& image, bool 
 }
 
 void main_program(LessonContext& ctx) {
+    if (ctx.params().experiment == kGranularity) return run_granularity(ctx);  // granularity.cpp
     const UseCaseImage image = UseCaseImage::make();
-    const Model models[] = {{"threads, GIL on", false, true},    // Python's threads
-                            {"threads, GIL off", false, false},  // C++'s threads
-                            {"processes", true, false}};
+    const Model models[] = {{kThreadsWithGil, false, true},
+                            {kThreadsWithoutGil, false, false},
+                            {kProcesses, true, false}};
     ctx.print("This machine runs " + std::to_string(pp::hardware_core_count()) + " threads at once (its cores).");
 
     for (const char* work : {"I/O-bound", "CPU-bound"}) {
@@ -95,8 +97,8 @@ void main_program(LessonContext& ctx) {
                                                             : measure_threads(ctx, image, io, workers, model.gil);
                 if (!ctx.keep_going()) break;  // a run cut short by Stop measured nothing
                 ctx.measure(series, workers, seconds);
-                char line[160];
-                std::snprintf(line, sizeof line, "%-28s %2d worker%s: %6.3f s  (%.3f to %.3f, %zu runs)", series.c_str(),
+                char line[200];
+                std::snprintf(line, sizeof line, "%-61s %2d worker%s: %6.3f s  (%.3f to %.3f, %zu runs)", series.c_str(),
                               workers, workers == 1 ? " " : "s", seconds.median(), seconds.min(), seconds.max(),
                               seconds.count());
                 ctx.print(line);
@@ -180,17 +182,8 @@ double estimate_use_cases_seconds(const LessonParams& params) {
     return 3 * io + 2 * cpu + cpu_with_gil;
 }
 
-extern const Lesson kUseCasesLesson{
-    {9, "use-cases", "Real-World Use Cases",
-     "The tutorial's table says: threads for I/O-bound work, processes for CPU-bound work. Measure it. Run "
-     "downloads (mostly waiting) and an image blur (all computing) with 1 to N workers: as threads holding "
-     "an emulated GIL (like Python's threads), as C++ threads without one, and as processes. Waiting "
-     "overlaps in every model. Computing speeds up only where workers really run at once: processes, and "
-     "C++ threads; Python-style threads with a GIL stay at 1x. And only up to the number of cores: the "
-     "dashed ideal stops rising there. Each point is the median of 3 timed runs after a warm-up run, and "
-     "its whiskers span the fastest to the slowest, so you can tell an effect from noise. The plot fills in "
-     "as points finish; the image shows which worker computed each tile.",
-     R"py(# Not code from the tutorial: its table, as an experiment.
+// The Python beside each experiment's C++.
+const char* const kUseCaseTablePython = R"py(# Not code from the tutorial: its table, as an experiment.
 import statistics, time
 from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor
 
@@ -212,8 +205,43 @@ for work, inputs in ((download, range(8)), (blur_tile, tiles)):
                 times.append(time.perf_counter() - start)
             times = times[1:]          # the warm-up is not kept
             print(work.__name__, Executor.__name__, workers,
-                  statistics.median(times), min(times), max(times)))py",
-     uses_settings("workers", "tasks", "scale", "sleep"),
+                  statistics.median(times), min(times), max(times)))py";
+const char* const kGranularityPython = R"py(# Not code from the tutorial: the cost of parallelism, measured.
+import time
+from concurrent.futures import ThreadPoolExecutor, ProcessPoolExecutor
+
+def work(steps):                 # CPU-bound: `steps` steps of arithmetic
+    x = 88172645463325252
+    for _ in range(steps):
+        x = (x ^ (x << 13)) & MASK
+    return x
+
+WORK = 0.4                       # seconds of work in all
+for size in (10e-6, 100e-6, 1e-3, 10e-3, 100e-3):
+    inputs = [int(size * steps_per_second)] * round(WORK / size)
+    one = timed(lambda: [work(n) for n in inputs])   # one thread, no pool
+    with ProcessPoolExecutor(2) as pool:
+        each = timed(lambda: list(pool.map(work, inputs)))
+        chunks = timed(lambda: list(pool.map(work, inputs,
+                                chunksize=len(inputs) // 8)))
+    print(size, "speedup", one / each, one / chunks))py";
+
+extern const Lesson kUseCasesLesson{
+    {9, "use-cases", "Real-World Use Cases",
+     "The tutorial's table says: threads for I/O-bound work, processes for CPU-bound work. Measure it. Run "
+     "downloads (mostly waiting) and an image blur (all computing) with 1 to N workers: as threads holding "
+     "an emulated GIL (like Python's threads), as C++ threads without one, and as processes. Waiting "
+     "overlaps in every model. Computing speeds up only where workers really run at once: processes, and "
+     "C++ threads; CPython's threads with the GIL stay at 1x (its optional free-threaded build, 3.13t and "
+     "officially 3.14, drops the GIL and behaves like C++ here). And only up to the number of cores: the "
+     "dashed ideal stops rising there. Each point is the median of 3 timed runs after a warm-up run, and "
+     "its whiskers span the fastest to the slowest, so you can tell an effect from noise. The plot fills in "
+     "as points finish; the image shows which worker computed each tile. Set experiment to granularity for "
+     "the cost of parallelism: the same CPU work cut into tasks of 10 us to 100 ms. Starting workers and "
+     "passing messages cost time, so processes pay off only for tasks big enough, or sent in chunks "
+     "(Python's map(..., chunksize=n)); the dashed lines predict where, from the overheads measured in the run.",
+     kUseCaseTablePython,
+     uses_settings("workers", "tasks", "scale", "sleep", "switch", "experiment"),
      [] {
          LessonParams defaults;
          defaults.workers = 4;
@@ -222,11 +250,17 @@ for work, inputs in ((download, range(8)), (blur_tile, tiles)):
          defaults.sleep = 0.5;
          return defaults;
      }(),
-     true,
-     true},
+     /*creates_processes=*/true,
+     /*measures=*/true,
+     /*steppable=*/false,
+     kFreeThreadingDocs,
+     "Python's docs: the free-threaded build"},
     &main_program,
     "use_cases.cpp",
-    &estimate_use_cases_seconds,
+    [](const LessonParams& p) { return p.experiment == kGranularity ? estimate_granularity_seconds(p) : estimate_use_cases_seconds(p); },
+    // The granularity experiment's code and Python, when it is the one that runs.
+    [](const LessonParams& p) { return p.experiment == kGranularity ? "granularity.cpp" : "use_cases.cpp"; },
+    [](const LessonParams& p) { return p.experiment == kGranularity ? kGranularityPython : kUseCaseTablePython; },
 };
 
 } // namespace pp::lessons

@@ -21,6 +21,12 @@ struct UseCaseImage {
     static UseCaseImage make();
 };
 
+// The execution models, named as a Python user knows them. Without the GIL, Python threads run
+// CPU-bound code in parallel too: the free-threaded build (3.13t, officially supported in 3.14).
+inline constexpr const char* kThreadsWithGil = "threads: CPython with the GIL (default build)";
+inline constexpr const char* kThreadsWithoutGil = "threads: free-threaded CPython 3.13t/3.14t, or C++";
+inline constexpr const char* kProcesses = "processes";
+
 // How many times each point of the experiment is timed, after one warm-up run.
 inline constexpr int kUseCaseRepeats = 3;
 

@@ -16,14 +16,19 @@
 #include "core/trace.hpp"
 #include "core/worker_transport.hpp"
 #include "imgui.h"
+#include "lessons/granularity.hpp"
 #include "lessons/share_link.hpp"
+#include "lessons/use_cases.hpp"
 #include "platform/runtime.hpp"
+#include "platform/share.hpp"
 #include "platform/usage.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <cstdio>
 #include <string_view>
 
@@ -245,7 +250,7 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
     ImGui::TableSetupColumn("The C++ that runs here (lines highlighted as threads reach them)");
     ImGui::TableHeadersRow();
 
-    const lessons::LessonCode code = lessons::lesson_code(lesson_->source_file);
+    const lessons::LessonCode code = lessons::lesson_code(lesson_->source_for(params_));
     const bool show_lines = snapshot.lesson == lesson_ && snapshot.state != State::Idle;
     // Where each thread is: the line it last reached; while stepping, the line of its next step,
     // and the Python line that stands for it.
@@ -280,7 +285,7 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
     ImGui::BeginChild("python", {0, height - ImGui::GetFrameHeightWithSpacing()});
     int number = 1;
     bool scrolled_python = false, scrolled_cpp = false;
-    for (std::string_view line : split_lines(lesson_->info.python_code)) {
+    for (std::string_view line : split_lines(lesson_->python_for(params_))) {
         const int python_line = number;
         const std::string lanes_here = lanes_at([&](int cpp) { return code.python_line_for(cpp) == python_line; });
         if (!lanes_here.empty()) highlight(is_active(snapshot.state));
@@ -352,7 +357,7 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
 // [SECTION] Results: plots and the live image (experiments)
 //-----------------------------------------------------------------------------
 namespace {
-// "CPU-bound: threads, GIL on" -> work "CPU-bound", model "threads, GIL on".
+// "CPU-bound: threads: CPython with the GIL (default build)" -> work "CPU-bound", the rest the model.
 std::pair<std::string, std::string> split_series(const std::string& series) {
     const auto colon = series.find(": ");
     if (colon == std::string::npos) return {"", series};
@@ -360,18 +365,87 @@ std::pair<std::string, std::string> split_series(const std::string& series) {
 }
 // One colour per execution model, the same in every plot.
 ImU32 model_colour(const std::string& model) {
-    if (model.find("GIL on") != std::string::npos) return series_colour(1);
-    if (model.find("GIL off") != std::string::npos) return series_colour(0);
+    if (model == lessons::kThreadsWithGil) return series_colour(1);
+    if (model == lessons::kThreadsWithoutGil) return series_colour(0);
+    if (model.find("in chunks") != std::string::npos) return series_colour(3);
     return series_colour(2);
+}
+
+// "10 us", "1 ms": a task's size on the granularity plot's axis.
+std::string task_size_label(double seconds) {
+    char text[24];
+    if (seconds < 1e-3) std::snprintf(text, sizeof text, "%.0f us", seconds * 1e6);
+    else std::snprintf(text, sizeof text, "%.0f ms", seconds * 1e3);
+    return text;
 }
 constexpr const char* kTooFastNote = "! more speedup than the cores can give: noise, not an effect (hover)";
 }  // namespace
+
+// The granularity experiment: speedup over one thread by task size, each model measured and as
+// its overheads predict it, and the overheads themselves as bars.
+void LessonPanel::draw_granularity(const LessonRunner::Snapshot& snapshot, float height) {
+    const std::string prefix = lessons::kGranularityPrefix, overhead = lessons::kOverheadPrefix;
+    std::map<double, Samples> baseline;
+    std::vector<PlotSeries> series;
+    const int cores = hardware_core_count();
+    const auto series_for = [&](const std::string& model, bool dashed) -> PlotSeries& {
+        for (PlotSeries& s : series)
+            if (s.name == model && s.dashed == dashed) return s;
+        series.push_back(PlotSeries{model, model_colour(model), {}, dashed});
+        return series.back();
+    };
+    for (const auto& m : snapshot.measurements)
+        if (m.series == lessons::kGranularityBaseline) baseline[m.x] = m.seconds;
+    for (const auto& m : snapshot.measurements) {
+        if (m.series.rfind(prefix, 0) != 0 || m.series == lessons::kGranularityBaseline || !baseline.count(m.x)) continue;
+        const std::string model = m.series.substr(prefix.size());
+        const Speedup s = speedup(baseline[m.x], m.seconds);
+        const int limit = model == lessons::kThreadsWithGil ? 1 : cores;  // the most it can give
+        series_for(model, false).points.push_back({m.x, s.median, s.low, s.high, static_cast<int>(m.seconds.count()),
+                                                   exceeds_cores(s, limit)});
+    }
+    for (const auto& p : snapshot.predictions)
+        if (p.series.rfind(prefix, 0) == 0) series_for(p.series.substr(prefix.size()), true).points.push_back({p.x, p.y, p.y, p.y, 0, false});
+    for (PlotSeries& s : series)
+        std::sort(s.points.begin(), s.points.end(), [](const PlotPoint& a, const PlotPoint& b) { return a.x < b.x; });
+
+    ImGui::BeginChild("granularity", {0, height});
+    const float width = ImGui::GetContentRegionAvail().x;
+    PlotAxes axes{"task size (CPU work in each task)", "(x faster than one thread, no pool)", lessons::kGranularityTaskSeconds.front(),
+                  lessons::kGranularityTaskSeconds.back(), true, false};
+    axes.log_x = true;
+    axes.x_format = &task_size_label;
+    axes.ideal_at_one = true;
+    axes.flag_note = kTooFastNote;
+    draw_line_plot("granularity", "Speedup by task size", axes, series, {std::max(width * 0.62f, 240.0f), height - 8});
+    ImGui::SameLine(0, 12);
+
+    // The overheads, measured in this run: bars on a log scale, from 0.1 us to 1 ms.
+    ImGui::BeginGroup();
+    ImGui::TextUnformatted("Overheads, measured now");
+    const float bar_width = std::max(ImGui::GetContentRegionAvail().x - 8, 80.0f);
+    for (const auto& m : snapshot.measurements) {
+        if (m.series.rfind(overhead, 0) != 0) continue;
+        const double us = m.seconds.median() * 1e6;
+        const float length = static_cast<float>(std::clamp((std::log10(std::max(us, 0.1)) + 1) / 4, 0.02, 1.0)) * bar_width;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImGui::GetWindowDrawList()->AddRectFilled({p.x, p.y + 2}, {p.x + length, p.y + ImGui::GetTextLineHeight() - 1},
+                                                  IM_COL32(120, 130, 150, 160));
+        ImGui::Text(" %.1f us  %s", us, m.series.substr(overhead.size()).c_str());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("median of 3 runs after a warm-up: %.1f to %.1f us", m.seconds.min() * 1e6, m.seconds.max() * 1e6);
+    }
+    ImGui::TextDisabled("(bars on a log scale)");
+    ImGui::EndGroup();
+    ImGui::EndChild();
+}
 
 void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float height) {
     if (snapshot.measurements.empty()) {
         ImGui::TextDisabled("Results appear here as the runs finish (each point: 3 runs after a warm-up).");
         return;
     }
+    if (snapshot.params.experiment == lessons::kGranularity) return draw_granularity(snapshot, height);
     // work -> model -> the measured seconds by workers, each in the order the lesson measured them.
     struct ModelTimes {
         std::string model;
@@ -499,6 +573,13 @@ void LessonPanel::draw() {
     // Embedded, the course page around the frame explains; the panel keeps its room for the run.
     const bool explain = !embedded_ || ImGui::CollapsingHeader("About this lesson");
     if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
+    if (explain && lesson_->info.link_url) {  // further reading: opens in a tab, or is copied for a browser
+        if (ImGui::SmallButton(lesson_->info.link_label)) {
+            if (!platform::open_in_new_tab(lesson_->info.link_url)) platform::copy_text(lesson_->info.link_url);
+        }
+        remember_widget("lesson_link");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson_->info.link_url);
+    }
     if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
         if (platform::process_kind() == platform::ProcessKind::Forked) {

@@ -63,6 +63,7 @@ private:
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void draw_granularity(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_processes_tab(float height);
     void update_ui_share(const lessons::LessonRunner::Snapshot& snapshot);
 

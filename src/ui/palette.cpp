@@ -15,6 +15,7 @@ ImU32 colour_of(TraceKind kind) {
     case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
     case TraceKind::Print: return IM_COL32(250, 220, 90, 255);
     case TraceKind::Note: return IM_COL32(255, 90, 200, 255);
+    case TraceKind::GilHeld: return IM_COL32(200, 200, 200, 255);  // drawn in its holder's colour (timeline_view)
     }
     return IM_COL32(255, 0, 255, 255);
 }
@@ -32,6 +33,7 @@ const char* describe(TraceKind kind) {
     case TraceKind::ThreadEnd: return "thread ended";
     case TraceKind::Print: return "print()";
     case TraceKind::Note: return "note";
+    case TraceKind::GilHeld: return "holds the GIL";
     }
     return "?";
 }
@@ -65,6 +67,13 @@ void draw_legend() {
     ImGui::SameLine(0, 14);
     if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize("empty = idle").x > right_edge) ImGui::NewLine();
     ImGui::TextDisabled("empty = idle");
+}
+
+ImU32 name_colour(std::string_view name) {
+    // Lanes are named "Thread-3", "ThreadPoolExecutor-0_1": spread them over the series colours.
+    std::uint32_t hash = 2166136261u;  // FNV-1a
+    for (const char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+    return series_colour(static_cast<int>(hash % 5));
 }
 
 ImU32 series_colour(int series) {

@@ -4,6 +4,8 @@
 #include "core/trace.hpp"
 #include "imgui.h"
 
+#include <string_view>
+
 namespace pp::ui {
 
 // Bar colour for a span kind, or tick colour for an instant kind.
@@ -16,5 +18,7 @@ void draw_legend();
 
 // Colours for the series of a plot (threads with the GIL, threads without, processes...).
 ImU32 series_colour(int series);
+// A colour of its own for each name (the GIL lane's holders): the same name, the same colour.
+ImU32 name_colour(std::string_view name);
 
 }  // namespace pp::ui

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 namespace pp::ui {
 
@@ -54,11 +56,14 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         for (const auto& s : series)
             for (const PlotPoint& p : s.points) y_min = std::min({y_min, p.y, p.low});
     }
+    if (axes.ideal_at_one) y_max = std::max(y_max, 1.0);
     if (y_max <= y_min) y_max = y_min + 1;
     y_max *= 1.08;
-    const double x_span = std::max(axes.x_max - axes.x_min, 1e-9);
+    // x, or log10(x) on a log scale: positions along the axis.
+    const auto x_position = [&](double x) { return axes.log_x ? std::log10(std::max(x, 1e-30)) : x; };
+    const double x_lo = x_position(axes.x_min), x_span = std::max(x_position(axes.x_max) - x_lo, 1e-9);
     const auto to_screen = [&](double x, double y) {
-        return ImVec2(left + static_cast<float>((x - axes.x_min) / x_span) * (right - left),
+        return ImVec2(left + static_cast<float>((x_position(x) - x_lo) / x_span) * (right - left),
                       bottom - static_cast<float>((y - y_min) / (y_max - y_min)) * (bottom - top));
     };
 
@@ -73,10 +78,20 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         std::snprintf(text, sizeof text, "%g", y);
         draw->AddText({left - ImGui::CalcTextSize(text).x - 4, p.y - line / 2}, IM_COL32(190, 190, 190, 255), text);
     }
-    for (double x = axes.x_min; x <= axes.x_max + 1e-9; x += std::max(1.0, tick_step(axes.x_min, axes.x_max, 6))) {
+    std::vector<double> x_ticks;
+    if (axes.log_x) {
+        for (double decade = std::pow(10.0, std::ceil(std::log10(axes.x_min) - 1e-9)); decade <= axes.x_max * (1 + 1e-9); decade *= 10)
+            x_ticks.push_back(decade);
+    } else {
+        for (double x = axes.x_min; x <= axes.x_max + 1e-9; x += std::max(1.0, tick_step(axes.x_min, axes.x_max, 6)))
+            x_ticks.push_back(x);
+    }
+    for (const double x : x_ticks) {
         const ImVec2 p = to_screen(x, y_min);
         draw->AddLine({p.x, bottom}, {p.x, bottom + 3}, IM_COL32(255, 255, 255, 90));
-        std::snprintf(text, sizeof text, "%g", x);
+        const std::string label = axes.x_format ? axes.x_format(x) : std::string();
+        if (label.empty()) std::snprintf(text, sizeof text, "%g", x);
+        else std::snprintf(text, sizeof text, "%s", label.c_str());
         draw->AddText({p.x - ImGui::CalcTextSize(text).x / 2, bottom + 3}, IM_COL32(190, 190, 190, 255), text);
     }
     draw->AddText({(left + right) / 2 - ImGui::CalcTextSize(axes.x_label).x / 2, bottom + line + 2},
@@ -94,6 +109,11 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         const float x = a.x + 4 + width <= right ? a.x + 4 : a.x - 4 - width;
         draw->AddText({x, top + 2}, IM_COL32(200, 200, 200, 220), text);
     }
+    if (axes.ideal_at_one) {  // break-even: above, the workers pay for themselves
+        const ImVec2 a = to_screen(axes.x_min, 1), b = to_screen(axes.x_max, 1);
+        dashed_line(draw, a, b, kGuideColour);
+        draw->AddText({a.x + 4, a.y - line - 1}, IM_COL32(200, 200, 200, 220), "1x: no faster than one thread");
+    }
     if (axes.diagonal) {  // the ideal: N workers, N times faster (up to the cores, for CPU work)
         const double knee = axes.ideal_capped_at_cores && axes.cores > 0 ? std::min<double>(axes.cores, axes.x_max) : axes.x_max;
         dashed_line(draw, to_screen(axes.x_min, axes.x_min), to_screen(knee, knee), kGuideColour);
@@ -108,7 +128,9 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         for (std::size_t i = 0; i < s.points.size(); ++i) {
             const PlotPoint& point = s.points[i];
             const ImVec2 p = to_screen(point.x, point.y);
-            if (i > 0) draw->AddLine(to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour, 2.0f);
+            if (i > 0 && s.dashed) dashed_line(draw, to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour);
+            else if (i > 0) draw->AddLine(to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour, 2.0f);
+            if (s.dashed) continue;  // a prediction: a line, no points to hover
             if (point.high > point.low) {  // whiskers: fastest to slowest run
                 const ImVec2 lo = to_screen(point.x, point.low), hi = to_screen(point.x, point.high);
                 draw->AddLine(lo, hi, s.colour, 1.5f);
@@ -152,7 +174,10 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         ImGui::SameLine(0, 2);
         ImGui::TextUnformatted(name);
     };
-    for (const auto& s : series) legend_item(s.name.c_str(), s.colour, false);
+    for (const auto& s : series)
+        if (!s.dashed) legend_item(s.name.c_str(), s.colour, false);
+    if (std::any_of(series.begin(), series.end(), [](const PlotSeries& s) { return s.dashed; }))
+        legend_item("predicted from the overheads", kGuideColour, true);
     if (axes.diagonal)
         legend_item(axes.ideal_capped_at_cores && axes.cores > 0 ? "ideal (up to the cores)" : "ideal (waiting needs no core)",
                     kGuideColour, true);

@@ -21,6 +21,7 @@ struct PlotSeries {
     std::string name;
     ImU32 colour = 0;
     std::vector<PlotPoint> points;  // sorted by x
+    bool dashed = false;            // a prediction, not a measurement
 };
 
 struct PlotAxes {
@@ -35,6 +36,9 @@ struct PlotAxes {
     // cannot go faster than the cores; waiting can, so I/O-bound plots leave it off).
     bool ideal_capped_at_cores = false;
     const char* flag_note = "";  // why flagged points are not believed, shown under the title
+    bool log_x = false;          // x on a log scale (x > 0), ticks at each power of ten
+    std::string (*x_format)(double x) = nullptr;  // a tick's label ("10 us"); nullptr: "%g"
+    bool ideal_at_one = false;   // a line at y = 1: above it pays off, below it costs
 };
 
 // Draws a plot `size` pixels big at the cursor, with a legend under it. Hovering a point shows

@@ -129,7 +129,7 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         lane_top[lane] = y;
         if (lane % 2 == 0) draw->AddRectFilled({origin.x, y}, {plot_x + plot_width, y + lane_height}, IM_COL32(255, 255, 255, 10));
         char label[96];
-        if (several_processes) std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
+        if (several_processes && !is_gil_lane(info)) std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
         else std::snprintf(label, sizeof label, "%s", info.name.c_str());
         draw->PushClipRect({origin.x, y}, {plot_x - 4, y + lane_height}, true);
         draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label);
@@ -142,7 +142,12 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     for (const TimelineBar& bar : layout_.bars) {
         const float top = lane_top[bar.lane] + kLanePadding / 2 + bar.depth * kRowHeight;
         const ImVec2 a{plot_x + bar.x0, top + 1}, b{plot_x + std::max(bar.x1, bar.x0 + 1.0f), top + kRowHeight - 1};
-        draw->AddRectFilled(a, b, colour_of(bar.kind));
+        if (bar.kind == TraceKind::GilHeld) {  // the holder's colour, and a tick where it changed hands
+            draw->AddRectFilled(a, b, name_colour(index_.events()[bar.event].name));
+            draw->AddLine({a.x, a.y - 2}, {a.x, b.y + 2}, IM_COL32(255, 255, 255, 200));
+        } else {
+            draw->AddRectFilled(a, b, colour_of(bar.kind));
+        }
         if (hovered && io.MousePos.x >= a.x - 1 && io.MousePos.x <= b.x + 1 && io.MousePos.y >= a.y && io.MousePos.y <= b.y)
             hovered_bar = &bar;  // later bars are deeper: the innermost wins
     }
@@ -174,12 +179,18 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         ImGui::BeginTooltip();
         if (hovered_bar->merged_count > 1)
             ImGui::Text("%u events too short to tell apart here: zoom in", hovered_bar->merged_count);
-        ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
-        if (!e.args.empty()) ImGui::Text("arguments: %s", e.args.c_str());
+        if (e.kind == TraceKind::GilHeld) {
+            ImGui::Text("%s held the GIL", e.name.c_str());
+            ImGui::Text("%s", e.args.empty() ? "nobody was waiting for it" : e.args.c_str());
+        } else {
+            ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
+            if (!e.args.empty()) ImGui::Text("arguments: %s", e.args.c_str());
+        }
         ImGui::Text("duration: %s  (from %s to %s)", format_duration(e.end_ns - e.begin_ns).c_str(),
                     format_duration(e.begin_ns - run_begin).c_str(), format_duration(e.end_ns - run_begin).c_str());
         if (e.task_id != 0) ImGui::Text("task #%llu", static_cast<unsigned long long>(e.task_id));
-        ImGui::Text("%s, pid %d, tid %llu", e.lane.name.c_str(), e.lane.pid, static_cast<unsigned long long>(e.lane.tid));
+        if (!is_gil_lane(e.lane))
+            ImGui::Text("%s, pid %d, tid %llu", e.lane.name.c_str(), e.lane.pid, static_cast<unsigned long long>(e.lane.tid));
         ImGui::EndTooltip();
     }
     ImGui::EndChild();

@@ -17,7 +17,8 @@ series = {m[0] for m in lesson["measurements"]}
 assert all(len(m[5]) == 3 and m[3] <= m[2] <= m[4] for m in lesson["measurements"]), lesson["measurements"]
 assert lesson["cores"] >= 1, lesson["cores"]
 assert series == {f"{work}: {model}" for work in ("I/O-bound", "CPU-bound")
-                  for model in ("threads, GIL on", "threads, GIL off", "processes")}, series
+                  for model in ("threads: CPython with the GIL (default build)",
+                                "threads: free-threaded CPython 3.13t/3.14t, or C++", "processes")}, series
 assert lesson["image"] == {"ready": True, "error": ""}, lesson["image"]
 tiles = lesson["tiles"]
 assert tiles["done"] == tiles["total"] == 16 * 12, tiles

@@ -74,7 +74,7 @@ test('Lesson.ThreadPoolMapKeepsInputOrder.3threads', TEST_TIMEOUT, async () => {
 
 test('Lesson.ThreadPoolFollowsUrlSettings.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('thread-pool', 'workers=2&tasks=4&scale=0.05&autorun=1', { screenshot: false });
-  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false, increments: 20000, lock: 'both' });
+  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false, switch: 5, increments: 20000, lock: 'both' });
   assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
   assert.equal(state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-')).length, 2);
   await page.close();
@@ -271,8 +271,8 @@ test('Lesson.StopEndsAProcessRunAtOnce.3processes', TEST_TIMEOUT, async () => {
 test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('use-cases', 'scale=0.05&workers=2&tasks=4&autorun=1');
   const series = new Set(state.measurements.map(([name]) => name));
-  assert.deepEqual([...series].sort(), ['CPU-bound: processes', 'CPU-bound: threads, GIL off', 'CPU-bound: threads, GIL on',
-    'I/O-bound: processes', 'I/O-bound: threads, GIL off', 'I/O-bound: threads, GIL on']);
+  const models = ['processes', 'threads: CPython with the GIL (default build)', 'threads: free-threaded CPython 3.13t/3.14t, or C++'];
+  assert.deepEqual([...series].sort(), ['CPU-bound', 'I/O-bound'].flatMap((work) => models.map((m) => `${work}: ${m}`)).sort());
   assert.equal(state.measurements.length, 12, 'each series with 1 and 2 workers');
   // Every point: [series, workers, median, min, max, [runs]], at least 3 runs after a warm-up.
   for (const [name, workers, median, low, high, runs] of state.measurements) {
@@ -284,7 +284,7 @@ test('Lesson.UseCasesMeasuresAndDrawsTiles.2threads', TEST_TIMEOUT, async () => 
   assert.ok(state.cores >= 1, `the page knows the core count: ${state.cores}`);
   assert.ok(state.console.includes(`This machine runs ${state.cores} threads at once (its cores).`), state.console.join('\n'));
   // Waiting overlaps with or without the GIL: 4 downloads on 2 threads take about half as long.
-  for (const name of ['I/O-bound: threads, GIL on', 'I/O-bound: threads, GIL off']) {
+  for (const name of ['I/O-bound: threads: CPython with the GIL (default build)', 'I/O-bound: threads: free-threaded CPython 3.13t/3.14t, or C++']) {
     const [one, two] = state.measurements.filter(([s]) => s === name).map(([, , seconds]) => seconds);
     assert.ok(two < one * 0.75, `${name}: ${one} s with 1 thread, ${two} s with 2`);
   }

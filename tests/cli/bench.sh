@@ -17,14 +17,14 @@ p = subprocess.run([cli, "bench", "--workers", "2", "--tasks", "4", "--scale", "
                    capture_output=True, text=True, timeout=240)
 check("bench exits 0", p.returncode == 0, p.stderr)
 rows = {}
-row = (r"^(I/O-bound|CPU-bound) +(threads, GIL on|threads, GIL off|processes) +(\d+) +([\d.]+) +([\d.]+)-([\d.]+)"
+row = (r"^(I/O-bound|CPU-bound) +(threads: CPython with the GIL \(default build\)|threads: free-threaded CPython 3\.13t/3\.14t, or C\+\+|processes) +(\d+) +([\d.]+) +([\d.]+)-([\d.]+)"
        r" +([\d.]+)x +([\d.]+)-([\d.]+)x( +!)?$")
 for line in p.stdout.splitlines():
     m = re.match(row, line)
     if m: rows[(m[1], m[2], int(m[3]))] = (float(m[4]), float(m[7]), float(m[5]), float(m[6]), float(m[8]), float(m[9]))
 cores = re.search(r"on (\d+) cores", p.stdout)
 check("the header names the core count", cores is not None and int(cores[1]) >= 1, p.stdout[:300])
-models = ["threads, GIL on", "threads, GIL off", "processes"]
+models = ["threads: CPython with the GIL (default build)", "threads: free-threaded CPython 3.13t/3.14t, or C++", "processes"]
 expected = {(work, model, n) for work in ("I/O-bound", "CPU-bound") for model in models for n in (1, 2)}
 check("one row per work x model x workers", set(rows) == expected, p.stdout)
 check("1-worker rows have speedup 1.00x", all(rows[k][1] == 1.0 for k in rows if k[2] == 1), rows)

@@ -74,8 +74,8 @@ code, out, _ = run("run", "thread", "--workers", "4")
 check("thread: the lock loses nothing", "With a lock:    80000 of 80000 increments counted (0 lost)" in out, out)
 
 code, out, _ = run("run", "use-cases", "--scale", "0.02", "--workers", "2", "--tasks", "2")
-expected = ["I/O-bound: threads, GIL on", "I/O-bound: threads, GIL off", "I/O-bound: processes",
-            "CPU-bound: threads, GIL on", "CPU-bound: threads, GIL off", "CPU-bound: processes"]
+models = ["threads: CPython with the GIL (default build)", "threads: free-threaded CPython 3.13t/3.14t, or C++", "processes"]
+expected = [f"{work}: {model}" for work in ("I/O-bound", "CPU-bound") for model in models]
 point = r" +{n} workers? ?: +([\d.]+) s  \(([\d.]+) to ([\d.]+), 3 runs\)$"
 points = [re.match(re.escape(name) + point.format(n=n), line) for name in expected for n in (1, 2) for line in out]
 points = [p for p in points if p]
@@ -101,7 +101,7 @@ for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must
                       (["run", "thread-pool", "--gil", "2"], "--gil must be 0 or 1, not '2'"),
                       (["run", "thread-pool", "--sleep", "60"], "--sleep must be a number of seconds from 0.1 to 10, not '60'"),
                       (["run", "thread-pool", "--frobnicate", "1"], "unknown option '--frobnicate' for thread-pool"),
-                      (["run", "thread", "--scale", "0.5"], "thread does not use --scale (it uses --workers, --gil, --increments, --lock)"),
+                      (["run", "thread", "--scale", "0.5"], "thread does not use --scale (it uses --workers, --gil, --switch-interval, --increments, --lock)"),
                       (["run", "program", "--workers", "5"], "program does not use --workers (it takes no settings)"),
                       (["run", "thread-pool", "--trace", "/no-such-folder/trace.json"],
                        "--trace: cannot write to '/no-such-folder/trace.json'"),

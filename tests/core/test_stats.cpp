@@ -78,3 +78,15 @@ TEST_CASE("Stats.TimeOnceMeasuresTheCall.1thread") {
     CHECK(seconds >= 0.0);
     CHECK(seconds < 5.0);
 }
+
+TEST_CASE("Stats.PredictionIsWorkOverParallelPlusMessages.1thread") {
+    // 0.2 s of work on 2 that run at once, 20000 messages of 10 us: 0.1 + 0.2 = 0.3 s.
+    CHECK(pp::predicted_seconds(0.2, 2, 20000, 10e-6) == doctest::Approx(0.3));
+    // Big tasks: the messages vanish and the speedup nears the parallel workers.
+    CHECK(0.2 / pp::predicted_seconds(0.2, 2, 2, 10e-6) == doctest::Approx(2.0).epsilon(0.001));
+    // Threads holding a GIL run one at a time: no better than one thread, plus their overhead.
+    CHECK(pp::predicted_seconds(0.2, 1, 2000, 1e-6) == doctest::Approx(0.202));
+    // Chunks of 100: a hundredth of the messages.
+    CHECK(pp::predicted_seconds(0.2, 2, 20000.0 / 100, 10e-6) == doctest::Approx(0.102));
+    CHECK(pp::predicted_seconds(0.2, 0, -5, -1) == doctest::Approx(0.2));  // nonsense in: no nonsense out
+}
