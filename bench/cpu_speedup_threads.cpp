@@ -1,25 +1,20 @@
 // Benchmark: CPU-bound speed-up of ThreadPoolExecutor(2) over ThreadPoolExecutor(1), with the
 // emulated GIL off (real parallelism) and on (Python's threads: no speed-up).
 // The work is count_primes over [0, kLimit) in kChunks chunks (balanced between workers).
-// Machine-readable lines: "figure <name> <value> <unit>" (medians of kRuns runs).
+// Figures: the median of the repetitions' speed-ups (each times 1 worker, then 2).
 #include "bench_support.hpp"
 #include "core/gil.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
 
-#include <algorithm>
-#include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
 
-using pp_bench::median;
-
 constexpr std::int64_t kLimit = 1'500'000;
+constexpr std::int64_t kPrimes = 114155; // below kLimit
 constexpr int kChunks = 32;
 constexpr int kRuns = 5;
 
@@ -31,49 +26,34 @@ std::vector<std::pair<std::int64_t, std::int64_t>> chunks() {
     return out;
 }
 
-double seconds_with_workers(std::size_t workers, std::int64_t* total_out) {
-    pp::ThreadPoolExecutor pool(workers);
-    const auto start = std::chrono::steady_clock::now();
-    std::int64_t total = 0;
-    for (std::int64_t count : pool.map([](const std::pair<std::int64_t, std::int64_t>& r) {
-             return pp::count_primes(r.first, r.second);
-         }, chunks()))
-        total += count;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    *total_out = total;
-    return seconds;
-}
-
-// Runs alternate 1 and 2 workers, so both see the same machine load.
-double speedup(bool gil_on) {
+pp_bench::Seconds count_primes_with(std::size_t workers, bool gil_on) {
     pp::gil::set_enabled(gil_on);
-    std::vector<double> ratios;
-    std::int64_t expected = -1;
-    for (int run = 0; run < kRuns; ++run) {
-        std::int64_t one_total = 0, two_total = 0;
-        const double one = seconds_with_workers(1, &one_total);
-        const double two = seconds_with_workers(2, &two_total);
-        if (expected < 0) expected = one_total;
-        if (one_total != expected || two_total != expected) {
-            std::fprintf(stderr, "cpu_speedup_threads: wrong prime count\n");
-            std::exit(1);
-        }
-        ratios.push_back(one / two);
+    pp_bench::Seconds s{};
+    {
+        pp::ThreadPoolExecutor pool(workers);
+        s = pp_bench::timed([&] {
+            std::int64_t total = 0;
+            for (std::int64_t count : pool.map([](const std::pair<std::int64_t, std::int64_t>& r) {
+                     return pp::count_primes(r.first, r.second);
+                 }, chunks()))
+                total += count;
+            pp_bench::check(total == kPrimes, "cpu_speedup_threads: wrong prime count");
+        });
     }
     pp::gil::set_enabled(false);
-    return median(ratios);
+    return s;
 }
 
 } // namespace
 
-int main() {
-    const double off = speedup(false);
-    const double on = speedup(true);
-    std::printf("count_primes(0, %lld) in %d chunks, ThreadPoolExecutor(1) time / ThreadPoolExecutor(2) time,"
-                " median of %d runs, %u hardware threads\n",
-                static_cast<long long>(kLimit), kChunks, kRuns, std::thread::hardware_concurrency());
-    std::printf("  GIL off: %.2fx\n  GIL on:  %.2fx\n", off, on);
-    std::printf("figure cpu_speedup_threads_gil_off_2w %.2f x\n", off);
-    std::printf("figure cpu_speedup_threads_gil_on_2w %.2f x\n", on);
+int main(int argc, char** argv) {
+    for (const bool gil_on : {false, true})
+        pp_bench::versus(gil_on ? "gil_on/2_workers_vs_1" : "gil_off/2_workers_vs_1", kRuns,
+                         [=] { return count_primes_with(1, gil_on); }, [=] { return count_primes_with(2, gil_on); });
+
+    pp_bench::Medians m;
+    if (!pp_bench::run(argc, argv, m)) return 1;
+    pp_bench::figure("cpu_speedup_threads_gil_off_2w", 1.0 / m.at("gil_off/2_workers_vs_1").counter("ratio"), "x", 2);
+    pp_bench::figure("cpu_speedup_threads_gil_on_2w", 1.0 / m.at("gil_on/2_workers_vs_1").counter("ratio"), "x", 2);
     return 0;
 }

@@ -6,8 +6,9 @@
 #                           bench/browser_processes.mjs)
 #   bench/run.sh NAME...    only bench/NAME.cpp (e.g. empty_tasks_thread_pool)
 #
-# Every bench binary prints lines "figure <name> <value> <unit>" (medians of several runs);
-# every bench/anchors_*.py prints "anchor <name> <value>". Speed goals live here, not in tests.
+# Every bench binary is a Google Benchmark program: its table, then lines "figure <name> <value> <unit>"
+# from the medians (bench/bench_support.hpp); every run's times are kept in build/bench/NAME.json.
+# Every bench/anchors_*.py prints "anchor <name> <value>". Speed goals live here, not in tests.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build/bench"
@@ -24,7 +25,7 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 for name in "${names[@]}"; do
   echo "[bench] $name" >&2
-  "$BUILD/bench_$name" | tee -a "$results" >&2
+  "$BUILD/bench_$name" --benchmark_out="$BUILD/$name.json" | tee -a "$results" >&2
 done
 if [ $# -eq 0 ]; then
   echo "[bench] the page in chromium: page_frame_time.mjs" >&2
