@@ -36,13 +36,13 @@ std::string seconds(const pp::Samples& runs) {
 std::int64_t primes_below(std::int64_t hi) { return pp::count_primes(0, hi); }
 PP_REGISTER_TASK_AS(primes_below, "takeaways.primes_below");
 
-// Wall time of `tasks` calls of `work` on a pool of `workers` threads: a warm-up run, then
-// kRepeats timed runs (one run alone is not a measurement).
+// Wall time of `tasks` calls of `work` on a pool of `workers` threads: a warm-up run (it starts
+// the threads), then kRepeats timed runs on the same pool (one run alone is not a measurement).
 template <class Work>
 pp::Samples time_pool(LessonContext& ctx, int workers, int tasks, Work work) {
+    pp::ThreadPoolExecutor pool(workers);
     const auto one_run = [&](pp::RunKind) {
         return pp::time_once([&] {  // on pp::sync::clock: virtual time in the single-threaded page
-            pp::ThreadPoolExecutor pool(workers);
             std::vector<pp::Future<void>> futures;
             for (int i = 0; i < tasks; ++i) futures.push_back(pool.submit(work));
             for (auto& f : futures) f.result();

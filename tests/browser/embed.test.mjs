@@ -15,7 +15,7 @@ import { ROOT, SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForS
 
 const TEST_TIMEOUT = { timeout: 180_000 };
 // thread-pool reads every setting; these differ from its defaults.
-const SETTINGS = { lesson: 'thread-pool', workers: '4', tasks: '7', scale: '0.05', sleep: '2', gil: '1' };
+const SETTINGS = { lesson: 'thread-pool', workers: '4', tasks: '7', scale: '0.05', sleep: '2', gil: '1', switch: '5' };
 const QUERY = new URLSearchParams(SETTINGS).toString();
 
 let browser, server;

@@ -44,11 +44,11 @@ async function checkThenClose(page, check) {
 }
 
 // Runs a lesson with autorun to its end; returns its state.
-async function runLesson(query) {
+async function runLesson(query, { timeout = 60_000 } = {}) {
   const page = await openFallback(query);
   try {
     const state = await waitForState(page, (s) => ['done', 'failed', 'stopped'].includes(s.lesson.state),
-      { what: 'the lesson to finish' });
+      { what: 'the lesson to finish', timeout });
     assert.equal(state.single_threaded, true, 'the single-threaded build runs it');
     return { page, state: state.lesson };
   } catch (error) {
@@ -141,7 +141,7 @@ test('Fallback.PageStaysResponsiveAndStops.2threads', TEST_TIMEOUT, async () => 
 // postMessage. Here the transport's thread is a fiber, and replies come through the main thread.
 const processLanes = (lesson) => lesson.lanes.filter((l) => l.pid !== 1);
 
-test('Fallback.ProcessPoolRunsInWorkers.3processes', TEST_TIMEOUT, async () => {
+test('Fallback.ProcessPoolRunsInWorkers.3procs', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=process-pool&scale=0.1&autorun=1');
   await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
@@ -163,7 +163,7 @@ test('Fallback.ProcessPoolRunsInWorkers.3processes', TEST_TIMEOUT, async () => {
   });
 });
 
-test('Fallback.ProcessChildHasItsOwnMemory.1process', TEST_TIMEOUT, async () => {
+test('Fallback.ProcessChildHasItsOwnMemory.1proc', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=process&autorun=1');
   await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
@@ -173,7 +173,7 @@ test('Fallback.ProcessChildHasItsOwnMemory.1process', TEST_TIMEOUT, async () => 
   });
 });
 
-test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
+test('Fallback.MultiprocessingInterleavesByTime.2procs', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('lesson=multiprocessing&scale=0.2&autorun=1');
   await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
@@ -185,10 +185,12 @@ test('Fallback.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async
   });
 });
 
-test('Fallback.UseCasesRunsItsProcessRuns.2processes', TEST_TIMEOUT, async () => {
+test('Fallback.UseCasesRunsItsProcessRuns.2procs', { timeout: 240_000 }, async () => {
   // The use-case table in this page: threads measured on the virtual clock (one core), processes
-  // in real time (real Web Workers), the last run's tiles labelled by the processes' pids.
-  const { page, state } = await runLesson('lesson=use-cases&workers=2&tasks=4&scale=0.05&autorun=1');
+  // in real time (real Web Workers), the last run's tiles labelled by the processes' pids. Every
+  // point is a warm-up and three runs, and simulated threads share the page's main thread with
+  // its frames: the longest run of these tests.
+  const { page, state } = await runLesson('lesson=use-cases&workers=2&tasks=4&scale=0.05&autorun=1', { timeout: 200_000 });
   await checkThenClose(page, async () => {
     assert.equal(state.state, 'done', state.error);
     for (const name of ['I/O-bound: processes', 'CPU-bound: processes'])

@@ -74,7 +74,7 @@ test('Lesson.ThreadPoolMapKeepsInputOrder.3threads', TEST_TIMEOUT, async () => {
 
 test('Lesson.ThreadPoolFollowsUrlSettings.2threads', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('thread-pool', 'workers=2&tasks=4&scale=0.05&autorun=1', { screenshot: false });
-  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false, switch: 5, increments: 20000, lock: 'both' });
+  assert.deepEqual(state.params, { workers: 2, tasks: 4, scale: 0.05, sleep: 1, gil: false, switch: 5, increments: 20000, lock: 'both', experiment: 'table' });
   assert.deepEqual(state.console, ['Number: 1', 'Number: 2', 'Number: 3', 'Number: 4']);
   assert.equal(state.lanes.filter((l) => l.name.startsWith('ThreadPoolExecutor-')).length, 2);
   await page.close();
@@ -184,7 +184,7 @@ test('Lesson.PauseAndStopFromTheButtons.2threads', TEST_TIMEOUT, async () => {
 const processes = (page) => page.evaluate(() => window.ppProcesses());
 const processLanes = (lesson) => lesson.lanes.filter((l) => l.pid !== 1);
 
-test('Lesson.ProcessChildHasItsOwnPidAndMemory.1process', TEST_TIMEOUT, async () => {
+test('Lesson.ProcessChildHasItsOwnPidAndMemory.1proc', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('process', 'autorun=1');
   const child = assertChildChangedOnlyItsOwnCounter(state.console);
   // The child printed its line itself, while it ran: the mark is on its lane, inside its run,
@@ -204,7 +204,7 @@ test('Lesson.ProcessChildHasItsOwnPidAndMemory.1process', TEST_TIMEOUT, async ()
   await page.close();
 });
 
-test('Lesson.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async () => {
+test('Lesson.MultiprocessingInterleavesByTime.2procs', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('multiprocessing', 'scale=0.2&autorun=1', { screenshot: false });
   assertSquareAndCubeInterleaved(state.console);
   const runs = processLanes(state).flatMap((l) => spans(l, 'TaskRun'));
@@ -217,7 +217,7 @@ test('Lesson.MultiprocessingInterleavesByTime.2processes', TEST_TIMEOUT, async (
   await page.close();
 });
 
-test('Lesson.MultiprocessingPrintsLiveAtRealSpeed.2processes', TEST_TIMEOUT, async () => {
+test('Lesson.MultiprocessingPrintsLiveAtRealSpeed.2procs', TEST_TIMEOUT, async () => {
   // At the tutorial's own speed: square prints every second, cube every 1.5 s, for 7.5 s. Each
   // line must show when it is printed, as on the terminal a Python child shares with its parent.
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -238,7 +238,7 @@ test('Lesson.MultiprocessingPrintsLiveAtRealSpeed.2processes', TEST_TIMEOUT, asy
   await page.close();
 });
 
-test('Lesson.ProcessPoolMapKeepsInputOrder.3processes', TEST_TIMEOUT, async () => {
+test('Lesson.ProcessPoolMapKeepsInputOrder.3procs', TEST_TIMEOUT, async () => {
   const { page, state } = await runLesson('process-pool', 'scale=0.1&autorun=1');
   assert.deepEqual(state.console, ['1', '4', '9', '16', '25']);
   const lanes = processLanes(state);
@@ -251,7 +251,7 @@ test('Lesson.ProcessPoolMapKeepsInputOrder.3processes', TEST_TIMEOUT, async () =
   await page.close();
 });
 
-test('Lesson.StopEndsAProcessRunAtOnce.3processes', TEST_TIMEOUT, async () => {
+test('Lesson.StopEndsAProcessRunAtOnce.3procs', TEST_TIMEOUT, async () => {
   // The children sleep 10 s per task and cannot see the stop: Stop kills them, like Ctrl+C.
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${server.url}?lesson=process-pool&sleep=10&scale=1`);
@@ -318,7 +318,7 @@ test('Lesson.LongRunAsksFirst.1thread', TEST_TIMEOUT, async () => {
   await page.close();
 });
 
-test('Lesson.FitsASmallEmbeddedFrame.800x500', TEST_TIMEOUT, async () => {
+test('Lesson.FitsASmallEmbeddedFrame800x500.3threads', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 800, height: 500 } });
   await page.goto(`${server.url}?lesson=thread-pool&scale=0.05`);
   const { widgets } = await waitForState(page, (s) => s.widgets && s.widgets.run, { what: 'the Run button' });

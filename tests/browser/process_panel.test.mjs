@@ -33,7 +33,7 @@ async function endFirstFromPanel(page, state, deed) {
 }
 
 for (const [deed, ended, how] of [['crash', 'crashed', /crashed \(RuntimeError: unreachable/], ['kill', 'killed', /was killed \(Worker\.terminate\(\)/]]) {
-  test(`ProcessPanel.${deed[0].toUpperCase() + deed.slice(1)}ButtonBreaksThePoolAndANewRunWorks.3processes`, TEST_TIMEOUT, async () => {
+  test(`ProcessPanel.${deed[0].toUpperCase() + deed.slice(1)}ButtonBreaksThePoolAndANewRunWorks.3procs`, TEST_TIMEOUT, async () => {
     const { page, console, state } = await openRunning('lesson=process-pool&sleep=4&scale=1', 3);
     try {
       // The panel's rows: the page is pid 1; each worker has its own g_squared, the page's is 0.
@@ -80,7 +80,7 @@ for (const [deed, ended, how] of [['crash', 'crashed', /crashed \(RuntimeError: 
   });
 }
 
-test('ProcessPanel.CrashingProcessIsReported.2processes', TEST_TIMEOUT, async () => {
+test('ProcessPanel.CrashingProcessIsReported.2procs', TEST_TIMEOUT, async () => {
   // multiprocessing: two pp::Process children (no pool). Crash the first while it sleeps.
   const { page, state } = await openRunning('lesson=multiprocessing&sleep=2&scale=1', 2, { width: 800, height: 500 });
   try {
@@ -120,7 +120,7 @@ test('ProcessPanel.ThreadsShareOneCounter.3threads', TEST_TIMEOUT, async () => {
   }
 });
 
-test('ProcessPanel.WatchdogEndsAWorkerThatNeverAnswers.2processes', TEST_TIMEOUT, async () => {
+test('ProcessPanel.WatchdogEndsAWorkerThatNeverAnswers.2procs', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
   try {
     await page.goto(server.url);
@@ -137,7 +137,7 @@ test('ProcessPanel.WatchdogEndsAWorkerThatNeverAnswers.2processes', TEST_TIMEOUT
   }
 });
 
-test('ProcessPanel.FramesThroughTheMainThreadWhenThereIsNoRelay.2processes', TEST_TIMEOUT, async () => {
+test('ProcessPanel.FramesThroughTheMainThreadWhenThereIsNoRelay.2procs', TEST_TIMEOUT, async () => {
   // The path frames take when the relay thread cannot start: a crash still breaks only its pool.
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
   try {

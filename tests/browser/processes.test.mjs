@@ -41,7 +41,7 @@ for (const [check, what] of [['crash-abort', /Aborted\(/], ['crash-trap', /unrea
   });
 }
 
-test('Process.WorkerThatNeverAnswersCannotHangShutdown.1process', TEST_TIMEOUT, async () => {
+test('Process.WorkerThatNeverAnswersCannotHangShutdown.1proc', TEST_TIMEOUT, async () => {
   const { page, result } = await selfCheck('hang');
   assert.equal(result.error, undefined, result.error);
   assert.equal(result.hang_error, 'BrokenProcessPool', JSON.stringify(result));
@@ -50,7 +50,7 @@ test('Process.WorkerThatNeverAnswersCannotHangShutdown.1process', TEST_TIMEOUT, 
   await page.close();
 });
 
-test('Process.LiveWorkerReportsItsPidAndMemory.3processes', TEST_TIMEOUT, async () => {
+test('Process.LiveWorkerReportsItsPidAndMemory.3procs', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
   await page.goto(`${server.url}?lesson=process-pool&scale=1&autorun=1`);  // about 2 s of work
   await waitForState(page, (s) => s.lesson.state === 'running', { what: 'the run' });
@@ -69,7 +69,7 @@ test('Process.LiveWorkerReportsItsPidAndMemory.3processes', TEST_TIMEOUT, async 
   await page.close();
 });
 
-test('Process.MeasuredFigures.4processes', TEST_TIMEOUT, async () => {
+test('Process.MeasuredFigures.4procs', TEST_TIMEOUT, async () => {
   const { page, result } = await selfCheck('bench');
   assert.equal(result.error, undefined, result.error);
   assert.equal(result.map_ok, true, 'map of 10k tasks returned every result, in order');

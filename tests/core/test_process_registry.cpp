@@ -37,7 +37,7 @@ pp::Bytes reply_payload(const pp::Reply& reply) {
 
 }  // namespace
 
-TEST_CASE("ProcessRegistry.RowFollowsRequestsRepliesAndExit.1process") {
+TEST_CASE("ProcessRegistry.RowFollowsRequestsRepliesAndExit.1proc") {
     auto& registry = pp::ProcessRegistry::instance();
     const int pid = unused_pid();
     int kills = 0, crashes = 0;
@@ -109,7 +109,7 @@ TEST_CASE("ProcessRegistry.RowFollowsRequestsRepliesAndExit.1process") {
     CHECK(row_of(registry.snapshot(), pid) == nullptr);
 }
 
-TEST_CASE("ProcessRegistry.EndsAreNamedByWhatEndedThem.3processes") {
+TEST_CASE("ProcessRegistry.EndsAreNamedByWhatEndedThem.3procs") {
     auto& registry = pp::ProcessRegistry::instance();
     const struct {
         int signal, code;

@@ -48,6 +48,6 @@ void check_stop_ends_run_with_processes(const char* lesson_id, int workers) {
 
 }  // namespace
 
-TEST_CASE("LessonStop.ProcessPoolRunEndsAtOnce.1procs") { check_stop_ends_run_with_processes("process-pool", 1); }
+TEST_CASE("LessonStop.ProcessPoolRunEndsAtOnce.1proc") { check_stop_ends_run_with_processes("process-pool", 1); }
 
 TEST_CASE("LessonStop.MultiprocessingRunEndsAtOnce.2procs") { check_stop_ends_run_with_processes("multiprocessing", 2); }

@@ -57,7 +57,7 @@ private:
 };
 }  // namespace
 
-TEST_CASE("Print.ChildLineArrivesWhileTheChildStillRuns.1procs") {
+TEST_CASE("Print.ChildLineArrivesWhileTheChildStillRuns.1proc") {
     Console console;
     pp::Process child(print_then_sleep_task, std::string("hello from the child"), 20000);
     child.start();
@@ -71,7 +71,7 @@ TEST_CASE("Print.ChildLineArrivesWhileTheChildStillRuns.1procs") {
     CHECK(child.join(20s));
 }
 
-TEST_CASE("Print.ChildLinesArriveInOrderBeforeJoinReturns.1procs") {
+TEST_CASE("Print.ChildLinesArriveInOrderBeforeJoinReturns.1proc") {
     Console console;
     pp::Process child(print_numbered_task, 200);
     child.start();
@@ -82,7 +82,7 @@ TEST_CASE("Print.ChildLinesArriveInOrderBeforeJoinReturns.1procs") {
     for (int i = 0; i < 200; ++i) CHECK(lines[static_cast<std::size_t>(i)].text == "line " + std::to_string(i));
 }
 
-TEST_CASE("Print.ChildLineIsStampedWhenPrinted.1procs") {
+TEST_CASE("Print.ChildLineIsStampedWhenPrinted.1proc") {
     Console console;
     pp::Process child(print_twice_apart_task, 300);
     child.start();

@@ -13,7 +13,7 @@
 using namespace std::chrono_literals;
 using namespace pp_test;
 
-TEST_CASE("Process.StartJoinExitcodeZero.1procs") {
+TEST_CASE("Process.StartJoinExitcodeZero.1proc") {
     pp::Process process(square_task, 7);
     CHECK_FALSE(process.pid().has_value());
     CHECK_THROWS_AS(process.join(), pp::InvalidStateError);  // Python: "can only join a started process"
@@ -28,7 +28,7 @@ TEST_CASE("Process.StartJoinExitcodeZero.1procs") {
     CHECK_THROWS_AS(process.start(), pp::InvalidStateError);  // cannot start a process twice
 }
 
-TEST_CASE("Process.TaskThatThrowsExitsWithCode1.1procs") {
+TEST_CASE("Process.TaskThatThrowsExitsWithCode1.1proc") {
     pp::Process process(fail_with_task, std::string("nope"));
     process.start();
     REQUIRE(process.join(20s));
@@ -42,7 +42,7 @@ TEST_CASE("Process.TaskThatThrowsExitsWithCode1.1procs") {
     }
 }
 
-TEST_CASE("Process.ExitcodeIsMinusSignalOrExitCode.1procs") {
+TEST_CASE("Process.ExitcodeIsMinusSignalOrExitCode.1proc") {
     SUBCASE("SIGSEGV") {
         pp::Process process(crash_with_segv_task, 0);
         process.start();
@@ -82,7 +82,7 @@ TEST_CASE("Process.ExitcodeIsMinusSignalOrExitCode.1procs") {
     CHECK(zombies_of_this_test().empty());
 }
 
-TEST_CASE("Process.ChildChangesToGlobalsStayInChild.1procs") {
+TEST_CASE("Process.ChildChangesToGlobalsStayInChild.1proc") {
     g_counter = 100;  // after the fork server started: the child does not see this either
     pp::Process process(increment_counter_task, 1);
     process.start();
@@ -91,7 +91,7 @@ TEST_CASE("Process.ChildChangesToGlobalsStayInChild.1procs") {
     CHECK(g_counter == 100);
 }
 
-TEST_CASE("Process.DestructorEndsRunningChild.1procs") {
+TEST_CASE("Process.DestructorEndsRunningChild.1proc") {
     int pid = 0;
     const auto start = std::chrono::steady_clock::now();
     {

@@ -158,7 +158,7 @@ TEST_CASE("ProcessPool.AsCompletedYieldsInFinishOrder.3procs") {
     CHECK(order == std::vector<int>{2, 1, 0});
 }
 
-TEST_CASE("ProcessPool.ResultItsSerializerRejectsFailsOnlyItsFuture.1procs") {
+TEST_CASE("ProcessPool.ResultItsSerializerRejectsFailsOnlyItsFuture.1proc") {
     // Serializer<Percent>::read throws its own exception type for 150: that future fails with
     // it, and the pool, its transport thread and the next task carry on.
     pp::ProcessPoolExecutor pool(options(1));
@@ -194,7 +194,7 @@ TEST_CASE("ProcessPool.TaskExceptionBecomesRemoteTaskError.2procs") {
 // [SECTION] Cancellation and shutdown
 //-----------------------------------------------------------------------------
 
-TEST_CASE("ProcessPool.CancelOnlyQueuedTasks.1procs") {
+TEST_CASE("ProcessPool.CancelOnlyQueuedTasks.1proc") {
     // One task in flight per worker: the second and third wait in the parent, cancellable.
     pp::ProcessPoolExecutor pool(options(1, 1));
     auto running = pool.submit(sleep_then_return_task, 400, 1);
@@ -210,7 +210,7 @@ TEST_CASE("ProcessPool.CancelOnlyQueuedTasks.1procs") {
     CHECK(pool.pending_tasks() == 0);
 }
 
-TEST_CASE("ProcessPool.ShutdownCancelFuturesCancelsQueuedOnly.1procs") {
+TEST_CASE("ProcessPool.ShutdownCancelFuturesCancelsQueuedOnly.1proc") {
     pp::ProcessPoolExecutor pool(options(1, 1));
     auto running = pool.submit(sleep_then_return_task, 300, 1);
     std::vector<pp::Future<int>> queued;
@@ -238,7 +238,7 @@ TEST_CASE("ProcessPool.ShutdownWaitRunsEverythingQueued.2procs") {
     CHECK(zombies_of_this_test().empty());
 }
 
-TEST_CASE("ProcessPool.ShutdownWaitsForABacklogLongerThanTheGrace.1procs") {
+TEST_CASE("ProcessPool.ShutdownWaitsForABacklogLongerThanTheGrace.1proc") {
     // The grace bounds how long shutdown waits with no task finishing, not the whole backlog:
     // four 250 ms tasks on one worker take about 1 s, well past a 400 ms grace, and all succeed.
     std::vector<pp::Future<int>> futures;
@@ -318,7 +318,7 @@ TEST_CASE("ProcessPool.DestructorEndsSpinningTask.2procs") {
 // [SECTION] Isolation and real processes
 //-----------------------------------------------------------------------------
 
-TEST_CASE("ProcessPool.ChildChangesToGlobalsStayInChild.1procs") {
+TEST_CASE("ProcessPool.ChildChangesToGlobalsStayInChild.1proc") {
     g_counter = 0;
     pp::ProcessPoolExecutor pool(options(1, 1));
     CHECK(pool.submit(increment_counter_task, 5).result(20s) == 5);
@@ -473,7 +473,7 @@ TEST_CASE("ProcessPool.CreatedWhileOtherThreadsRun.4threads") {
 // [SECTION] Task names checked at run time
 //-----------------------------------------------------------------------------
 
-TEST_CASE("ProcessPool.UnknownTaskNameIsClearError.1procs") {
+TEST_CASE("ProcessPool.UnknownTaskNameIsClearError.1proc") {
     pp::ProcessPoolExecutor pool(1);
     try {
         (void)pool.submit<int>("no_such_task", 1);
