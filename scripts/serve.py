@@ -11,27 +11,91 @@ For course pages that embed the playground in an iframe, two more headers:
   Cross-Origin-Resource-Policy: cross-origin  lets an isolated (COEP) course page on another
       origin load this one in its iframe.
 
-  scripts/serve.py [--dir dist] [--port 8000] [--no-isolation-headers | --no-document-isolation-policy]
+  scripts/serve.py [--dir dist] [--port 8000] [--allow-host NAME]...
+                   [--no-isolation-headers | --no-document-isolation-policy]
 
 --no-isolation-headers serves like a plain static host (none of these headers); the tests use it
 to check the page's explanation, the coi-serviceworker fallback, and a non-isolated course page.
 --no-document-isolation-policy leaves out only DIP: a frame in a non-isolated course page then
 gets what Firefox and Safari give it (no threads), so the tests see the single-threaded fallback.
+
+It listens on 127.0.0.1 only, and answers only requests addressed to a local name (localhost,
+*.localhost, 127.x.x.x, [::1]): a page from another site whose name was made to resolve to
+127.0.0.1 (DNS rebinding) gets 403, not these files. --allow-host NAME (repeatable; "*" for any)
+accepts another name, for a tunnel or a proxy in front of it. It never follows a symlink out of
+--dir, answers 400 for a path it cannot open (a NUL byte), and escapes control characters a
+client sends before they reach the log (a terminal would obey them).
 """
 import argparse
 import functools
 import http.server
+import ipaddress
+import itertools
 import os
 import sys
+from http import HTTPStatus
 
 MIME_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "text/javascript",
               ".json": "application/json", ".css": "text/css", ".html": "text/html"}
+
+# What the log shows instead of a control character (as the standard library's own log does):
+# a request line with an escape sequence in it must not recolour or rewrite the terminal.
+CONTROL_CHARACTERS = str.maketrans({c: f"\\x{c:02x}" for c in itertools.chain(range(0x20), range(0x7f, 0xa0))})
+CONTROL_CHARACTERS[ord("\\")] = "\\\\"
+
+
+def host_name(header):
+    """The name in a Host header, lower case, without its port: "[::1]:8000" -> "::1"."""
+    name = header.strip().lower()
+    if name.startswith("["):
+        return name[1:name.find("]")] if "]" in name else name
+    if name.count(":") == 1:
+        name = name.split(":")[0]
+    return name.rstrip(".")
+
+
+def is_local_name(name):
+    if name == "localhost" or name.endswith(".localhost"):  # browsers resolve these to loopback themselves
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class PlaygroundHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     send_isolation_headers = True
     send_document_isolation_policy = True
+    allowed_hosts = frozenset()  # names besides the local ones; "*": any
+
+    def host_allowed(self):
+        header = self.headers.get("Host")
+        if header is None or "*" in self.allowed_hosts:  # no Host: not a browser, so no rebinding
+            return True
+        name = host_name(header)
+        return is_local_name(name) or name in self.allowed_hosts
+
+    def inside_served_folder(self, path):
+        root = os.path.realpath(self.directory)
+        real = os.path.realpath(path)
+        return real == root or real.startswith(root + os.sep)
+
+    def send_head(self):
+        if not self.host_allowed():
+            self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed",
+                            "This server answers requests for localhost and 127.0.0.1 only, so that a page from "
+                            "another site cannot read these files by making its name point here (DNS rebinding). "
+                            "Start it with --allow-host NAME to serve NAME too.")
+            return None
+        path = self.translate_path(self.path)
+        if "\0" in path:  # open() would raise ValueError and drop the connection unanswered
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            return None
+        if not self.inside_served_folder(path):  # a symlink that leads out of --dir
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        return super().send_head()
 
     def end_headers(self):
         if self.send_isolation_headers:
@@ -46,7 +110,7 @@ class PlaygroundHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # one quiet line per request, to stderr
         if os.environ.get("PP_SERVE_QUIET") != "1":
-            sys.stderr.write("[serve] %s\n" % (format % args))
+            sys.stderr.write("[serve] %s\n" % (format % args).translate(CONTROL_CHARACTERS))
 
 
 def port_number(text):
@@ -63,6 +127,9 @@ def main():
     parser = argparse.ArgumentParser(description="Serve the Parallel Playground page.")
     parser.add_argument("--dir", default="dist", help="folder to serve (default: dist)")
     parser.add_argument("--port", type=port_number, default=8000, help="port on 127.0.0.1 (0 = any free port)")
+    parser.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                        help="also answer requests for this host name (repeatable; '*' for any); "
+                             "by default only local names are answered (DNS rebinding)")
     headers = parser.add_mutually_exclusive_group()
     headers.add_argument("--no-isolation-headers", action="store_true",
                          help="omit COOP/COEP/CORP/DIP, like a plain static host")
@@ -75,6 +142,7 @@ def main():
 
     PlaygroundHandler.send_isolation_headers = not args.no_isolation_headers
     PlaygroundHandler.send_document_isolation_policy = not args.no_document_isolation_policy
+    PlaygroundHandler.allowed_hosts = frozenset(host_name(name) if name != "*" else name for name in args.allow_host)
     handler = functools.partial(PlaygroundHandler, directory=args.dir)
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)

@@ -6,7 +6,8 @@
 #   2. wasm      the portable doctest suite compiled with em++, run under node (build/wasm), and
 #                again on fibers, as the single-threaded fallback page runs threads (build/wasm-single)
 #   3. browser   Playwright in headless Debian chromium against the built page (dist/)
-#   4. sanitize  the native tests again, built with AddressSanitizer and with ThreadSanitizer
+#   4. sanitize  the native tests again, built with AddressSanitizer and with ThreadSanitizer;
+#                then the fuzz targets (clang's libFuzzer, build/fuzz), a short run with a fixed seed
 #
 #   scripts/test.sh [native|wasm|browser|sanitize]...   run only the named layers (default: all)
 set -uo pipefail
@@ -77,6 +78,11 @@ sanitized_tests() {  # the app needs a display and GL, which the sanitizers add 
     cmake --build "build/san-$sanitizer" &&
     ctest --test-dir "build/san-$sanitizer" --output-on-failure -j2 || return 1
   done
+  echo "--- fuzz targets (build/fuzz; scripts/fuzz.sh RUNS for the long form)"
+  cmake -S "$ROOT" -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPP_FUZZ=ON \
+        -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null &&
+  cmake --build build/fuzz &&
+  ctest --test-dir build/fuzz --output-on-failure -j2
 }
 
 for layer in "${layers[@]}"; do

@@ -291,6 +291,30 @@ extern "C" const char* pp_state_json() {
     return json.c_str();
 }
 
+// Test hook for the browser soak (tests/browser/soak.test.mjs): opens a lesson with settings as
+// its URL would ("lesson=thread-pool&scale=0.05") and starts a run, without reloading the page.
+// Returns 0 when the query names no lesson. Only between frames, on the UI thread (page.evaluate).
+extern "C" int pp_test_run_lesson(const char* query) {
+    if (!g_app || !query) return 0;
+    std::vector<std::string> args;
+    std::string pair;
+    for (const char* c = query;; ++c) {
+        if (*c == '&' || *c == '\0') {
+            if (!pair.empty()) args.push_back("--" + pair);
+            pair.clear();
+            if (*c == '\0') break;
+        } else {
+            pair += *c;
+        }
+    }
+    const pp::lessons::LaunchOptions options = pp::lessons::parse_launch_options(args);
+    if (!options.lesson) return 0;
+    g_app->lesson_panel.select(*options.lesson, options.params);
+    g_app->show_first_threads = false;
+    g_app->lesson_panel.run();
+    return 1;
+}
+
 int main(int argc, char** argv) {
     // Setup
 #if defined(PP_COOPERATIVE)

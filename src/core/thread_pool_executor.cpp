@@ -1,4 +1,11 @@
 // ThreadPoolExecutor: one mutex-protected deque, workers started on demand.
+//
+// Index of this file
+// [SECTION] Shared: what the workers use, owned by the pool and by each worker
+// [SECTION] Construction and destruction
+// [SECTION] Submitting: enqueue, starting workers
+// [SECTION] Workers
+// [SECTION] Shutdown and queries
 #include "core/thread_pool_executor.hpp"
 
 #include "core/gil.hpp"
@@ -37,15 +44,72 @@ std::size_t checked_max_workers(std::optional<std::size_t> requested) {
 
 void ThreadPoolExecutor::restart_numbering() { g_pool_counter.store(0); }
 
+//-----------------------------------------------------------------------------
+// [SECTION] Shared: what the workers use, owned by the pool and by each worker
+//-----------------------------------------------------------------------------
+struct ThreadPoolExecutor::Shared : std::enable_shared_from_this<Shared> {
+    std::string thread_name_prefix;
+
+    mutable std::mutex mutex;
+    sync::condition_variable work_available;
+    std::deque<std::shared_ptr<detail::PoolTask>> queue;
+    std::atomic<std::size_t> queued{0}; // queue.size(), readable without the lock (idle workers poll it)
+    std::vector<sync::thread> workers;        // threads created so far
+    std::vector<sync::thread::id> worker_ids; // added by each worker itself, before it takes a task
+    std::size_t starting = 0;                // slots reserved whose thread is being created
+    std::size_t next_worker_number = 0;      // lane numbers: "<prefix>_<n>"
+    sync::condition_variable start_resolved;  // a worker creation finished (or failed)
+    std::size_t idle_workers = 0;
+    bool shutdown = false;
+    std::mutex join_mutex; // serializes shutdown(true) callers
+
+    void worker_main(std::size_t worker_number);
+    // Creates the thread for a slot reserved under the lock (starting); call without the lock
+    // (holding it would stall every worker for the whole creation). Returns the creation error.
+    std::exception_ptr start_reserved_worker(std::size_t worker_number);
+    // Removes `task` from the queue (a submit that has to fail). Call with mutex held.
+    void take_back_locked(const detail::PoolTask* task);
+    void shut_down(bool wait, bool cancel_futures);
+    bool on_worker_thread() const {
+        std::lock_guard<std::mutex> lock(mutex);
+        return std::find(worker_ids.begin(), worker_ids.end(), sync::this_thread::get_id()) != worker_ids.end();
+    }
+    // Lets the threads run on without anyone joining them: each keeps this object alive itself.
+    void detach_workers() {
+        std::unique_lock<std::mutex> lock(mutex);
+        start_resolved.wait(lock, [&] { return starting == 0; });
+        for (auto& worker : workers)
+            if (worker.joinable()) worker.detach();
+    }
+};
+
+//-----------------------------------------------------------------------------
+// [SECTION] Construction and destruction
+//-----------------------------------------------------------------------------
+
 ThreadPoolExecutor::ThreadPoolExecutor(std::optional<std::size_t> max_workers, std::string thread_name_prefix)
-    : max_workers_(checked_max_workers(max_workers)), thread_name_prefix_(std::move(thread_name_prefix)) {
-    if (thread_name_prefix_.empty())
-        thread_name_prefix_ = "ThreadPoolExecutor-" + std::to_string(g_pool_counter.fetch_add(1));
-    workers_.reserve(max_workers_);
-    worker_ids_.reserve(max_workers_);
+    : max_workers_(checked_max_workers(max_workers)), shared_(std::make_shared<Shared>()) {
+    shared_->thread_name_prefix = thread_name_prefix.empty()
+                                      ? "ThreadPoolExecutor-" + std::to_string(g_pool_counter.fetch_add(1))
+                                      : std::move(thread_name_prefix);
+    shared_->workers.reserve(max_workers_);
+    shared_->worker_ids.reserve(max_workers_);
 }
 
-ThreadPoolExecutor::~ThreadPoolExecutor() { shutdown(true, false); }
+ThreadPoolExecutor::~ThreadPoolExecutor() {
+    if (shared_->on_worker_thread()) {
+        // One of our tasks or done-callbacks destroys us: this worker cannot join itself, and the
+        // others may be mid-task. Python's workers drain the queue and end; so do ours, without us.
+        shared_->shut_down(false, false);
+        shared_->detach_workers();
+        return;
+    }
+    shared_->shut_down(true, false);
+}
+
+//-----------------------------------------------------------------------------
+// [SECTION] Submitting: enqueue, starting workers
+//-----------------------------------------------------------------------------
 
 void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     task->task_id = trace::next_task_id();
@@ -60,40 +124,41 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     bool start = false;
     std::size_t number = 0;
     bool wake_one = false;
+    Shared& shared = *shared_;
     {
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (shutdown_) throw ExecutorShutdownError();
-        queue_.push_back(std::move(task));
-        queued_.store(queue_.size(), std::memory_order_relaxed);
-        if (queue_.size() > idle_workers_ && workers_.size() + starting_ < max_workers_) {
+        std::unique_lock<std::mutex> lock(shared.mutex);
+        if (shared.shutdown) throw ExecutorShutdownError();
+        shared.queue.push_back(std::move(task));
+        shared.queued.store(shared.queue.size(), std::memory_order_relaxed);
+        if (shared.queue.size() > shared.idle_workers && shared.workers.size() + shared.starting < max_workers_) {
             start = true;
-        } else if (workers_.empty()) {
+        } else if (shared.workers.empty()) {
             // Every slot is still starting. Should those starts all fail, nobody would run this
             // task: wait for them, and start a worker ourselves if they did fail.
-            start_resolved_.wait(lock, [&] { return !workers_.empty() || starting_ == 0; });
-            if (workers_.empty()) {
-                if (shutdown_) {
-                    take_back_locked(mine);
+            shared.start_resolved.wait(lock, [&] { return !shared.workers.empty() || shared.starting == 0; });
+            if (shared.workers.empty()) {
+                if (shared.shutdown) {
+                    shared.take_back_locked(mine);
                     throw ExecutorShutdownError();
                 }
                 start = true;
             }
         }
         if (start) {
-            ++starting_; // reserves the slot: shutdown() waits for it to resolve before joining
-            number = next_worker_number_++;
+            ++shared.starting; // reserves the slot: shutdown() waits for it to resolve before joining
+            number = shared.next_worker_number++;
         }
-        wake_one = idle_workers_ > 0;
+        wake_one = shared.idle_workers > 0;
     }
-    if (wake_one) work_available_.notify_one();
+    if (wake_one) shared.work_available.notify_one();
     if (start) {
-        if (std::exception_ptr error = start_reserved_worker(number)) {
+        if (std::exception_ptr error = shared.start_reserved_worker(number)) {
             // Existing (or still starting) workers will run the task. With none at all, it would
             // sit in the queue forever, so take it back and report the failure.
-            std::unique_lock<std::mutex> lock(mutex_);
-            start_resolved_.wait(lock, [&] { return !workers_.empty() || starting_ == 0; });
-            if (workers_.empty()) {
-                take_back_locked(mine);
+            std::unique_lock<std::mutex> lock(shared.mutex);
+            shared.start_resolved.wait(lock, [&] { return !shared.workers.empty() || shared.starting == 0; });
+            if (shared.workers.empty()) {
+                shared.take_back_locked(mine);
                 std::rethrow_exception(error);
             }
         }
@@ -103,38 +168,42 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
                     submitted_ns, submitted_ns, task_id);
 }
 
-std::exception_ptr ThreadPoolExecutor::start_reserved_worker(std::size_t worker_number) {
+std::exception_ptr ThreadPoolExecutor::Shared::start_reserved_worker(std::size_t worker_number) {
     sync::thread thread;
     std::exception_ptr error;
     try {
         if (detail::g_before_worker_start) detail::g_before_worker_start();
-        thread = sync::thread([this, worker_number] { worker_main(worker_number); });
+        thread = sync::thread([self = shared_from_this(), worker_number] { self->worker_main(worker_number); });
     } catch (...) {
         error = std::current_exception();
     }
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        --starting_;
-        if (thread.joinable()) workers_.push_back(std::move(thread));
+        std::lock_guard<std::mutex> lock(mutex);
+        --starting;
+        if (thread.joinable()) workers.push_back(std::move(thread));
     }
-    start_resolved_.notify_all();
+    start_resolved.notify_all();
     return error;
 }
 
-void ThreadPoolExecutor::take_back_locked(const detail::PoolTask* task) {
-    auto it = std::find_if(queue_.begin(), queue_.end(),
-                           [task](const std::shared_ptr<detail::PoolTask>& queued) { return queued.get() == task; });
-    if (it != queue_.end()) queue_.erase(it); // absent if shutdown(cancel_futures) took it
-    queued_.store(queue_.size(), std::memory_order_relaxed);
+void ThreadPoolExecutor::Shared::take_back_locked(const detail::PoolTask* task) {
+    auto it = std::find_if(queue.begin(), queue.end(),
+                           [task](const std::shared_ptr<detail::PoolTask>& entry) { return entry.get() == task; });
+    if (it != queue.end()) queue.erase(it); // absent if shutdown(cancel_futures) took it
+    queued.store(queue.size(), std::memory_order_relaxed);
 }
 
-void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
+//-----------------------------------------------------------------------------
+// [SECTION] Workers
+//-----------------------------------------------------------------------------
+
+void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
     {
         // Before taking any task, so that shutdown() from one of them sees it is on a worker.
-        std::lock_guard<std::mutex> lock(mutex_);
-        worker_ids_.push_back(sync::this_thread::get_id());
+        std::lock_guard<std::mutex> lock(mutex);
+        worker_ids.push_back(sync::this_thread::get_id());
     }
-    trace::set_lane_name(thread_name_prefix_ + "_" + std::to_string(worker_number));
+    trace::set_lane_name(thread_name_prefix + "_" + std::to_string(worker_number));
     trace::instant(TraceKind::ThreadStart, "thread start");
     // When this worker's previous task ended. A clock read costs about a tenth of an empty task,
     // so a worker that goes straight on to a task already queued then reuses that end as the next
@@ -143,26 +212,26 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
     for (;;) {
         std::shared_ptr<detail::PoolTask> task;
         {
-            std::unique_lock<std::mutex> lock(mutex_);
-            if (queue_.empty() && !shutdown_) {
+            std::unique_lock<std::mutex> lock(mutex);
+            if (queue.empty() && !shutdown) {
                 previous_end_ns = -1; // about to idle: the next task begins later
                 // Under a stream of small tasks the next one is usually microseconds away: yielding
                 // a few times first saves a futex sleep here and a wake-up syscall in submit().
                 lock.unlock();
-                for (int i = 0; i < kSpinYields && queued_.load(std::memory_order_relaxed) == 0; ++i)
+                for (int i = 0; i < kSpinYields && queued.load(std::memory_order_relaxed) == 0; ++i)
                     sync::this_thread::yield();
                 lock.lock();
             }
-            if (queue_.empty() && !shutdown_) {
-                ++idle_workers_;
+            if (queue.empty() && !shutdown) {
+                ++idle_workers;
                 const schedule::WaitLabel label("wait for a task");
-                work_available_.wait(lock, [&] { return !queue_.empty() || shutdown_; });
-                --idle_workers_;
+                work_available.wait(lock, [&] { return !queue.empty() || shutdown; });
+                --idle_workers;
             }
-            if (queue_.empty()) break; // shut down and drained
-            task = std::move(queue_.front());
-            queue_.pop_front();
-            queued_.store(queue_.size(), std::memory_order_relaxed);
+            if (queue.empty()) break; // shut down and drained
+            task = std::move(queue.front());
+            queue.pop_front();
+            queued.store(queue.size(), std::memory_order_relaxed);
         }
         // The GIL is taken before the TaskRun span opens and dropped after it closes, so with the
         // GIL on, "TaskRun minus its GilWait spans" is exactly the time this lane held the GIL.
@@ -187,42 +256,48 @@ void ThreadPoolExecutor::worker_main(std::size_t worker_number) {
     trace::instant(TraceKind::ThreadEnd, "thread end");
 }
 
-void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) {
+//-----------------------------------------------------------------------------
+// [SECTION] Shutdown and queries
+//-----------------------------------------------------------------------------
+
+void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) { shared_->shut_down(wait, cancel_futures); }
+
+void ThreadPoolExecutor::Shared::shut_down(bool wait, bool cancel_futures) {
     std::deque<std::shared_ptr<detail::PoolTask>> unstarted;
     {
-        std::lock_guard<std::mutex> lock(mutex_);
-        if (wait && std::find(worker_ids_.begin(), worker_ids_.end(), sync::this_thread::get_id()) != worker_ids_.end())
+        std::lock_guard<std::mutex> lock(mutex);
+        if (wait && std::find(worker_ids.begin(), worker_ids.end(), sync::this_thread::get_id()) != worker_ids.end())
             throw std::logic_error("shutdown(wait=true) called from one of this pool's own tasks would wait for itself");
-        shutdown_ = true;
-        if (cancel_futures) unstarted.swap(queue_);
-        queued_.store(queue_.size(), std::memory_order_relaxed);
+        shutdown = true;
+        if (cancel_futures) unstarted.swap(queue);
+        queued.store(queue.size(), std::memory_order_relaxed);
     }
-    work_available_.notify_all();
+    work_available.notify_all();
     for (auto& task : unstarted) task->cancel_unstarted();
     if (!wait) return;
 
     // The GIL first: workers need it to finish their tasks, and a second caller must not hold it
     // while it waits for the first one's joins.
     gil::ReleaseGuard release_gil;
-    std::lock_guard<std::mutex> join_lock(join_mutex_);
+    std::lock_guard<std::mutex> join_lock(join_mutex);
     {
         // A submit() may be creating a worker right now, outside the lock: wait for it to land in
-        // workers_. No slot is reserved after shutdown_, so the list is then stable without mutex_.
-        std::unique_lock<std::mutex> lock(mutex_);
-        start_resolved_.wait(lock, [&] { return starting_ == 0; });
+        // workers. No slot is reserved after shutdown, so the list is then stable without mutex.
+        std::unique_lock<std::mutex> lock(mutex);
+        start_resolved.wait(lock, [&] { return starting == 0; });
     }
-    for (auto& worker : workers_)
+    for (auto& worker : workers)
         if (worker.joinable()) worker.join();
 }
 
 std::size_t ThreadPoolExecutor::worker_count() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return workers_.size();
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    return shared_->workers.size();
 }
 
 std::size_t ThreadPoolExecutor::pending_count() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return queue_.size();
+    std::lock_guard<std::mutex> lock(shared_->mutex);
+    return shared_->queue.size();
 }
 
 } // namespace pp

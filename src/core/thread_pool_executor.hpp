@@ -242,8 +242,9 @@ public:
     explicit ThreadPoolExecutor(std::optional<std::size_t> max_workers = std::nullopt,
                                 std::string thread_name_prefix = {});
     // Same as shutdown(true): waits for every queued task, like leaving Python's `with` block.
-    // Destroying the pool from one of its own tasks cannot work (the worker would wait for
-    // itself): shutdown() throws std::logic_error there, which out of a destructor is std::terminate.
+    // Destroyed by one of its own tasks or done-callbacks (which run on a worker, and a worker
+    // cannot wait for itself), it is shutdown(false) instead: the workers still run what is
+    // queued, then end by themselves, keeping what they need alive.
     ~ThreadPoolExecutor();
     // The next unnamed pool is ThreadPoolExecutor-0 again (a lesson run is a fresh program).
     static void restart_numbering();
@@ -286,29 +287,14 @@ public:
     std::size_t pending_count() const;
 
 private:
+    // Everything the workers touch (queue, threads, locks). Each worker holds a reference until
+    // it ends, so a pool destroyed from one of its own workers leaves them what they need.
+    struct Shared;
+
     void enqueue(std::shared_ptr<detail::PoolTask> task);
-    void worker_main(std::size_t worker_number);
-    // Creates the thread for a slot reserved under the lock (starting_); call without the lock
-    // (holding it would stall every worker for the whole creation). Returns the creation error.
-    std::exception_ptr start_reserved_worker(std::size_t worker_number);
-    // Removes `task` from the queue (a submit that has to fail). Call with mutex_ held.
-    void take_back_locked(const detail::PoolTask* task);
 
     const std::size_t max_workers_;
-    std::string thread_name_prefix_;
-
-    mutable std::mutex mutex_;
-    sync::condition_variable work_available_;
-    std::deque<std::shared_ptr<detail::PoolTask>> queue_;
-    std::atomic<std::size_t> queued_{0}; // queue_.size(), readable without the lock (idle workers poll it)
-    std::vector<sync::thread> workers_;        // threads created so far
-    std::vector<sync::thread::id> worker_ids_; // added by each worker itself, before it takes a task
-    std::size_t starting_ = 0;                // slots reserved whose thread is being created
-    std::size_t next_worker_number_ = 0;      // lane numbers: "<prefix>_<n>"
-    sync::condition_variable start_resolved_;  // a worker creation finished (or failed)
-    std::size_t idle_workers_ = 0;
-    bool shutdown_ = false;
-    std::mutex join_mutex_; // serializes shutdown(true) callers
+    std::shared_ptr<Shared> shared_;
 };
 
 //-----------------------------------------------------------------------------

@@ -76,3 +76,38 @@ test('Process.MeasuredFigures.4procs', TEST_TIMEOUT, async () => {
   console.log(`# browser processes: ${JSON.stringify(result)}`);
   await page.close();
 });
+
+// A page out of memory: malloc() returns 0 under ALLOW_MEMORY_GROWTH. Forced here (a real one
+// takes gigabytes) through pp_web_alloc (web_worker_transport.cpp), which every copy from JS asks.
+test('Process.ReplyWithNoMemoryOnThePageFailsItsTaskOnly.1process', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('reply-oom');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.before, 4);
+  assert.equal(result.lost_error, 'RemoteTaskError', `the task fails at once with a clear error: ${JSON.stringify(result)}`);
+  assert.equal(result.lost_type, 'std::bad_alloc');
+  assert.match(result.lost_message, /^the page ran out of memory receiving this task's reply \(\d+ bytes\) from browser process \d+/);
+  assert.equal(result.low_memory_unchanged, true, 'nothing was written at address 0');
+  assert.equal(result.after, 64, 'the same pool runs the next task');
+  assert.equal(result.broken, false);
+  await page.close();
+});
+
+test('Program.ImageWithNoMemoryIsUnknownAndWritesNothing', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('image-oom');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.starved_location, '');
+  assert.equal(result.low_memory_unchanged, true, 'nothing was written at address 0');
+  assert.match(result.location, /playground\.wasm$/);
+  await page.close();
+});
+
+// Natively a task may start a pool of its own (as in Python); a browser process cannot start Web
+// Workers, and says so.
+test('Process.TaskThatStartsAPoolGetsAClearError.1process', TEST_TIMEOUT, async () => {
+  const { page, result } = await selfCheck('nested-pool');
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.nested_error, 'RemoteTaskError', JSON.stringify(result));
+  assert.match(result.nested_message, /cannot start processes of its own: only the page can create Web Workers/);
+  assert.equal(result.after, 64, 'the pool carries on');
+  await page.close();
+});

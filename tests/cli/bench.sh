@@ -3,10 +3,12 @@
 # per point (the median of 3 runs after a warm-up, with its range) with its speedup, names the
 # core count, shows its progress on stderr, refuses bad flags, and wants --yes for a long run.
 exec python3 - "$1" <<'PY'
-import re, subprocess, sys
+import os, re, subprocess, sys
 
 cli = sys.argv[1]
 failures = 0
+# Hang guards, not speed checks: a sanitizer build (CMake sets the scale) runs tens of times slower.
+TIMEOUT_SCALE = float(os.environ.get("PP_TEST_TIMEOUT_SCALE", "1"))
 
 def check(name, ok, detail=""):
     global failures
@@ -14,7 +16,7 @@ def check(name, ok, detail=""):
     failures += 0 if ok else 1
 
 p = subprocess.run([cli, "bench", "--workers", "2", "--tasks", "4", "--scale", "0.4"],
-                   capture_output=True, text=True, timeout=240)
+                   capture_output=True, text=True, timeout=240 * TIMEOUT_SCALE)
 check("bench exits 0", p.returncode == 0, p.stderr)
 rows = {}
 row = (r"^(I/O-bound|CPU-bound) +(threads: CPython with the GIL \(default build\)|threads: free-threaded CPython 3\.13t/3\.14t, or C\+\+|processes) +(\d+) +([\d.]+) +([\d.]+)-([\d.]+)"
@@ -43,7 +45,7 @@ check("I/O-bound work overlaps on 2 workers in every model",
 check("progress reaches 12/12 runs on stderr", "12/12 runs" in p.stderr, p.stderr)
 
 def usage_error(name, message, *args):
-    p = subprocess.run([cli, "bench", *args], capture_output=True, text=True, timeout=30)
+    p = subprocess.run([cli, "bench", *args], capture_output=True, text=True, timeout=30 * TIMEOUT_SCALE)
     check(f"{name} exits 2 and says: {message}", p.returncode == 2 and message in p.stderr, (p.returncode, p.stderr))
 
 usage_error("workers=0", "--workers must be a whole number from 1 to 16, not '0'", "--workers", "0")

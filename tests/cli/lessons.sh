@@ -7,6 +7,8 @@ import json, os, re, subprocess, sys, tempfile, time
 
 cli = sys.argv[1]
 failures = 0
+# Hang guards, not speed checks: a sanitizer build (CMake sets the scale) runs tens of times slower.
+TIMEOUT_SCALE = float(os.environ.get("PP_TEST_TIMEOUT_SCALE", "1"))
 
 def check(name, ok, detail=""):
     global failures
@@ -14,7 +16,7 @@ def check(name, ok, detail=""):
     failures += 0 if ok else 1
 
 def run(*args, timeout=120):
-    p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout)
+    p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout * TIMEOUT_SCALE)
     return p.returncode, p.stdout.splitlines(), p.stderr
 
 code, out, _ = run("list")

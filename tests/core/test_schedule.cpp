@@ -1,6 +1,7 @@
 // Schedule.*: the schedule controller (core/schedule.hpp). One thread moves at a time, a blocked
 // thread cannot be chosen, a schedule replays to the same run, and explore counts interleavings.
 // Portable: natively and in the page these are real threads, in the fallback fibers.
+#include "core/sync.hpp"
 #include "core/schedule.hpp"
 #include "core/thread.hpp"
 #include "lessons/lesson.hpp"
@@ -140,7 +141,7 @@ TEST_CASE("Schedule.StudentStepsIntoALostUpdate.2threads") {
             const schedule::View v = schedule::view();
             if (v.on && v.waiting_for_student) return v;
             if (runner.wait(0ms)) return v;  // the run has ended
-            std::this_thread::sleep_for(1ms);
+            pp::sync::this_thread::sleep_for(1ms);
         }
         FAIL("the run never waited for the student");
         return schedule::View{};
@@ -197,7 +198,7 @@ TEST_CASE("Schedule.OneThreadMovesAtATime.4threads") {
             schedule::checkpoint({schedule::ActionKind::Load, "step", true});
             const int now = moving.fetch_add(1) + 1;
             most.store(std::max(most.load(), now));
-            std::this_thread::yield();
+            pp::sync::this_thread::yield();
             moving.fetch_sub(1);
         }
     };
@@ -229,7 +230,7 @@ TEST_CASE("Schedule.StopEndsAStepRunAtOnce.2threads") {
     bool waiting = false;
     for (int i = 0; i < 20000 && !waiting; ++i) {
         waiting = schedule::view().on && schedule::view().waiting_for_student;
-        if (!waiting) std::this_thread::sleep_for(1ms);
+        if (!waiting) pp::sync::this_thread::sleep_for(1ms);
     }
     REQUIRE(waiting);
     runner.stop();

@@ -152,15 +152,25 @@ TEST_CASE("ThreadPool.TaskExceptionComesOutOfResult.2threads") {
 }
 
 TEST_CASE("ThreadPool.AsCompletedFollowsFinishOrder.3threads") {
+    // Gates set the finish order, not sleeps racing each other: 10 is let go first, 50 once
+    // as_completed() has yielded 10, 90 once it has yielded 50. Whatever is yielded next is the
+    // only one that can have finished, so another order is a bug, never a slow machine.
     pp::ThreadPoolExecutor pool(3);
+    Gate gates[3];
+    const int values[3] = {90, 10, 50};
     std::vector<pp::Future<int>> futures;
-    for (int delay_ms : {90, 10, 50})
-        futures.push_back(pool.submit([delay_ms] {
-            pp::sync::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-            return delay_ms;
+    for (int i = 0; i < 3; ++i)
+        futures.push_back(pool.submit([&gates, i, value = values[i]] {
+            gates[i].wait();
+            return value;
         }));
+    gates[1].release();
     std::vector<int> order;
-    for (auto& f : pp::as_completed(futures)) order.push_back(f.result());
+    for (auto& f : pp::as_completed(futures, 20s)) {
+        order.push_back(f.result());
+        if (order.size() == 1) gates[2].release();
+        if (order.size() == 2) gates[0].release();
+    }
     CHECK(order == std::vector<int>{10, 50, 90});
 }
 
@@ -240,9 +250,65 @@ TEST_CASE("ThreadPool.ShutdownFromOwnTaskIsRejected.1thread") {
     CHECK_THROWS_AS(attempt.result(), std::logic_error);
 }
 
+namespace {
+// True once every worker lane of the trace recorded its ThreadEnd: the pool's threads have ended.
+bool every_worker_ended(std::size_t workers) {
+    std::size_t ended = 0;
+    for (const auto& e : pp::trace::snapshot())
+        if (e.kind == pp::TraceKind::ThreadEnd && e.lane.name.rfind("destroyed-inside", 0) == 0) ++ended;
+    return ended == workers;
+}
+bool wait_until_every_worker_ended(std::size_t workers) {
+    const auto deadline = pp::sync::clock::now() + 20s;
+    while (!every_worker_ended(workers)) {
+        if (pp::sync::clock::now() > deadline) return false;
+        pp::sync::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+} // namespace
+
+TEST_CASE("ThreadPool.DestroyedInItsOwnCallbackRunsWhatIsQueued.1thread") {
+    // A done-callback runs on the worker that finished the task, which cannot join itself. The
+    // pool shuts down without waiting: what was queued still runs (as Python's workers drain their
+    // queue), then the worker ends by itself.
+    pp_test::ScopedTrace trace;
+    auto* pool = new pp::ThreadPoolExecutor(1, "destroyed-inside-callback");
+    Gate gate;
+    auto first = pool->submit([&] {
+        gate.wait();
+        return 1;
+    });
+    auto queued = pool->submit([] { return 2; });
+    first.add_done_callback([pool](const pp::Future<int>&) { delete pool; });
+    gate.release();
+    CHECK(first.result(20s) == 1);
+    CHECK(queued.result(20s) == 2);
+    CHECK(wait_until_every_worker_ended(1));
+}
+
+TEST_CASE("ThreadPool.DestroyedByItsOwnTask.2threads") {
+    pp_test::ScopedTrace trace;
+    auto* pool = new pp::ThreadPoolExecutor(2, "destroyed-inside-task");
+    Gate gate;
+    auto other = pool->submit([&] {
+        gate.wait();
+        return 3;
+    });
+    auto destroyer = pool->submit([pool] {
+        delete pool;
+        return 4;
+    });
+    CHECK(destroyer.result(20s) == 4);
+    gate.release();
+    CHECK(other.result(20s) == 3);  // the other worker finishes its task
+    CHECK(wait_until_every_worker_ended(2));
+}
+
 TEST_CASE("ThreadPool.TutorialFiveSleepsOnThreeWorkers.3threads") {
     // print_number(n): sleep(1) then return "Number: n", scaled down to 200 ms.
     // 5 tasks on 3 workers run in two waves: ~2 sleeps, not 5.
+    pp_test::ScopedTrace trace;
     const auto sleep = 200ms;
     const auto start = pp::sync::clock::now();
     std::vector<std::string> results;
@@ -258,8 +324,9 @@ TEST_CASE("ThreadPool.TutorialFiveSleepsOnThreeWorkers.3threads") {
     }
     const double elapsed = seconds_since(start);
     CHECK(results == std::vector<std::string>{"Number: 1", "Number: 2", "Number: 3", "Number: 4", "Number: 5"});
-    CHECK(elapsed >= 0.38);
-    CHECK(elapsed < 0.70); // 5 sequential sleeps would be 1.0 s
+    CHECK(elapsed >= 0.38);  // two waves at least: a lower bound no load can break
+    // Three sleeps at once, never more, from the trace rather than a wall-clock upper bound.
+    CHECK(pp_test::most_at_once(pp_test::events_of_kind(pp::trace::snapshot(), pp::TraceKind::Sleep)) == 3);
 }
 
 TEST_CASE("ThreadPool.ManySmallTasksAllComplete.2threads") {
@@ -385,20 +452,26 @@ TEST_CASE("ThreadPool.SubmitThrowsWhenNoWorkerCanStart.1thread") {
 
 namespace {
 std::atomic<bool> g_in_start{false};
+std::atomic<bool> g_shutdown_begun{false};
 } // namespace
 
 TEST_CASE("ThreadPool.ShutdownJoinsAWorkerBeingStarted.2threads") {
-    // shutdown(true) while a submit() is still creating the only worker: it must wait for that
-    // worker and join it, so the task has run when shutdown returns.
+    // Shutdown begins while a submit() is still creating the only worker (gates, not sleeps, order
+    // the two): shutdown(true) must wait for that worker and join it, so the task has run when it
+    // returns, in whichever order the rest interleaves.
     g_in_start = false;
+    g_shutdown_begun = false;
     ScopedStartHook hook([] {
         g_in_start = true;
-        pp::sync::this_thread::sleep_for(100ms);
+        const auto deadline = pp::sync::clock::now() + 10s;
+        while (!g_shutdown_begun && pp::sync::clock::now() < deadline) pp::sync::this_thread::sleep_for(1ms);
     });
     pp::ThreadPoolExecutor pool(1);
     std::atomic<bool> ran{false};
     pp::sync::thread submitter([&] { pool.detach([&] { ran = true; }); });
     while (!g_in_start) pp::sync::this_thread::sleep_for(1ms);
+    pool.shutdown(false);  // the pool is shut down now, with its worker still being created
+    g_shutdown_begun = true;
     pool.shutdown(true);
     CHECK(ran);
     CHECK(pool.worker_count() == 1);

@@ -59,6 +59,16 @@ inline int sleep_then_return(int milliseconds, int value) {
     std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
     return value;
 }
+// Returns `value` once the file at `path` exists: a gate the test opens by creating the file
+// (processes share no memory). -1 if it never appears within a minute.
+inline int wait_for_file_then_return(std::string path, int value) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (::access(path.c_str(), F_OK) != 0) {
+        if (std::chrono::steady_clock::now() > give_up) return -1;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return value;
+}
 inline int square_slowly(int x) {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     return x * x;
@@ -144,6 +154,7 @@ PP_REGISTER_TASK(identity);
 PP_REGISTER_TASK(current_pid_task);
 PP_REGISTER_TASK(pid_after_sleep);
 PP_REGISTER_TASK(sleep_then_return);
+PP_REGISTER_TASK(wait_for_file_then_return);
 PP_REGISTER_TASK(square_slowly);
 PP_REGISTER_TASK(cube_slowly);
 PP_REGISTER_TASK(fail_with);
@@ -156,6 +167,17 @@ PP_REGISTER_TASK(crash_with_abort);
 PP_REGISTER_TASK(crash_with_exit3);
 PP_REGISTER_TASK(spin_forever);
 PP_REGISTER_TASK(percent);
+
+// A pool inside a pool's task, as Python allows (it prints 49 for 7): the worker starts a fork
+// server of its own for it.
+inline int square_in_nested_pool(int x) {
+    pp::ProcessPoolExecutor inner(1);
+    return inner.submit(square_task, x).result(std::chrono::seconds(20));
+}
+// The pid of the fork server this worker started for its own pools (0: none).
+inline int own_fork_server_pid(int) { return pp::ForkServer::started() ? pp::ForkServer::instance().pid() : 0; }
+PP_REGISTER_TASK(square_in_nested_pool);
+PP_REGISTER_TASK(own_fork_server_pid);
 
 // Parses /proc/<pid>/stat: "pid (comm) S ppid ...", where comm may itself contain ") ".
 struct ProcStat {
@@ -211,6 +233,24 @@ inline std::vector<int> zombies_of_this_test() {
 }
 
 inline bool process_exists(int pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+// A gate for wait_for_file_then_return: closed until open() creates its file; removed at the end.
+class FileGate {
+public:
+    FileGate() {
+        static int counter = 0;
+        path_ = "/tmp/pp-test-gate-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+        ::unlink(path_.c_str());
+    }
+    ~FileGate() { ::unlink(path_.c_str()); }
+    FileGate(const FileGate&) = delete;
+    FileGate& operator=(const FileGate&) = delete;
+    const std::string& path() const { return path_; }
+    void open() { std::ofstream(path_) << "open\n"; }
+
+private:
+    std::string path_;
+};
 
 // Checks `done` every `every` until it holds or `timeout` has passed; returns its last answer.
 template <class Done>

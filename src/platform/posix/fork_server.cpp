@@ -248,6 +248,16 @@ ForkServer* g_instance = nullptr;  // guarded by client_mutex(); leaked on purpo
 std::vector<ForkServer*>* g_retired = nullptr;
 bool g_atexit_registered = false;
 
+// In the server, right after fork(): start_early() forked it holding client_mutex(), and every
+// worker it forks inherits that. A worker may start a pool of its own (Python allows it), and
+// then a fork server of its own: so here this process stops being the parent's client. The lock
+// is held by this very thread (the only one here), so releasing it is well defined.
+void forget_parents_server_in_child() {
+    client_mutex().unlock();
+    g_instance = nullptr;
+    g_atexit_registered = false;
+}
+
 } // namespace
 
 void ForkServer::start() {
@@ -265,6 +275,7 @@ void ForkServer::start() {
     }
     if (pid == 0) {
         ::close(ends[0]);
+        forget_parents_server_in_child();
         run_server(ends[1]);
     }
     ::close(ends[1]);

@@ -26,6 +26,9 @@
 // the pool that asked for it; the parent reaps the server itself at exit. When the parent goes
 // away (even by SIGKILL) the server sees its control socket close, kills what is left and exits;
 // workers also get SIGKILL if the server dies (PR_SET_PDEATHSIG on Linux). No zombies, no orphans.
+//
+// A task may create a pool of its own, as in Python. The worker is single-threaded then, so it
+// starts a server of its own lazily (the parent's is not its to use), and stops it when it exits.
 #pragma once
 
 #include <cstdint>

@@ -21,9 +21,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -105,14 +107,24 @@ void ForkWorkerTransport::start(int count, Events events) {
         posix::throw_errno("pipe2 (wake)");
     }
     try {
-        ForkServer& server = ForkServer::instance();
+        ForkServer* server = &ForkServer::instance();
         for (int i = 0; i < count; ++i) {
             int ends[2];
             if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) < 0) posix::throw_errno("socketpair");
             auto worker = std::make_unique<Worker>();
             worker->fd = ends[0];
             try {
-                worker->pid = server.spawn_worker(ends[1], status_pipe[1]);
+                try {
+                    worker->pid = server->spawn_worker(ends[1], status_pipe[1]);
+                } catch (const std::system_error& error) {
+                    // A server killed a moment ago may not be a zombie yet: instance() could not
+                    // reap it and returned it, and its socket answers nothing. Before the first
+                    // worker (nothing of ours depends on it yet), wait for it to die and ask a new one.
+                    const bool gone = error.code().value() == EPIPE || error.code().value() == ECONNRESET;
+                    if (i > 0 || !gone || !ForkServer::reap_if_dead(2000)) throw;
+                    server = &ForkServer::instance();
+                    worker->pid = server->spawn_worker(ends[1], status_pipe[1]);
+                }
             } catch (...) {
                 posix::close_quietly(ends[0]);
                 posix::close_quietly(ends[1]);

@@ -2,6 +2,7 @@
 
 #include "core/worker_channel.hpp"
 #include "core/worker_loop.hpp"
+#include "platform/posix/fork_server.hpp"
 #include "platform/posix/posix_io.hpp"
 
 #include <unistd.h>
@@ -12,6 +13,9 @@ namespace pp::posix {
 
 namespace {
 [[noreturn]] void exit_worker(int code) {
+    // A task that created a pool started this worker's own fork server: stop and reap it, or it
+    // would outlive us as init's orphan. (If we are killed instead, it sees its socket close and exits.)
+    ForkServer::stop();
     // Tasks may print (the tutorial's do); stdio buffers are not flushed by _exit().
     std::fflush(nullptr);
     ::_exit(code);

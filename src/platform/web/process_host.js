@@ -29,7 +29,7 @@ mergeInto(LibraryManager.library, {
   //-----------------------------------------------------------------------------
   // [SECTION] $PPProcessHost: the live workers, by transport and index; a short history
   //-----------------------------------------------------------------------------
-  $PPProcessHost__deps: ['malloc'],
+  $PPProcessHost__deps: ['pp_web_alloc', 'pp_web_process_reply_lost'],
   $PPProcessHost: {
     // Event kinds, as in web_worker_transport.cpp.
     REPLY: 1, EXITED: 2, CRASHED: 3, TERMINATED: 4, READY: 5,
@@ -82,14 +82,36 @@ mergeInto(LibraryManager.library, {
     },
     heap: function() { return new Uint8Array(wasmMemory.buffer); },  // fresh view: memory may have grown
     // Hands bytes to C++ (which frees them) with one event. Any thread: the relay calls it too.
+    // With no memory for them (malloc gave 0: the heap cannot grow), nothing is written through
+    // that 0: a reply's tasks fail at once with a clear error, other events go without their text.
     deliverTo: function(transport, index, kind, bytes, code) {
       var size = bytes ? bytes.length : 0;
       var at = 0;
       if (size > 0) {
-        at = _malloc(size);
-        PPProcessHost.heap().set(bytes, at);
+        at = _pp_web_alloc(size);
+        if (at) {
+          PPProcessHost.heap().set(bytes, at);
+        } else if (kind === PPProcessHost.REPLY) {
+          PPProcessHost.replyLost(transport, index, bytes);
+          return;
+        } else {
+          size = 0;
+        }
       }
       _pp_web_process_event(transport, index, kind, at, size, code);
+    },
+    // Names to C++ the tasks whose replies `bytes` held: whole frames (a 4-byte length, then the
+    // Reply: its kind in the first byte, its task id in the next 8, core/process_protocol.hpp).
+    replyLost: function(transport, index, bytes) {
+      var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (var at = 0; at + 4 <= bytes.length;) {
+        var length = view.getUint32(at, true);
+        if (length < 9 || at + 4 + length > bytes.length) return;
+        var kind = bytes[at + 4];
+        if (kind === 1 || kind === 2)  // Returned, Raised: the replies that end a task (not Variable)
+          _pp_web_process_reply_lost(transport, index, view.getUint32(at + 5, true), view.getUint32(at + 9, true), bytes.length);
+        at += 4 + length;
+      }
     },
     deliver: function(proc, kind, bytes, code) { PPProcessHost.deliverTo(proc.transport, proc.index, kind, bytes, code); },
     // Marks a worker ended and stops it: it will never answer, so info() requests get null.

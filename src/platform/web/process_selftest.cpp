@@ -5,13 +5,14 @@
 //
 // Index of this file
 // [SECTION] Tasks (run inside the process workers)
-// [SECTION] Checks: crash, hang, watchdog, bench
+// [SECTION] Checks: crash, hang, watchdog, bench, out of memory, nested pool
 // [SECTION] Exports: pp_process_selftest_start / pp_process_selftest_result
 #include "core/errors.hpp"
 #include "core/future.hpp"
 #include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/task_registry.hpp"
+#include "platform/program_image.hpp"
 
 #include <emscripten.h>
 
@@ -28,6 +29,7 @@
 // The page's transport (web_worker_transport.cpp). Weak: process_worker.wasm links this file too
 // and has no transport; only the page runs the checks.
 extern "C" __attribute__((weak)) void pp_set_process_reply_timeout_ms(int timeout_ms);
+extern "C" __attribute__((weak)) void pp_web_fail_next_allocations(int count);
 
 namespace pp::web_selftest {
 namespace {
@@ -58,8 +60,15 @@ int spin(int) {
 }
 PP_REGISTER_TASK_AS(spin, "web_selftest.spin");
 
+// A pool inside a process's task: Python allows it; a browser process cannot start Web Workers.
+int square_in_nested_pool(int n) {
+    ProcessPoolExecutor inner(1);
+    return inner.submit(square_task, n).result();
+}
+PP_REGISTER_TASK_AS(square_in_nested_pool, "web_selftest.square_in_nested_pool");
+
 //-----------------------------------------------------------------------------
-// [SECTION] Checks: crash, hang, watchdog, bench
+// [SECTION] Checks: crash, hang, watchdog, bench, out of memory, nested pool
 //-----------------------------------------------------------------------------
 
 std::string quoted(const std::string& text) {
@@ -161,6 +170,85 @@ std::string check_watchdog() {
     return json + "}";
 }
 
+// The page's low memory (addresses 0 to 255): what a copy through a null pointer would overwrite.
+std::string low_memory() {
+    char* text = reinterpret_cast<char*>(EM_ASM_INT({
+        var bytes = Array.from(HEAPU8.subarray(0, 256));
+        var text = bytes.join(',');
+        var out = _malloc(text.length + 1);
+        stringToUTF8(text, out, text.length + 1);
+        return out;
+    }));
+    std::string copy = text ? text : "";
+    std::free(text);
+    return copy;
+}
+
+template <class Body>
+std::string with_result_of(const char* key, Body body) {
+    try {
+        return std::string("\"") + key + "\":" + std::to_string(body());
+    } catch (const std::exception& error) {
+        return std::string("\"") + key + "_error\":" + quoted(error.what());
+    }
+}
+
+// A reply that finds no memory on the page (malloc returned 0) fails its own task with a clear
+// error, instead of being written over address 0 and lost (its task then looked hung). The pool,
+// its worker and the next task carry on.
+std::string check_reply_out_of_memory() {
+    if (!pp_web_fail_next_allocations) return "{\"error\":\"no browser process transport here\"}";
+    std::string json = "{";
+    ProcessPoolExecutor pool(1);
+    json += with_result_of("before", [&] { return pool.submit(square_task, 2).result(std::chrono::seconds(20)); });
+    const std::string low_before = low_memory();
+    pp_web_fail_next_allocations(1);
+    Future<int> lost = pool.submit(square_task, 7);
+    try {
+        json += ",\"lost\":" + std::to_string(lost.result(std::chrono::seconds(20)));
+    } catch (const RemoteTaskError& error) {
+        json += ",\"lost_error\":\"RemoteTaskError\",\"lost_type\":" + quoted(error.type_name()) +
+                ",\"lost_message\":" + quoted(error.message());
+    } catch (const std::exception& error) {
+        json += ",\"lost_error\":" + quoted(error.what());
+    }
+    pp_web_fail_next_allocations(0);
+    json += std::string(",\"low_memory_unchanged\":") + (low_memory() == low_before ? "true" : "false");
+    json += "," + with_result_of("after", [&] { return pool.submit(square_task, 8).result(std::chrono::seconds(20)); });
+    json += std::string(",\"broken\":") + (pool.broken() ? "true" : "false");
+    return json + "}";
+}
+
+// The program lesson's "where did this program come from": with no memory for the answer it
+// knows nothing (and writes nothing at address 0); then it knows again.
+std::string check_program_image_out_of_memory() {
+    if (!pp_web_fail_next_allocations) return "{\"error\":\"no browser process transport here\"}";
+    const std::string low_before = low_memory();
+    pp_web_fail_next_allocations(1);
+    const platform::ProgramImage starved = platform::program_image();
+    pp_web_fail_next_allocations(0);
+    const bool unchanged = low_memory() == low_before;
+    const platform::ProgramImage fed = platform::program_image();
+    return "{\"starved_location\":" + quoted(starved.location) + ",\"low_memory_unchanged\":" +
+           (unchanged ? "true" : "false") + ",\"location\":" + quoted(fed.location) + "}";
+}
+
+// A task that creates a pool of its own: natively it works (as in Python); in a browser process
+// it fails with a clear error, and the pool carries on.
+std::string check_nested_pool() {
+    std::string json = "{";
+    ProcessPoolExecutor pool(1);
+    try {
+        json += "\"nested\":" + std::to_string(pool.submit(square_in_nested_pool_task, 7).result(std::chrono::seconds(20)));
+    } catch (const RemoteTaskError& error) {
+        json += "\"nested_error\":\"RemoteTaskError\",\"nested_message\":" + quoted(error.message());
+    } catch (const std::exception& error) {
+        json += "\"nested_error\":" + quoted(error.what());
+    }
+    json += "," + with_result_of("after", [&] { return pool.submit(square_task, 8).result(std::chrono::seconds(20)); });
+    return json + "}";
+}
+
 // Spawn to first result (4 processes), the round trip of one tiny task, and a map of 10k tiny
 // tasks on 4 processes.
 std::string bench() {
@@ -211,7 +299,8 @@ bool g_running = false;
 extern "C" {
 
 // Starts a check on its own thread (the browser's main thread must never wait for processes):
-// "crash-abort", "crash-trap", "hang", "watchdog" or "bench". Returns 0 if another check is still running.
+// "crash-abort", "crash-trap", "hang", "watchdog", "bench", "reply-oom", "image-oom" or
+// "nested-pool". Returns 0 if another check is still running.
 EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
     using namespace pp::web_selftest;
     const std::string name = which ? which : "";
@@ -229,6 +318,9 @@ EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
             else if (name == "hang") result = check_hang();
             else if (name == "watchdog") result = check_watchdog();
             else if (name == "bench") result = bench();
+            else if (name == "reply-oom") result = check_reply_out_of_memory();
+            else if (name == "image-oom") result = check_program_image_out_of_memory();
+            else if (name == "nested-pool") result = check_nested_pool();
             else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
         } catch (const std::exception& error) {
             result = "{\"error\":" + quoted(error.what()) + "}";

@@ -17,7 +17,9 @@ ProgramImage program_image() {
         if (!entry) return 0;
         const text = entry.name + '\n' + (entry.decodedBodySize || -1);
         const size = lengthBytesUTF8(text) + 1;
-        const out = _malloc(size);
+        // pp_web_alloc (web_worker_transport.cpp) where the page links it: tests can make it fail.
+        const out = (typeof _pp_web_alloc === 'function' ? _pp_web_alloc : _malloc)(size);
+        if (!out) return 0;  // no memory for it (malloc gave 0): then the size is not known, that is all
         stringToUTF8(text, out, size);
         return out;
     }));

@@ -82,8 +82,8 @@ namespace {
 // [SECTION] Inboxes: main thread -> transport thread
 //-----------------------------------------------------------------------------
 
-// Event kinds, as in process_host.js.
-enum EventKind : int { kReply = 1, kExited = 2, kCrashed = 3, kTerminated = 4, kReady = 5 };
+// Event kinds, as in process_host.js. kReplyLost: a reply found no memory on the page.
+enum EventKind : int { kReply = 1, kExited = 2, kCrashed = 3, kTerminated = 4, kReady = 5, kReplyLost = 6 };
 
 // How long a browser process may owe a reply before the watchdog ends it as hung. Five minutes:
 // the longest task of any lesson at its slowest settings is multiprocessing's cube(), 5 prints
@@ -101,8 +101,9 @@ std::int64_t steady_ms() {
 struct InboxEvent {
     int index = 0;
     int kind = 0;
-    int code = 0;
+    int code = 0;  // kReplyLost: the size of the reply that was lost
     Bytes bytes;
+    std::uint64_t task_id = 0;  // kReplyLost
 };
 
 struct Inbox {
@@ -122,13 +123,47 @@ std::atomic<int> g_next_pid{2};
 // Only the single-threaded page does anything here (its virtual clock catches up with real time).
 void outside_event_now();
 
+// Into transport `transport`'s inbox (dropped when that transport is gone). A short lock only:
+// the main thread must never wait for long.
+void push_event(int transport, InboxEvent&& event) {
+    std::shared_ptr<Inbox> inbox;
+    {
+        std::lock_guard<std::mutex> lock(g_inboxes_mutex);
+        auto found = g_inboxes.find(transport);
+        if (found == g_inboxes.end()) return;
+        inbox = found->second;
+    }
+    {
+        std::lock_guard<std::mutex> lock(inbox->mutex);
+        inbox->events.push_back(std::move(event));
+    }
+    inbox->ready.notify_one();
+}
+
+// pp_web_fail_next_allocations(): how many pp_web_alloc() calls still have to fail.
+std::atomic<int> g_failures_asked{0};
+
 }  // namespace
 }  // namespace pp
 
 extern "C" {
 
-// Called by process_host.js on the main thread: takes ownership of `data` (malloc'd there).
-// Only a short lock here: the main thread must never wait for long.
+// Memory for bytes JavaScript hands to C++ (a reply's frames; the page's .wasm address in
+// program_image.cpp): malloc(size), or 0 when memory ran out. Any thread. Every such copy in JS
+// checks for 0: with ALLOW_MEMORY_GROWTH malloc returns 0 once the heap cannot grow, and bytes
+// written through it overwrote the page's memory from address 0 (the reply then vanished, and
+// its task looked hung until the watchdog blamed the worker).
+EMSCRIPTEN_KEEPALIVE void* pp_web_alloc(std::size_t size) {
+    for (int asked = pp::g_failures_asked.load(); asked > 0;)
+        if (pp::g_failures_asked.compare_exchange_weak(asked, asked - 1)) return nullptr;
+    return std::malloc(size);
+}
+
+// Tests: the next `count` calls of pp_web_alloc() fail as if memory ran out (0: none). Running a
+// page out of memory for real takes gigabytes.
+EMSCRIPTEN_KEEPALIVE void pp_web_fail_next_allocations(int count) { pp::g_failures_asked.store(count > 0 ? count : 0); }
+
+// Called by process_host.js (main thread or relay): takes ownership of `data` (from pp_web_alloc).
 EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kind, std::uint8_t* data, int size,
                                                int code) {
     pp::outside_event_now();
@@ -138,18 +173,25 @@ EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kin
     event.code = code;
     if (data && size > 0) event.bytes.assign(data, data + size);
     std::free(data);
-    std::shared_ptr<pp::Inbox> inbox;
-    {
-        std::lock_guard<std::mutex> lock(pp::g_inboxes_mutex);
-        auto found = pp::g_inboxes.find(transport);
-        if (found == pp::g_inboxes.end()) return;
-        inbox = found->second;
+    pp::push_event(transport, std::move(event));
+}
+
+// Called by process_host.js when a reply from worker `index` found no memory on the page (its
+// bytes were never copied in): task `task_id` (in two halves: JS numbers are not 64-bit) fails
+// at once with an out-of-memory error, instead of looking hung until the watchdog.
+EMSCRIPTEN_KEEPALIVE void pp_web_process_reply_lost(int transport, int index, std::uint32_t task_id_low,
+                                                    std::uint32_t task_id_high, int lost_size) {
+    pp::outside_event_now();
+    pp::InboxEvent event;
+    event.index = index;
+    event.kind = pp::kReplyLost;
+    event.code = lost_size;
+    event.task_id = (std::uint64_t{task_id_high} << 32) | task_id_low;
+    try {
+        pp::push_event(transport, std::move(event));
+    } catch (const std::bad_alloc&) {
+        // Not even this much memory: the task is left to the watchdog, the last resort.
     }
-    {
-        std::lock_guard<std::mutex> lock(inbox->mutex);
-        inbox->events.push_back(std::move(event));
-    }
-    inbox->ready.notify_one();
 }
 
 // Sets the watchdog's reply timeout for browser processes (see kDefaultReplyTimeoutMs); <= 0
@@ -487,6 +529,24 @@ void WebWorkerTransport::run() {
             const int pid = pids_[static_cast<std::size_t>(event.index)];
             if (event.kind == kReady) {
                 ProcessRegistry::instance().ready(pid);
+                continue;
+            }
+            if (event.kind == kReplyLost) {
+                // What the pool would have got had the task thrown std::bad_alloc: its future
+                // fails with that, and the pool and this worker carry on.
+                Reply lost;
+                lost.kind = ReplyKind::Raised;
+                lost.task_id = event.task_id;
+                lost.worker_pid = pid;
+                lost.exception_type = "std::bad_alloc";
+                lost.exception_message = "the page ran out of memory receiving this task's reply (" +
+                                         std::to_string(event.code) + " bytes) from browser process " +
+                                         std::to_string(pid) + "; the task ran, but its result is lost";
+                ByteWriter payload;
+                write_value(payload, lost);
+                worker.owed.fetch_sub(1);
+                worker.progress_ms.store(steady_ms());
+                events_.on_reply(event.index, payload.bytes().data(), payload.size());
                 continue;
             }
             if (event.kind == kReply) {
