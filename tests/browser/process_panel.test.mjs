@@ -45,11 +45,17 @@ for (const [deed, ended, how] of [['crash', 'crashed', /crashed \(RuntimeError: 
       const running = await waitForState(page, (s) => children(s).filter((p) => p.variables.length === 1).length === 3,
         { what: 'each worker publishing g_squared' });
       assert.deepEqual(running.processes[0].variables.map((v) => [v.name, v.value]), [['g_squared', 0]]);
+      // Each copy counts only the tasks its own worker took (on a busy machine the first worker
+      // may be on its second task before the third starts): shared memory would show one count in
+      // every row, adding up to more than the 5 tasks there are.
       for (const p of children(running)) {
         assert.equal(p.task, 'process_pool.square');
-        assert.deepEqual(p.variables.map((v) => [v.name, v.value]), [['g_squared', 1]], 'its own copy counted its own task');
+        assert.deepEqual(p.variables.map((v) => v.name), ['g_squared']);
+        assert.ok(p.variables[0].value >= 1, `its own copy counted its own task: ${JSON.stringify(p.variables)}`);
         assert.ok(p.messages_sent >= 1 && p.bytes_sent > 0, JSON.stringify(p));
       }
+      const counted = children(running).reduce((sum, p) => sum + p.variables[0].value, 0);
+      assert.ok(counted <= 5, `the copies together counted ${counted} of 5 tasks: ${JSON.stringify(children(running))}`);
       await page.screenshot({ path: join(SCREENSHOT_DIR, `process-panel-${deed}-1280.png`) });
 
       const pid = await endFirstFromPanel(page, running, deed);
@@ -81,18 +87,24 @@ for (const [deed, ended, how] of [['crash', 'crashed', /crashed \(RuntimeError: 
 }
 
 test('ProcessPanel.CrashingProcessIsReported.2procs', TEST_TIMEOUT, async () => {
-  // multiprocessing: two pp::Process children (no pool). Crash the first while it sleeps.
+  // multiprocessing: two pp::Process children (no pool). Crash the first while it sleeps. As in
+  // Python, the parent's join() returns and the run goes on: the panel says how the child ended,
+  // and the other child runs to its end.
   const { page, state } = await openRunning('lesson=multiprocessing&sleep=2&scale=1', 2, { width: 800, height: 500 });
   try {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'process-panel-800.png') });
     const [first, second] = children(state);
     await clickWidget(page, `crash_${first.pid}`);
-    const failed = await waitForState(page, (s) => s.lesson.state === 'failed', { timeout: 60_000, what: 'the run to fail' });
-    assert.match(failed.lesson.error, new RegExp(`pid ${first.pid}\\) crashed \\(RuntimeError: unreachable.*without returning a result`));
-    const rows = Object.fromEntries(children(failed).map((p) => [p.pid, p]));
+    const done = await waitForState(page, (s) => s.lesson.state !== 'running', { timeout: 60_000, what: 'the run to end' });
+    assert.equal(done.lesson.state, 'done', done.lesson.error);
+    const rows = Object.fromEntries(children(done).map((p) => [p.pid, p]));
     assert.equal(rows[first.pid].state, 'crashed');
+    assert.match(rows[first.pid].how, /^crashed \(RuntimeError: unreachable/);
     assert.equal(rows[second.pid].state, 'exited', 'the other process ran to its end');
     assert.equal(rows[second.pid].variables[0].value, 4, 'its own i reached 4');
+    // cube printed all its lines; square, crashed mid-sleep, not its last one.
+    assert.ok(done.lesson.console.includes('64'), done.lesson.console.join(' '));
+    assert.ok(!done.lesson.console.includes('16'), done.lesson.console.join(' '));
   } finally {
     await page.close();
   }
