@@ -5,8 +5,15 @@
 #include "core/sync.hpp"
 #include "core/trace.hpp"
 
-
 namespace pp {
+
+std::string overwrite_note(const std::string& storer, std::int64_t read, const std::string& writer, std::int64_t overwritten) {
+    const std::int64_t lost = overwritten - read;
+    const std::int64_t count = lost > 0 ? lost : -lost;
+    const std::string what = lost > 0 ? (count == 1 ? "one increment lost" : std::to_string(count) + " increments lost")
+                                       : (count == 1 ? "one lost increment comes back" : std::to_string(count) + " lost increments come back");
+    return storer + " stored " + std::to_string(read + 1) + " over " + writer + "'s " + std::to_string(overwritten) + ": " + what;
+}
 
 void SharedCounter::reset() {
     value_.store(0, std::memory_order_relaxed);
@@ -25,12 +32,7 @@ void SharedCounter::stepped_increment(int source_line) {
     schedule::checkpoint({ActionKind::Store, "store " + std::to_string(sum), true, source_line});
     const std::int64_t now = value_.load(std::memory_order_relaxed);
     const std::string me = trace::current_lane().name;
-    if (now != read) {  // someone stored since this thread loaded: their increments are overwritten
-        const std::int64_t lost = now - read;
-        schedule::note(me + " stored " + std::to_string(sum) + " over " + (last_writer_.empty() ? "another thread" : last_writer_) +
-                       "'s " + std::to_string(now) + ": " + (lost == 1 ? "one increment" : std::to_string(lost) + " increments") +
-                       " lost");
-    }
+    if (now != read) schedule::note(overwrite_note(me, read, last_writer_.empty() ? "another thread" : last_writer_, now));
     value_.store(sum, std::memory_order_relaxed);
     last_writer_ = me;
     schedule::set_shared_value("counter", sum);

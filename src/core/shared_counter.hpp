@@ -35,4 +35,9 @@ private:
     std::string last_writer_;  // stepped runs: who made value_ what it is
 };
 
+// The note of a stepped store that overwrites another's: `storer` loaded `read` and now stores
+// read + 1 over `writer`'s `overwritten`. Above what it read, increments are lost; below it (a
+// stale store lowered the counter meanwhile), lost increments come back.
+std::string overwrite_note(const std::string& storer, std::int64_t read, const std::string& writer, std::int64_t overwritten);
+
 } // namespace pp

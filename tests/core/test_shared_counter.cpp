@@ -61,3 +61,13 @@ TEST_CASE("SharedCounter.UnsynchronizedNeverGainsAndMayLose.4threads") {
     }
     MESSAGE("unsynchronized: " << worst << " of " << exact << " (lost " << exact - worst << ")");
 }
+
+TEST_CASE("SharedCounter.OverwriteNotesSayWhatTheStoreDid.1thread") {
+    // Thread-2 loaded 0 while Thread-1 stored 1: its store of 1 loses Thread-1's increment.
+    CHECK(pp::overwrite_note("Thread-2", 0, "Thread-1", 1) == "Thread-2 stored 1 over Thread-1's 1: one increment lost");
+    CHECK(pp::overwrite_note("Thread-7", 8, "Thread-16", 10) == "Thread-7 stored 9 over Thread-16's 10: 2 increments lost");
+    // Thread-11 loaded 10, then Thread-7's stale store lowered the counter to 9: storing 11 brings
+    // back the increment that store lost (never "-1 increments lost").
+    CHECK(pp::overwrite_note("Thread-11", 10, "Thread-7", 9) == "Thread-11 stored 11 over Thread-7's 9: one lost increment comes back");
+    CHECK(pp::overwrite_note("Thread-3", 5, "Thread-1", 2) == "Thread-3 stored 6 over Thread-1's 2: 3 lost increments come back");
+}
