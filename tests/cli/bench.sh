@@ -2,18 +2,10 @@
 # Cli.bench: `playground-cli bench` measures every model with 1..N workers, prints one table row
 # per point (the median of 3 runs after a warm-up, with its range) with its speedup, names the
 # core count, shows its progress on stderr, refuses bad flags, and wants --yes for a long run.
-exec python3 - "$1" <<'PY'
+PYTHONPATH="$(dirname "$0")" exec python3 - "$1" <<'PY'
 import os, re, subprocess, sys
 
-cli = sys.argv[1]
-failures = 0
-# Hang guards, not speed checks: a sanitizer build (CMake sets the scale) runs tens of times slower.
-TIMEOUT_SCALE = float(os.environ.get("PP_TEST_TIMEOUT_SCALE", "1"))
-
-def check(name, ok, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {detail}"))
-    failures += 0 if ok else 1
+from cli_check import TIMEOUT_SCALE, check, cli, finish
 
 p = subprocess.run([cli, "bench", "--workers", "2", "--tasks", "4", "--scale", "0.4"],
                    capture_output=True, text=True, timeout=240 * TIMEOUT_SCALE)
@@ -55,6 +47,5 @@ usage_error("missing value", "--scale needs a value", "--scale")
 usage_error("a run of hours without --yes", "Add --yes to run it anyway",
             "--workers", "16", "--tasks", "64", "--sleep", "10", "--scale", "2")
 
-print(f"{failures} failure(s)")
-sys.exit(1 if failures else 0)
+finish()
 PY

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # Cli.explore: `explore` counts every interleaving of the counter race and names a schedule for
 # each outcome; `run --schedule` replays one exactly, `run --seed` draws one that can be replayed.
-exec python3 - "$1" <<'PY'
+PYTHONPATH="$(dirname "$0")" exec python3 - "$1" <<'PY'
 import re, subprocess, sys
 
-cli = sys.argv[1]
-failures = 0
-
-def check(name, ok, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {detail}"))
-    failures += 0 if ok else 1
+from cli_check import check, cli, finish
 
 def run(*args):
     p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=120)
@@ -62,5 +56,5 @@ for args, message in [(["run", "thread", "--schedule", "01x!"], "--schedule: '!'
     code, _, err = run(*args)
     check(f"refused with exit 2: {' '.join(args)}", code == 2 and message in err, (code, err))
 
-sys.exit(1 if failures else 0)
+finish()
 PY

@@ -1,16 +1,10 @@
 #!/usr/bin/env bash
 # Cli.granularity: `bench granularity` at a tiny size: every model at every task size that fits
 # the work, with its speedup over one thread and the prediction from the overheads it measured.
-exec python3 - "$1" <<'PY'
+PYTHONPATH="$(dirname "$0")" exec python3 - "$1" <<'PY'
 import re, subprocess, sys
 
-cli = sys.argv[1]
-failures = 0
-
-def check(name, ok, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {detail}"))
-    failures += 0 if ok else 1
+from cli_check import check, cli, finish
 
 p = subprocess.run([cli, "bench", "granularity", "--workers", "2", "--scale", "0.05"], capture_output=True, text=True, timeout=240)
 out = p.stdout.splitlines()
@@ -36,5 +30,5 @@ check("says where each model pays off", "Where each model pays off (a speedup of
 
 p = subprocess.run([cli, "bench", "granularity", "--experiment", "table"], capture_output=True, text=True, timeout=30)
 check("bench granularity refuses --experiment", p.returncode == 2, p.stderr)
-sys.exit(1 if failures else 0)
+finish()
 PY

@@ -2,18 +2,10 @@
 # Cli.lessons: every lesson runs from the command line and prints what the tutorial's program
 # prints (exactly, where the tutorial's output is deterministic); --trace writes a valid Chrome
 # trace; bad flags are refused with exit code 2.
-exec python3 - "$1" <<'PY'
+PYTHONPATH="$(dirname "$0")" exec python3 - "$1" <<'PY'
 import json, os, re, subprocess, sys, tempfile, time
 
-cli = sys.argv[1]
-failures = 0
-# Hang guards, not speed checks: a sanitizer build (CMake sets the scale) runs tens of times slower.
-TIMEOUT_SCALE = float(os.environ.get("PP_TEST_TIMEOUT_SCALE", "1"))
-
-def check(name, ok, detail=""):
-    global failures
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"\n     {detail}"))
-    failures += 0 if ok else 1
+from cli_check import TIMEOUT_SCALE, check, cli, finish
 
 def run(*args, timeout=120):
     p = subprocess.run([cli, *args], capture_output=True, text=True, timeout=timeout * TIMEOUT_SCALE)
@@ -118,5 +110,5 @@ for args, message in [(["run", "thread-pool", "--workers", "0"], "--workers must
     code, _, err = run(*args)
     check(f"refused with exit 2: {' '.join(args)}", code == 2 and message in err, (code, err))
 
-sys.exit(1 if failures else 0)
+finish()
 PY
