@@ -31,14 +31,12 @@ const char* LessonRunner::to_string(State state) {
     return "unknown";
 }
 
-bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions step) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (state_ == State::Running || state_ == State::Paused) return false;
+void LessonRunner::begin_locked(const Lesson& lesson, LessonParams& params, const char* one_step_at_a_time) {
     params_note_ = params.clamp();
     const bool counts = (lesson.info.params & setting_bit("increments")) != 0;
-    if (step.on && counts && params.increments > kMaxSteppedIncrements) {
-        params.increments = kMaxSteppedIncrements;  // every increment is three steps to click
-        params_note_ += std::string(params_note_.empty() ? "" : "; ") + "while stepping, increments is at most " +
+    if (one_step_at_a_time && counts && params.increments > kMaxSteppedIncrements) {
+        params.increments = kMaxSteppedIncrements;  // every increment is three steps
+        params_note_ += std::string(params_note_.empty() ? "" : "; ") + one_step_at_a_time + ", increments is at most " +
                         std::to_string(kMaxSteppedIncrements);
     }
     params_ = params;
@@ -46,6 +44,12 @@ bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions 
     error_.clear();
     ++run_number_;
     state_ = State::Running;
+}
+
+bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions step) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (state_ == State::Running || state_ == State::Paused) return false;
+    begin_locked(lesson, params, step.on ? "while stepping" : nullptr);
     stepped_ = step.on;
     ctx_ = std::make_shared<LessonContext>(params);
     finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson, step] { run(l, ctx, step); });
@@ -109,17 +113,7 @@ void LessonRunner::finish_locked(const std::string& error, bool stopped, double 
 bool LessonRunner::explore(const Lesson& lesson, LessonParams params, schedule::ExploreOptions options) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (state_ == State::Running || state_ == State::Paused) return false;
-    params_note_ = params.clamp();
-    if ((lesson.info.params & setting_bit("increments")) && params.increments > kMaxSteppedIncrements) {
-        params.increments = kMaxSteppedIncrements;
-        params_note_ += std::string(params_note_.empty() ? "" : "; ") + "exploring, increments is at most " +
-                        std::to_string(kMaxSteppedIncrements);
-    }
-    params_ = params;
-    lesson_ = &lesson;
-    error_.clear();
-    ++run_number_;
-    state_ = State::Running;
+    begin_locked(lesson, params, "exploring");
     stepped_ = false;
     exploring_ = true;
     explored_.reset();

@@ -82,6 +82,9 @@ public:
 private:
     void run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx, StepOptions step);
     void run_explore(const Lesson* lesson, LessonParams params, schedule::ExploreOptions options);
+    // A run (or an exploration) begins: clamped settings and what clamping changed, the next run
+    // number. `one_step_at_a_time` ("while stepping", "exploring", or null) caps the increments.
+    void begin_locked(const Lesson& lesson, LessonParams& params, const char* one_step_at_a_time);
     // The state as a run ends (Done, Stopped, Failed), from what it threw.
     void finish_locked(const std::string& error, bool stopped, double elapsed_ms);
 
