@@ -307,21 +307,15 @@ void checkpoint(Action action) {
     std::unique_lock<std::mutex> lock(c.mutex);
     Participant* me = me_locked(c);
     if (!me) return;
+    const void* const lock_address = action.kind == ActionKind::Lock ? action.lock : nullptr;
     me->state = State::Ready;
     me->next = std::move(action);
     park_locked(c, *me, lock);
+    if (lock_address && c.on) c.lock_owner[lock_address] = me->id;  // chosen only while the lock was free
 }
 
 void lock_checkpoint(const void* lock_address, std::string text, int source_line) {
-    if (!sync::schedule_hooks::active()) return;
-    Controller& c = controller();
-    std::unique_lock<std::mutex> lock(c.mutex);
-    Participant* me = me_locked(c);
-    if (!me) return;
-    me->state = State::Ready;
-    me->next = Action{ActionKind::Lock, std::move(text), true, source_line, lock_address};
-    park_locked(c, *me, lock);
-    if (c.on) c.lock_owner[lock_address] = me->id;  // chosen only while the lock was free
+    checkpoint(Action{ActionKind::Lock, std::move(text), true, source_line, lock_address});
 }
 
 void unlocked(const void* lock_address) {
