@@ -6,7 +6,7 @@
  *   draws snapshots of them, so it never blocks (in the page, it is the browser's main thread).
  *   On the desktop a still window sleeps until input: something_moves() says when it cannot.
  *
- *   playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun]
+ *   playground [--lesson ID] [--workers N] [--tasks N] ... [--autorun]   (--help lists them)
  *   The page passes its URL's settings the same way (?lesson=thread-pool&scale=0.1).
  *
  *******************************************************************************************/
@@ -31,6 +31,7 @@
 #include "platform/posix/fork_server.hpp"
 #endif
 #include "lessons/launch_options.hpp"
+#include "lessons/settings.hpp"
 #include "lessons/share_link.hpp"
 #include "platform/share.hpp"
 #include "platform/usage.hpp"
@@ -45,23 +46,33 @@ extern "C" const char* pp_state_json();
 namespace {
 
 #ifndef __EMSCRIPTEN__  // the desktop app's --help; the page takes its settings from its URL
-constexpr const char* kUsage =
-    "usage: playground [--lesson ID] [--workers N] [--tasks N] [--scale X] [--gil 0|1] [--autorun [--idle S]]\n"
-    "                  [--embed] [--step] [--schedule S] [--export DIR]\n"
-    "                  [--bench timeline [--events N]] [--smoke-test]\n"
-    "  --lesson ID     open this lesson (playground-cli list shows them)\n"
-    "  --autorun       start it as soon as the window shows\n"
-    "  --idle S        with --autorun: leave the lesson open, untouched, S seconds before starting it\n"
-    "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
-    "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
-    "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
-    "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
-    "                  text into DIR (the Export menu does the same by hand)\n"
-    "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
-    "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
-    "                  the app's state as JSON and exit (0 if the run finished within 60 s after\n"
-    "                  the --idle wait); its \"usage\" holds frames, CPU time and memory\n"
-    "Every setting can also be written --key=value.\n";
+// The lesson settings' lines come from their table (lessons/settings.hpp), as the CLI's do.
+std::string usage_text() {
+    std::string text =
+        "usage: playground [--lesson ID] [SETTING VALUE]... [--autorun [--idle S]]\n"
+        "                  [--embed] [--step] [--schedule S] [--export DIR]\n"
+        "                  [--bench timeline [--events N]] [--smoke-test]\n"
+        "  --lesson ID     open this lesson (playground-cli list shows them)\n"
+        "  --autorun       start it as soon as the window shows\n"
+        "  --idle S        with --autorun: leave the lesson open, untouched, S seconds before starting it\n"
+        "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
+        "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
+        "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
+        "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
+        "                  text into DIR (the Export menu does the same by hand)\n"
+        "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
+        "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
+        "                  the app's state as JSON and exit (0 if the run finished within 60 s after\n"
+        "                  the --idle wait); its \"usage\" holds frames, CPU time and memory\n"
+        "Lesson settings (the page's URL takes the same keys: ?workers=3):\n";
+    for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings) {
+        char line[512];
+        const std::string flag = std::string("--") + setting.key + " " + setting.value_name;  // the URL's key
+        std::snprintf(line, sizeof line, "  %-24s %s (%s)\n", flag.c_str(), setting.help, setting.range_text().c_str());
+        text += line;
+    }
+    return text + "Every setting can also be written --key=value.\n";
+}
 #endif
 
 // Everything the frame loop touches. Made in main() on the heap, not on main()'s stack (in the
@@ -331,7 +342,7 @@ int main(int argc, char** argv) {
     // Not in the page: there ?help would end main() before the first frame, on a loading card.
     for (const std::string& arg : args)
         if (arg == "--help" || arg == "-h") {
-            std::fputs(kUsage, stdout);
+            std::fputs(usage_text().c_str(), stdout);
             return 0;
         }
 #endif
@@ -340,7 +351,7 @@ int main(int argc, char** argv) {
     // Flags typed on a command line are refused, so a typo is not silently ignored.
     if (!options.messages.empty()) {
         for (const std::string& message : options.messages) std::fprintf(stderr, "playground: %s\n", message.c_str());
-        std::fprintf(stderr, "\n%s", kUsage);
+        std::fprintf(stderr, "\n%s", usage_text().c_str());
         return 2;
     }
 #endif
