@@ -9,6 +9,10 @@
 # each browser "process" runs in its own Web Worker: dist/process_worker.js/.wasm; and a third
 # time (PP_WASM_COOPERATIVE=ON, no -pthread) for the page's single-threaded fallback, which the
 # loader runs when the page is not cross-origin isolated: dist/playground-single.js/.wasm.
+#
+# What the page fetches before its first frame is kept small: the UI's font is cut to the glyphs
+# the UI draws (pyftsubset), and every large file in dist/ gets a .br and a .gz beside it, which
+# scripts/serve.py (and a static host set up as the README says) sends to browsers that take them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -56,21 +60,70 @@ build_program() {
   echo "[wasm]   built in $(( $(date +%s) - program_started )) s"
 }
 
-build_program "$BUILD_DIR" playground "the page (threads: -pthread)" -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm"
+# The UI's font, cut to what ImGui loads from it (src/platform/window_sdl.cpp, kGlyphs: printable
+# ASCII, Latin-1, the arrows block) plus every other non-ASCII character in src/, so no glyph the
+# UI draws is lost: about 1/20 of DejaVu Sans Mono. No hinting: stb_truetype ignores it. Replaced
+# only when its bytes change, so an unchanged font does not relink the pages.
+FONT_SOURCE=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
+UI_FONT="$ROOT/build/font/DejaVuSansMono-ui.ttf"
+subset_font() {
+  mkdir -p "$(dirname "$UI_FONT")"
+  # Python reads src/ as UTF-8 whatever the locale (CI's may be C), and lists each other character.
+  local unicodes="U+0020-007E,U+00A0-00FF,U+2190-21FF"
+  unicodes+=$(python3 -c 'import pathlib, sys
+chars = {c for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file() for c in p.read_text("utf-8") if ord(c) > 0x7E}
+print("".join(",U+%04X" % ord(c) for c in sorted(chars)))' "$ROOT/src")
+  pyftsubset "$FONT_SOURCE" --unicodes="$unicodes" --no-hinting --desubroutinize --layout-features='' \
+    --output-file="$UI_FONT.new"
+  if cmp -s "$UI_FONT.new" "$UI_FONT"; then rm "$UI_FONT.new"; else mv "$UI_FONT.new" "$UI_FONT"; fi
+  echo "[wasm] UI font: $(( $(stat -c %s "$UI_FONT") / 1024 )) KB of $(( $(stat -c %s "$FONT_SOURCE") / 1024 )) KB ($unicodes)"
+}
+subset_font
+
+build_program "$BUILD_DIR" playground "the page (threads: -pthread)" -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm" \
+  -DPP_UI_FONT="$UI_FONT"
 build_program "$WORKER_BUILD_DIR" process_worker "the process worker (no -pthread: its own memory per instance)" \
   -DPP_WASM_PROCESS_WORKER=ON
 build_program "$SINGLE_BUILD_DIR" playground "the single-threaded fallback page (no -pthread: threads are fibers)" \
-  -DPP_WASM_COOPERATIVE=ON -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single"
+  -DPP_WASM_COOPERATIVE=ON -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single" -DPP_UI_FONT="$UI_FONT"
 
 # The page: our HTML, the compiled module, and the service worker for static hosts.
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
+
+# Precompressed siblings: FILE.br (brotli, best) and FILE.gz (gzip -9, no name or time in it),
+# remade only when FILE is newer. serve.py uses a sibling only if it is not older than FILE, so
+# they are written through stdout: both tools would give the sibling FILE's own time (brotli in
+# whole seconds, which is older).
+compress_dist() {
+  local f
+  for f in "$DIST_DIR"/*.wasm "$DIST_DIR"/*.js "$DIST_DIR"/*.data "$DIST_DIR"/*.html "$DIST_DIR"/*.css; do
+    [ -f "$f" ] || continue
+    [ "$f.gz" -nt "$f" ] || gzip -9 -n -c "$f" >"$f.gz"
+    [ "$f.br" -nt "$f" ] || brotli -q 11 -c "$f" >"$f.br"
+  done
+}
+compress_dist
+
 echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
-for f in "$DIST_DIR"/playground.wasm "$DIST_DIR"/playground.js "$DIST_DIR"/playground.data \
-         "$DIST_DIR"/process_worker.wasm "$DIST_DIR"/process_worker.js \
-         "$DIST_DIR"/playground-single.wasm "$DIST_DIR"/playground-single.js; do
-  printf '[wasm]   %-22s %7d KB raw, %6d KB gzip\n' "$(basename "$f")" \
-    $(( $(stat -c %s "$f") / 1024 )) $(( $(gzip -9c "$f" | wc -c) / 1024 ))
+# What the threaded page fetches before its first frame (the process worker and the fallback
+# page come later, or never), as served: raw, gzip, brotli.
+kb() { echo $(( ($1 + 512) / 1024 )); }
+total_raw=0 total_gz=0 total_br=0
+for name in index.html playground.css coi-serviceworker.js playground-loader.js playground.js playground.worker.js \
+            playground.wasm playground.data; do
+  f="$DIST_DIR/$name"
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f") gz=$(stat -c %s "$f.gz") br=$(stat -c %s "$f.br")
+  total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
+  printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli\n' "$name" "$(kb $raw)" "$(kb $gz)" "$(kb $br)"
+done
+printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli\n' "before the first frame" \
+  "$(kb $total_raw)" "$(kb $total_gz)" "$(kb $total_br)"
+for name in process_worker.wasm process_worker.js playground-single.wasm playground-single.js; do
+  f="$DIST_DIR/$name"
+  printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli (later)\n' "$name" \
+    "$(kb $(stat -c %s "$f"))" "$(kb $(stat -c %s "$f.gz"))" "$(kb $(stat -c %s "$f.br"))"
 done
 
 # --- Serve -------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ void versus(const char* name, int runs, Base base, Variant variant) {
 
 struct Median {
     double wall_s; // per run, as Google Benchmark timed it
+    double cpu_s;  // the same run's CPU time on the benchmark's thread: what a loaded machine disturbs least
     std::map<std::string, double> counters;
     double counter(const std::string& counter_name) const { return counters.at(counter_name); }
 };
@@ -75,6 +76,7 @@ public:
             if (run.run_type != Run::RT_Aggregate || run.aggregate_name != "median") continue;
             Median& m = medians_[run.run_name.function_name];
             m.wall_s = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+            m.cpu_s = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
             for (const auto& [counter_name, counter] : run.counters) m.counters[counter_name] = counter.value;
         }
     }

@@ -3,7 +3,9 @@
 // tasks on 4 processes. Each run is the page's own measurement (process_selftest.cpp, "bench"),
 // in a fresh page, so "cold" spawns include compiling process_worker.wasm once; a second run in
 // the same page is "warm". "Prepared" opens a process lesson first, which compiles the module and
-// starts spare workers while the student reads (a second later, Run). Prints "figure <name> <value> <unit>" lines (medians) for bench/run.sh.
+// starts spare workers while the student reads (a second later, Run). Then 1, 4 and 16 processes,
+// each count on its own cold page: spawn to first result and to every result ("spawn-N").
+// Prints "figure <name> <value> <unit>" lines (medians) for bench/run.sh.
 //   node bench/browser_processes.mjs [runs]        (needs dist/: ./build-wasm.sh)
 import { launchBrowser, runProcessSelftest, startServer, waitForState } from '../tests/browser/harness.mjs';
 
@@ -19,6 +21,8 @@ async function selfBench(page) {
 const server = await startServer();
 const browser = await launchBrowser();
 const cold = [], warm = [], prepared = [];
+const PROCESS_COUNTS = [1, 4, 16];
+const spawns = Object.fromEntries(PROCESS_COUNTS.map((n) => [n, []]));
 try {
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -35,6 +39,16 @@ try {
     prepared.push(await selfBench(lessonPage));
     await lessonPage.close();
     console.error(`(run ${i + 1}: prepared by opening the lesson ${JSON.stringify(prepared.at(-1))})`);
+    for (const n of PROCESS_COUNTS) {
+      const spawnPage = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+      await spawnPage.goto(server.url);
+      await waitForState(spawnPage, (s) => s.frame > 2, { what: 'the first frames' });
+      const result = await runProcessSelftest(spawnPage, `spawn-${n}`, { timeout: 120_000 });
+      if (result.error) throw new Error(`spawn-${n} failed: ${JSON.stringify(result)}`);
+      spawns[n].push(result);
+      await spawnPage.close();
+    }
+    console.error(`(run ${i + 1}: cold spawns ${PROCESS_COUNTS.map((n) => JSON.stringify(spawns[n].at(-1))).join(' ')})`);
   }
 } finally {
   await browser.close();
@@ -49,3 +63,10 @@ const all = [...cold, ...warm];
 figure('browser_process_round_trip_ms', all.map((r) => r.round_trip_median_ms), 'ms', 3);
 figure('browser_process_map_tasks_per_s', all.map((r) => r.map_10k_tasks_per_s), 'tasks/s', 0);
 figure('browser_process_map_us_per_task', all.map((r) => 1e6 / r.map_10k_tasks_per_s), 'us', 1);
+const spread = (values) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}`;
+for (const n of PROCESS_COUNTS) {
+  const first = spawns[n].map((r) => r.spawn_to_first_result_ms), all = spawns[n].map((r) => r.spawn_to_all_ms);
+  figure(`browser_process_cold_${n}p_first_result_ms`, first, 'ms', 1);
+  figure(`browser_process_cold_${n}p_all_results_ms`, all, 'ms', 1);
+  console.error(`(${n} processes, cold page: first result ${spread(first)} ms, all ${spread(all)} ms over ${first.length} runs)`);
+}

@@ -1,24 +1,59 @@
-// The page in headless chromium: time to first frame, frame time with a 100k-event timeline, and
-// frames per second while the use-case experiment keeps both cores busy.
+// The page in headless chromium: time to first frame and where it goes, frame time with a
+// 100k-event timeline, and frames per second while the use-case experiment keeps both cores busy
+// (and that CPU-bound run's own time, to compare builds).
 // Prints "figure <name> <value> <unit>" lines like the C++ benchmarks (bench/run.sh collects them).
 //   node bench/page_frame_time.mjs        (needs dist/: ./build-wasm.sh)
 import { launchBrowser, startServer, waitForState } from '../tests/browser/harness.mjs';
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
-const server = await startServer();
+// PP_DIST=DIR measures another build of the page: what a build flag changes, in one run.
+const server = await startServer(process.env.PP_DIST ? { dir: process.env.PP_DIST } : {});
 const browser = await launchBrowser();
 try {
-  // First frame: from navigation start to the app's first rendered frame, over 5 fresh loads.
-  const firstFrames = [];
+  // First frame: from navigation start to the app's first rendered frame, over 5 fresh loads,
+  // with the steps the loader marks (web/playground-loader.js, window.ppStartup) and the
+  // downloads' ends (Resource Timing), all in ms since navigation.
+  const loads = [];
   for (let i = 0; i < 5; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     await page.goto(server.url);
     await page.waitForFunction(() => window.ppFirstFrameMs !== undefined, null, { timeout: 60_000 });
-    firstFrames.push(await page.evaluate(() => window.ppFirstFrameMs));
+    loads.push(await page.evaluate(() => {
+      const fetched = (name) => {
+        const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith(`/${name}`));
+        return entry ? entry.responseEnd : NaN;
+      };
+      return { ...window.ppStartup, first_frame_ms: window.ppFirstFrameMs,
+               js_fetched_ms: fetched('playground.js'), wasm_fetched_ms: fetched('playground.wasm'),
+               data_fetched_ms: fetched('playground.data'), worker_js_fetched_ms: fetched('playground.worker.js') };
+    }));
     await context.close();
   }
-  console.log(`figure page_first_frame_ms ${median(firstFrames).toFixed(1)} ms`);
+  const step = (name) => median(loads.map((l) => l[name]));
+  const spread = (name) => `${Math.min(...loads.map((l) => l[name])).toFixed(0)}-${Math.max(...loads.map((l) => l[name])).toFixed(0)}`;
+  console.log(`figure page_first_frame_ms ${step('first_frame_ms').toFixed(1)} ms`);
+  // Each step as a moment since navigation (median of the loads), and the time since the step before.
+  const steps = [
+    ['loader_ms', 'HTML, CSS, loader script run'],
+    ['js_fetched_ms', 'playground.js downloaded'],
+    ['wasm_requested_ms', 'playground.js run, wasm requested'],
+    ['wasm_fetched_ms', 'playground.wasm downloaded'],
+    ['wasm_compiled_ms', 'wasm compiled (streaming, overlaps the download)'],
+    ['wasm_instantiated_ms', 'wasm instantiated'],
+    ['data_fetched_ms', 'playground.data (font) downloaded'],
+    ['dependencies_ms', 'pthread pool workers loaded, font file ready'],
+    ['main_ms', 'runtime initialized, main() starts'],
+    ['first_frame_ms', 'SDL, WebGL context, font atlas, first frame drawn'],
+  ];
+  console.error('(first frame breakdown, ms since navigation, median of 5 loads [min-max]; +ms since the step before)');
+  let previous = 0;
+  for (const [name, what] of steps) {
+    const at = step(name);
+    console.error(`(  ${name.padEnd(22)} ${at.toFixed(1).padStart(7)} [${spread(name)}]  +${(at - previous).toFixed(1)}  ${what})`);
+    console.log(`figure page_startup_${name} ${at.toFixed(1)} ms`);
+    previous = Math.max(previous, at);
+  }
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${server.url}?bench=timeline&events=100000`);
@@ -39,6 +74,7 @@ try {
   const seconds = (Date.now() - t0) / 1000;
   console.log(`figure page_fps_during_use_cases ${((ended.frame - started.frame) / seconds).toFixed(1)} fps`);
   console.log(`figure page_frame_ms_during_use_cases ${median(frameMs).toFixed(2)} ms`);
+  console.log(`figure page_use_cases_run_s ${seconds.toFixed(2)} s`);
 } finally {
   await browser.close();
   server.stop();

@@ -9,6 +9,7 @@
 # Every bench binary is a Google Benchmark program: its table, then lines "figure <name> <value> <unit>"
 # from the medians (bench/bench_support.hpp); every run's times are kept in build/bench/NAME.json.
 # Every bench/anchors_*.py prints "anchor <name> <value>". Speed goals live here, not in tests.
+# Our ThreadPoolExecutor's C++ peers (bench/empty_tasks_<peer>.cpp) end the report, as ratios to it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD="$ROOT/build/bench"
@@ -41,12 +42,20 @@ done
 
 # figure name | anchor name | how to compare ("lower" = smaller is better) | target
 pairs=$(cat <<'PAIRS'
-thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | <= 1.0 us/task, >= 20x Python
+thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | <= 1.0 us/task, >= 20x Python, faster than every C++ peer
+thread_pool_1us_task_us        |                                     | lower  | faster than every C++ peer
+work_stealing_pool_empty_task_us |                                   | lower  | (C++ peer: Debian libthread-pool-dev)
+work_stealing_pool_1us_task_us |                                     | lower  | (C++ peer: Debian libthread-pool-dev)
+mutex_cv_pool_empty_task_us    |                                     | lower  | (C++ peer: mutex + condition_variable pool)
+mutex_cv_pool_1us_task_us      |                                     | lower  | (C++ peer: mutex + condition_variable pool)
+std_async_empty_task_us        |                                     | lower  | (C++ peer: std::async, a thread per task)
+std_async_1us_task_us          |                                     | lower  | (C++ peer: std::async, a thread per task)
 trace_overhead_pct             |                                     | lower  | <= 10 %
 clock_reads_only_overhead_pct  |                                     | lower  | (control: tracing off, its 2 clock reads made by the tasks)
 one_tsc_read_overhead_pct      |                                     | lower  | (floor: tracing off, one rdtsc in each task)
-trace_overhead_1us_tasks_pct   |                                     | lower  | (tasks of about 1 us)
-trace_cost_ns_per_task         |                                     | lower  | (2 clock reads + 2 appends, one thread)
+trace_overhead_1us_tasks_pct   |                                     | lower  | <= 10 % (tasks of about 1 us)
+trace_cost_ns_per_task         |                                     | lower  | <= 50 ns (2 clock reads + 2 appends, one thread)
+trace_cost_cpu_ns_per_task     |                                     | lower  | <= 50 ns (the same, its thread's CPU time)
 cpu_speedup_threads_gil_off_2w | python_cpu_speedup_threads_2w       | higher | >= 1.8x
 cpu_speedup_threads_gil_on_2w  | python_cpu_speedup_threads_2w       | higher | about 1.0x
 fork_pool_empty_task_us   | python_process_pool_empty_task_us   | lower  | <= 10 us/task, >= 20x Python
@@ -55,9 +64,14 @@ cpu_speedup_processes_2w  | python_cpu_speedup_processes_2w     | higher | >= 1.
 browser_process_first_result_cold_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers, compiling the wasm once)
 browser_process_first_result_prepared_ms| python_process_pool_first_result_ms | lower | <= 150 ms (process lesson opened 1 s before Run)
 browser_process_first_result_warm_ms | python_process_pool_first_result_ms | lower | <= 150 ms (4 Web Workers)
+browser_process_cold_1p_first_result_ms  |                               | lower  | (1 process, cold page)
+browser_process_cold_4p_first_result_ms  |                               | lower  | <= 150 ms (4 processes, cold page)
+browser_process_cold_16p_first_result_ms |                               | lower  | (16 processes, cold page)
 browser_process_round_trip_ms        |                                     | lower  | <= 0.2 ms
 browser_process_map_us_per_task      | python_process_pool_empty_task_us   | lower  | (map of 10k tiny tasks, 4 workers)
-page_first_frame_ms              |                                   | lower  | (page in chromium)
+page_first_frame_ms              |                                   | lower  | <= 450 ms (page in chromium, median of 5 loads)
+page_timeline_100k_frame_p95_ms  |                                   | lower  | <= 16 ms
+page_use_cases_run_s             |                                   | lower  | (a CPU-bound lesson's run: compares builds)
 page_timeline_100k_frame_ms      |                                   | lower  | < 16 ms
 page_timeline_100k_draw_ms       |                                   | lower  | (the timeline's own part)
 page_fps_during_use_cases        |                                   | higher | about 60 fps on an idle machine
@@ -81,3 +95,17 @@ while read -r _ name value unit; do
   fi
   printf '%-44s %12s %-6s %14s %10s  %s\n' "$name" "$value" "$unit" "${anchor:--}" "$ratio" "$target"
 done < <(grep '^figure ' "$results")
+
+# The C++ peers against our ThreadPoolExecutor, from this run's figures.
+figure_value() { awk -v n="$1" '$1 == "figure" && $2 == n {print $3}' "$results" | tail -1; }
+echo
+printf '%-44s %12s %12s %12s\n' "C++ peer (same problem, same run)" "peer us" "ours us" "peer/ours"
+for workload in empty_task 1us_task; do
+  ours=$(figure_value "thread_pool_${workload}_us")
+  for peer in work_stealing_pool mutex_cv_pool std_async; do
+    value=$(figure_value "${peer}_${workload}_us")
+    [ -n "$ours" ] && [ -n "$value" ] || continue
+    printf '%-44s %12s %12s %11sx\n' "${peer}_${workload}" "$value" "$ours" \
+      "$(awk -v p="$value" -v o="$ours" 'BEGIN {printf "%.2f", p / o}')"
+  done
+done

@@ -25,6 +25,11 @@ It listens on 127.0.0.1 only, and answers only requests addressed to a local nam
 accepts another name, for a tunnel or a proxy in front of it. It never follows a symlink out of
 --dir, answers 400 for a path it cannot open (a NUL byte), and escapes control characters a
 client sends before they reach the log (a terminal would obey them).
+
+Compression: build-wasm.sh writes FILE.br and FILE.gz beside each large file in dist/. A request
+for FILE whose Accept-Encoding allows br (or gzip) gets that sibling's bytes with Content-Encoding
+and FILE's own Content-Type; every answer for such a FILE carries Vary: Accept-Encoding. A
+sibling older than its FILE (a rebuild that did not compress) is not used.
 """
 import argparse
 import functools
@@ -43,6 +48,9 @@ MIME_TYPES = {".wasm": "application/wasm", ".js": "text/javascript", ".mjs": "te
 CONTROL_CHARACTERS = str.maketrans({c: f"\\x{c:02x}" for c in itertools.chain(range(0x20), range(0x7f, 0xa0))})
 CONTROL_CHARACTERS[ord("\\")] = "\\\\"
 
+# Precompressed siblings, in order of preference: (file suffix, Content-Encoding token).
+ENCODINGS = ((".br", "br"), (".gz", "gzip"))
+
 
 def host_name(header):
     """The name in a Host header, lower case, without its port: "[::1]:8000" -> "::1"."""
@@ -52,6 +60,39 @@ def host_name(header):
     if name.count(":") == 1:
         name = name.split(":")[0]
     return name.rstrip(".")
+
+
+def accepted_encodings(header):
+    """The codings an Accept-Encoding header allows: "gzip, br;q=0" -> {"gzip"}; "*" stands for any."""
+    accepted = set()
+    for item in (header or "").split(","):
+        token, *params = [part.strip() for part in item.split(";")]
+        quality = 1.0
+        for param in params:
+            if param.lower().startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if token and quality > 0:
+            accepted.add(token.lower())
+    return accepted
+
+
+def precompressed_siblings(path):
+    """[(sibling path, coding)] for FILE's siblings that exist and are not older than FILE."""
+    try:
+        mtime = os.stat(path).st_mtime
+    except OSError:
+        return []
+    siblings = []
+    for suffix, coding in ENCODINGS:
+        try:
+            if os.stat(path + suffix).st_mtime >= mtime:
+                siblings.append((path + suffix, coding))
+        except OSError:
+            pass
+    return siblings
 
 
 def is_local_name(name):
@@ -95,9 +136,41 @@ class PlaygroundHandler(http.server.SimpleHTTPRequestHandler):
         if not self.inside_served_folder(path):  # a symlink that leads out of --dir
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        return super().send_head()
+        return self.send_precompressed(path) or super().send_head()
+
+    def send_precompressed(self, path):
+        """Answers with FILE.br or FILE.gz when both sides allow it; None to answer as usual."""
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return None  # the usual redirect to "dir/"
+            path = os.path.join(path, "index.html")
+        if not os.path.isfile(path) or not self.inside_served_folder(path):
+            return None
+        siblings = precompressed_siblings(path)
+        if not siblings:
+            return None
+        self.vary_accept_encoding = True
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
+        for sibling, coding in siblings:
+            if (coding in accepted or "*" in accepted) and self.inside_served_folder(sibling):
+                try:
+                    body = open(sibling, "rb")
+                except OSError:
+                    continue
+                stat = os.fstat(body.fileno())
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", self.guess_type(path))
+                self.send_header("Content-Encoding", coding)
+                self.send_header("Content-Length", str(stat.st_size))
+                self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+                self.end_headers()
+                return body
+        return None  # no coding the client takes: FILE itself, still with Vary
 
     def end_headers(self):
+        if getattr(self, "vary_accept_encoding", False):  # caches must keep one answer per coding
+            self.send_header("Vary", "Accept-Encoding")
+            self.vary_accept_encoding = False
         if self.send_isolation_headers:
             self.send_header("Cross-Origin-Opener-Policy", "same-origin")
             self.send_header("Cross-Origin-Embedder-Policy", "require-corp")

@@ -2,7 +2,8 @@
 # setup.sh: install and fetch everything the playground needs, idempotently.
 #
 #   Debian packages   emscripten, doctest-dev, libsdl2-dev, CLI11, stb, Google Benchmark, chromium,
-#                     cmake, ninja, npm, xvfb, clang (libFuzzer)
+#                     cmake, ninja, npm, xvfb, clang (libFuzzer), fonttools, brotli, binaryen,
+#                     libthread-pool-dev
 #   third_party/      Dear ImGui and SDL2 sources from Debian's source packages (git-ignored)
 #   $PP_CACHE         source tarballs and the SDL2-for-WASM builds (with and without threads),
 #                     kept outside the clone
@@ -20,9 +21,12 @@ SDL_WASM_SINGLE_PREFIX="$PP_CACHE/sdl2-wasm-single"  # no -pthread: for the sing
 export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (Debian layout)
 
 # xvfb: an X server without vsync, for the desktop app's idle figures (bench/app_idle.sh); clang and
-# libclang-rt: libFuzzer, for the fuzz targets (tests/fuzz).
+# libclang-rt: libFuzzer, for the fuzz targets (tests/fuzz). fonttools (pyftsubset): the page's
+# font cut to the glyphs the UI draws; brotli: dist/'s .br files (build-wasm.sh); binaryen
+# (wasm-opt): emcc's optimizer after linking, which the page's size depends on; libthread-pool-dev:
+# a work-stealing C++ thread pool, a peer of ours in bench/ (header only).
 APT_PACKAGES=(emscripten doctest-dev libsdl2-dev libcli11-dev libstb-dev libbenchmark-dev chromium cmake ninja-build dpkg-dev
-              python3 fonts-dejavu-core xvfb clang libclang-rt-14-dev)
+              python3 fonts-dejavu-core xvfb clang libclang-rt-14-dev fonttools brotli binaryen libthread-pool-dev)
 # A machine may already have Node.js with its own npm (Debian's npm conflicts with that build).
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)

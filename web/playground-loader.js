@@ -59,7 +59,21 @@
     return args;
   }
 
+  // Where the first frame's time goes, in ms since navigation (bench/page_frame_time.mjs prints
+  // it with the files' download times): each step's first moment.
+  const startup = window.ppStartup = {};
+  const mark = (step) => { if (startup[step] === undefined) startup[step] = performance.now(); };
+
+  // The module compiled while it downloads (streaming), then instantiated: the same work
+  // emscripten's own loader does, split in two so the two costs show. A server that sends the
+  // wrong type for .wasm gets the slower way (whole file, then compile) instead of an error.
+  function compileWasm(file) {
+    return WebAssembly.compileStreaming(fetch(file)).catch(() =>
+      fetch(file).then((response) => response.arrayBuffer()).then((bytes) => WebAssembly.compile(bytes)));
+  }
+
   function loadModule(moduleScript = 'playground.js') {
+    mark('loader_ms');
     setStatus('Loading WebAssembly…');
     window.Module = {
       arguments: appArguments(),
@@ -67,7 +81,23 @@
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
       setStatus: (text) => { if (text) setStatus(text); },
-      monitorRunDependencies: (left) => { if (left === 0) setStatus('Starting threads…'); },
+      monitorRunDependencies: (left) => {
+        if (left === 0) { mark('dependencies_ms'); setStatus('Starting threads…'); }
+      },
+      instantiateWasm: (imports, receiveInstance) => {
+        mark('wasm_requested_ms');
+        compileWasm(moduleScript.replace(/\.js$/, '.wasm'))
+          .then((module) => {
+            mark('wasm_compiled_ms');
+            return WebAssembly.instantiate(module, imports).then((instance) => {
+              mark('wasm_instantiated_ms');
+              receiveInstance(instance, module);  // the module goes on to the pthread workers
+            });
+          })
+          .catch((error) => window.ppFatal(`Could not start the WebAssembly module: ${error}`));
+        return {};  // the exports arrive through receiveInstance
+      },
+      onRuntimeInitialized: () => mark('main_ms'),
       onAbort: (what) => window.ppFatal(`WebAssembly aborted: ${what}`),
     };
     const script = document.createElement('script');

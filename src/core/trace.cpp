@@ -133,16 +133,26 @@ struct EventChunk {
     RawEvent events[kChunkEvents]; // left uninitialized: only [0, count) is read
 };
 
+// Written by its own thread (the owner) and read by snapshot()/clear(). The owner's usual append
+// (same name as the last event, no args, room in the last chunk) takes no lock and makes no atomic
+// read-modify-write: it writes the event, then publishes it with a release store of `count`.
+// Everything else that changes the buffer happens under `lock`, which readers hold: new text, a
+// new chunk, and taking back what clear() dropped. Only the owner ever writes `count`, `chunks`
+// and `text`, so it reads them without the lock; readers read events [cleared, count) only, and
+// the owner writes at index `count` or later until it takes the lock.
 struct ThreadBuffer {
     SpinLock lock;
     TraceLane lane;
     std::vector<std::unique_ptr<EventChunk>> chunks;
-    std::size_t count = 0; // events recorded in chunks
+    std::atomic<std::size_t> count{0};   // events recorded in chunks (published ones)
+    std::atomic<std::size_t> cleared{0}; // events before this one were dropped by clear()
     std::string text; // every event's name and args, back to back
     // The last name appended: runs of events with one name ("task") share its text.
     std::uint32_t last_name_at = 0;
     std::uint16_t last_name_len = 0;
     std::atomic<bool> thread_ended{false};
+
+    RawEvent& at(std::size_t index) { return chunks[index / kChunkEvents]->events[index % kChunkEvents]; }
 };
 
 struct Registry {
@@ -189,31 +199,56 @@ ThreadBuffer& this_thread_buffer() {
     return *t_buffer();
 }
 
+// Owner only, under the lock: drops the events clear() marked, moving any recorded since to the front.
+void take_back_cleared(ThreadBuffer& buffer) {
+    const std::size_t from = buffer.cleared.load(std::memory_order_relaxed);
+    if (from == 0) return;
+    const std::size_t count = buffer.count.load(std::memory_order_relaxed);
+    for (std::size_t i = from; i < count; ++i) buffer.at(i - from) = buffer.at(i);
+    if (count == from) { // nothing kept refers to the text
+        buffer.text.clear();
+        buffer.last_name_at = 0;
+        buffer.last_name_len = 0;
+    }
+    buffer.count.store(count - from, std::memory_order_release);
+    buffer.cleared.store(0, std::memory_order_relaxed);
+}
+
+// Owner only: writes the event at index `index` and publishes it.
+void publish(ThreadBuffer& buffer, std::size_t index, const RawEvent& event) {
+    RawEvent* const slot = &buffer.at(index);
+    *slot = event;
+    // Events stream through megabytes that are no longer cached: ask for the line a few events
+    // ahead now (for writing), so the write there does not stall on the miss.
+    if (index % kChunkEvents + kPrefetchAhead < kChunkEvents) __builtin_prefetch(slot + kPrefetchAhead, 1);
+    buffer.count.store(index + 1, std::memory_order_release);
+}
+
 void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
           std::string_view args) {
     ThreadBuffer& buffer = this_thread_buffer();
     const auto name_len = static_cast<std::uint16_t>(std::min<std::size_t>(name.size(), 0xFFFF));
     const auto args_len = static_cast<std::uint16_t>(std::min<std::size_t>(args.size(), 0xFFFF));
+    const std::size_t count = buffer.count.load(std::memory_order_relaxed);
+    const bool same_name = name_len == buffer.last_name_len &&
+                           std::memcmp(buffer.text.data() + buffer.last_name_at, name.data(), name_len) == 0;
+    if (same_name && args_len == 0 && count / kChunkEvents < buffer.chunks.size() &&
+        buffer.cleared.load(std::memory_order_relaxed) == 0) {
+        publish(buffer, count, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, 0, name_len, 0, kind});
+        return;
+    }
     std::lock_guard<SpinLock> lock(buffer.lock);
-    // Compared, not assumed: clear() may have emptied the text since (then the bounds check fails).
-    std::uint32_t name_at = buffer.last_name_at;
-    if (name_len != buffer.last_name_len || std::size_t(name_at) + name_len > buffer.text.size() ||
-        std::memcmp(buffer.text.data() + name_at, name.data(), name_len) != 0) {
-        name_at = static_cast<std::uint32_t>(buffer.text.size());
-        buffer.text.append(name.data(), name_len);
-        buffer.last_name_at = name_at;
+    take_back_cleared(buffer);
+    if (!same_name || buffer.text.empty()) {
+        buffer.last_name_at = static_cast<std::uint32_t>(buffer.text.size());
         buffer.last_name_len = name_len;
+        buffer.text.append(name.data(), name_len);
     }
     const auto args_at = static_cast<std::uint32_t>(buffer.text.size());
     if (args_len) buffer.text.append(args.data(), args_len);
-    const std::size_t chunk = buffer.count / kChunkEvents;
-    if (chunk == buffer.chunks.size()) buffer.chunks.emplace_back(new EventChunk);
-    RawEvent* const slot = &buffer.chunks[chunk]->events[buffer.count % kChunkEvents];
-    *slot = RawEvent{begin_ns, end_ns, task_id, name_at, args_at, name_len, args_len, kind};
-    // Events stream through megabytes that are no longer cached: ask for the line a few events
-    // ahead now (for writing), so the write there does not stall on the miss.
-    if (buffer.count % kChunkEvents + kPrefetchAhead < kChunkEvents) __builtin_prefetch(slot + kPrefetchAhead, 1);
-    ++buffer.count;
+    const std::size_t index = buffer.count.load(std::memory_order_relaxed);
+    if (index / kChunkEvents == buffer.chunks.size()) buffer.chunks.emplace_back(new EventChunk);
+    publish(buffer, index, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, args_at, name_len, args_len, kind});
 }
 
 } // namespace
@@ -263,9 +298,11 @@ std::vector<TraceEvent> snapshot() {
     }
     for (auto& buffer : buffers) {
         std::lock_guard<SpinLock> lock(buffer->lock);
-        out.reserve(out.size() + buffer->count);
-        for (std::size_t i = 0; i < buffer->count; ++i) {
-            const RawEvent& e = buffer->chunks[i / kChunkEvents]->events[i % kChunkEvents];
+        const std::size_t count = buffer->count.load(std::memory_order_acquire); // the owner may append past it
+        const std::size_t from = buffer->cleared.load(std::memory_order_relaxed);
+        out.reserve(out.size() + count - from);
+        for (std::size_t i = from; i < count; ++i) {
+            const RawEvent& e = buffer->at(i);
             out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, buffer->text.substr(e.name_at, e.name_len),
                                      buffer->text.substr(e.args_at, e.args_len), e.begin_ns, e.end_ns});
         }
@@ -282,9 +319,9 @@ void clear() {
     std::lock_guard<std::mutex> lock(r.mutex);
     r.foreign.clear();
     for (auto& buffer : r.buffers) {
+        // Only marked: the owner appends without the lock, so it alone resets its buffer (chunks stay).
         std::lock_guard<SpinLock> buffer_lock(buffer->lock);
-        buffer->count = 0; // chunks stay, for the next recording
-        buffer->text.clear();
+        buffer->cleared.store(buffer->count.load(std::memory_order_acquire), std::memory_order_relaxed);
     }
     r.buffers.erase(std::remove_if(r.buffers.begin(), r.buffers.end(),
                                    [](const std::shared_ptr<ThreadBuffer>& b) {
@@ -318,8 +355,11 @@ void reset_after_fork() {
     r.process_names.clear();
     if (ThreadBuffer* mine = t_buffer()) {
         new (&mine->lock) SpinLock();
-        mine->count = 0;
+        mine->count.store(0);
+        mine->cleared.store(0);
         mine->text.clear();
+        mine->last_name_at = 0;
+        mine->last_name_len = 0;
         mine->lane.pid = current_pid();
         mine->lane.tid = current_tid();
     }

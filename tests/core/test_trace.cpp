@@ -9,6 +9,7 @@
 
 #include <doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -94,6 +95,60 @@ TEST_CASE("Trace.ThreadsJoinedOneAfterAnotherKeepTheirOwnLanes.2threads") {
     REQUIRE(lanes.count("second") == 1);
     CHECK(lanes["first"] != lanes["second"]);
     CHECK(pp::trace::to_chrome_trace_json().find("\"second\"") != std::string::npos);
+}
+
+// clear() only marks another thread's buffer (its owner appends without a lock); the owner
+// drops the marked events at its next append and keeps what it records after the clear.
+TEST_CASE("Trace.EventsRecordedAfterClearAreKeptAndNoOthers.2threads") {
+    pp_test::ScopedTrace trace;
+    std::atomic<int> stage{0};
+    const auto wait_for_stage = [&stage](int wanted) {
+        while (stage.load() < wanted) pp::sync::this_thread::sleep_for(1ms);
+    };
+    pp::sync::thread recorder([&] {
+        pp::trace::set_lane_name("recorder");
+        for (int i = 1; i <= 5; ++i) pp::trace::span(pp::TraceKind::TaskRun, "task", i, i, i);
+        stage = 1;
+        wait_for_stage(2); // the main thread clears
+        pp::trace::span(pp::TraceKind::TaskRun, "task", 10, 11, 10);        // the name it used before
+        pp::trace::span(pp::TraceKind::TaskRun, "other", 12, 13, 11, "x=1"); // new text after the clear
+        pp::trace::span(pp::TraceKind::TaskRun, "task", 14, 15, 12);
+        stage = 3;
+        wait_for_stage(4);
+    });
+    wait_for_stage(1);
+    CHECK(pp::trace::snapshot().size() == 5);
+    pp::trace::clear();
+    CHECK(pp::trace::snapshot().empty());
+    stage = 2;
+    wait_for_stage(3);
+    auto events = pp::trace::snapshot();
+    stage = 4;
+    recorder.join();
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].name == "task");
+    CHECK(events[0].task_id == 10);
+    CHECK(events[1].name == "other");
+    CHECK(events[1].args == "x=1");
+    CHECK(events[2].name == "task");
+    CHECK(events[2].task_id == 12);
+    for (const auto& e : events) CHECK(e.lane.name == "recorder");
+}
+
+TEST_CASE("Trace.ManyEventsAcrossChunksAndClears.1thread") {
+    pp_test::ScopedTrace trace;
+    for (int round = 0; round < 3; ++round) {
+        const int count = 2500 + round; // more than two chunks of events
+        for (int i = 0; i < count; ++i)
+            pp::trace::span(pp::TraceKind::TaskRun, i % 1000 == 0 ? "marker" : "task", i, i + 1, i + 1);
+        const auto events = pp::trace::snapshot();
+        REQUIRE(events.size() == static_cast<std::size_t>(count));
+        for (int i = 0; i < count; ++i) {
+            CHECK(events[i].task_id == static_cast<std::uint64_t>(i + 1));
+            CHECK(events[i].name == (i % 1000 == 0 ? "marker" : "task"));
+        }
+        pp::trace::clear();
+    }
 }
 
 TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {

@@ -4,13 +4,17 @@
 What a local static server must not do: write a client's control characters raw into the
 terminal's log, drop the connection on a path it cannot open, follow a symlink out of the folder
 it serves, or answer a page from another site that a DNS rebinding pointed at 127.0.0.1.
+What it must do with the precompressed siblings build-wasm.sh writes (FILE.br, FILE.gz): send
+their bytes, which decode to FILE's, with Content-Encoding, only to a client that accepts it.
 
   python3 tests/scripts/test_serve.py        (CTest runs it as Scripts.serve)
 """
+import gzip
 import http.client
 import os
 import re
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -40,16 +44,23 @@ class Server:
         os.set_blocking(self.process.stderr.fileno(), False)
         self.log = b""
 
-    def request(self, path, host=None):
+    def request(self, path, host=None, headers=None):
         """(status, body) of a GET; host=None sends the usual 127.0.0.1:port."""
+        status, _, body = self.request_with_headers(path, host, headers)
+        return status, body
+
+    def request_with_headers(self, path, host=None, headers=None):
+        """(status, response headers, body) of a GET with extra request `headers`."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            connection.putrequest("GET", path, skip_host=host is not None)
+            connection.putrequest("GET", path, skip_host=host is not None, skip_accept_encoding=True)
             if host is not None:
                 connection.putheader("Host", host)
+            for name, value in (headers or {}).items():
+                connection.putheader(name, value)
             connection.endheaders()
             response = connection.getresponse()
-            return response.status, response.read()
+            return response.status, response.headers, response.read()
         finally:
             connection.close()
 
@@ -171,6 +182,83 @@ class ServeTest(unittest.TestCase):
         self.assertEqual(server.request("/", host="other.example")[0], 403)
         anything = self.serve("--allow-host", "*")
         self.assertEqual(anything.request("/", host="other.example")[0], 200)
+
+
+class CompressionTest(unittest.TestCase):
+    """Precompressed siblings: the bytes sent decode to the file's, the headers say how."""
+
+    def setUp(self):
+        self.temp = tempfile.TemporaryDirectory()
+        self.dist = self.temp.name
+        self.original = b"".join(b"line %d of the module, compressible\n" % i for i in range(2000))
+        for name in ("index.html", "app.wasm"):
+            with open(os.path.join(self.dist, name), "wb") as f:
+                f.write(self.original)
+            with gzip.open(os.path.join(self.dist, name + ".gz"), "wb") as f:
+                f.write(self.original)
+            with open(os.path.join(self.dist, name), "rb") as source, \
+                    open(os.path.join(self.dist, name + ".br"), "wb") as f:
+                f.write(self.brotli(["-c"], source.read()))
+        with open(os.path.join(self.dist, "plain.css"), "wb") as f:
+            f.write(b"body {}")
+        self.server = Server(self.dist)
+
+    def tearDown(self):
+        self.server.stop()
+        self.temp.cleanup()
+
+    def brotli(self, arguments, data=None):
+        if not shutil.which("brotli"):
+            self.fail("the brotli command is missing: run scripts/setup.sh")
+        return subprocess.run(["brotli", *arguments], input=data, capture_output=True, check=True).stdout
+
+    def get(self, path, accept_encoding=None):
+        headers = {"Accept-Encoding": accept_encoding} if accept_encoding is not None else {}
+        status, response_headers, body = self.server.request_with_headers(path, headers=headers)
+        self.assertEqual(status, 200)
+        return response_headers, body
+
+    def test_brotli_when_accepted_and_it_decodes_to_the_file(self):
+        headers, body = self.get("/app.wasm", "gzip, deflate, br")
+        self.assertEqual(headers["Content-Encoding"], "br")
+        self.assertEqual(headers["Content-Type"], "application/wasm")
+        self.assertEqual(headers["Vary"], "Accept-Encoding")
+        self.assertEqual(headers["Cross-Origin-Embedder-Policy"], "require-corp")  # still isolated
+        self.assertEqual(int(headers["Content-Length"]), len(body))
+        self.assertLess(len(body), len(self.original))
+        self.assertEqual(self.brotli(["-d", "-c"], body), self.original)
+
+    def test_gzip_when_brotli_is_not_accepted(self):
+        headers, body = self.get("/app.wasm", "gzip;q=1.0, br;q=0")
+        self.assertEqual(headers["Content-Encoding"], "gzip")
+        self.assertEqual(gzip.decompress(body), self.original)
+
+    def test_the_file_itself_without_accept_encoding(self):
+        for accept in (None, "identity", "deflate"):
+            headers, body = self.get("/app.wasm", accept)
+            self.assertIsNone(headers["Content-Encoding"], accept)
+            self.assertEqual(headers["Vary"], "Accept-Encoding")
+            self.assertEqual(body, self.original)
+
+    def test_the_folder_index_is_compressed_too(self):
+        headers, body = self.get("/?lesson=gil", "br")
+        self.assertEqual(headers["Content-Encoding"], "br")
+        self.assertEqual(headers["Content-Type"], "text/html")
+        self.assertEqual(self.brotli(["-d", "-c"], body), self.original)
+
+    def test_files_without_siblings_are_sent_as_they_are(self):
+        headers, body = self.get("/plain.css", "gzip, br")
+        self.assertIsNone(headers["Content-Encoding"])
+        self.assertIsNone(headers["Vary"])
+        self.assertEqual(body, b"body {}")
+
+    def test_a_sibling_older_than_its_file_is_not_used(self):
+        path = os.path.join(self.dist, "app.wasm")
+        for suffix in ("", ".br", ".gz"):
+            os.utime(path + suffix, (1_000_000, 1_000_000 if suffix else 2_000_000))
+        headers, body = self.get("/app.wasm", "gzip, br")
+        self.assertIsNone(headers["Content-Encoding"])
+        self.assertEqual(body, self.original)
 
 
 if __name__ == "__main__":

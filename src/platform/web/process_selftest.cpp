@@ -11,8 +11,8 @@
 #include "core/future.hpp"
 #include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
-#include "core/task_registry.hpp"
 #include "core/program_image.hpp"
+#include "core/task_registry.hpp"
 
 #include <emscripten.h>
 
@@ -285,6 +285,23 @@ std::string bench() {
     return json;
 }
 
+// Spawn to first result and to all results with `processes` processes, one tiny task each: the
+// cost of starting them (bench/browser_processes.mjs runs 1, 4 and 16 on a cold page).
+std::string spawn(int processes) {
+    const auto spawned = std::chrono::steady_clock::now();
+    ProcessPoolExecutor pool(processes);
+    std::vector<Future<int>> results;
+    for (int i = 0; i < processes; ++i) results.push_back(pool.submit(noop_task, i));
+    results[0].result();
+    const double first_ms = ms_since(spawned);
+    for (auto& f : results) f.result();
+    const double all_ms = ms_since(spawned);
+    char json[160];
+    std::snprintf(json, sizeof json, "{\"processes\":%d,\"spawn_to_first_result_ms\":%.2f,\"spawn_to_all_ms\":%.2f}",
+                  processes, first_ms, all_ms);
+    return json;
+}
+
 //-----------------------------------------------------------------------------
 // [SECTION] Exports: pp_process_selftest_start / pp_process_selftest_result
 //-----------------------------------------------------------------------------
@@ -300,7 +317,7 @@ extern "C" {
 
 // Starts a check on its own thread (the browser's main thread must never wait for processes):
 // "crash-abort", "crash-trap", "hang", "watchdog", "bench", "reply-oom", "image-oom" or
-// "nested-pool". Returns 0 if another check is still running.
+// "nested-pool", or "spawn-N" (N processes, 1 to 64). Returns 0 if another check is still running.
 EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
     using namespace pp::web_selftest;
     const std::string name = which ? which : "";
@@ -321,6 +338,8 @@ EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
             else if (name == "reply-oom") result = check_reply_out_of_memory();
             else if (name == "image-oom") result = check_program_image_out_of_memory();
             else if (name == "nested-pool") result = check_nested_pool();
+            else if (name.rfind("spawn-", 0) == 0 && std::atoi(name.c_str() + 6) >= 1 && std::atoi(name.c_str() + 6) <= 64)
+                result = spawn(std::atoi(name.c_str() + 6));
             else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
         } catch (const std::exception& error) {
             result = "{\"error\":" + quoted(error.what()) + "}";

@@ -1,0 +1,81 @@
+// The problem the thread-pool benchmarks share, whatever runs the tasks: 100k tasks submitted to
+// 2 workers, all submitted first, then every result taken; tasks empty, or about 1 us of
+// arithmetic. One file per execution model (empty_tasks_<model>.cpp) times it the same way, so
+// bench/run.sh can set our ThreadPoolExecutor (empty_tasks_thread_pool.cpp) against its C++
+// peers in one run.
+#pragma once
+
+#include "bench_support.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <string>
+#include <vector>
+
+namespace pp_bench::empty_tasks {
+
+constexpr int kTasks = 100000;
+constexpr int kRuns = 11;
+constexpr int kWorkers = 2;
+
+// Arithmetic the compiler cannot fold away, with no memory traffic and no clock reads.
+inline void busy_work(int iterations) {
+    std::uint64_t x = 1;
+    for (int i = 0; i < iterations; ++i) x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    benchmark::DoNotOptimize(x);
+}
+
+// Iterations of busy_work that take about one microsecond on this machine (median of 5 timings).
+inline int iterations_per_microsecond() {
+    constexpr int kProbe = 10'000'000;
+    std::vector<double> ns_per_iteration;
+    for (int i = 0; i < 5; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        busy_work(kProbe);
+        ns_per_iteration.push_back(
+            std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kProbe);
+    }
+    std::sort(ns_per_iteration.begin(), ns_per_iteration.end());
+    return std::max(1, static_cast<int>(1000.0 / ns_per_iteration[2]));
+}
+
+// The task every peer runs: empty when iterations is 0 (one predictable branch more than `[] {}`).
+inline auto task(int iterations) {
+    return [iterations] {
+        if (iterations) busy_work(iterations);
+    };
+}
+
+// A peer model's whole benchmark. `submit(task)` hands one task to the model and returns its
+// std::future<void>; a batch submits `tasks` tasks that each run busy_work(iterations) (0: an
+// empty task), then takes every result. Registers "empty_tasks" and "1us_tasks" (one batch per
+// repetition), runs them after a warm-up batch, and prints "figure <model>_empty_task_us" and
+// "figure <model>_1us_task_us" (medians, wall time per task). `tasks`: fewer for a model that
+// starts a thread per task, whose cost per task does not depend on their number.
+template <class Submit>
+int run_model(const std::string& model, int argc, char** argv, Submit submit, int tasks = kTasks) {
+    const auto batch = [=](int iterations) {
+        std::vector<std::future<void>> futures;
+        futures.reserve(tasks);
+        for (int i = 0; i < tasks; ++i) futures.push_back(submit(task(iterations)));
+        for (auto& f : futures) f.get();
+    };
+    const int one_microsecond = iterations_per_microsecond();
+    batch(0); // warm-up: starts the workers, grows the allocator
+    const auto timed_batches = [=](int iterations) {
+        return [=](benchmark::State& state) {
+            for (auto _ : state) batch(iterations);
+        };
+    };
+    repeat(benchmark::RegisterBenchmark("empty_tasks", timed_batches(0)), kRuns);
+    repeat(benchmark::RegisterBenchmark("1us_tasks", timed_batches(one_microsecond)), kRuns);
+    Medians m;
+    if (!run(argc, argv, m)) return 1;
+    figure((model + "_empty_task_us").c_str(), m.at("empty_tasks").wall_s / tasks * 1e6, "us/task", 3);
+    figure((model + "_1us_task_us").c_str(), m.at("1us_tasks").wall_s / tasks * 1e6, "us/task", 3);
+    return 0;
+}
+
+} // namespace pp_bench::empty_tasks
