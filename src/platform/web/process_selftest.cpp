@@ -12,7 +12,7 @@
 #include "core/ids.hpp"
 #include "core/process_pool_executor.hpp"
 #include "core/task_registry.hpp"
-#include "platform/program_image.hpp"
+#include "core/program_image.hpp"
 
 #include <emscripten.h>
 
@@ -225,10 +225,10 @@ std::string check_program_image_out_of_memory() {
     if (!pp_web_fail_next_allocations) return "{\"error\":\"no browser process transport here\"}";
     const std::string low_before = low_memory();
     pp_web_fail_next_allocations(1);
-    const platform::ProgramImage starved = platform::program_image();
+    const ProgramImage starved = program_image();
     pp_web_fail_next_allocations(0);
     const bool unchanged = low_memory() == low_before;
-    const platform::ProgramImage fed = platform::program_image();
+    const ProgramImage fed = program_image();
     return "{\"starved_location\":" + quoted(starved.location) + ",\"low_memory_unchanged\":" +
            (unchanged ? "true" : "false") + ",\"location\":" + quoted(fed.location) + "}";
 }
