@@ -1,0 +1,17 @@
+// The page's side of platform/semantics.hpp: the nodes go to window.ppSemantics (defined by
+// web/playground-semantics.js), synchronously, on the browser's main thread (the UI thread).
+#include "platform/semantics.hpp"
+
+#include <emscripten.h>
+
+namespace pp::platform {
+
+namespace {
+EM_JS(void, page_publish_semantics, (const char* json_utf8, int length), {
+    if (window.ppSemantics) window.ppSemantics.update(UTF8ToString(json_utf8, length));
+});
+}  // namespace
+
+void publish_semantics(const std::string& json) { page_publish_semantics(json.c_str(), static_cast<int>(json.size())); }
+
+}  // namespace pp::platform
