@@ -68,7 +68,18 @@
         el.setAttribute('role', 'tablist');
         break;
       case 'navigation': el = document.createElement('nav'); break;
-      case 'table': el = document.createElement('div'); el.setAttribute('role', 'region'); el.tabIndex = 0; break;
+      case 'table':
+        el = document.createElement('div');
+        el.setAttribute('role', 'region');
+        el.tabIndex = 0;
+        // The timeline's keys: arrows pan, + and - zoom, 0 fits (TimelineView::KeyAction).
+        el.addEventListener('keydown', (event) => {
+          const action = { ArrowLeft: 1, ArrowRight: 2, '+': 3, '=': 3, '-': 4, 0: 5, Home: 5 }[event.key];
+          if (!action || event.ctrlKey || event.metaKey || event.altKey) return;
+          event.preventDefault();
+          setValue(el.ppKey, action);
+        });
+        break;
       default: el = document.createElement('div');
     }
     el.className = `pp-sem pp-sem-${node.r}`;
@@ -221,22 +232,19 @@
   root.addEventListener('mousemove', (event) => canvas.dispatchEvent(new MouseEvent('mousemove', event)));
   root.addEventListener('wheel', (event) => canvas.dispatchEvent(new WheelEvent('wheel', event)), { passive: true });
 
-  const isControl = (el) => el && el.closest && el.closest('button, input, select, textarea, a, [role="tab"]');
+  const isControl = (el) => el && el.closest && el.closest('button, input, select, textarea, a, [role="tab"], .pp-sem-table');
   // What a focused control does with a key itself (press, toggle, move a slider, pick an option).
   const CONTROL_KEYS = new Set(['Enter', ' ', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End',
-                                'PageUp', 'PageDown', 'Escape']);
+                                'PageUp', 'PageDown', 'Escape', '+', '=', '-', '0']);
   const nodeKey = (id) => nodesById.get(id)?.k;
 
-  // Tab belongs to the page (SDL would cancel it), and keys a focused control uses are that
-  // control's, not the app's. Shortcuts, when no control has the focus: R runs, Space pauses or
-  // resumes, Esc stops; each presses the app's own button (so they do only what it would).
+  // Tab belongs to the page (SDL, listening on the window, would cancel it): it stops here,
+  // before anything else sees it, and the browser moves the focus. Shortcuts, when no control
+  // has the focus: R runs, Space pauses or resumes, Esc stops; each presses the app's own button
+  // (so it does only what that button would).
   window.addEventListener('keydown', (event) => {
     if (event.key === 'Tab') { event.stopPropagation(); return; }
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (isControl(event.target)) {
-      if (root.contains(event.target) && CONTROL_KEYS.has(event.key)) event.stopPropagation();
-      return;
-    }
+    if (event.ctrlKey || event.metaKey || event.altKey || isControl(event.target)) return;
     const shortcut = { r: ['run'], R: ['run'], ' ': ['pause', 'resume'], Escape: ['stop'] }[event.key];
     if (!shortcut || root.classList.contains('pp-popup')) return;
     const id = shortcut.find((name) => nodesById.has(name) && !nodesById.get(name).d);
@@ -245,12 +253,13 @@
     event.stopPropagation();
     activate(nodeKey(id));
   }, true);
-  // SDL cancels keypress too (it wants text input), and Enter presses a button on its keypress.
-  for (const type of ['keyup', 'keypress']) {
-    window.addEventListener(type, (event) => {
-      if (event.key === 'Tab' || (isControl(event.target) && root.contains(event.target) && CONTROL_KEYS.has(event.key)))
-        event.stopPropagation();
-    }, true);
+  window.addEventListener('keyup', (event) => { if (event.key === 'Tab') event.stopPropagation(); }, true);
+  // Keys a focused control uses are that control's: after it has them, they go no further (SDL
+  // would cancel a keypress, and Enter presses a button on its keypress).
+  for (const type of ['keydown', 'keyup', 'keypress']) {
+    root.addEventListener(type, (event) => {
+      if (isControl(event.target) && CONTROL_KEYS.has(event.key)) event.stopPropagation();
+    });
   }
 
   window.ppSemantics = {

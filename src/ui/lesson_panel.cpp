@@ -844,7 +844,8 @@ std::string LessonPanel::state_json() const {
     const TimelineIndex index(trace::snapshot());
     // Times from the run's start, as the console's are (before a run: from the first event).
     const std::int64_t origin = snapshot.context ? snapshot.context->started_ns() : index.begin_ns();
-    std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f", (index.end_ns() - origin) / 1e6);
+    std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f,\"timeline_view_ms\":%.3f", (index.end_ns() - origin) / 1e6,
+                  timeline_.view_span_ns() / 1e6);
     json += number;
     json += ",\"step\":" + step_panel_.state_json();
     json += ",\"step_mode\":" + std::string(step_mode_ ? "true" : "false");

@@ -57,6 +57,7 @@ struct Frame {
     std::string json;         // this frame's nodes, as they are published
     int nodes = 0;
     std::string group;        // the open group's id ("" outside one)
+    Role group_role = Role::Navigation;
     std::int64_t spent_ns = 0;
 };
 Frame g_frame;
@@ -84,10 +85,8 @@ void append_number(std::string& json, const char* key, double value) {
     json += text;
 }
 
-void append_strings(std::string& json, const char* key, const std::vector<std::string>& items) {
-    json += ",\"";
-    json += key;
-    json += "\":[";
+void append_array(std::string& json, const std::vector<std::string>& items) {
+    json += '[';
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) json += ',';
         append_json_string(json, items[i]);
@@ -95,11 +94,18 @@ void append_strings(std::string& json, const char* key, const std::vector<std::s
     json += ']';
 }
 
+void append_strings(std::string& json, const char* key, const std::vector<std::string>& items) {
+    json += ",\"";
+    json += key;
+    json += "\":";
+    append_array(json, items);
+}
+
 // Opens a node's object for the last item: id, key, role, name, rectangle (clipped to what its
 // window shows: a widget scrolled out of a pane has no area), disabled, and its group.
 void open_node(const char* id, Role role, std::string_view name) {
     const bool group = role == Role::TabList || role == Role::Navigation;
-    if (!group) remember_widget(id);  // a group has no rectangle of its own
+    if (!group && role != Role::Table) remember_widget(id);  // a group has no rectangle of its own
     ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     const ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 clip_min = draw->GetClipRectMin(), clip_max = draw->GetClipRectMax();
@@ -117,12 +123,15 @@ void open_node(const char* id, Role role, std::string_view name) {
     std::snprintf(rect, sizeof rect, ",\"x\":%.0f,\"y\":%.0f,\"w\":%.0f,\"h\":%.0f", min.x, min.y, max.x - min.x, max.y - min.y);
     json += rect;
     if (ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) json += ",\"d\":1";
-    if (!g_frame.group.empty() && !group) {
+    // A tab list holds its tabs only (not what a tab shows); a navigation, everything in it.
+    if (!g_frame.group.empty() && !group && (role == Role::Tab || g_frame.group_role == Role::Navigation)) {
         json += ",\"p\":";
         append_json_string(json, g_frame.group);
     }
 }
 void close_node() { g_frame.json += '}'; }
+
+}  // namespace
 
 std::optional<double> take_value(const char* id) {
     const auto found = g_values.find(key_of(id));
@@ -131,7 +140,6 @@ std::optional<double> take_value(const char* id) {
     g_values.erase(found);
     return value;
 }
-}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Publishing
@@ -221,6 +229,7 @@ void begin_group(const char* id, Role role, std::string_view name) {
     open_node(id, role, name);
     close_node();
     g_frame.group = id;
+    g_frame.group_role = role;
 }
 
 void end_group() { g_frame.group.clear(); }
@@ -233,7 +242,7 @@ void table(const char* id, std::string_view caption, const std::vector<std::stri
     g_frame.json += ",\"rows\":[";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (i) g_frame.json += ',';
-        append_strings(g_frame.json, "", rows[i]);
+        append_array(g_frame.json, rows[i]);
     }
     g_frame.json += "]";
     close_node();

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,9 @@ void end_frame();
 // Whether the page activated node `id` (clicked, Enter, Space, a screen reader's action) since
 // the last frame. Consumes it. For widgets that must know before they are drawn (a tab to select).
 bool take_activation(const char* id);
+// A value the page set on node `id` since the last frame (consumed), for widgets with their own
+// meaning of it (the timeline's keys: see TimelineView).
+std::optional<double> take_value(const char* id);
 
 // The last ImGui item is a button: publishes it; true when the page pressed it.
 bool button(const char* id, std::string_view name, bool current = false);
@@ -67,7 +71,8 @@ void log(const char* id, std::string_view name, const std::vector<std::string>& 
 // A group (TabList, Navigation) around the nodes published until end_group(). Groups do not nest.
 void begin_group(const char* id, Role role, std::string_view name);
 void end_group();
-// The last item's data as a table: a caption, a header row and rows of text cells.
+// The last item's data as a table: a caption, a header row and rows of text cells. (Not a
+// remembered widget: it describes an item that is one already.)
 void table(const char* id, std::string_view caption, const std::vector<std::string>& header,
            const std::vector<std::vector<std::string>>& rows);
 

@@ -115,6 +115,37 @@ test('A11y.TapRunsTheLesson.2threads', TEST_TIMEOUT, async () => {
   });
 });
 
+// Two touch points moving apart over the timeline, as a phone's pinch sends them.
+async function pinch(page, x, y, from, to) {
+  const cdp = await page.context().newCDPSession(page);
+  const points = (d) => [{ x: x - d / 2, y, id: 1 }, { x: x + d / 2, y, id: 2 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(from) });
+  for (let step = 1; step <= 8; step++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(from + (to - from) * step / 8) });
+    await page.waitForTimeout(50);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('A11y.PinchAndKeysZoomTheTimeline.2threads', TEST_TIMEOUT, async () => {
+  await withPage(`${THREADS}&autorun=1`, { hasTouch: true }, async (page) => {
+    const done = await ended(page);
+    const [x, y, width, height] = done.widgets.timeline;
+    await page.waitForTimeout(300);
+    const before = (await waitForState(page, () => true)).lesson.timeline_view_ms;
+    await pinch(page, x + width * 0.6, y + height / 2, 60, 240);
+    const pinched = await waitForState(page, (s) => s.lesson.timeline_view_ms < before * 0.6,
+      { what: `a pinch apart to zoom in from ${before} ms`, timeout: 10_000 });
+    // The keyboard: the timeline's data table takes + and - (and arrows pan).
+    const table = page.getByRole('region', { name: /^Timeline: \d+ events/ });
+    await table.focus();
+    await page.keyboard.press('-');
+    await waitForState(page, (s) => s.lesson.timeline_view_ms > pinched.lesson.timeline_view_ms * 1.2,
+      { what: '- to zoom out', timeout: 10_000 });
+    assert.ok(await table.locator('tbody tr').count() > 5, 'the table lists the events');
+  });
+});
+
 test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
   // A run of 2 s: the console, the run state and the timeline change in most of its frames.
   await withPage('lesson=multithreading&scale=0.2', {}, async (page) => {

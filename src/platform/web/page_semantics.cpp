@@ -7,8 +7,13 @@
 namespace pp::platform {
 
 namespace {
+// A failure here is reported, never thrown into the frame loop: the canvas keeps working.
 EM_JS(void, page_publish_semantics, (const char* json_utf8, int length), {
-    if (window.ppSemantics) window.ppSemantics.update(UTF8ToString(json_utf8, length));
+    try {
+        if (window.ppSemantics) window.ppSemantics.update(UTF8ToString(json_utf8, length));
+    } catch (error) {
+        console.error('accessible layer: ' + error);
+    }
 });
 }  // namespace
 
