@@ -43,9 +43,10 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
                                  : button_width("Share") + button_width("Embed") + button_width("Export") + spacing * 2;
     // Right-aligned on the title's line, or on a line of their own when the title leaves no room.
     const float right = ImGui::GetWindowContentRegionMax().x;
+    // (SetCursorPosX, not SameLine(x): after NewLine() that would go back up to the title's line.)
     ImGui::SameLine();
     if (ImGui::GetCursorPosX() + total > right) ImGui::NewLine();
-    ImGui::SameLine(std::max(right - total, ImGui::GetCursorPosX()));
+    ImGui::SetCursorPosX(std::max(right - total, ImGui::GetCursorPosX()));
 
     if (!embedded) {
         if (ImGui::Button("Share") | semantics::button("share", "Share: copy a link to this lesson with these settings")) {

@@ -37,10 +37,13 @@ function layoutProblems(widgets, width, height) {
   return problems;
 }
 
-for (const [width, height, embed] of [...PAGE_SIZES.map((s) => [...s, false]), ...EMBED_SIZES.map((s) => [...s, true])]) {
-  const name = `${embed ? 'embed-' : ''}${width}x${height}`;
+// [width, height, embedded, touch]: a phone also with touch, where every control is 44 px tall.
+const SIZES = [...PAGE_SIZES.map((s) => [...s, false, false]), [390, 844, false, true],
+               ...EMBED_SIZES.map((s) => [...s, true, false])];
+for (const [width, height, embed, touch] of SIZES) {
+  const name = `${embed ? 'embed-' : ''}${touch ? 'touch-' : ''}${width}x${height}`;
   test(`Screens.EverythingFitsWithoutOverlap.${name}`, TEST_TIMEOUT, async () => {
-    const page = await browser.newPage({ viewport: { width, height } });
+    const page = await browser.newPage({ viewport: { width, height }, hasTouch: touch, isMobile: touch });
     const console = watchConsole(page);
     try {
       await page.goto(`${server.url}?${LESSON}${embed ? '&embed=1' : ''}`);
@@ -52,6 +55,10 @@ for (const [width, height, embed] of [...PAGE_SIZES.map((s) => [...s, false]), .
       for (const needed of ['run', 'console', 'timeline', 'lesson_title'])
         assert.ok(state.widgets[needed], `${needed} is drawn at ${name}: ${Object.keys(state.widgets)}`);
       assert.deepEqual(layoutProblems(state.widgets, width, height), [], `at ${name}`);
+      if (touch) {  // tap targets: 44 CSS px tall at least
+        const small = ['run', 'share', 'export', 'lessons_menu', 'tab_timeline'].filter((w) => state.widgets[w][3] < 44);
+        assert.deepEqual(small, [], `tap targets under 44 px: ${small.map((w) => `${w} ${state.widgets[w]}`)}`);
+      }
     } catch (error) {
       error.message += `\nconsole:\n${console.slice(-20).join('\n')}`;
       throw error;
