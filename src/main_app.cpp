@@ -38,6 +38,7 @@
 #include "platform/window_sdl.hpp"
 #include "ui/first_threads_panel.hpp"
 #include "ui/lesson_panel.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 #include "ui/timeline_bench.hpp"
 
@@ -171,21 +172,45 @@ void run_smoke_test_step() {
     }
 }
 
-void draw_lesson_list(float width) {
-    ImGui::BeginChild("lessons", {width, 0}, true);
-    ImGui::TextDisabled("Lessons");
-    if (ImGui::Selectable("Your first threads", g_app->show_first_threads)) g_app->show_first_threads = true;
+// The lessons to choose from, as selectables (in the side list, or in the narrow layout's menu).
+// Returns true when one was chosen.
+bool draw_lesson_choices() {
+    namespace semantics = pp::ui::semantics;
+    bool chosen = false;
+    semantics::begin_group("lessons", semantics::Role::Navigation, "Lessons");
+    if (ImGui::Selectable("Your first threads", g_app->show_first_threads) |
+        semantics::button("home", "Your first threads", g_app->show_first_threads)) {
+        g_app->show_first_threads = true;
+        chosen = true;
+    }
     for (const pp::lessons::Lesson* lesson : pp::lessons::all_lessons()) {
         char label[96];
         std::snprintf(label, sizeof label, "%d. %s", lesson->info.number, lesson->info.title);
         const bool selected = !g_app->show_first_threads && g_app->lesson_panel.lesson() == lesson;
-        if (ImGui::Selectable(label, selected) && !selected) {
-            g_app->lesson_panel.select(*lesson, lesson->info.defaults);
+        if (ImGui::Selectable(label, selected) | semantics::button(lesson->info.id, label, selected)) {
+            if (!selected) g_app->lesson_panel.select(*lesson, lesson->info.defaults);
             g_app->show_first_threads = false;
+            chosen = true;
         }
-        pp::ui::remember_widget(lesson->info.id);
     }
+    semantics::end_group();
+    return chosen;
+}
+
+void draw_lesson_list(float width) {
+    ImGui::BeginChild("lessons", {width, 0}, true);
+    ImGui::TextDisabled("Lessons");
+    draw_lesson_choices();
     ImGui::EndChild();
+}
+
+// The narrow layout's lesson list: a button that opens it as a menu.
+void draw_lesson_menu() {
+    if (ImGui::Button("Lessons \xE2\x96\xBE") | pp::ui::semantics::button("lessons_menu", "Lessons menu"))
+        ImGui::OpenPopup("lessons_menu");
+    if (!ImGui::BeginPopup("lessons_menu")) return;
+    if (draw_lesson_choices()) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
 }
 
 void draw_messages() {
@@ -196,8 +221,8 @@ void draw_messages() {
         ImGui::TextWrapped("%s", message.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::SmallButton("OK")) g_app->messages.clear();
-    pp::ui::remember_widget("dismiss_messages");
+    if (ImGui::SmallButton("OK") | pp::ui::semantics::button("dismiss_messages", "OK, dismiss these messages"))
+        g_app->messages.clear();
     ImGui::Separator();
 }
 
@@ -232,30 +257,42 @@ void draw_frame() {
         g_app->lesson_panel.run();
     }
     pp::ui::forget_widgets();
+    pp::ui::semantics::begin_frame();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
     ImGui::Begin("Parallel Playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     // embed=1: the one lesson fills the frame (no title, no lesson list).
     const bool embedded = !g_app->show_first_threads && g_app->lesson_panel.lesson() && g_app->lesson_panel.embedded();
+    // Narrow (a phone, a tablet upright): the lesson list is a menu, and the lesson has the width.
+    const bool narrow = viewport->WorkSize.x < pp::ui::LessonPanel::kNarrowWidth;
+    if (!embedded && narrow) {
+        draw_lesson_menu();
+        ImGui::SameLine();
+    }
     if (!embedded) {
         ImGui::Text("Parallel Playground");
-        ImGui::SameLine();
+        pp::ui::semantics::text("app_title", pp::ui::semantics::Role::Heading, "", "Parallel Playground", 1);
     }
 #ifdef PP_COOPERATIVE
     // Said even when embedded: a course page's frame is where this fallback runs most.
+    if (!embedded && !narrow) ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
-    ImGui::TextUnformatted(embedded ? "Single-threaded fallback: threads simulated on one core"
-                                    : "| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
+    ImGui::TextWrapped("%s", embedded || narrow ? "Single-threaded fallback: threads simulated on one core"
+                                                : "| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
     ImGui::PopStyleColor();
 #else
-    if (!embedded) ImGui::TextDisabled("| threads and processes, running for real");
+    if (!embedded && !narrow) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("| threads and processes, running for real");
+    }
 #endif
     if (!embedded) ImGui::Separator();
     draw_messages();
     if (g_app->timeline_bench) {
         g_app->timeline_bench->draw(g_app->window.last_frame_ms());
         ImGui::End();
+        pp::ui::semantics::end_frame();
 #ifndef __EMSCRIPTEN__
         if (g_app->timeline_bench->finished()) {  // the desktop prints its figures and ends
             std::printf("%s\n", g_app->timeline_bench->state_json().c_str());
@@ -267,14 +304,17 @@ void draw_frame() {
     if (embedded) {
         g_app->lesson_panel.draw();
     } else {
-        draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
-        ImGui::SameLine();
+        if (!narrow) {
+            draw_lesson_list(std::min(230.0f, viewport->WorkSize.x * 0.22f));
+            ImGui::SameLine();
+        }
         ImGui::BeginChild("lesson");
         if (g_app->show_first_threads || !g_app->lesson_panel.lesson()) g_app->first_threads_panel.draw();
         else g_app->lesson_panel.draw();
         ImGui::EndChild();
     }
     ImGui::End();
+    pp::ui::semantics::end_frame();  // after every window, popups included
     sync_address_bar();
     if (g_app->smoke_test) run_smoke_test_step();
 }
@@ -290,6 +330,7 @@ extern "C" const char* pp_state_json() {
     json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
            ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
            ",\"widgets\":" + pp::ui::remembered_widgets_json() +
+           ",\"semantics\":" + pp::ui::semantics::stats_json() +
            ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +

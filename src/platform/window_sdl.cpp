@@ -4,6 +4,8 @@
 #include <SDL.h>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <cstdio>
 #include <optional>
 #include <thread>
@@ -30,6 +32,10 @@ EM_JS(void, page_report_fatal, (const char* message), {
 EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
 });
+// A finger rather than a mouse is the main pointer (a phone, a tablet).
+EM_JS(int, page_pointer_is_coarse, (), {
+    return window.matchMedia && window.matchMedia('(pointer: coarse)').matches ? 1 : 0;
+});
 #endif
 
 namespace {
@@ -38,6 +44,34 @@ struct CaptureRequest {
     std::function<void(Capture)> done;
 };
 std::optional<CaptureRequest> g_capture_request;  // UI thread only
+
+// The fingers on the screen (normalized window coordinates), and this frame's pinch. ImGui's
+// mouse is SDL's first finger; the second one is only seen here.
+std::map<SDL_FingerID, std::pair<float, float>> g_fingers;
+Pinch g_pinch;
+
+void track_finger(SDL_Window* window, const SDL_TouchFingerEvent& finger, Uint32 type) {
+    if (type == SDL_FINGERUP) {
+        g_fingers.erase(finger.fingerId);
+        return;
+    }
+    const auto distance = [] {
+        const auto& a = g_fingers.begin()->second;
+        const auto& b = std::next(g_fingers.begin())->second;
+        return std::hypot(a.first - b.first, a.second - b.second);
+    };
+    const bool was_pinch = g_fingers.size() == 2 && g_fingers.count(finger.fingerId);
+    const float before = was_pinch ? distance() : 0;
+    g_fingers[finger.fingerId] = {finger.x, finger.y};
+    if (!was_pinch || type != SDL_FINGERMOTION || before <= 0.001f) return;
+    int width = 1, height = 1;
+    SDL_GetWindowSize(window, &width, &height);
+    g_pinch.factor *= distance() / before;
+    const auto& a = g_fingers.begin()->second;
+    const auto& b = std::next(g_fingers.begin())->second;
+    g_pinch.x = (a.first + b.first) / 2 * width;
+    g_pinch.y = (a.second + b.second) / 2 * height;
+}
 
 // Reads the request's pixels from the frame just rendered (before the swap: WebGL clears the
 // drawing buffer once the frame is shown, and a desktop back buffer is undefined after it).
@@ -69,6 +103,8 @@ void read_capture(SDL_Window* window, int drawable_width, int drawable_height) {
     request.done(std::move(capture));
 }
 }  // namespace
+
+Pinch pinch_this_frame() { return g_pinch; }
 
 void capture_after_render(float x, float y, float width, float height, std::function<void(Capture)> done) {
     g_capture_request = CaptureRequest{x, y, width, height, std::move(done)};
@@ -141,28 +177,64 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     ImGui::GetIO().ConfigInputTextCursorBlink = false;
 #endif
     ImGui::StyleColorsDark();
-    // A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
-    // fonts-dejavu-core). The page gets it as a preloaded file (CMakeLists.txt); without it,
-    // ImGui's built-in font still works.
+    // Grey hint text at 4.5:1 or more (WCAG 2.1 AA), also on a highlighted code line: ImGui's
+    // dark style greys it to 0.5, about 3:1 there.
+    ImGui::GetStyle().Colors[ImGuiCol_TextDisabled] = {0.66f, 0.66f, 0.66f, 1.0f};
 #ifdef __EMSCRIPTEN__
-    const char* font_path = "/fonts/DejaVuSansMono.ttf";
-#else
-    const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-#endif
-    if (std::FILE* font = std::fopen(font_path, "rb")) {
-        std::fclose(font);
-        // Latin-1 (ImGui's default) plus the arrows block, for "Open in Parallel Playground ↗".
-        static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0};
-        ImGui::GetIO().Fonts->AddFontFromFileTTF(font_path, 15.0f, nullptr, kGlyphs);
+    if (page_pointer_is_coarse()) {  // every button, tab, slider and checkbox at least 44 px tall for a finger
+        ImGuiStyle& style = ImGui::GetStyle();
+        style.FramePadding = {10.0f, 14.5f};
+        style.ItemSpacing.y = 6.0f;
+        style.TouchExtraPadding = {2.0f, 2.0f};
     }
+#endif
+    load_fonts(pixel_ratio());
     ImGui_ImplSDL2_InitForOpenGL(window_, gl_context_);
     ImGui_ImplOpenGL3_Init(glsl_version());
     return true;
 }
 
+float Window::pixel_ratio() const {
+    int window_width = 0, window_height = 0, drawable_width = 0, drawable_height = 0;
+    SDL_GetWindowSize(window_, &window_width, &window_height);
+    SDL_GL_GetDrawableSize(window_, &drawable_width, &drawable_height);
+    return window_width > 0 && drawable_width > 0 ? static_cast<float>(drawable_width) / window_width : 1.0f;
+}
+
+// The font is rasterized for the screen's pixels (devicePixelRatio 2 or 3, a page zoomed to
+// 200 %) and drawn scaled back to its size, so that text is sharp rather than a magnified
+// 15 px bitmap. A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
+// fonts-dejavu-core). The page gets it as a preloaded file (CMakeLists.txt); without it, ImGui's
+// built-in font still works.
+void Window::load_fonts(float ratio) {
+#ifdef __EMSCRIPTEN__
+    const char* font_path = "/fonts/DejaVuSansMono.ttf";
+#else
+    const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+#endif
+    ratio = std::clamp(ratio, 1.0f, 4.0f);
+    ImGuiIO& io = ImGui::GetIO();
+    io.Fonts->Clear();
+    if (std::FILE* font = std::fopen(font_path, "rb")) {
+        std::fclose(font);
+        // Latin-1 (ImGui's default), the arrows block ("Open in Parallel Playground ↗") and the
+        // geometric shapes ("Lessons ▾").
+        static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
+        io.Fonts->AddFontFromFileTTF(font_path, 15.0f * ratio, nullptr, kGlyphs);
+    } else {
+        ImFontConfig config;
+        config.SizePixels = 13.0f * ratio;
+        io.Fonts->AddFontDefault(&config);
+    }
+    io.FontGlobalScale = 1.0f / ratio;
+    font_ratio_ = ratio;
+}
+
 void Window::handle_event(const SDL_Event& event) {
     frames_after_input_ = kFramesAfterInput;
     ImGui_ImplSDL2_ProcessEvent(&event);
+    if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
+        track_finger(window_, event.tfinger, event.type);
     if (event.type == SDL_QUIT) quit_ = true;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(window_))
@@ -174,6 +246,7 @@ bool Window::hidden() const {
 }
 
 bool Window::frame() {
+    g_pinch = {};
     SDL_Event event;
     while (!quit_ && SDL_PollEvent(&event)) handle_event(event);
     if (quit_) return false;
@@ -196,6 +269,12 @@ void Window::draw() {
     const auto started = std::chrono::steady_clock::now();
     frame_started_ = started;
     if (frames_after_input_ > 0) --frames_after_input_;
+    // The page was zoomed, or moved to a screen with other pixels: a font for those.
+    if (const float ratio = std::clamp(pixel_ratio(), 1.0f, 4.0f); std::abs(ratio - font_ratio_) > 0.01f) {
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        load_fonts(ratio);
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();

@@ -53,12 +53,15 @@ private:
     bool hidden() const;    // minimized or hidden: nothing to draw for
     bool must_draw() const; // desktop: the next frame cannot wait for input
     void wait_for_next_frame();  // desktop: the frame cap, then the idle wait
+    float pixel_ratio() const;   // drawable pixels per window unit (the page's devicePixelRatio)
+    void load_fonts(float ratio);
 
     SDL_Window* window_ = nullptr;
     void* gl_context_ = nullptr;
     std::function<void()> draw_frame_;
     std::function<bool()> moving_;
     bool first_frame_shown_ = false;
+    float font_ratio_ = 1;  // the pixel ratio the font atlas was made for
     bool close_requested_ = false;
     bool quit_ = false;     // the user closed the window
     double last_frame_ms_ = 0;
@@ -79,6 +82,14 @@ struct Capture {
 // request per frame: a later one replaces an earlier one. A rectangle off the window gives an
 // empty Capture.
 void capture_after_render(float x, float y, float width, float height, std::function<void(Capture)> done);
+
+// Two fingers moving apart or together on a touch screen during this frame: how much farther apart
+// they are now (`factor` > 1: apart, so zoom in), around their middle (x, y) in window units.
+struct Pinch {
+    float factor = 1;
+    float x = 0, y = 0;
+};
+Pinch pinch_this_frame();
 
 // Tells the page (if any) that the app cannot run, with a message a person can act on.
 void report_fatal_error(const std::string& message);

@@ -5,6 +5,7 @@
 #include "core/stats.hpp"
 #include "imgui.h"
 #include "platform/runtime.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 namespace pp::ui {
@@ -33,12 +34,18 @@ void FirstThreadsPanel::draw() {
     const lessons::FirstThreadsRun run = lesson_.snapshot();
     const bool running = run.phase == lessons::FirstThreadsRun::Phase::Running;
 
+    using semantics::Role;
     const platform::ThreadKind threads = platform::thread_kind();
-    ImGui::TextWrapped(
-        "A thread is the smallest unit of execution inside a process. Press Start to launch %s"
-        "threads: each counts the primes in its own slice of the numbers below %llu, and reports back.",
-        threads == platform::ThreadKind::Fiber ? "" : "real ",  // the fallback's fibers are explained below
-        static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
+    ImGui::TextUnformatted("Your first threads");
+    semantics::text("home_title", Role::Heading, "", "Your first threads", 2);
+    char intro[256];
+    std::snprintf(intro, sizeof intro,
+                  "A thread is the smallest unit of execution inside a process. Press Start to launch %s"
+                  "threads: each counts the primes in its own slice of the numbers below %llu, and reports back.",
+                  threads == platform::ThreadKind::Fiber ? "" : "real ",  // the fallback's fibers are explained below
+                  static_cast<unsigned long long>(lessons::FirstThreads::kDefaultLimit));
+    ImGui::TextWrapped("%s", intro);
+    semantics::text("home_intro", Role::Text, "", intro);
     switch (threads) {
     case platform::ThreadKind::Fiber:
         ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
@@ -46,6 +53,8 @@ void FirstThreadsPanel::draw() {
                            "std::thread is a fiber, and one scheduler switches between them on the page's main thread. "
                            "They take turns on one core, so together they finish no sooner than one thread would. "
                            "Open the playground in a new tab to see them run in parallel.");
+        semantics::text("home_fibers", Role::Text, "", "This page is not cross-origin isolated: every std::thread is a fiber, "
+                                                       "and they take turns on one core.");
         ImGui::PopStyleColor();
         break;
     case platform::ThreadKind::WebWorker:
@@ -56,19 +65,23 @@ void FirstThreadsPanel::draw() {
         ImGui::TextDisabled("Natively every std::thread is an operating-system thread. Cores: %d", hardware_core_count());
         break;
     }
-    ImGui::TextWrapped(
+    constexpr const char* kUnlikePython =
         "Unlike Python's threads, C++ threads run CPU-bound work in parallel: Python's global interpreter "
-        "lock lets one thread at a time run Python code, which is why the tutorial uses processes for CPU work.");
+        "lock lets one thread at a time run Python code, which is why the tutorial uses processes for CPU work.";
+    ImGui::TextWrapped("%s", kUnlikePython);
+    semantics::text("home_python", Role::Text, "", kUnlikePython);
     ImGui::Separator();
 
     ImGui::SetNextItemWidth(200);
     ImGui::BeginDisabled(running);
     ImGui::SliderInt("threads", &thread_count_, 1, lessons::FirstThreads::kMaxThreads);
+    double count = thread_count_;
+    if (semantics::slider("threads", "threads", count, 1, lessons::FirstThreads::kMaxThreads, 1, std::to_string(thread_count_)))
+        thread_count_ = static_cast<int>(count);
     ImGui::SameLine();
     char label[48];
     std::snprintf(label, sizeof label, "Start %d thread%s", thread_count_, thread_count_ == 1 ? "" : "s");
-    if (ImGui::Button(label)) lesson_.start(thread_count_);
-    remember_widget("start_threads");
+    if (ImGui::Button(label) | semantics::button("start_threads", label)) lesson_.start(thread_count_);
     ImGui::EndDisabled();
 
     if (run.phase == lessons::FirstThreadsRun::Phase::Idle) {
@@ -78,10 +91,14 @@ void FirstThreadsPanel::draw() {
     const auto finished = std::count_if(run.threads.begin(), run.threads.end(), [](auto& t) { return t.finished; });
     if (running)
         ImGui::TextColored(kRunningColour, "Running: %d of %zu threads finished", static_cast<int>(finished), run.threads.size());
-    else
-        ImGui::TextColored(kDoneColour, "Done: %zu threads joined after %.1f ms. Total: %llu primes below %llu.",
-                           run.threads.size(), run.wall_ms, static_cast<unsigned long long>(run.total_primes),
-                           static_cast<unsigned long long>(run.limit));
+    else {
+        char done[160];
+        std::snprintf(done, sizeof done, "Done: %zu threads joined after %.1f ms. Total: %llu primes below %llu.",
+                      run.threads.size(), run.wall_ms, static_cast<unsigned long long>(run.total_primes),
+                      static_cast<unsigned long long>(run.limit));
+        ImGui::TextColored(kDoneColour, "%s", done);
+        semantics::text("home_result", Role::Text, "", done);
+    }
 
     double axis_ms = run.wall_ms;
     for (const auto& t : run.threads) axis_ms = std::max(axis_ms, t.finished_ms);

@@ -24,6 +24,7 @@
 #include "platform/usage.hpp"
 #include "ui/palette.hpp"
 #include "ui/plot_view.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -36,6 +37,7 @@ namespace pp::ui {
 
 using lessons::LessonRunner;
 using State = LessonRunner::State;
+using semantics::Role;
 
 namespace {
 // Indexed by LessonRunner::State: idle, running, paused, done, stopped, failed.
@@ -165,19 +167,15 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
 
     // The buttons first, so that a narrow (embedded) window never pushes them out of sight.
     if (!active) {
-        if (ImGui::Button(" Run ")) run();
-        remember_widget("run");
+        if (ImGui::Button(" Run ") | semantics::button("run", "Run")) run();
     } else {
         if (snapshot.state == State::Paused) {
-            if (ImGui::Button("Resume")) runner_.resume();
-            remember_widget("resume");
+            if (ImGui::Button("Resume") | semantics::button("resume", "Resume")) runner_.resume();
         } else {
-            if (ImGui::Button("Pause")) runner_.pause();
-            remember_widget("pause");
+            if (ImGui::Button("Pause") | semantics::button("pause", "Pause")) runner_.pause();
         }
         ImGui::SameLine();
-        if (ImGui::Button("Stop")) runner_.stop();
-        remember_widget("stop");
+        if (ImGui::Button("Stop") | semantics::button("stop", "Stop")) runner_.stop();
     }
 
     // Then the parameters, wrapping onto a new line when the window is too narrow for the next one.
@@ -191,10 +189,16 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         if (!(uses & lessons::bit_of(setting))) continue;
         const float width = setting.kind == lessons::SettingKind::Switch ? 0 : 120;
         next_item(width + ImGui::CalcTextSize(setting.label).x + 20);
+        const std::string id = std::string("setting_") + setting.key;
         if (setting.kind == lessons::SettingKind::Choice) {
             int& index = params_.*setting.whole;
             ImGui::SetNextItemWidth(width);
-            if (ImGui::BeginCombo(setting.label, setting.choice(index).c_str())) {
+            if (!ImGui::BeginCombo(setting.label, setting.choice(index).c_str())) {
+                // Published while closed (the open list is ImGui's own popup, for the pointer).
+                std::vector<std::string> choices;
+                for (int i = 0; i <= static_cast<int>(setting.max); ++i) choices.push_back(setting.choice(i));
+                semantics::choice(id.c_str(), setting.label, index, choices);
+            } else {
                 for (int i = 0; i <= static_cast<int>(setting.max); ++i)
                     if (ImGui::Selectable(setting.choice(i).c_str(), i == index)) index = i;
                 ImGui::EndCombo();
@@ -203,14 +207,22 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
             ImGui::SetNextItemWidth(width);
             ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max),
                              "%d", setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+            double value = params_.*setting.whole;
+            if (semantics::slider(id.c_str(), setting.label, value, setting.min, setting.max, 1, setting.text(params_)))
+                params_.*setting.whole = static_cast<int>(std::lround(value));
         } else if (setting.number) {
             float value = static_cast<float>(params_.*setting.number);
             ImGui::SetNextItemWidth(width);
             if (ImGui::SliderFloat(setting.label, &value, static_cast<float>(setting.min), static_cast<float>(setting.max),
                                    setting.format, setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0))
                 params_.*setting.number = value;
+            char shown[48];
+            std::snprintf(shown, sizeof shown, setting.format, params_.*setting.number);
+            semantics::slider(id.c_str(), setting.label, params_.*setting.number, setting.min, setting.max,
+                              (setting.max - setting.min) / 100, shown);
         } else {
             ImGui::Checkbox(setting.label, &(params_.*setting.on));
+            semantics::checkbox(id.c_str(), setting.label, params_.*setting.on);
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", setting.help);
     }
@@ -218,7 +230,7 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         next_item(80);
         const bool was = step_mode_;
         ImGui::Checkbox("step", &step_mode_);
-        remember_widget("step_mode");
+        semantics::checkbox("step_mode", "step mode: you choose which thread moves", step_mode_);
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Step mode: you take the scheduler's seat. One thread moves at a time, the one you choose.");
         // The thread lesson's challenge wants the fewest steps possible: exploring finds it (in ms).
@@ -230,26 +242,30 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         const std::string estimate = lessons::describe_duration(lessons::estimate_run_seconds(*lesson_, params_));
         next_item(ImGui::CalcTextSize(estimate.c_str()).x + 40);
         ImGui::TextDisabled("takes %s", estimate.c_str());
+        semantics::text("estimate", Role::Text, "", "takes " + estimate);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("How long a run with these settings takes, roughly");
     }
     if (snapshot.lesson == lesson_ && snapshot.state != State::Idle) {
         next_item(120);
+        // The state's words, not its running clock: the page's text changes when the state does.
         ImGui::TextColored(kStateColours[static_cast<int>(snapshot.state)], "%s  %.2f s%s", LessonRunner::to_string(snapshot.state),
                            snapshot.elapsed_ms / 1000, trace::clock_is_virtual() ? " (virtual time)" : "");
-        if (!snapshot.params_note.empty()) ImGui::TextColored(kStateColours[4], "Settings adjusted: %s", snapshot.params_note.c_str());
-        if (snapshot.state == State::Failed) ImGui::TextColored(kStateColours[5], "The lesson failed: %s", snapshot.error.c_str());
+        semantics::text("run_state", Role::Text, "", std::string("Run state: ") + LessonRunner::to_string(snapshot.state));
+        if (!snapshot.params_note.empty()) {
+            ImGui::TextColored(kStateColours[4], "Settings adjusted: %s", snapshot.params_note.c_str());
+            semantics::text("params_note", Role::Text, "", "Settings adjusted: " + snapshot.params_note);
+        }
+        if (snapshot.state == State::Failed) {
+            ImGui::TextColored(kStateColours[5], "The lesson failed: %s", snapshot.error.c_str());
+            semantics::text("run_error", Role::Text, "", "The lesson failed: " + snapshot.error);
+        }
     }
 }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Code, side by side, with the lines each thread is on
 //-----------------------------------------------------------------------------
-void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height) {
-    if (!ImGui::BeginTable("code", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV, {0, height})) return;
-    ImGui::TableSetupColumn("The tutorial's Python");
-    ImGui::TableSetupColumn("The C++ that runs here (lines highlighted as threads reach them)");
-    ImGui::TableHeadersRow();
-
+void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height, bool narrow) {
     const lessons::LessonCode code = lessons::lesson_code(lesson_->source_for(params_));
     const bool show_lines = snapshot.lesson == lesson_ && snapshot.state != State::Idle;
     // Where each thread is: the line it last reached; while stepping, the line of its next step,
@@ -281,46 +297,83 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
             IM_COL32(76, 148, 235, live ? 80 : 40));
     };
 
-    ImGui::TableNextColumn();
-    ImGui::BeginChild("python", {0, height - ImGui::GetFrameHeightWithSpacing()});
-    int number = 1;
+    const std::string python = lesson_->python_for(params_);
     bool scrolled_python = false, scrolled_cpp = false;
-    for (std::string_view line : split_lines(lesson_->python_for(params_))) {
-        const int python_line = number;
-        const std::string lanes_here = lanes_at([&](int cpp) { return code.python_line_for(cpp) == python_line; });
-        if (!lanes_here.empty()) highlight(is_active(snapshot.state));
-        if (!lanes_here.empty() && scroll && !scrolled_python) {
-            ImGui::SetScrollHereY(0.3f);
-            scrolled_python = true;
-        }
-        ImGui::TextDisabled("%3d", number++);
-        ImGui::SameLine();
-        ImGui::TextUnformatted(line.data(), line.data() + line.size());
-    }
-    ImGui::EndChild();
-
-    ImGui::TableNextColumn();
-    ImGui::BeginChild("cpp", {0, height - ImGui::GetFrameHeightWithSpacing()}, false, ImGuiWindowFlags_HorizontalScrollbar);
-    int source_line = code.first_line;
-    for (std::string_view line : split_lines(code.text)) {
-        const std::string lanes_here = lanes_at([&](int cpp) { return cpp == source_line; });
-        if (!lanes_here.empty()) highlight(is_active(snapshot.state));
-        if (!lanes_here.empty() && scroll && !scrolled_cpp) {
-            ImGui::SetScrollHereY(0.3f);
-            scrolled_cpp = true;
-        }
-        ImGui::TextDisabled("%3d", source_line);
-        ImGui::SameLine();
-        ImGui::TextUnformatted(line.data(), line.data() + line.size());
-        if (!lanes_here.empty()) {
+    const auto draw_python = [&](float pane_height) {
+        ImGui::BeginChild("python", {0, pane_height}, false, ImGuiWindowFlags_HorizontalScrollbar);
+        int number = 1;
+        for (std::string_view line : split_lines(python)) {
+            const int python_line = number;
+            const std::string lanes_here = lanes_at([&](int cpp) { return code.python_line_for(cpp) == python_line; });
+            if (!lanes_here.empty()) highlight(is_active(snapshot.state));
+            if (!lanes_here.empty() && scroll && !scrolled_python) {
+                ImGui::SetScrollHereY(0.3f);
+                scrolled_python = true;
+            }
+            ImGui::TextDisabled("%3d", number++);
             ImGui::SameLine();
-            ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "  <- %s", lanes_here.c_str());
+            ImGui::TextUnformatted(line.data(), line.data() + line.size());
         }
-        ++source_line;
+        ImGui::EndChild();
+        semantics::text("code_python", Role::Code, "The tutorial's Python", python);
+    };
+
+    const auto draw_cpp = [&](float pane_height) {
+        ImGui::BeginChild("cpp", {0, pane_height}, false, ImGuiWindowFlags_HorizontalScrollbar);
+        int source_line = code.first_line;
+        for (std::string_view line : split_lines(code.text)) {
+            const std::string lanes_here = lanes_at([&](int cpp) { return cpp == source_line; });
+            if (!lanes_here.empty()) highlight(is_active(snapshot.state));
+            if (!lanes_here.empty() && scroll && !scrolled_cpp) {
+                ImGui::SetScrollHereY(0.3f);
+                scrolled_cpp = true;
+            }
+            ImGui::TextDisabled("%3d", source_line);
+            ImGui::SameLine();
+            ImGui::TextUnformatted(line.data(), line.data() + line.size());
+            if (!lanes_here.empty()) {
+                ImGui::SameLine();
+                ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "  <- %s", lanes_here.c_str());
+            }
+            ++source_line;
+        }
+        if (code.text.empty()) ImGui::TextDisabled("(this lesson's code was not embedded)");
+        ImGui::EndChild();
+        semantics::text("code_cpp", Role::Code, "The C++ that runs here", code.text);
+    };
+
+    const auto draw_both = [&](float both_height) {
+        if (!ImGui::BeginTable("code", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV, {0, both_height})) return;
+        ImGui::TableSetupColumn("The tutorial's Python");
+        ImGui::TableSetupColumn("The C++ that runs here (lines highlighted as threads reach them)");
+        ImGui::TableHeadersRow();
+        ImGui::TableNextColumn();
+        draw_python(both_height - ImGui::GetFrameHeightWithSpacing());
+        ImGui::TableNextColumn();
+        draw_cpp(both_height - ImGui::GetFrameHeightWithSpacing());
+        ImGui::EndTable();
+    };
+    if (!narrow) return draw_both(height);
+    // Narrow: one pane at a time at full width, or both side by side on a third tab.
+    ImGui::BeginChild("code_views", {0, height});
+    if (ImGui::BeginTabBar("code_tabs")) {
+        semantics::begin_group("code_tabs", Role::TabList, "Code");
+        if (semantics::tab_item("tab_python", "Python")) {
+            draw_python(ImGui::GetContentRegionAvail().y);
+            ImGui::EndTabItem();
+        }
+        if (semantics::tab_item("tab_cpp", "C++")) {
+            draw_cpp(ImGui::GetContentRegionAvail().y);
+            ImGui::EndTabItem();
+        }
+        if (semantics::tab_item("tab_both", "Both")) {
+            draw_both(ImGui::GetContentRegionAvail().y);
+            ImGui::EndTabItem();
+        }
+        semantics::end_group();
+        ImGui::EndTabBar();
     }
-    if (code.text.empty()) ImGui::TextDisabled("(this lesson's code was not embedded)");
     ImGui::EndChild();
-    ImGui::EndTable();
 }
 
 //-----------------------------------------------------------------------------
@@ -329,8 +382,10 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
 void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float height) {
     // The console's times are the timeline's: both read the trace clock.
     ImGui::TextDisabled(trace::clock_is_virtual() ? "Console (virtual time: simulated threads)" : "Console");
-    ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true, ImGuiWindowFlags_HorizontalScrollbar);
+    ImGui::BeginChild("console", {0, height - ImGui::GetTextLineHeightWithSpacing()}, true);
     if (snapshot.lesson == lesson_) {
+        // Long lines wrap under their text, after the time: no line is cut at the pane's edge.
+        ImGui::PushTextWrapPos(0);
         for (const auto& line : snapshot.console) {
             ImGui::TextDisabled("%6.2f s", line.at_ms / 1000);
             ImGui::SameLine();
@@ -345,12 +400,22 @@ void LessonPanel::draw_console(const LessonRunner::Snapshot& snapshot, float hei
                                   "on the same cores: on a machine with few cores it slows them down a little. Without a GPU,\n"
                                   "the GL driver draws on threads of its own (Mesa's llvmpipe), which this does not count.");
         }
+        ImGui::PopTextWrapPos();
         if (snapshot.console.size() != console_lines_seen_) {
             console_lines_seen_ = snapshot.console.size();
             ImGui::SetScrollHereY(1.0f);  // follow new output
         }
     }
     ImGui::EndChild();
+    std::vector<std::string> lines;
+    if (snapshot.lesson == lesson_) {
+        char at[32];
+        for (const auto& line : snapshot.console) {
+            std::snprintf(at, sizeof at, "%.2f s: ", line.at_ms / 1000);
+            lines.push_back(at + line.text);
+        }
+    }
+    semantics::log("console", "Console", lines);
 }
 
 //-----------------------------------------------------------------------------
@@ -417,8 +482,11 @@ void LessonPanel::draw_granularity(const LessonRunner::Snapshot& snapshot, float
     axes.x_format = &task_size_label;
     axes.ideal_at_one = true;
     axes.flag_note = kTooFastNote;
-    draw_line_plot("granularity", "Speedup by task size", axes, series, {std::max(width * 0.62f, 240.0f), height - 8});
-    ImGui::SameLine(0, 12);
+    // The overheads beside the plot, or under it when the pane is too narrow for both.
+    const bool side_by_side = width >= 560;
+    draw_line_plot("granularity", "Speedup by task size", axes, series,
+                   {side_by_side ? width * 0.62f : width, side_by_side ? height - 8 : std::max(height * 0.7f, 160.0f)});
+    if (side_by_side) ImGui::SameLine(0, 12);
 
     // The overheads, measured in this run: bars on a log scale, from 0.1 us to 1 ms.
     ImGui::BeginGroup();
@@ -467,7 +535,13 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
     const int cores = hardware_core_count();
     ImGui::BeginChild("results", {0, height});
     const float width = ImGui::GetContentRegionAvail().x;
-    const ImVec2 plot_size{std::max((width - 12) / 2, 160.0f), std::max(height / static_cast<float>(by_work.size()) - 6, 150.0f)};
+    // Time and speedup side by side while each gets 240 px, else one under the other; the rows
+    // share the pane's height (its legend lines included) down to what a plot needs to be read.
+    const bool side_by_side = width >= 2 * 240 + 12;
+    const float rows = static_cast<float>(by_work.size() * (side_by_side ? 1 : 2));
+    const float legend_lines = ImGui::GetTextLineHeightWithSpacing() * (side_by_side ? 2 : 1);
+    const ImVec2 plot_size{side_by_side ? (width - 12) / 2 : width, std::max(height / rows - legend_lines - 6, 110.0f)};
+    std::vector<std::vector<std::string>> table_rows;  // the plots' data, for the accessible layer
     for (const auto& [work, models] : by_work) {
         const bool cpu = work.rfind("CPU", 0) == 0;
         std::vector<PlotSeries> times, speedups;
@@ -483,6 +557,11 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
                 if (s.median > 0)
                     ratio.points.push_back({workers, s.median, s.low, s.high, static_cast<int>(seconds.count()),
                                             cpu && exceeds_cores(s, cores)});
+                char cells[3][32];
+                std::snprintf(cells[0], sizeof cells[0], "%g", workers);
+                std::snprintf(cells[1], sizeof cells[1], "%.3g s", seconds.median());
+                std::snprintf(cells[2], sizeof cells[2], "%.2fx", s.median);
+                table_rows.push_back({work, model.model, cells[0], cells[1], cells[2]});
             }
             times.push_back(std::move(time));
             speedups.push_back(std::move(ratio));
@@ -490,7 +569,7 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
         PlotAxes time_axes{"workers", "(s; whiskers: range)", 1, most_workers, true, false};
         time_axes.cores = cores;
         draw_line_plot((work + "time").c_str(), (work + ": wall time").c_str(), time_axes, times, plot_size);
-        ImGui::SameLine(0, 12);
+        if (side_by_side) ImGui::SameLine(0, 12);
         PlotAxes speedup_axes{"workers", "(x vs 1 worker)", 1, most_workers, true, true};
         speedup_axes.cores = cores;
         speedup_axes.ideal_capped_at_cores = cpu;
@@ -498,13 +577,13 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
         draw_line_plot((work + "speedup").c_str(), (work + ": speedup").c_str(), speedup_axes, speedups, plot_size);
     }
     ImGui::EndChild();
+    semantics::table("results_table", "Measured wall time and speedup over one worker (medians)",
+                     {"work", "model", "workers", "time", "speedup"}, table_rows);
 }
 
 // Every process of the program, and what each thread of this one published (the thread lesson).
 void LessonPanel::draw_processes_tab(float height) {
-    const bool open = ImGui::BeginTabItem("Processes");
-    remember_widget("tab_processes");  // the tab itself, before its contents become the last item
-    if (open) {
+    if (semantics::tab_item("tab_processes", "Processes")) {
         process_panel_.draw(height);
         ImGui::EndTabItem();
     }
@@ -537,9 +616,7 @@ void LessonPanel::draw_step_tab(const LessonRunner::Snapshot& snapshot, float he
         step_tab_selected_run_ = snapshot.run_number;
         flags = ImGuiTabItemFlags_SetSelected;
     }
-    const bool open = ImGui::BeginTabItem("Scheduler", nullptr, flags);
-    remember_widget("tab_scheduler");
-    if (!open) return;
+    if (!semantics::tab_item("tab_scheduler", "Scheduler", flags)) return;
     const bool current = explored_ && explored_query_ == lessons::settings_query(*lesson_, params_);
     const StepPanel::Request request = step_panel_.draw(*lesson_, snapshot, current ? explored_ : std::nullopt, height);
     if (!is_active(snapshot.state)) {
@@ -553,6 +630,49 @@ void LessonPanel::draw_step_tab(const LessonRunner::Snapshot& snapshot, float he
     ImGui::EndTabItem();
 }
 
+// The run's views beside (or under) the console: the timeline, results, image, processes, scheduler.
+void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float height) {
+    const bool live = is_active(snapshot.state) && snapshot.lesson == lesson_;
+    if (!lesson_->info.measures) {
+        if (ImGui::BeginTabBar("views")) {
+            semantics::begin_group("views", Role::TabList, "Views of the run");
+            const float tab_height = height - ImGui::GetFrameHeightWithSpacing();
+            draw_step_tab(snapshot, tab_height);
+            if (semantics::tab_item("tab_timeline", "Timeline")) {
+                // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
+                constexpr const char* kHint = "Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.";
+                const bool hint = tab_height > 200 && ImGui::CalcTextSize(kHint).x <= ImGui::GetContentRegionAvail().x;
+                if (hint) ImGui::TextDisabled("%s", kHint);
+                timeline_.draw("timeline", tab_height - (hint ? ImGui::GetTextLineHeightWithSpacing() : 0), live,
+                               trace::now_ns());
+                ImGui::EndTabItem();
+            }
+            draw_processes_tab(tab_height);
+            semantics::end_group();
+            ImGui::EndTabBar();
+        }
+    } else if (ImGui::BeginTabBar("views")) {
+        semantics::begin_group("views", Role::TabList, "Views of the run");
+        const float tab_height = height - ImGui::GetFrameHeightWithSpacing();
+        if (snapshot.context) tile_image_.update(snapshot.context->tiles());
+        if (semantics::tab_item("tab_results", "Results")) {
+            draw_results(snapshot, tab_height);
+            ImGui::EndTabItem();
+        }
+        if (semantics::tab_item("tab_image", "Image")) {
+            tile_image_.draw({ImGui::GetContentRegionAvail().x, tab_height});
+            ImGui::EndTabItem();
+        }
+        if (semantics::tab_item("tab_timeline", "Timeline")) {
+            timeline_.draw("timeline", tab_height, live, trace::now_ns());
+            ImGui::EndTabItem();
+        }
+        draw_processes_tab(tab_height);
+        semantics::end_group();
+        ImGui::EndTabBar();
+    }
+}
+
 void LessonPanel::draw() {
     if (!lesson_) return;
     const LessonRunner::Snapshot snapshot = runner_.snapshot();
@@ -563,7 +683,10 @@ void LessonPanel::draw() {
         explored_query_ = lessons::settings_query(*lesson_, snapshot.params);
     }
 
-    ImGui::Text("%d. %s", lesson_->info.number, lesson_->info.title);
+    char title[128];
+    std::snprintf(title, sizeof title, "%d. %s", lesson_->info.number, lesson_->info.title);
+    ImGui::TextWrapped("%s", title);  // on a phone it wraps; the Share buttons then go below it
+    semantics::text("lesson_title", Role::Heading, "", title, embedded_ ? 1 : 2);
     if (share_bar_.draw(*lesson_, params_, step_query(), snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed)
         embedded_ = false;
     if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
@@ -571,28 +694,44 @@ void LessonPanel::draw() {
         export_folder_.clear();
     }
     // Embedded, the course page around the frame explains; the panel keeps its room for the run.
-    const bool explain = !embedded_ || ImGui::CollapsingHeader("About this lesson");
-    if (explain) ImGui::TextWrapped("%s", lesson_->info.explanation);
+    // Narrow, the panels stack; embedded or short, the explanation folds to give the run its room.
+    const ImVec2 window = ImGui::GetMainViewport()->WorkSize;
+    const bool narrow = window.x < kNarrowWidth;
+    const bool fold = embedded_ || window.y < kShortHeight;
+    bool explain = !fold;
+    if (fold) {
+        const bool open_asked = semantics::take_activation("about_lesson");
+        if (open_asked) ImGui::SetNextItemOpen(!about_open_);
+        about_open_ = explain = ImGui::CollapsingHeader("About this lesson");
+        semantics::checkbox("about_lesson", "About this lesson (show the explanation)", about_open_);
+    }
+    if (explain) {
+        ImGui::TextWrapped("%s", lesson_->info.explanation);
+        semantics::text("explanation", Role::Text, "", lesson_->info.explanation);
+    }
     if (explain && lesson_->info.link_url) {  // further reading: opens in a tab, or is copied for a browser
-        if (ImGui::SmallButton(lesson_->info.link_label)) {
+        if (ImGui::SmallButton(lesson_->info.link_label) | semantics::button("lesson_link", lesson_->info.link_label)) {
             if (!platform::open_in_new_tab(lesson_->info.link_url)) platform::copy_text(lesson_->info.link_url);
         }
-        remember_widget("lesson_link");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson_->info.link_url);
     }
     if (explain && lesson_->info.creates_processes) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        const auto note = [](const char* id, const char* text) {
+            ImGui::TextWrapped("%s", text);
+            semantics::text(id, Role::Text, "", text);
+        };
         if (platform::process_kind() == platform::ProcessKind::Forked) {
-            ImGui::TextWrapped("Natively every process here is a real fork()ed operating-system process.");
+            note("process_note", "Natively every process here is a real fork()ed operating-system process.");
         } else {
-            ImGui::TextWrapped("In this page a process is an isolated WebAssembly instance of the tasks' code "
-                               "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
-                               "native build forks real ones. It starts from that program's initial memory, not from a copy "
-                               "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
-                               "pid the page assigns.");
+            note("process_note", "In this page a process is an isolated WebAssembly instance of the tasks' code "
+                                 "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                                 "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                                 "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                                 "pid the page assigns.");
         }
         if (platform::thread_kind() == platform::ThreadKind::Fiber)
-            ImGui::TextWrapped("In this single-threaded page only the page's threads are simulated: the processes are real "
+            note("fiber_note", "In this single-threaded page only the page's threads are simulated: the processes are real "
                                "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
                                "process, so the Crash button reaches it only once its task is done.");
         ImGui::PopStyleColor();
@@ -605,55 +744,30 @@ void LessonPanel::draw() {
     const float available = ImGui::GetContentRegionAvail().y;
     // The legend wraps in a narrow window: reserve what it took last frame.
     const float legend = std::max(legend_height_, ImGui::GetTextLineHeightWithSpacing());
-    const float code_height = std::clamp(available * 0.42f, 110.0f, 330.0f);
-    const float bottom_height = std::max(available - code_height - legend - ImGui::GetStyle().ItemSpacing.y * 2, 90.0f);
-    draw_code(snapshot, code_height);
-
-    if (ImGui::BeginTable("run", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
-        ImGui::TableSetupColumn("console", ImGuiTableColumnFlags_WidthStretch, 0.3f);
-        ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-        ImGui::TableNextColumn();
-        draw_console(snapshot, bottom_height);
-        ImGui::TableNextColumn();
-        const bool live = is_active(snapshot.state) && snapshot.lesson == lesson_;
-        if (!lesson_->info.measures) {
-            if (ImGui::BeginTabBar("views")) {
-                const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
-                draw_step_tab(snapshot, tab_height);
-                if (ImGui::BeginTabItem("Timeline")) {
-                    // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
-                    const bool hint = tab_height > 200;
-                    if (hint) ImGui::TextDisabled("Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.");
-                    timeline_.draw("timeline", tab_height - (hint ? ImGui::GetTextLineHeightWithSpacing() : 0), live,
-                                   trace::now_ns());
-                    ImGui::EndTabItem();
-                }
-                remember_widget("tab_timeline");
-                draw_processes_tab(tab_height);
-                ImGui::EndTabBar();
-            }
-        } else if (ImGui::BeginTabBar("views")) {
-            const float tab_height = bottom_height - ImGui::GetFrameHeightWithSpacing();
-            if (snapshot.context) tile_image_.update(snapshot.context->tiles());
-            if (ImGui::BeginTabItem("Results")) {
-                draw_results(snapshot, tab_height);
-                ImGui::EndTabItem();
-            }
-            remember_widget("tab_results");
-            if (ImGui::BeginTabItem("Image")) {
-                tile_image_.draw({ImGui::GetContentRegionAvail().x, tab_height});
-                ImGui::EndTabItem();
-            }
-            remember_widget("tab_image");
-            if (ImGui::BeginTabItem("Timeline")) {
-                timeline_.draw("timeline", tab_height, live, trace::now_ns());
-                ImGui::EndTabItem();
-            }
-            remember_widget("tab_timeline");
-            draw_processes_tab(tab_height);
-            ImGui::EndTabBar();
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    const float room = available - legend - spacing * 2;
+    // Stacked only where there is height for it: a phone on its side keeps console and views
+    // side by side, and every pane gives up height before anything is cut off.
+    if (!narrow || fold) {
+        const float code_height = std::clamp(available * 0.42f, fold ? 70.0f : 110.0f, 330.0f);
+        const float bottom_height = std::max(room - code_height, fold ? 70.0f : 90.0f);
+        draw_code(snapshot, code_height, narrow);
+        if (ImGui::BeginTable("run", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
+            ImGui::TableSetupColumn("console", ImGuiTableColumnFlags_WidthStretch, 0.3f);
+            ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableNextColumn();
+            draw_console(snapshot, bottom_height);
+            ImGui::TableNextColumn();
+            draw_views(snapshot, bottom_height);
+            ImGui::EndTable();
         }
-        ImGui::EndTable();
+    } else {
+        // Narrow (a phone, a tablet upright): code, console and views stacked, each the full width.
+        const float code_height = std::max(room * 0.32f, 90.0f);
+        const float console_height = std::max(room * 0.22f, 70.0f);
+        draw_code(snapshot, code_height, true);
+        draw_console(snapshot, console_height);
+        draw_views(snapshot, std::max(room - code_height - console_height - spacing * 2, 100.0f));
     }
     const float legend_top = ImGui::GetCursorPosY();
     draw_legend();
@@ -730,7 +844,8 @@ std::string LessonPanel::state_json() const {
     const TimelineIndex index(trace::snapshot());
     // Times from the run's start, as the console's are (before a run: from the first event).
     const std::int64_t origin = snapshot.context ? snapshot.context->started_ns() : index.begin_ns();
-    std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f", (index.end_ns() - origin) / 1e6);
+    std::snprintf(number, sizeof number, ",\"timeline_end_ms\":%.2f,\"timeline_view_ms\":%.3f", (index.end_ns() - origin) / 1e6,
+                  timeline_.view_span_ns() / 1e6);
     json += number;
     json += ",\"step\":" + step_panel_.state_json();
     json += ",\"step_mode\":" + std::string(step_mode_ ? "true" : "false");

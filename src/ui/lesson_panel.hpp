@@ -18,6 +18,11 @@ namespace pp::ui {
 
 class LessonPanel {
 public:
+    // Below this window width the panels stack (phones, tablets upright); below this height the
+    // explanation folds under "About this lesson" (phones on their side).
+    static constexpr float kNarrowWidth = 900;
+    static constexpr float kShortHeight = 560;
+
     // Shows `lesson` with `params`; a new lesson resets the parameters to the ones given.
     void select(const lessons::Lesson& lesson, lessons::LessonParams params);
     const lessons::Lesson* lesson() const { return lesson_; }
@@ -59,7 +64,8 @@ private:
     void explore();
     void draw_long_run_confirmation();
     void draw_controls(const lessons::LessonRunner::Snapshot& snapshot);
-    void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height);
+    void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height, bool narrow);
+    void draw_views(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void refresh_timeline(const lessons::LessonRunner::Snapshot& snapshot);
     void draw_results(const lessons::LessonRunner::Snapshot& snapshot, float height);
@@ -80,6 +86,7 @@ private:
     float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
+    bool about_open_ = false;           // embedded: the explanation unfolded (as drawn last frame)
     bool confirm_long_run_ = false;     // run() was asked for a long run: open the confirmation
     bool confirming_long_run_ = false;  // the confirmation is on screen (as drawn last frame)
     std::string export_folder_;         // export_when_done(), until written

@@ -6,6 +6,7 @@
 #include "imgui.h"
 #include "lessons/share_link.hpp"
 #include "platform/runtime.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -42,38 +43,35 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
                                  : button_width("Share") + button_width("Embed") + button_width("Export") + spacing * 2;
     // Right-aligned on the title's line, or on a line of their own when the title leaves no room.
     const float right = ImGui::GetWindowContentRegionMax().x;
+    // (SetCursorPosX, not SameLine(x): after NewLine() that would go back up to the title's line.)
     ImGui::SameLine();
     if (ImGui::GetCursorPosX() + total > right) ImGui::NewLine();
-    ImGui::SameLine(std::max(right - total, ImGui::GetCursorPosX()));
+    ImGui::SetCursorPosX(std::max(right - total, ImGui::GetCursorPosX()));
 
     if (!embedded) {
-        if (ImGui::Button("Share")) {
+        if (ImGui::Button("Share") | semantics::button("share", "Share: copy a link to this lesson with these settings")) {
             copy(lessons::share_url(platform::page_url(), lesson, params, false, link_extra));
         }
-        remember_widget("share");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link that opens this lesson with these settings");
         ImGui::SameLine();
-        if (ImGui::Button("Embed")) {
+        if (ImGui::Button("Embed") | semantics::button("embed", "Embed: an iframe for a course page")) {
             snippet_ = lessons::embed_snippet(platform::page_url(), lesson, params, link_extra);
             embed_window_open_ = true;
             ImGui::OpenPopup("Embed this lesson");
         }
-        remember_widget("embed");
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("An <iframe> for a course page, with these settings");
         ImGui::SameLine();
     }
-    if (ImGui::Button("Export")) ImGui::OpenPopup("export_menu");
-    remember_widget("export");
+    if (ImGui::Button("Export") | semantics::button("export", "Export the run")) ImGui::OpenPopup("export_menu");
     if (embedded) {
         ImGui::SameLine();
-        if (ImGui::Button(kOpenFullLabel)) {
+        if (ImGui::Button(kOpenFullLabel) | semantics::button("open_full", "Open in Parallel Playground (new tab)")) {
             const std::string url = lessons::share_url(platform::page_url(), lesson, params, false, link_extra);
             if (!platform::open_in_new_tab(url)) {
                 if (platform::has_tabs()) copy(url);  // a blocked pop-up: the link, to open by hand
                 else action = Action::LeaveEmbed;      // no tabs: the desktop app shows its full layout instead
             }
         }
-        remember_widget("open_full");
     }
     draw_export_menu(lesson, snapshot, timeline);
     draw_embed_window();
@@ -87,15 +85,15 @@ void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::Le
     const bool has_run = snapshot.lesson == &lesson && snapshot.state != lessons::LessonRunner::State::Idle;
     if (!has_run) ImGui::TextDisabled("Run the lesson first: the exports are of its run.");
     ImGui::BeginDisabled(!has_run);
-    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)")) export_trace(lesson, "");
-    remember_widget("export_trace");
-    if (ImGui::Selectable("Timeline as PNG")) {
+    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)") |
+        semantics::button("export_trace", "trace.json (Perfetto, speedscope, chrome://tracing)"))
+        export_trace(lesson, "");
+    if (ImGui::Selectable("Timeline as PNG") | semantics::button("export_png", "Timeline as PNG")) {
         if (!timeline.shown_recently()) notify({true, "Open the Timeline tab: the picture is taken when it shows"});
         export_png(lesson, timeline, "");
     }
-    remember_widget("export_png");
-    if (ImGui::Selectable("Console as text")) export_console(lesson, snapshot, "");
-    remember_widget("export_console");
+    if (ImGui::Selectable("Console as text") | semantics::button("export_console", "Console as text"))
+        export_console(lesson, snapshot, "");
     ImGui::EndDisabled();
     ImGui::EndPopup();
 }
@@ -146,11 +144,9 @@ void ShareBar::draw_embed_window() {
     ImGui::TextWrapped("Paste this into a course page (it shows this lesson, with these settings, in a compact layout):");
     const float snippet_height = std::max(ImGui::GetTextLineHeight() * 5.5f, ImGui::GetContentRegionAvail().y * 0.4f);
     ImGui::InputTextMultiline("##snippet", snippet_.data(), snippet_.size() + 1, {-1, snippet_height}, ImGuiInputTextFlags_ReadOnly);
-    if (ImGui::Button("Copy")) copy(snippet_);
-    remember_widget("embed_copy");
+    if (ImGui::Button("Copy") | semantics::button("embed_copy", "Copy the snippet")) copy(snippet_);
     ImGui::SameLine();
-    if (ImGui::Button("Close")) ImGui::CloseCurrentPopup();
-    remember_widget("embed_close");
+    if (ImGui::Button("Close") | semantics::button("embed_close", "Close")) ImGui::CloseCurrentPopup();
     ImGui::BeginChild("requirements");
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", lessons::kEmbedHostRequirements);

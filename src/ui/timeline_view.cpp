@@ -2,7 +2,9 @@
 #include "ui/timeline_view.hpp"
 
 #include "imgui.h"
+#include "platform/window_sdl.hpp"
 #include "ui/palette.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -44,10 +46,52 @@ void TimelineView::draw(const char* id, float height, bool live, std::int64_t no
     draw_child(id, height, live, now_ns);
     drawn_frame_ = ImGui::GetFrameCount();
     remember_widget(id);
+    publish_table("timeline_table");
     if (capture_done_) {
         const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();  // the child just ended
         platform::capture_after_render(min.x, min.y, max.x - min.x, max.y - min.y, std::move(capture_done_));
         capture_done_ = nullptr;
+    }
+}
+
+void TimelineView::zoom(double factor, double at) {
+    const auto span = static_cast<double>(std::max<std::int64_t>(view_end_ns_ - view_begin_ns_, 1000));
+    const double new_span = std::clamp(span * factor, 1000.0, 3600e9);
+    const auto anchor = view_begin_ns_ + static_cast<std::int64_t>(at * span);
+    view_begin_ns_ = anchor - static_cast<std::int64_t>(at * new_span);
+    view_end_ns_ = view_begin_ns_ + static_cast<std::int64_t>(new_span);
+    user_moved_ = true;
+}
+
+// Lane, state, start and end of each event (the first kMaxRows), from the run's start; the
+// element takes the keyboard: arrows pan, + and - zoom, 0 fits.
+void TimelineView::publish_table(const char* id) {
+    constexpr std::size_t kMaxRows = 300;
+    const std::int64_t origin = origin_ns_ >= 0 ? origin_ns_ : index_.begin_ns();
+    if (table_origin_ns_ != origin || table_events_ != index_.events().size()) {
+        table_origin_ns_ = origin;
+        table_events_ = index_.events().size();
+        table_rows_.clear();
+        for (const TraceEvent& e : index_.events()) {
+            if (table_rows_.size() == kMaxRows) break;
+            table_rows_.push_back({e.lane.name, std::string(describe(e.kind)) + (e.name.empty() ? "" : ": " + e.name),
+                                   format_duration(e.begin_ns - origin), format_duration(e.end_ns - origin)});
+        }
+    }
+    char caption[160];
+    std::snprintf(caption, sizeof caption,
+                  "Timeline: %zu events%s. Arrow keys pan, + and - zoom, 0 shows the whole run.", index_.events().size(),
+                  index_.events().size() > kMaxRows ? " (the first 300 listed)" : "");
+    semantics::table(id, caption, {"lane", "state", "start", "end"}, table_rows_);
+    if (const auto action = semantics::take_value(id)) {
+        const std::int64_t step = (view_end_ns_ - view_begin_ns_) / 5;
+        switch (static_cast<int>(*action)) {
+        case kPanLeft: view_begin_ns_ -= step; view_end_ns_ -= step; user_moved_ = true; break;
+        case kPanRight: view_begin_ns_ += step; view_end_ns_ += step; user_moved_ = true; break;
+        case kZoomIn: zoom(0.8, 0.5); break;
+        case kZoomOut: zoom(1.25, 0.5); break;
+        case kFit: fit(); break;
+        }
     }
 }
 
@@ -81,15 +125,13 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     ImGui::InvisibleButton("##timeline", {avail.x, std::max(avail.y, 10.0f)});
     const bool hovered = ImGui::IsItemHovered();
     const ImGuiIO& io = ImGui::GetIO();
-    if (hovered && io.MouseWheel != 0 && io.MousePos.x >= plot_x) {
-        const double at = (io.MousePos.x - plot_x) / plot_width;  // zoom around the mouse
-        const double factor = io.MouseWheel > 0 ? 0.8 : 1.25;
-        const double new_span = std::clamp(span_ns * factor, 1000.0, 3600e9);
-        const auto anchor = view_begin_ns_ + static_cast<std::int64_t>(at * span_ns);
-        view_begin_ns_ = anchor - static_cast<std::int64_t>(at * new_span);
-        view_end_ns_ = view_begin_ns_ + static_cast<std::int64_t>(new_span);
-        user_moved_ = true;
-    }
+    if (hovered && io.MouseWheel != 0 && io.MousePos.x >= plot_x)
+        zoom(io.MouseWheel > 0 ? 0.8 : 1.25, (io.MousePos.x - plot_x) / plot_width);  // around the mouse
+    // Two fingers: the span between them stays under them (a pinch apart zooms in).
+    const platform::Pinch pinch = platform::pinch_this_frame();
+    if (pinch.factor != 1.0f && pinch.x >= plot_x && pinch.x <= plot_x + plot_width && pinch.y >= origin.y &&
+        pinch.y <= origin.y + avail.y)
+        zoom(1.0 / pinch.factor, (pinch.x - plot_x) / plot_width);
     if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
         const auto shift = static_cast<std::int64_t>(-io.MouseDelta.x / plot_width * span_ns);
         view_begin_ns_ += shift;

@@ -44,9 +44,16 @@ public:
 
     // What the last frame drew, for tests and the frame-time benchmark.
     std::size_t bars_drawn() const { return layout_.bars.size(); }
+    // The span of time on screen, in ns of the trace clock (a pinch or +/- changes it).
+    std::int64_t view_span_ns() const { return view_end_ns_ - view_begin_ns_; }
+
+    // What the accessible layer's timeline element asks for (web/playground-semantics.js).
+    enum KeyAction { kPanLeft = 1, kPanRight = 2, kZoomIn = 3, kZoomOut = 4, kFit = 5 };
 
 private:
     void draw_child(const char* id, float height, bool live, std::int64_t now_ns);
+    void zoom(double factor, double at);  // factor < 1 zooms in, around `at` (0 left .. 1 right)
+    void publish_table(const char* id);  // the events as a data table, for the accessible layer
 
     std::function<void(platform::Capture)> capture_done_;
     int drawn_frame_ = -10;          // ImGui's frame count when last drawn
@@ -55,6 +62,9 @@ private:
     std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;
     bool user_moved_ = false;        // zoomed or panned: stop following the run
     std::int64_t origin_ns_ = -1;    // set_origin_ns(); -1: the first event
+    std::vector<std::vector<std::string>> table_rows_;  // publish_table()'s, for these events
+    std::int64_t table_origin_ns_ = -2;
+    std::size_t table_events_ = 0;
 };
 
 // "250 ms", "1.5 s", "80 us": a duration the way a person would say it.

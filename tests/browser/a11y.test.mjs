@@ -1,0 +1,191 @@
+// A11y.*: the accessible layer over the canvas (src/ui/semantics.hpp, web/playground-semantics.js).
+//   - the page's elements are the app's widgets: a button found by its role and name runs the
+//     lesson, a range input sets a setting, the console is a role="log" holding the run's lines;
+//   - keyboard only: Tab reaches Run, Enter runs it; R, Space and Esc run, pause and stop;
+//   - touch: a tap on Run runs the lesson;
+//   - the layer costs well under 1 ms a frame;
+//   - axe finds no serious or critical violation on the home page, a thread lesson, a process
+//     lesson and an embedded lesson.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { SCREENSHOT_DIR, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+
+const TEST_TIMEOUT = { timeout: 120_000 };
+// Two threads print nine lines over 0.5 s at this scale.
+const THREADS = 'lesson=multithreading&scale=0.05';
+let browser, server;
+before(async () => { browser = await launchBrowser(); server = await startServer(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function withPage(query, options, body) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, ...options });
+  const page = await context.newPage();
+  const console = watchConsole(page);
+  try {
+    await page.goto(`${server.url}?${query}`);
+    await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+    await body(page);
+  } catch (error) {
+    error.message += `\nconsole:\n${console.slice(-30).join('\n')}`;
+    throw error;
+  } finally {
+    await context.close();
+  }
+}
+
+const ended = (page) => waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to end' });
+
+// The role="log" element's lines, without the time each line is prefixed with ("0.12 s: ").
+async function logLines(page) {
+  const log = page.getByRole('log', { name: 'Console' });
+  return (await log.locator(':scope > div').allTextContents()).map((line) => line.replace(/^\d+\.\d\d s: /, ''));
+}
+
+test('A11y.RunButtonFoundByRoleRunsTheLesson.2threads', TEST_TIMEOUT, async () => {
+  await withPage(THREADS, {}, async (page) => {
+    const before = await waitForState(page, (s) => s.widgets.run, { what: 'the Run button' });
+    assert.equal(before.lesson.state, 'idle');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const state = await ended(page);
+    assert.equal(state.lesson.console.length, 9, `the run printed its nine lines: ${state.lesson.console}`);
+    // The element lies over the widget the canvas draws.
+    const box = await page.getByRole('heading', { level: 2 }).boundingBox();
+    const [x, y, width, height] = state.widgets.lesson_title;
+    assert.ok(Math.abs(box.x - x) <= 1 && Math.abs(box.y - y) <= 1 && Math.abs(box.width - width) <= 1 &&
+              Math.abs(box.height - height) <= 1, `heading ${JSON.stringify(box)} over lesson_title ${state.widgets.lesson_title}`);
+    assert.match(await page.getByRole('heading', { level: 2 }).textContent(), /^\d+\. /);
+  });
+});
+
+test('A11y.KeyboardOnlyTabToRunThenEnter.2threads', TEST_TIMEOUT, async () => {
+  await withPage(THREADS, {}, async (page) => {
+    let focused = null;
+    for (let presses = 0; presses < 60 && focused !== 'run'; presses++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => document.activeElement?.dataset?.ppId ?? null);
+    }
+    assert.equal(focused, 'run', 'Tab reaches the Run button');
+    // The focus is visible: an outline drawn over the canvas.
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.equal(outline, 'solid');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'a11y-keyboard-focus-run.png') });
+    await page.keyboard.press('Enter');
+    const state = await ended(page);
+    assert.equal(state.lesson.console.length, 9);
+    await page.waitForFunction((n) => document.querySelectorAll('[role="log"] > div').length === n, state.lesson.console.length,
+      { timeout: 5_000 });
+    assert.deepEqual(await logLines(page), state.lesson.console, 'the log element holds the console\'s lines');
+  });
+});
+
+test('A11y.ShortcutsRunPauseAndStop.2threads', TEST_TIMEOUT, async () => {
+  // At the tutorial's speed the run takes 10 s: time to pause and stop it.
+  await withPage('lesson=multithreading&scale=1', {}, async (page) => {
+    await page.keyboard.press('r');
+    await waitForState(page, (s) => s.lesson.state === 'running', { what: 'R to run' });
+    await page.keyboard.press(' ');
+    await waitForState(page, (s) => s.lesson.state === 'paused', { what: 'Space to pause' });
+    await page.keyboard.press(' ');
+    await waitForState(page, (s) => s.lesson.state === 'running', { what: 'Space to resume' });
+    await page.keyboard.press('Escape');
+    const stopped = await waitForState(page, (s) => s.lesson.state === 'stopped', { what: 'Esc to stop', timeout: 10_000 });
+    assert.ok(stopped.lesson.console.length < 9, 'stopped before the end');
+  });
+});
+
+test('A11y.RangeInputSetsTheSetting.4threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread-pool&workers=3', {}, async (page) => {
+    const slider = page.getByRole('slider', { name: 'workers' });
+    assert.equal(await slider.inputValue(), '3');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    const state = await waitForState(page, (s) => s.lesson.params.workers === 4, { what: 'workers to become 4' });
+    assert.equal(state.lesson.params.workers, 4);
+    assert.equal(await slider.getAttribute('aria-valuetext'), '4');
+  });
+});
+
+test('A11y.TapRunsTheLesson.2threads', TEST_TIMEOUT, async () => {
+  await withPage(THREADS, { hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } }, async (page) => {
+    await waitForState(page, (s) => s.widgets.run, { what: 'the Run button' });
+    await page.getByRole('button', { name: 'Run', exact: true }).tap();
+    const state = await ended(page);
+    assert.equal(state.lesson.console.length, 9);
+  });
+});
+
+// Two touch points moving apart over the timeline, as a phone's pinch sends them.
+async function pinch(page, x, y, from, to) {
+  const cdp = await page.context().newCDPSession(page);
+  const points = (d) => [{ x: x - d / 2, y, id: 1 }, { x: x + d / 2, y, id: 2 }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: points(from) });
+  for (let step = 1; step <= 8; step++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: points(from + (to - from) * step / 8) });
+    await page.waitForTimeout(50);
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+}
+
+test('A11y.PinchAndKeysZoomTheTimeline.2threads', TEST_TIMEOUT, async () => {
+  await withPage(`${THREADS}&autorun=1`, { hasTouch: true }, async (page) => {
+    const done = await ended(page);
+    const [x, y, width, height] = done.widgets.timeline;
+    await page.waitForTimeout(300);
+    const before = (await waitForState(page, () => true)).lesson.timeline_view_ms;
+    await pinch(page, x + width * 0.6, y + height / 2, 60, 240);
+    const pinched = await waitForState(page, (s) => s.lesson.timeline_view_ms < before * 0.6,
+      { what: `a pinch apart to zoom in from ${before} ms`, timeout: 10_000 });
+    // The keyboard: the timeline's data table takes + and - (and arrows pan).
+    const table = page.getByRole('region', { name: /^Timeline: \d+ events/ });
+    await table.focus();
+    await page.keyboard.press('-');
+    await waitForState(page, (s) => s.lesson.timeline_view_ms > pinched.lesson.timeline_view_ms * 1.2,
+      { what: '- to zoom out', timeout: 10_000 });
+    assert.ok(await table.locator('tbody tr').count() > 5, 'the table lists the events');
+  });
+});
+
+test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
+  // A run of 2 s: the console, the run state and the timeline change in most of its frames.
+  await withPage('lesson=multithreading&scale=0.2', {}, async (page) => {
+    const before = (await waitForState(page, () => true)).semantics;
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    const after = (await ended(page)).semantics;
+    const frames = after.frames - before.frames;
+    const meanMs = (after.total_ms - before.total_ms) / frames;
+    const pageMs = (after.page_ms - before.page_ms) / frames;
+    const line = `accessible layer: ${frames} frames, ${after.sent - before.sent} sent to the page, ` +
+                 `mean ${meanMs.toFixed(3)} ms a frame (of which the page: ${pageMs.toFixed(3)} ms), max ${after.max_ms.toFixed(3)} ms, ` +
+                 `${after.nodes} nodes, ${after.bytes} bytes`;
+    process.stdout.write(`# ${line}\n`);
+    assert.ok(frames > 30, `frames were drawn during the run: ${frames}`);
+    assert.ok(after.sent - before.sent > 5, 'the page got the changes');
+    assert.ok(meanMs < 1, line);
+  });
+});
+
+// axe-core (Deque's rules for WCAG 2.1 A and AA) on the running page, accessible layer included.
+for (const [name, query] of [
+  ['Home', ''],
+  ['ThreadLesson', `${THREADS}&autorun=1`],
+  ['ProcessLesson', 'lesson=multiprocessing&scale=0.2&autorun=1'],
+  ['Embed', 'lesson=thread-pool&scale=0.05&embed=1&autorun=1'],
+]) {
+  test(`A11y.AxeFindsNoSeriousOrCriticalViolation.${name}`, TEST_TIMEOUT, async () => {
+    const { default: AxeBuilder } = await import('@axe-core/playwright');
+    await withPage(query, {}, async (page) => {
+      if (query.includes('autorun')) await ended(page);
+      const { frame } = await waitForState(page, () => true);
+      await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
+      const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      const summary = results.violations.map((v) => `${v.impact} ${v.id} (${v.nodes.length}): ${v.help}; ` +
+                                                   v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+      process.stdout.write(`# axe ${name}: ${results.passes.length} rules pass, ${results.violations.length} violated` +
+                           `${summary.length ? `:\n#   ${summary.join('\n#   ')}` : ''}\n`);
+      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(serious.map((v) => v.id), [], summary.join('\n'));
+      assert.ok(results.passes.length > 10, 'axe checked the page');
+    });
+  });
+}
