@@ -21,7 +21,7 @@ inline benchmark::internal::Benchmark* repeat(benchmark::internal::Benchmark* b,
 }
 
 struct Seconds {
-    double wall, cpu; // cpu: the whole process's, all threads
+    double wall, cpu;  // cpu: the whole process's, all threads
 };
 
 template <class Work>
@@ -45,22 +45,24 @@ Seconds timed(Work&& work) {
 // the ratio of two separate benchmarks' medians swings far more: the load changes between them.
 template <class Base, class Variant>
 void versus(const char* name, int runs, Base base, Variant variant) {
-    repeat(benchmark::RegisterBenchmark(name, [=](benchmark::State& state) {
-        for (auto _ : state) {
-            const Seconds b = base(), v = variant();
-            state.counters["base_s"] = b.wall;
-            state.counters["variant_s"] = v.wall;
-            state.counters["base_cpu_s"] = b.cpu;
-            state.counters["variant_cpu_s"] = v.cpu;
-            state.counters["ratio"] = v.wall / b.wall;
-            state.counters["cpu_ratio"] = v.cpu / b.cpu;
-        }
-    }), runs);
+    repeat(benchmark::RegisterBenchmark(name,
+                                        [=](benchmark::State& state) {
+                                            for (auto _ : state) {
+                                                const Seconds b = base(), v = variant();
+                                                state.counters["base_s"] = b.wall;
+                                                state.counters["variant_s"] = v.wall;
+                                                state.counters["base_cpu_s"] = b.cpu;
+                                                state.counters["variant_cpu_s"] = v.cpu;
+                                                state.counters["ratio"] = v.wall / b.wall;
+                                                state.counters["cpu_ratio"] = v.cpu / b.cpu;
+                                            }
+                                        }),
+           runs);
 }
 
 struct Median {
-    double wall_s; // per run, as Google Benchmark timed it
-    double cpu_s;  // the same run's CPU time on the benchmark's thread: what a loaded machine disturbs least
+    double wall_s;  // per run, as Google Benchmark timed it
+    double cpu_s;   // the same run's CPU time on the benchmark's thread: what a loaded machine disturbs least
     std::map<std::string, double> counters;
     double counter(const std::string& counter_name) const { return counters.at(counter_name); }
 };
@@ -96,7 +98,7 @@ private:
 // machine load, into `medians`. Returns false for a bad flag.
 inline bool run(int argc, char** argv, Medians& medians) {
     std::vector<char*> args{argv[0], const_cast<char*>("--benchmark_enable_random_interleaving=true")};
-    args.insert(args.end(), argv + 1, argv + argc); // the caller's flags win
+    args.insert(args.end(), argv + 1, argv + argc);  // the caller's flags win
     int count = static_cast<int>(args.size());
     benchmark::Initialize(&count, args.data());
     if (benchmark::ReportUnrecognizedArguments(count, args.data())) return false;
@@ -116,4 +118,4 @@ inline void check(bool ok, const char* what) {
     std::exit(1);
 }
 
-} // namespace pp_bench
+}  // namespace pp_bench

@@ -24,17 +24,17 @@ std::int64_t count_primes_strided(std::int64_t first, std::int64_t stride, std::
 PP_REGISTER_TASK(count_primes_strided);
 
 constexpr std::int64_t kLimit = 5000000;
-constexpr std::int64_t kPrimes = 348513; // below kLimit
+constexpr std::int64_t kPrimes = 348513;  // below kLimit
 constexpr std::int64_t kChunks = 40;
 constexpr int kRuns = 7;
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     pp::ForkServer::start_early();
     pp::ProcessPoolOptions options;
     options.max_workers = 2;
-    options.tasks_in_flight_per_worker = 1; // hand out chunks as workers free up: balances load
+    options.tasks_in_flight_per_worker = 1;  // hand out chunks as workers free up: balances load
     pp::ProcessPoolExecutor pool(options);
 
     std::vector<std::int64_t> firsts, strides, limits;

@@ -14,7 +14,7 @@
 namespace {
 
 constexpr std::int64_t kLimit = 1'500'000;
-constexpr std::int64_t kPrimes = 114155; // below kLimit
+constexpr std::int64_t kPrimes = 114155;  // below kLimit
 constexpr int kChunks = 32;
 constexpr int kRuns = 5;
 
@@ -33,9 +33,8 @@ pp_bench::Seconds count_primes_with(std::size_t workers, bool gil_on) {
         pp::ThreadPoolExecutor pool(workers);
         s = pp_bench::timed([&] {
             std::int64_t total = 0;
-            for (std::int64_t count : pool.map([](const std::pair<std::int64_t, std::int64_t>& r) {
-                     return pp::count_primes(r.first, r.second);
-                 }, chunks()))
+            for (std::int64_t count :
+                 pool.map([](const std::pair<std::int64_t, std::int64_t>& r) { return pp::count_primes(r.first, r.second); }, chunks()))
                 total += count;
             pp_bench::check(total == kPrimes, "cpu_speedup_threads: wrong prime count");
         });
@@ -44,12 +43,13 @@ pp_bench::Seconds count_primes_with(std::size_t workers, bool gil_on) {
     return s;
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     for (const bool gil_on : {false, true})
-        pp_bench::versus(gil_on ? "gil_on/2_workers_vs_1" : "gil_off/2_workers_vs_1", kRuns,
-                         [=] { return count_primes_with(1, gil_on); }, [=] { return count_primes_with(2, gil_on); });
+        pp_bench::versus(
+            gil_on ? "gil_on/2_workers_vs_1" : "gil_off/2_workers_vs_1", kRuns, [=] { return count_primes_with(1, gil_on); },
+            [=] { return count_primes_with(2, gil_on); });
 
     pp_bench::Medians m;
     if (!pp_bench::run(argc, argv, m)) return 1;

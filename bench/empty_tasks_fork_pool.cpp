@@ -14,9 +14,9 @@ PP_REGISTER_TASK(empty_task);
 
 constexpr int kTasks = 10000;
 constexpr int kRuns = 9;
-constexpr int kInFlight = 64; // tasks sent ahead to each worker: hides the round trip
+constexpr int kInFlight = 64;  // tasks sent ahead to each worker: hides the round trip
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     pp::ForkServer::start_early();
@@ -27,11 +27,14 @@ int main(int argc, char** argv) {
 
     std::vector<int> inputs(kTasks);
     std::iota(inputs.begin(), inputs.end(), 0);
-    (void)pool.map(empty_task_task, inputs); // warm-up: page faults, allocator growth
-    pp_bench::repeat(benchmark::RegisterBenchmark("fork_pool_map_empty_tasks", [&](benchmark::State& state) {
-        for (auto _ : state)
-            pp_bench::check(pool.map(empty_task_task, inputs) == inputs, "empty_tasks_fork_pool: wrong results");
-    }), kRuns);
+    (void)pool.map(empty_task_task, inputs);  // warm-up: page faults, allocator growth
+    pp_bench::repeat(benchmark::RegisterBenchmark("fork_pool_map_empty_tasks",
+                                                  [&](benchmark::State& state) {
+                                                      for (auto _ : state)
+                                                          pp_bench::check(pool.map(empty_task_task, inputs) == inputs,
+                                                                          "empty_tasks_fork_pool: wrong results");
+                                                  }),
+                     kRuns);
 
     pp_bench::Medians m;
     if (!pp_bench::run(argc, argv, m)) return 1;

@@ -45,7 +45,7 @@ private:
             {
                 std::unique_lock<std::mutex> lock(mutex_);
                 ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-                if (queue_.empty()) return; // stopping, and nothing left to run
+                if (queue_.empty()) return;  // stopping, and nothing left to run
                 job = std::move(queue_.front());
                 queue_.pop_front();
             }
@@ -60,7 +60,7 @@ private:
     std::vector<std::thread> threads_;
 };
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace pp_bench::empty_tasks;

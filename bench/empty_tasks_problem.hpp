@@ -34,8 +34,7 @@ inline int iterations_per_microsecond() {
     for (int i = 0; i < 5; ++i) {
         const auto start = std::chrono::steady_clock::now();
         busy_work(kProbe);
-        ns_per_iteration.push_back(
-            std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kProbe);
+        ns_per_iteration.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kProbe);
     }
     std::sort(ns_per_iteration.begin(), ns_per_iteration.end());
     return std::max(1, static_cast<int>(1000.0 / ns_per_iteration[2]));
@@ -63,7 +62,7 @@ int run_model(const std::string& model, int argc, char** argv, Submit submit, in
         for (auto& f : futures) f.get();
     };
     const int one_microsecond = iterations_per_microsecond();
-    batch(0); // warm-up: starts the workers, grows the allocator
+    batch(0);  // warm-up: starts the workers, grows the allocator
     const auto timed_batches = [=](int iterations) {
         return [=](benchmark::State& state) {
             for (auto _ : state) batch(iterations);
@@ -78,4 +77,4 @@ int run_model(const std::string& model, int argc, char** argv, Submit submit, in
     return 0;
 }
 
-} // namespace pp_bench::empty_tasks
+}  // namespace pp_bench::empty_tasks

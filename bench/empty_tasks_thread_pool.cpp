@@ -35,29 +35,26 @@ using pp_bench::empty_tasks::kTasks;
 
 enum class Tasks {
     Empty,
-    EmptyWithClockReads, // the control: the submit loop and each task read the trace clock once
-    EmptyWithOneTscRead, // the floor: each task reads the time-stamp counter once
-    OneMicrosecond,      // busy_work for about 1 us
+    EmptyWithClockReads,  // the control: the submit loop and each task read the trace clock once
+    EmptyWithOneTscRead,  // the floor: each task reads the time-stamp counter once
+    OneMicrosecond,       // busy_work for about 1 us
 };
 
 // Submits every task into `futures`, then takes every result.
-void submit_all_then_get_all(pp::ThreadPoolExecutor& pool, Tasks tasks, int work_iterations,
-                             std::vector<pp::Future<void>>& futures) {
+void submit_all_then_get_all(pp::ThreadPoolExecutor& pool, Tasks tasks, int work_iterations, std::vector<pp::Future<void>>& futures) {
     for (int i = 0; i < kTasks; ++i) {
         switch (tasks) {
         case Tasks::Empty: futures.push_back(pool.submit([] {})); break;
         case Tasks::EmptyWithClockReads:
-            benchmark::DoNotOptimize(pp::trace::now_ns()); // where tracing stamps the submission
-            futures.push_back(pool.submit([] { benchmark::DoNotOptimize(pp::trace::now_ns()); })); // and the end
+            benchmark::DoNotOptimize(pp::trace::now_ns());                                          // where tracing stamps the submission
+            futures.push_back(pool.submit([] { benchmark::DoNotOptimize(pp::trace::now_ns()); }));  // and the end
             break;
         case Tasks::EmptyWithOneTscRead:
 #ifdef PP_BENCH_HAS_TSC
             futures.push_back(pool.submit([] { benchmark::DoNotOptimize(__rdtsc()); }));
 #endif
             break;
-        case Tasks::OneMicrosecond:
-            futures.push_back(pool.submit([work_iterations] { busy_work(work_iterations); }));
-            break;
+        case Tasks::OneMicrosecond: futures.push_back(pool.submit([work_iterations] { busy_work(work_iterations); })); break;
         }
     }
     for (auto& f : futures) f.result();
@@ -102,21 +99,19 @@ void trace_work(benchmark::State& state) {
     pp::trace::clear();
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     pp::ThreadPoolExecutor pool(pp_bench::empty_tasks::kWorkers);
-    (void)timed_batch(pool, Tasks::Empty, false); // warm-up: starts the workers, grows the allocator
+    (void)timed_batch(pool, Tasks::Empty, false);  // warm-up: starts the workers, grows the allocator
     const auto batch = [&pool](Tasks tasks, bool traced) { return [=, &pool] { return timed_batch(pool, tasks, traced); }; };
     pp_bench::versus("empty_tasks/tracing_on_vs_off", kRuns, batch(Tasks::Empty, false), batch(Tasks::Empty, true));
     pp_bench::versus("empty_tasks/control_2_clock_reads_vs_off", kRuns, batch(Tasks::Empty, false),
                      batch(Tasks::EmptyWithClockReads, false));
 #ifdef PP_BENCH_HAS_TSC
-    pp_bench::versus("empty_tasks/floor_1_rdtsc_vs_off", kRuns, batch(Tasks::Empty, false),
-                     batch(Tasks::EmptyWithOneTscRead, false));
+    pp_bench::versus("empty_tasks/floor_1_rdtsc_vs_off", kRuns, batch(Tasks::Empty, false), batch(Tasks::EmptyWithOneTscRead, false));
 #endif
-    pp_bench::versus("1us_tasks/tracing_on_vs_off", kRuns, batch(Tasks::OneMicrosecond, false),
-                     batch(Tasks::OneMicrosecond, true));
+    pp_bench::versus("1us_tasks/tracing_on_vs_off", kRuns, batch(Tasks::OneMicrosecond, false), batch(Tasks::OneMicrosecond, true));
     pp_bench::repeat(benchmark::RegisterBenchmark("trace_work_one_thread", trace_work), kRuns);
 
     pp_bench::Medians m;
@@ -128,8 +123,7 @@ int main(int argc, char** argv) {
     figure("thread_pool_empty_task_us", us(tracing.counter("base_s")), "us/task", 3);
     figure("thread_pool_empty_task_traced_us", us(tracing.counter("variant_s")), "us/task", 3);
     figure("trace_overhead_pct", pct(tracing.counter("ratio")), "percent", 1);
-    figure("clock_reads_only_overhead_pct", pct(m.at("empty_tasks/control_2_clock_reads_vs_off").counter("ratio")),
-           "percent", 1);
+    figure("clock_reads_only_overhead_pct", pct(m.at("empty_tasks/control_2_clock_reads_vs_off").counter("ratio")), "percent", 1);
 #ifdef PP_BENCH_HAS_TSC
     figure("one_tsc_read_overhead_pct", pct(m.at("empty_tasks/floor_1_rdtsc_vs_off").counter("ratio")), "percent", 1);
 #endif

@@ -26,11 +26,11 @@ void first_result(benchmark::State& state) {
     }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     pp::ForkServer::start_early();
-    pp::ProcessPoolExecutor(2).submit(empty_task_task, 42).result(); // warm-up
+    pp::ProcessPoolExecutor(2).submit(empty_task_task, 42).result();  // warm-up
     pp_bench::repeat(benchmark::RegisterBenchmark("fork_pool_first_result", first_result), kRuns);
 
     pp_bench::Medians m;

@@ -12,8 +12,8 @@
  *******************************************************************************************/
 #include <chrono>
 #include <cstdio>
-#include <memory>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,23 +49,22 @@ namespace {
 #ifndef __EMSCRIPTEN__  // the desktop app's --help; the page takes its settings from its URL
 // The lesson settings' lines come from their table (lessons/settings.hpp), as the CLI's do.
 std::string usage_text() {
-    std::string text =
-        "usage: playground [--lesson ID] [SETTING VALUE]... [--autorun [--idle S]]\n"
-        "                  [--embed] [--step] [--schedule S] [--export DIR]\n"
-        "                  [--bench timeline [--events N]] [--smoke-test]\n"
-        "  --lesson ID     open this lesson (playground-cli list shows them)\n"
-        "  --autorun       start it as soon as the window shows\n"
-        "  --idle S        with --autorun: leave the lesson open, untouched, S seconds before starting it\n"
-        "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
-        "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
-        "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
-        "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
-        "                  text into DIR (the Export menu does the same by hand)\n"
-        "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
-        "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
-        "                  the app's state as JSON and exit (0 if the run finished within 60 s after\n"
-        "                  the --idle wait); its \"usage\" holds frames, CPU time and memory\n"
-        "Lesson settings (the page's URL takes the same keys: ?workers=3):\n";
+    std::string text = "usage: playground [--lesson ID] [SETTING VALUE]... [--autorun [--idle S]]\n"
+                       "                  [--embed] [--step] [--schedule S] [--export DIR]\n"
+                       "                  [--bench timeline [--events N]] [--smoke-test]\n"
+                       "  --lesson ID     open this lesson (playground-cli list shows them)\n"
+                       "  --autorun       start it as soon as the window shows\n"
+                       "  --idle S        with --autorun: leave the lesson open, untouched, S seconds before starting it\n"
+                       "  --embed         the compact layout a course page's iframe gets (embed=1): no lesson list\n"
+                       "  --step          step mode: you choose which thread moves (thread, start-join, multithreading, thread-pool)\n"
+                       "  --schedule S    step mode, replaying schedule S first (from playground-cli explore, or a shared link)\n"
+                       "  --export DIR    when the --autorun run ends, write its trace.json, timeline PNG and console\n"
+                       "                  text into DIR (the Export menu does the same by hand)\n"
+                       "  --bench timeline [--events N]  time frames of a timeline with N events (default 100000)\n"
+                       "  --smoke-test    run the --autorun lesson (or else the thread demo) until it ends, print\n"
+                       "                  the app's state as JSON and exit (0 if the run finished within 60 s after\n"
+                       "                  the --idle wait); its \"usage\" holds frames, CPU time and memory\n"
+                       "Lesson settings (the page's URL takes the same keys: ?workers=3):\n";
     for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings) {
         char line[512];
         const std::string flag = std::string("--") + setting.key + " " + setting.value_name;  // the URL's key
@@ -88,16 +87,16 @@ struct App {
     pp::lessons::FirstThreads first_threads;
     pp::ui::FirstThreadsPanel first_threads_panel{first_threads};
     pp::ui::LessonPanel lesson_panel;
-    bool show_first_threads = true;     // the home page, until a lesson is chosen
+    bool show_first_threads = true;                         // the home page, until a lesson is chosen
     std::unique_ptr<pp::ui::TimelineBench> timeline_bench;  // ?bench=timeline: only that, full window
     long frame_count = 0;
     // --autorun starts the lesson once a frame has been drawn, not during start-up: in the page,
     // creating a thread needs the browser's main thread, which is busy opening the window then,
     // so one lesson thread could start a tenth of a second after the other and skew the lesson.
     bool autorun_pending = false;
-    double idle_seconds = 0;  // --idle: how long after start-up the autorun run starts
+    double idle_seconds = 0;                                          // --idle: how long after start-up the autorun run starts
     std::optional<std::chrono::steady_clock::time_point> autorun_at;  // known once started up
-    std::string address_query;  // what the page's address bar shows (sync_address_bar)
+    std::string address_query;                                        // what the page's address bar shows (sync_address_bar)
     // What something_moves() saw last time, to draw once more after a change.
     pp::lessons::FirstThreadsRun::Phase seen_first_threads = pp::lessons::FirstThreadsRun::Phase::Idle;
     std::uint64_t seen_processes = 0;
@@ -114,8 +113,8 @@ App* g_app = nullptr;
 
 App::Usage usage_now() {
     using namespace std::chrono;
-    return {duration<double>(steady_clock::now() - g_app->started).count(), g_app->frame_count,
-            pp::platform::process_cpu_seconds(), pp::platform::resident_mb()};
+    return {duration<double>(steady_clock::now() - g_app->started).count(), g_app->frame_count, pp::platform::process_cpu_seconds(),
+            pp::platform::resident_mb()};
 }
 
 std::string usage_json(const std::optional<App::Usage>& usage) {
@@ -135,7 +134,7 @@ bool something_moves() {
     if (app.timeline_bench) return true;  // it times frames drawn back to back
     // --autorun: the first frames, then the run's start (--idle's wait before it is idle).
     if (app.autorun_pending && (!app.autorun_at || steady_clock::now() >= *app.autorun_at)) return true;
-    bool moves = app.lesson_panel.moving();  // a lesson run, its end, an export, a notice
+    bool moves = app.lesson_panel.moving();                         // a lesson run, its end, an export, a notice
     const auto first_threads = app.first_threads.snapshot().phase;  // the home page's threads
     moves |= first_threads == pp::lessons::FirstThreadsRun::Phase::Running || first_threads != app.seen_first_threads;
     app.seen_first_threads = first_threads;
@@ -157,8 +156,7 @@ void run_smoke_test_step() {
         finished = run.phase == pp::lessons::FirstThreadsRun::Phase::Done;
     } else {
         const std::string state = g_app->lesson_panel.state_json();
-        finished = (state.find("\"state\":\"done\"") != std::string::npos ||
-                    state.find("\"state\":\"failed\"") != std::string::npos) &&
+        finished = (state.find("\"state\":\"done\"") != std::string::npos || state.find("\"state\":\"failed\"") != std::string::npos) &&
                    !g_app->lesson_panel.export_pending();
     }
     if (finished || timed_out) {
@@ -206,8 +204,7 @@ void draw_lesson_list(float width) {
 
 // The narrow layout's lesson list: a button that opens it as a menu.
 void draw_lesson_menu() {
-    if (ImGui::Button("Lessons \xE2\x96\xBE") | pp::ui::semantics::button("lessons_menu", "Lessons menu"))
-        ImGui::OpenPopup("lessons_menu");
+    if (ImGui::Button("Lessons \xE2\x96\xBE") | pp::ui::semantics::button("lessons_menu", "Lessons menu")) ImGui::OpenPopup("lessons_menu");
     if (!ImGui::BeginPopup("lessons_menu")) return;
     if (draw_lesson_choices()) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -221,8 +218,7 @@ void draw_messages() {
         ImGui::TextWrapped("%s", message.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::SmallButton("OK") | pp::ui::semantics::button("dismiss_messages", "OK, dismiss these messages"))
-        g_app->messages.clear();
+    if (ImGui::SmallButton("OK") | pp::ui::semantics::button("dismiss_messages", "OK, dismiss these messages")) g_app->messages.clear();
     ImGui::Separator();
 }
 
@@ -233,8 +229,7 @@ void sync_address_bar() {
     const pp::ui::LessonPanel& panel = g_app->lesson_panel;
     std::string query;
     if (!g_app->show_first_threads && panel.lesson())
-        query = pp::lessons::settings_query(*panel.lesson(), panel.params()) + (panel.embedded() ? "&embed=1" : "") +
-                panel.step_query();
+        query = pp::lessons::settings_query(*panel.lesson(), panel.params()) + (panel.embedded() ? "&embed=1" : "") + panel.step_query();
     if (query == g_app->address_query) return;
     g_app->address_query = query;
     pp::platform::show_query_in_address_bar(query);
@@ -261,7 +256,8 @@ void draw_frame() {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->WorkPos);
     ImGui::SetNextWindowSize(viewport->WorkSize);
-    ImGui::Begin("Parallel Playground", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("Parallel Playground", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
     // embed=1: the one lesson fills the frame (no title, no lesson list).
     const bool embedded = !g_app->show_first_threads && g_app->lesson_panel.lesson() && g_app->lesson_panel.embedded();
     // Narrow (a phone, a tablet upright): the lesson list is a menu, and the lesson has the width.
@@ -278,8 +274,9 @@ void draw_frame() {
     // Said even when embedded: a course page's frame is where this fallback runs most.
     if (!embedded && !narrow) ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(240, 180, 90, 255));
-    ImGui::TextWrapped("%s", embedded || narrow ? "Single-threaded fallback: threads simulated on one core"
-                                                : "| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
+    ImGui::TextWrapped("%s", embedded || narrow
+                                 ? "Single-threaded fallback: threads simulated on one core"
+                                 : "| single-threaded fallback: threads simulated on one core (this page is not cross-origin isolated)");
     ImGui::PopStyleColor();
 #else
     if (!embedded && !narrow) {
@@ -309,8 +306,10 @@ void draw_frame() {
             ImGui::SameLine();
         }
         ImGui::BeginChild("lesson");
-        if (g_app->show_first_threads || !g_app->lesson_panel.lesson()) g_app->first_threads_panel.draw();
-        else g_app->lesson_panel.draw();
+        if (g_app->show_first_threads || !g_app->lesson_panel.lesson())
+            g_app->first_threads_panel.draw();
+        else
+            g_app->lesson_panel.draw();
         ImGui::EndChild();
     }
     ImGui::End();
@@ -328,14 +327,11 @@ extern "C" const char* pp_state_json() {
     char frame_ms[32];
     std::snprintf(frame_ms, sizeof frame_ms, "%.3f", g_app->window.last_frame_ms());
     json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
-           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
-           ",\"widgets\":" + pp::ui::remembered_widgets_json() +
-           ",\"semantics\":" + pp::ui::semantics::stats_json() +
-           ",\"messages\":[";
+           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") + ",\"widgets\":" + pp::ui::remembered_widgets_json() +
+           ",\"semantics\":" + pp::ui::semantics::stats_json() + ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
-            ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() +
-            ",\"lesson\":" + g_app->lesson_panel.state_json() +
+            ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() + ",\"lesson\":" + g_app->lesson_panel.state_json() +
             ",\"processes\":" + pp::ProcessRegistry::instance().to_json() +
             ",\"bench\":" + (g_app->timeline_bench ? g_app->timeline_bench->state_json() : std::string("null")) +
             ",\"usage\":{\"startup\":" + usage_json(g_app->usage_startup) + ",\"run_start\":" + usage_json(g_app->usage_run_start) +
@@ -405,8 +401,7 @@ int main(int argc, char** argv) {
         options.export_dir.clear();
     }
 #endif
-    if (options.bench_timeline_events > 0)
-        g_app->timeline_bench = std::make_unique<pp::ui::TimelineBench>(options.bench_timeline_events);
+    if (options.bench_timeline_events > 0) g_app->timeline_bench = std::make_unique<pp::ui::TimelineBench>(options.bench_timeline_events);
     if (options.lesson) {
         g_app->lesson_panel.select(*options.lesson, options.params);
         g_app->show_first_threads = false;

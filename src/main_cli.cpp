@@ -24,8 +24,8 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 #include "core/schedule.hpp"
 #include "core/stats.hpp"
@@ -54,14 +54,13 @@ struct TypedFlags {
     std::map<const pp::lessons::Setting*, std::string> settings;
     std::string trace_path;
     bool yes = false;
-    std::string schedule;     // run: replay this schedule (core/schedule.hpp)
-    std::string seed;         // run: a random schedule, from this seed
+    std::string schedule;  // run: replay this schedule (core/schedule.hpp)
+    std::string seed;      // run: a random schedule, from this seed
 };
 
 void add_lesson_flags(CLI::App& command, TypedFlags& flags) {
     for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
-        command.add_option(setting.flag_name(), flags.settings[&setting],
-                           std::string(setting.help) + " (" + setting.range_text() + ")")
+        command.add_option(setting.flag_name(), flags.settings[&setting], std::string(setting.help) + " (" + setting.range_text() + ")")
             ->type_name(setting.value_name)
             ->take_last();
     command.add_option("--trace", flags.trace_path, "write the run's trace as Chrome Trace Event JSON (open it in Perfetto)")
@@ -96,24 +95,25 @@ int apply_lesson_flags(const CLI::App& command, const pp::lessons::Lesson& lesso
 }
 
 // first-threads is not a lesson of the table: its two flags are checked the same way.
-const pp::lessons::Setting kThreadsFlag{"threads", "threads", pp::lessons::SettingKind::WholeNumber, 1,
-                                        pp::lessons::FirstThreads::kMaxThreads, 4, "", "N", "how many threads", "%d", false};
-const pp::lessons::Setting kLimitFlag{"limit", "limit", pp::lessons::SettingKind::WholeNumber, 1, 100'000'000,
-                                      static_cast<double>(pp::lessons::FirstThreads::kDefaultLimit), "", "N",
-                                      "count the primes below N", "%d", false};
+const pp::lessons::Setting kThreadsFlag{
+    "threads", "threads", pp::lessons::SettingKind::WholeNumber, 1, pp::lessons::FirstThreads::kMaxThreads, 4, "", "N", "how many threads",
+    "%d",      false};
+const pp::lessons::Setting kLimitFlag{"limit", "limit",     pp::lessons::SettingKind::WholeNumber,
+                                      1,       100'000'000, static_cast<double>(pp::lessons::FirstThreads::kDefaultLimit),
+                                      "",      "N",         "count the primes below N",
+                                      "%d",    false};
 
 int run_first_threads(const CLI::App& command, const std::string& threads_typed, const std::string& limit_typed) {
     long long thread_count = 4, limit = pp::lessons::FirstThreads::kDefaultLimit;
-    for (const auto& [flag, typed, target] : {std::tuple{&kThreadsFlag, &threads_typed, &thread_count},
-                                              std::tuple{&kLimitFlag, &limit_typed, &limit}}) {
+    for (const auto& [flag, typed, target] :
+         {std::tuple{&kThreadsFlag, &threads_typed, &thread_count}, std::tuple{&kLimitFlag, &limit_typed, &limit}}) {
         if (command.count("--" + std::string(flag->key)) == 0) continue;
         const pp::lessons::TypedValue read = pp::lessons::read_typed_value(*flag, *typed);
         if (read.problem != pp::lessons::TypedValue::Problem::None) return usage_error(pp::lessons::refusal_message(*flag, *typed));
         *target = static_cast<long long>(read.value);
     }
 
-    std::printf("Starting %lld thread%s to count the primes below %lld...\n", thread_count,
-                thread_count == 1 ? "" : "s", limit);
+    std::printf("Starting %lld thread%s to count the primes below %lld...\n", thread_count, thread_count == 1 ? "" : "s", limit);
     pp::lessons::FirstThreads lesson;
     lesson.start(static_cast<int>(thread_count), static_cast<std::uint64_t>(limit));
     pp::lessons::FirstThreadsRun run = lesson.snapshot();
@@ -124,8 +124,8 @@ int run_first_threads(const CLI::App& command, const std::string& threads_typed,
     for (const auto& t : run.threads)
         std::printf("  thread %d (id %llu): numbers %llu..%llu -> %llu primes, ran %.1f..%.1f ms\n", t.index,
                     static_cast<unsigned long long>(t.thread_id), static_cast<unsigned long long>(t.range_begin),
-                    static_cast<unsigned long long>(t.range_end), static_cast<unsigned long long>(t.primes_found),
-                    t.started_ms, t.finished_ms);
+                    static_cast<unsigned long long>(t.range_end), static_cast<unsigned long long>(t.primes_found), t.started_ms,
+                    t.finished_ms);
     std::printf("All %zu threads joined after %.1f ms: %llu primes below %llu.\n", run.threads.size(), run.wall_ms,
                 static_cast<unsigned long long>(run.total_primes), static_cast<unsigned long long>(run.limit));
     return 0;
@@ -176,7 +176,7 @@ int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const
     if (given("--schedule") || given("--seed")) {
         if (!lesson.info.steppable)
             return usage_error(std::string(lesson.info.id) + " cannot be stepped: --schedule and --seed are for thread, "
-                               "start-join, multithreading and thread-pool");
+                                                             "start-join, multithreading and thread-pool");
         if (given("--schedule") && given("--seed")) return usage_error("--schedule or --seed, not both");
         if (const std::string problem = pp::schedule::check_schedule(flags.schedule); !problem.empty())
             return usage_error("--schedule: " + problem);
@@ -184,8 +184,8 @@ int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const
         step.schedule = flags.schedule;
         step.then = pp::schedule::Policy::RoundRobin;  // past the end of a short schedule
         if (given("--seed")) {
-            const pp::lessons::Setting seed_flag{"seed", "seed", pp::lessons::SettingKind::WholeNumber, 0, 4294967295.0, 1,
-                                                 "", "N", "", "%d", false};
+            const pp::lessons::Setting seed_flag{"seed", "seed", pp::lessons::SettingKind::WholeNumber, 0, 4294967295.0, 1, "", "N", "",
+                                                 "%d",   false};
             const pp::lessons::TypedValue seed = pp::lessons::read_typed_value(seed_flag, flags.seed);
             if (seed.problem != pp::lessons::TypedValue::Problem::None)
                 return usage_error(pp::lessons::refusal_message(seed_flag, flags.seed));
@@ -223,7 +223,7 @@ int run_lesson(const CLI::App& command, const pp::lessons::Lesson& lesson, const
 int run_explore(const CLI::App& command, const pp::lessons::Lesson& lesson, const TypedFlags& flags, std::size_t most) {
     if (!lesson.info.steppable)
         return usage_error(std::string(lesson.info.id) + " cannot be explored: explore is for thread, start-join, "
-                           "multithreading and thread-pool");
+                                                         "multithreading and thread-pool");
     pp::lessons::LessonParams params = lesson.info.defaults;
     if (lesson.info.params & pp::lessons::setting_bit("increments")) params.increments = 1;  // one step each, unless asked
     if (int error = apply_lesson_flags(command, lesson, flags, params)) return error;
@@ -239,8 +239,7 @@ int run_explore(const CLI::App& command, const pp::lessons::Lesson& lesson, cons
     const pp::schedule::ExploreResult& result = *done.explored;
     const std::string of = std::to_string(result.schedules) + (result.complete ? " schedules" : " random schedules");
     if (!result.complete)
-        std::printf("More than %zu schedules: these are %zu random ones (--most N explores further).\n", most,
-                    result.schedules);
+        std::printf("More than %zu schedules: these are %zu random ones (--most N explores further).\n", most, result.schedules);
     for (const pp::schedule::Outcome& outcome : result.outcomes) {
         std::printf("%s: %zu of %s\n", outcome.text.c_str(), outcome.count, of.c_str());
         std::printf("  schedule: %s\n", outcome.schedule.c_str());
@@ -258,9 +257,8 @@ int run_explore(const CLI::App& command, const pp::lessons::Lesson& lesson, cons
 void show_progress(std::size_t done, std::size_t total, const std::string& last_run, double elapsed_s, bool terminal) {
     constexpr int kBarWidth = 30;
     const int filled = total ? static_cast<int>(kBarWidth * done / total) : kBarWidth;
-    std::fprintf(stderr, "%s[%s%s] %2zu/%zu runs, %5.1f s  %-40s%s", terminal ? "\r" : "",
-                 std::string(filled, '#').c_str(), std::string(kBarWidth - filled, '.').c_str(), done, total, elapsed_s,
-                 last_run.c_str(), terminal ? "" : "\n");
+    std::fprintf(stderr, "%s[%s%s] %2zu/%zu runs, %5.1f s  %-40s%s", terminal ? "\r" : "", std::string(filled, '#').c_str(),
+                 std::string(kBarWidth - filled, '.').c_str(), done, total, elapsed_s, last_run.c_str(), terminal ? "" : "\n");
     std::fflush(stderr);
 }
 
@@ -279,11 +277,11 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
     std::printf("The use-case experiment: %d downloads of %.2f s (I/O-bound) and a %dx%d image blurred in %dx%d tiles\n"
                 "(CPU-bound), with 1..%d workers, on %d cores. Each row: a warm-up run, then %d timed runs;\n"
                 "wall is their median, range the fastest to the slowest.\n\n",
-                params.tasks, params.sleep * params.time_scale, pp::lessons::UseCaseImage::kWidth,
-                pp::lessons::UseCaseImage::kHeight, pp::lessons::UseCaseImage::kTileSize,
-                pp::lessons::UseCaseImage::kTileSize, params.workers, cores, pp::lessons::kUseCaseRepeats);
+                params.tasks, params.sleep * params.time_scale, pp::lessons::UseCaseImage::kWidth, pp::lessons::UseCaseImage::kHeight,
+                pp::lessons::UseCaseImage::kTileSize, pp::lessons::UseCaseImage::kTileSize, params.workers, cores,
+                pp::lessons::kUseCaseRepeats);
     std::fflush(stdout);
-    const std::size_t total_runs = 2 * 3 * static_cast<std::size_t>(params.workers); // works x models x worker counts
+    const std::size_t total_runs = 2 * 3 * static_cast<std::size_t>(params.workers);  // works x models x worker counts
     const bool terminal = isatty(STDERR_FILENO) != 0;
     pp::lessons::LessonRunner runner;
     runner.start(*lesson, params);
@@ -292,11 +290,11 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
         finished = runner.wait(std::chrono::milliseconds(100));
         const auto snapshot = runner.snapshot();
         const std::size_t done = snapshot.measurements.size();
-        if (done == shown && !terminal) continue; // a log gets a line per run, a terminal a live clock
+        if (done == shown && !terminal) continue;  // a log gets a line per run, a terminal a live clock
         shown = done;
-        const std::string last = done ? snapshot.measurements.back().series + ", " +
-                                            std::to_string(static_cast<int>(snapshot.measurements.back().x)) + "w"
-                                      : std::string("starting");
+        const std::string last =
+            done ? snapshot.measurements.back().series + ", " + std::to_string(static_cast<int>(snapshot.measurements.back().x)) + "w"
+                 : std::string("starting");
         show_progress(done, total_runs, last, snapshot.elapsed_ms / 1000, terminal);
     }
     if (terminal) std::fputc('\n', stderr);
@@ -307,8 +305,7 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
     std::map<std::string, pp::Samples> one_worker;
     for (const auto& m : done.measurements)
         if (m.x == 1) one_worker[m.series] = m.seconds;
-    std::printf("%-10s %-50s %7s %9s %17s %8s %13s\n", "work", "model", "workers", "wall (s)", "range (s)", "speedup",
-                "range");
+    std::printf("%-10s %-50s %7s %9s %17s %8s %13s\n", "work", "model", "workers", "wall (s)", "range (s)", "speedup", "range");
     std::string previous_series;
     std::vector<std::string> notes;
     for (const auto& m : done.measurements) {
@@ -316,18 +313,18 @@ int run_bench(const CLI::App& command, const TypedFlags& flags) {
         if (m.series != previous_series && !previous_series.empty()) std::printf("\n");
         previous_series = m.series;
         const auto base = one_worker.find(m.series);
-        const pp::Speedup s = m.x == 1 ? pp::Speedup{1, 1, 1}  // the baseline itself
-                              : base != one_worker.end() ? pp::speedup(base->second, m.seconds) : pp::Speedup{};
+        const pp::Speedup s = m.x == 1                   ? pp::Speedup{1, 1, 1}  // the baseline itself
+                              : base != one_worker.end() ? pp::speedup(base->second, m.seconds)
+                                                         : pp::Speedup{};
         const bool too_fast = m.series.rfind("CPU-bound", 0) == 0 && pp::exceeds_cores(s, cores);
         char wall_range[48], speedup_range[48];
         std::snprintf(wall_range, sizeof wall_range, "%.3f-%.3f", m.seconds.min(), m.seconds.max());
         std::snprintf(speedup_range, sizeof speedup_range, "%.2f-%.2fx", s.low, s.high);
-        std::printf("%-10s %-50s %7d %9.3f %17s %7.2fx %13s%s\n", m.series.substr(0, colon).c_str(),
-                    m.series.substr(colon + 2).c_str(), static_cast<int>(m.x), m.seconds.median(), wall_range, s.median,
-                    speedup_range, too_fast ? "  !" : "");
+        std::printf("%-10s %-50s %7d %9.3f %17s %7.2fx %13s%s\n", m.series.substr(0, colon).c_str(), m.series.substr(colon + 2).c_str(),
+                    static_cast<int>(m.x), m.seconds.median(), wall_range, s.median, speedup_range, too_fast ? "  !" : "");
         if (too_fast)
-            notes.push_back("! " + m.series + ", " + std::to_string(static_cast<int>(m.x)) +
-                            " workers: more speedup than " + std::to_string(cores) +
+            notes.push_back("! " + m.series + ", " + std::to_string(static_cast<int>(m.x)) + " workers: more speedup than " +
+                            std::to_string(cores) +
                             " cores can give to CPU work: noise (a slow 1-worker run, or a busy machine), not an effect");
     }
     if (!notes.empty()) std::printf("\n");
@@ -347,8 +344,7 @@ int main(int argc, char** argv) {
     // process later (why: src/platform/posix/fork_server.hpp).
     pp::ForkServer::start_early();
 #endif
-    CLI::App app{"Parallel Playground on the command line: the tutorial's lessons, printed instead of drawn.",
-                 "playground-cli"};
+    CLI::App app{"Parallel Playground on the command line: the tutorial's lessons, printed instead of drawn.", "playground-cli"};
     app.require_subcommand(0, 1);
     app.add_subcommand("list", "the lessons you can run");
 
@@ -357,8 +353,7 @@ int main(int argc, char** argv) {
     TypedFlags run_flags;
     run->add_option("LESSON", lesson_id, "a lesson id from 'playground-cli list', or first-threads")->required();
     add_lesson_flags(*run, run_flags);
-    run->add_option("--schedule", run_flags.schedule, "step the threads in this order (from explore, or a stepped run)")
-        ->type_name("S");
+    run->add_option("--schedule", run_flags.schedule, "step the threads in this order (from explore, or a stepped run)")->type_name("S");
     run->add_option("--seed", run_flags.seed, "step the threads in a random order, from this seed (it prints the schedule)")
         ->type_name("N");
     run->add_option("--threads", threads_typed, "first-threads: how many threads, 1..16 (default 4)")->type_name("N");
@@ -400,8 +395,7 @@ int main(int argc, char** argv) {
     }
     const auto refuse_extras = [](const CLI::App& command, const std::string& what) {
         const std::vector<std::string> extras = command.remaining();
-        return usage_error((extras.front().rfind("-", 0) == 0 ? "unknown option '" : "unexpected '") + extras.front() +
-                           "' for " + what);
+        return usage_error((extras.front().rfind("-", 0) == 0 ? "unknown option '" : "unexpected '") + extras.front() + "' for " + what);
     };
 
     if (app.got_subcommand("list")) {
@@ -426,14 +420,12 @@ int main(int argc, char** argv) {
     if (app.got_subcommand(run)) {
         if (!run->remaining().empty()) return refuse_extras(*run, lesson_id);
         const bool first_threads = lesson_id == "first-threads";
-        if (first_threads && (run->count("--schedule") || run->count("--seed")))
-            return usage_error("first-threads cannot be stepped");
+        if (first_threads && (run->count("--schedule") || run->count("--seed"))) return usage_error("first-threads cannot be stepped");
         if (!first_threads && (run->count("--threads") || run->count("--limit")))
             return usage_error("--threads and --limit are for first-threads; " + lesson_id + " does not use them");
         if (first_threads) {
             for (const pp::lessons::Setting& setting : pp::lessons::kLessonSettings)
-                if (run->count(setting.flag_name()))
-                    return usage_error("unknown option '" + setting.flag_name() + "' for first-threads");
+                if (run->count(setting.flag_name())) return usage_error("unknown option '" + setting.flag_name() + "' for first-threads");
             return run_first_threads(*run, threads_typed, limit_typed);
         }
         if (const auto* found = pp::lessons::find_lesson(lesson_id)) return run_lesson(*run, *found, run_flags);

@@ -39,8 +39,7 @@ public:
             all_arrived_.notify_all();
             return;
         }
-        const schedule::WaitLabel label("wait at the barrier (" + std::to_string(arrived_) + " of " +
-                                        std::to_string(parties_) + " here)");
+        const schedule::WaitLabel label("wait at the barrier (" + std::to_string(arrived_) + " of " + std::to_string(parties_) + " here)");
         all_arrived_.wait(lock, [&] { return round_ != round; });
     }
 
@@ -52,4 +51,4 @@ private:
     std::uint64_t round_ = 0;
 };
 
-} // namespace pp
+}  // namespace pp

@@ -39,4 +39,4 @@ public:
     explicit ExecutorShutdownError(const std::string& what) : std::runtime_error(what) {}
 };
 
-} // namespace pp
+}  // namespace pp

@@ -43,8 +43,10 @@
 
 namespace pp {
 
-template <class T> class Future;
-template <class T> class Promise;
+template <class T>
+class Future;
+template <class T>
+class Promise;
 
 //-----------------------------------------------------------------------------
 // [SECTION] Timeouts and deadlines
@@ -75,7 +77,7 @@ Timeout to_timeout(std::chrono::duration<Rep, Period> d) {
 struct CompletionWaiter {
     std::mutex mutex;
     sync::condition_variable cv;
-    std::vector<std::size_t> completed; // indices, in completion order
+    std::vector<std::size_t> completed;  // indices, in completion order
 
     void notify(std::size_t index) {
         std::lock_guard<std::mutex> lock(mutex);
@@ -132,8 +134,7 @@ public:
     }
     void remove_waiter(const CompletionWaiter* waiter) {
         std::lock_guard<std::mutex> lock(mutex_);
-        waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(),
-                                      [&](const WaiterEntry& e) { return e.waiter.get() == waiter; }),
+        waiters_.erase(std::remove_if(waiters_.begin(), waiters_.end(), [&](const WaiterEntry& e) { return e.waiter.get() == waiter; }),
                        waiters_.end());
     }
 
@@ -143,9 +144,7 @@ protected:
         std::size_t index;
     };
 
-    bool is_done_locked() const {
-        return status_ == FutureStatus::Finished || status_ == FutureStatus::Cancelled;
-    }
+    bool is_done_locked() const { return status_ == FutureStatus::Finished || status_ == FutureStatus::Cancelled; }
     bool wait_locked(std::unique_lock<std::mutex>& lock, const Deadline& deadline) const {
         if (is_done_locked()) return true;
         if (!gil::held_by_this_thread()) return wait_blocking_locked(lock, deadline);
@@ -217,8 +216,7 @@ public:
     bool set_running_or_notify_cancel() {
         std::lock_guard<std::mutex> lock(mutex_);
         if (status_ == FutureStatus::Cancelled) return false;
-        if (status_ != FutureStatus::Pending)
-            throw InvalidStateError("set_running_or_notify_cancel: the future is not pending");
+        if (status_ != FutureStatus::Pending) throw InvalidStateError("set_running_or_notify_cancel: the future is not pending");
         status_ = FutureStatus::Running;
         return true;
     }
@@ -291,7 +289,7 @@ private:
     std::vector<Callback> callbacks_;
 };
 
-} // namespace detail
+}  // namespace detail
 
 //-----------------------------------------------------------------------------
 // [SECTION] Future<T>: the consumer's handle
@@ -376,7 +374,7 @@ void FutureState<T>::invoke(std::vector<Callback>& callbacks) {
         }
     }
 }
-} // namespace detail
+}  // namespace detail
 
 //-----------------------------------------------------------------------------
 // [SECTION] Promise<T>: the producer's handle
@@ -446,14 +444,13 @@ public:
     // The next future to complete. Throws TimeoutError, or std::out_of_range when none remain.
     Future<T> next() {
         if (remaining() == 0) throw std::out_of_range("as_completed: no futures remain");
-        gil::ReleaseGuard release_gil; // blocking while holding the emulated GIL would stall the tasks
+        gil::ReleaseGuard release_gil;  // blocking while holding the emulated GIL would stall the tasks
         std::unique_lock<std::mutex> lock(waiter_->mutex);
         auto has_one = [&] { return waiter_->completed.size() > yielded_; };
         if (!deadline_.at) {
             waiter_->cv.wait(lock, has_one);
         } else if (!waiter_->cv.wait_until(lock, *deadline_.at, has_one)) {
-            throw TimeoutError(std::to_string(remaining()) + " (of " + std::to_string(futures_.size()) +
-                               ") futures unfinished");
+            throw TimeoutError(std::to_string(remaining()) + " (of " + std::to_string(futures_.size()) + ") futures unfinished");
         }
         return futures_[waiter_->completed[yielded_++]];
     }
@@ -479,8 +476,10 @@ public:
 
     private:
         void advance() {
-            if (owner_ && owner_->remaining() > 0) current_ = owner_->next();
-            else owner_ = nullptr;
+            if (owner_ && owner_->remaining() > 0)
+                current_ = owner_->next();
+            else
+                owner_ = nullptr;
         }
         AsCompleted* owner_ = nullptr;
         Future<T> current_;
@@ -546,4 +545,4 @@ DoneAndNotDone<T> wait(const std::vector<Future<T>>& futures, Timeout timeout = 
     return out;
 }
 
-} // namespace pp
+}  // namespace pp

@@ -18,10 +18,10 @@ namespace {
 
 struct GilState {
     std::mutex mutex;
-    sync::condition_variable freed;    // waiters: the GIL was released
-    sync::condition_variable switched; // a holder that dropped on request: someone else took it
+    sync::condition_variable freed;     // waiters: the GIL was released
+    sync::condition_variable switched;  // a holder that dropped on request: someone else took it
     bool locked = false;
-    std::uint64_t switch_number = 0; // bumped at every acquisition
+    std::uint64_t switch_number = 0;  // bumped at every acquisition
     int waiters = 0;
     Stats stats;
     // For the timeline's GIL lane (while tracing): who holds it since when, and who waits.
@@ -37,7 +37,7 @@ GilState& gil_state() {
 }
 
 std::atomic<std::int64_t> g_interval_ns{5'000'000};
-PP_THREAD_LOCAL(int, gil_depth) // GilHolder nesting on this thread; > 0 means "holds the GIL"
+PP_THREAD_LOCAL(int, gil_depth)  // GilHolder nesting on this thread; > 0 means "holds the GIL"
 
 // Returns when the GIL changed hands: the end of the new holder's wait is the start of its
 // holding, one reading of the clock, so the two never overlap on the timeline.
@@ -112,14 +112,14 @@ void release() {
     s.freed.notify_one();
 }
 
-} // namespace
+}  // namespace
 
 void detail::drop_and_reacquire() {
-    if (gil_depth() == 0) return; // only the holder can drop it
+    if (gil_depth() == 0) return;  // only the holder can drop it
     GilState& s = gil_state();
     std::unique_lock<std::mutex> lock(s.mutex);
     if (!detail::g_drop_request.load(std::memory_order_relaxed)) return;
-    if (s.waiters == 0) { // stale request: its waiter already got the GIL and gave it back
+    if (s.waiters == 0) {  // stale request: its waiter already got the GIL and gave it back
         detail::g_drop_request.store(false, std::memory_order_relaxed);
         return;
     }
@@ -141,9 +141,7 @@ void set_switch_interval(std::chrono::nanoseconds interval) {
     g_interval_ns.store(interval.count() > 0 ? interval.count() : 1, std::memory_order_relaxed);
 }
 
-std::chrono::nanoseconds switch_interval() {
-    return std::chrono::nanoseconds(g_interval_ns.load(std::memory_order_relaxed));
-}
+std::chrono::nanoseconds switch_interval() { return std::chrono::nanoseconds(g_interval_ns.load(std::memory_order_relaxed)); }
 
 bool held_by_this_thread() { return gil_depth() > 0; }
 
@@ -188,4 +186,4 @@ void reset_stats() {
     s.stats = Stats{};
 }
 
-} // namespace pp::gil
+}  // namespace pp::gil

@@ -31,7 +31,7 @@ namespace detail {
 inline std::atomic<bool> g_enabled{false};
 inline std::atomic<bool> g_drop_request{false};
 void drop_and_reacquire();
-} // namespace detail
+}  // namespace detail
 
 inline bool enabled() noexcept { return detail::g_enabled.load(std::memory_order_relaxed); }
 // Takes effect for GilHolders created afterwards; holders that already have the GIL keep it until
@@ -69,7 +69,7 @@ private:
 // hands it over and queues again. Without checkpoints a CPU-bound holder never lets go, so a
 // waiter starves until the whole task ends. Cheap when the GIL is off or nobody waits.
 inline void checkpoint() {
-    sync::preemption_point(); // the cooperative page: let the other simulated threads run
+    sync::preemption_point();  // the cooperative page: let the other simulated threads run
     if (detail::g_drop_request.load(std::memory_order_relaxed) && enabled()) detail::drop_and_reacquire();
 }
 
@@ -94,11 +94,11 @@ private:
 // [SECTION] Statistics
 //-----------------------------------------------------------------------------
 struct Stats {
-    std::uint64_t acquisitions = 0;   // times a thread took the GIL
-    std::uint64_t forced_switches = 0; // times a holder dropped it on request at a checkpoint
-    std::int64_t total_wait_ns = 0;   // summed over all waiting threads
+    std::uint64_t acquisitions = 0;     // times a thread took the GIL
+    std::uint64_t forced_switches = 0;  // times a holder dropped it on request at a checkpoint
+    std::int64_t total_wait_ns = 0;     // summed over all waiting threads
 };
 Stats stats();
 void reset_stats();
 
-} // namespace pp::gil
+}  // namespace pp::gil

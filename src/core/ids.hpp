@@ -24,4 +24,4 @@ void set_simulated_pid(int pid);
 // counter, given to each thread on its first call, never reused. Key lanes by (pid, tid).
 std::uint64_t current_tid();
 
-} // namespace pp
+}  // namespace pp

@@ -15,8 +15,7 @@ std::vector<ImageTile> split_into_tiles(int w, int h, int tile_size) {
     return tiles;
 }
 
-std::vector<std::uint8_t> blur_tile(const std::vector<std::uint8_t>& image, int w, int h, const ImageTile& tile,
-                                    int radius, int passes) {
+std::vector<std::uint8_t> blur_tile(const std::vector<std::uint8_t>& image, int w, int h, const ImageTile& tile, int radius, int passes) {
     if (tile.x0 < 0 || tile.y0 < 0 || tile.w <= 0 || tile.h <= 0 || tile.x0 + tile.w > w || tile.y0 + tile.h > h)
         throw std::invalid_argument("blur_tile: the tile is not inside the image");
     // Each pass spoils `radius` pixels inward from a cut edge; the halo absorbs all the passes.
@@ -42,4 +41,4 @@ void place_tile(std::vector<std::uint8_t>& image, int w, const ImageTile& tile, 
         std::copy_n(&pixels[static_cast<std::size_t>(y) * tile.w], tile.w, &image[static_cast<std::size_t>(tile.y0 + y) * w + tile.x0]);
 }
 
-} // namespace pp
+}  // namespace pp

@@ -19,10 +19,9 @@ std::vector<ImageTile> split_into_tiles(int w, int h, int tile_size);
 
 // `tile` of the image box-blurred `passes` times with `radius` (box_blur() repeated), computed
 // from the tile and its halo only. Returns tile.w * tile.h pixels, row-major.
-std::vector<std::uint8_t> blur_tile(const std::vector<std::uint8_t>& image, int w, int h, const ImageTile& tile,
-                                    int radius, int passes);
+std::vector<std::uint8_t> blur_tile(const std::vector<std::uint8_t>& image, int w, int h, const ImageTile& tile, int radius, int passes);
 
 // Copies a tile's pixels into their place in a w-wide image.
 void place_tile(std::vector<std::uint8_t>& image, int w, const ImageTile& tile, const std::vector<std::uint8_t>& pixels);
 
-} // namespace pp
+}  // namespace pp

@@ -36,4 +36,4 @@ inline std::string json_string(std::string_view text) {
     return out;
 }
 
-} // namespace pp
+}  // namespace pp

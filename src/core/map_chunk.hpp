@@ -44,4 +44,4 @@ inline ChunkReply run_map_chunk(std::string task_name, std::vector<Bytes> argume
 }
 PP_REGISTER_TASK_AS(run_map_chunk, "pp.map_chunk");
 
-} // namespace pp::detail
+}  // namespace pp::detail

@@ -22,8 +22,7 @@ namespace {
 std::string encode_rgba(int width, int height, const std::uint8_t* rgba) {
     constexpr int kMaxSide = 1 << 16;
     constexpr long long kMaxPixels = 1 << 26;
-    if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide ||
-        static_cast<long long>(width) * height > kMaxPixels || !rgba)
+    if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide || static_cast<long long>(width) * height > kMaxPixels || !rgba)
         throw std::invalid_argument("png: an image must be 1.." + std::to_string(kMaxSide) + " pixels on each side and " +
                                     std::to_string(kMaxPixels) + " pixels in all, not " + std::to_string(width) + "x" +
                                     std::to_string(height));

@@ -46,7 +46,7 @@ Reply printed_reply(TraceEvent event, std::string printed_by) {
     reply.events.push_back(std::move(event));
     return reply;
 }
-} // namespace
+}  // namespace
 
 void set_print_handler(PrintHandler handler) {
     auto next = handler ? std::make_shared<const PrintHandler>(std::move(handler)) : nullptr;
@@ -85,6 +85,6 @@ void deliver_printed(const std::uint8_t* payload, std::size_t size, const std::s
     if (trace::enabled()) trace::append_foreign({event});
     to_handler_or_stdout(PrintedLine{event.begin_ns, std::move(event.args), std::move(event.lane), std::move(process)});
 }
-} // namespace detail
+}  // namespace detail
 
-} // namespace pp
+}  // namespace pp

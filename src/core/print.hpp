@@ -24,8 +24,8 @@ namespace pp {
 struct PrintedLine {
     std::int64_t at_ns = 0;  // when print() was called, on the trace clock (the same in every process)
     std::string text;
-    TraceLane lane;          // the printing thread: its pid, tid and lane name
-    std::string process;     // the printing process's name ("Process-1"); "" for this program
+    TraceLane lane;       // the printing thread: its pid, tid and lane name
+    std::string process;  // the printing process's name ("Process-1"); "" for this program
 };
 
 // Prints `text` as one line. In this program it goes to the print handler (or to stdout when
@@ -43,6 +43,6 @@ namespace detail {
 // A process transport received a Printed reply from process `pid` (named `process_name` here):
 // hands it to the print handler, or, in a worker process, passes it on up to its own parent.
 void deliver_printed(const std::uint8_t* payload, std::size_t size, const std::string& process_name);
-} // namespace detail
+}  // namespace detail
 
-} // namespace pp
+}  // namespace pp

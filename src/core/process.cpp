@@ -14,9 +14,7 @@ std::atomic<int> g_process_counter{0};
 }
 
 ProcessBase::ProcessBase(std::string task_name, Bytes arguments)
-    : task_name_(std::move(task_name)),
-      arguments_(std::move(arguments)),
-      name_("Process-" + std::to_string(++g_process_counter)) {}
+    : task_name_(std::move(task_name)), arguments_(std::move(arguments)), name_("Process-" + std::to_string(++g_process_counter)) {}
 
 ProcessBase::~ProcessBase() {
     if (!transport_) return;
@@ -59,8 +57,7 @@ void ProcessBase::start_with(std::unique_ptr<WorkerTransport> transport) {
     ByteWriter frame;
     const std::uint64_t task_id = trace::next_task_id();
     const std::uint8_t flags = trace::enabled() ? kRequestRecordTrace : 0;
-    write_request_frame(frame, RequestKind::RunTaskThenExit, flags, task_id, task_name_, arguments_.data(),
-                        arguments_.size());
+    write_request_frame(frame, RequestKind::RunTaskThenExit, flags, task_id, task_name_, arguments_.data(), arguments_.size());
     trace::instant(TraceKind::TaskSubmitted, task_name_, task_id);
     transport->send(0, frame.bytes().data(), frame.bytes().size());
 
@@ -105,8 +102,10 @@ bool ProcessBase::join(Timeout timeout) {
     lock.lock();
     const auto ended = [&] { return exit_.has_value(); };
     bool exited = true;
-    if (!deadline.at) exited_cv_.wait(lock, ended);
-    else exited = exited_cv_.wait_until(lock, *deadline.at, ended);
+    if (!deadline.at)
+        exited_cv_.wait(lock, ended);
+    else
+        exited = exited_cv_.wait_until(lock, *deadline.at, ended);
     lock.unlock();
     return exited;
 }
@@ -142,11 +141,11 @@ Bytes ProcessBase::result_bytes() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!exit_) throw InvalidStateError("Process::result: process '" + name_ + "' has not ended; join() it first");
     if (!reply_)
-        throw InvalidStateError("Process::result: process '" + name_ + "' (pid " + std::to_string(pid_) + ") " +
-                                exit_->how + " without returning a result");
+        throw InvalidStateError("Process::result: process '" + name_ + "' (pid " + std::to_string(pid_) + ") " + exit_->how +
+                                " without returning a result");
     if (reply_->kind == ReplyKind::Raised)
         throw RemoteTaskError(reply_->exception_type, reply_->exception_message, task_name_, reply_->worker_pid);
     return reply_->result;
 }
 
-} // namespace pp
+}  // namespace pp

@@ -50,8 +50,8 @@ public:
     bool join(Timeout timeout = std::nullopt);
 
     bool is_alive() const;
-    std::optional<int> pid() const;       // empty before start()
-    std::optional<int> exitcode() const;  // empty while running; -N when killed by signal N
+    std::optional<int> pid() const;                    // empty before start()
+    std::optional<int> exitcode() const;               // empty while running; -N when killed by signal N
     const std::string& name() const { return name_; }  // "Process-1", "Process-2", ...
     void set_name(std::string name) { name_ = std::move(name); }
 
@@ -89,19 +89,20 @@ public:
     template <class... Args>
     explicit Process(const TaskRef<R(Args...)>& task, type_identity_t<Args>... args)
         : ProcessBase(task.name(), TaskRef<R(Args...)>::encode_arguments(args...)) {
-        TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(),
-                                             typeid(R(std::decay_t<Args>...)).name());
+        TaskRegistry::instance().get_checked(task.name(), TaskRef<R(Args...)>::signature(), typeid(R(std::decay_t<Args>...)).name());
     }
 
     // What the task returned, once joined. Throws RemoteTaskError when the task threw, and
     // InvalidStateError while it runs or when it died without answering (see exitcode()).
     R result() const {
-        if constexpr (std::is_void_v<R>) (void)result_bytes();  // still throws for a failed task
-        else return decode<R>(result_bytes());
+        if constexpr (std::is_void_v<R>)
+            (void)result_bytes();  // still throws for a failed task
+        else
+            return decode<R>(result_bytes());
     }
 };
 // pp::Process p(square_task, 7) is a Process<int>: the task says what it returns.
 template <class R, class... Args>
 Process(const TaskRef<R(Args...)>&, type_identity_t<Args>...) -> Process<R>;
 
-} // namespace pp
+}  // namespace pp

@@ -21,12 +21,9 @@ public:
 class RemoteTaskError : public std::runtime_error {
 public:
     RemoteTaskError(std::string type_name, std::string message, std::string task_name, int worker_pid)
-        : std::runtime_error(type_name + ": " + message + " (raised by process task '" + task_name +
-                             "' in worker pid " + std::to_string(worker_pid) + ")"),
-          type_name_(std::move(type_name)),
-          message_(std::move(message)),
-          task_name_(std::move(task_name)),
-          worker_pid_(worker_pid) {}
+        : std::runtime_error(type_name + ": " + message + " (raised by process task '" + task_name + "' in worker pid " +
+                             std::to_string(worker_pid) + ")"),
+          type_name_(std::move(type_name)), message_(std::move(message)), task_name_(std::move(task_name)), worker_pid_(worker_pid) {}
 
     const std::string& type_name() const noexcept { return type_name_; }  // "std::runtime_error"
     const std::string& message() const noexcept { return message_; }      // the original what()
@@ -40,4 +37,4 @@ private:
     int worker_pid_;
 };
 
-} // namespace pp
+}  // namespace pp

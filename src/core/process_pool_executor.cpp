@@ -48,21 +48,19 @@ void free_orphaned_transports() {
     }
     for (auto& transport : freeing) transport->join();
 }
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Construction
 //-----------------------------------------------------------------------------
 
 ProcessPoolExecutor::ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transport, ProcessPoolOptions options)
-    : options_(std::move(options)), transport_(std::move(transport)),
-      self_(std::make_shared<ProcessPoolExecutor*>(this)) {
+    : options_(std::move(options)), transport_(std::move(transport)), self_(std::make_shared<ProcessPoolExecutor*>(this)) {
     if (!transport_) throw std::invalid_argument("ProcessPoolExecutor: null transport");
     free_orphaned_transports();
     if (options_.max_workers < 0) throw std::invalid_argument("ProcessPoolExecutor: max_workers must be >= 0");
     if (options_.tasks_in_flight_per_worker < 1) options_.tasks_in_flight_per_worker = 1;
-    worker_count_ = options_.max_workers > 0 ? options_.max_workers
-                                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    worker_count_ = options_.max_workers > 0 ? options_.max_workers : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     workers_.resize(static_cast<std::size_t>(worker_count_));
 
     WorkerTransport::Events events;
@@ -79,8 +77,7 @@ ProcessPoolExecutor::ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transp
     std::lock_guard<std::mutex> lock(mutex_);
     for (int i = 0; i < worker_count_; ++i) {
         workers_[static_cast<std::size_t>(i)].pid = pids[static_cast<std::size_t>(i)];
-        const std::string name =
-            std::string(transport_->process_name_prefix()) + "-" + std::to_string(++g_worker_name_counter);
+        const std::string name = std::string(transport_->process_name_prefix()) + "-" + std::to_string(++g_worker_name_counter);
         trace::set_process_name(pids[static_cast<std::size_t>(i)], name);
         ProcessRegistry::instance().set_name(pids[static_cast<std::size_t>(i)], name);
     }
@@ -97,8 +94,7 @@ ProcessPoolExecutor::~ProcessPoolExecutor() {
         // replies still owed would reach nobody. Fail those futures and kill the workers, then
         // detach the transport's callbacks from us (only this thread calls them, so clearing the
         // pointer here is race-free) and leave it to be freed once its thread has ended.
-        const std::string message =
-            "the process pool was destroyed inside one of its own done-callbacks before this task finished";
+        const std::string message = "the process pool was destroyed inside one of its own done-callbacks before this task finished";
         std::vector<std::unique_ptr<detail::TaskCompletion>> failed;
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -121,8 +117,7 @@ void ProcessPoolExecutor::throw_if_not_running_locked() const {
     if (state_ == State::ShuttingDown) throw ExecutorShutdownError();
 }
 
-ProcessPoolExecutor::Request ProcessPoolExecutor::begin_request(const std::string& task_name,
-                                                                std::type_index signature,
+ProcessPoolExecutor::Request ProcessPoolExecutor::begin_request(const std::string& task_name, std::type_index signature,
                                                                 const char* signature_text) {
     {
         // Fail before serializing anything (Python raises at submit, too).
@@ -227,8 +222,7 @@ void ProcessPoolExecutor::send_all(std::vector<Send>& sends) {
 // [SECTION] Replies and exits (transport thread)
 //-----------------------------------------------------------------------------
 
-void ProcessPoolExecutor::break_pool_locked(const std::string& message,
-                                            std::vector<std::unique_ptr<detail::TaskCompletion>>& failed) {
+void ProcessPoolExecutor::break_pool_locked(const std::string& message, std::vector<std::unique_ptr<detail::TaskCompletion>>& failed) {
     if (state_ != State::Broken) {
         state_ = State::Broken;
         broken_message_ = message;
@@ -241,8 +235,7 @@ void ProcessPoolExecutor::break_pool_locked(const std::string& message,
         if (!workers_[static_cast<std::size_t>(i)].exited) transport_->terminate(i, true);
 }
 
-void ProcessPoolExecutor::fail_all(std::vector<std::unique_ptr<detail::TaskCompletion>>& failed,
-                                   const std::string& message) {
+void ProcessPoolExecutor::fail_all(std::vector<std::unique_ptr<detail::TaskCompletion>>& failed, const std::string& message) {
     for (auto& completion : failed) {
         if (!completion) continue;
         // Queued futures are still pending: make them running first, unless the user cancelled them.
@@ -298,8 +291,8 @@ void ProcessPoolExecutor::on_reply(int worker, const std::uint8_t* payload, std:
     if (reply.kind == ReplyKind::Returned) {
         completion->set_result_bytes(std::move(reply.result));
     } else {
-        completion->set_exception(std::make_exception_ptr(RemoteTaskError(
-            std::move(reply.exception_type), std::move(reply.exception_message), std::move(task_name), reply.worker_pid)));
+        completion->set_exception(std::make_exception_ptr(
+            RemoteTaskError(std::move(reply.exception_type), std::move(reply.exception_message), std::move(task_name), reply.worker_pid)));
     }
 }
 
@@ -365,9 +358,8 @@ void ProcessPoolExecutor::shutdown(bool wait, bool cancel_futures) {
     // Python waits for it; only workers that finish nothing for a whole grace period are ended.
     for (;;) {
         const std::uint64_t finished_before = finished_tasks_;
-        const bool progressed = progress_cv_.wait_for(lock, options_.shutdown_grace, [&] {
-            return all_exited() || finished_tasks_ != finished_before;
-        });
+        const bool progressed =
+            progress_cv_.wait_for(lock, options_.shutdown_grace, [&] { return all_exited() || finished_tasks_ != finished_before; });
         if (all_exited()) break;
         if (progressed) continue;
         // Running tasks overstayed: end their workers. Their futures fail with BrokenProcessPool.
@@ -413,4 +405,4 @@ std::size_t ProcessPoolExecutor::pending_tasks() const {
     return tasks_.size();
 }
 
-} // namespace pp
+}  // namespace pp

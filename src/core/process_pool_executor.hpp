@@ -144,7 +144,7 @@ public:
     void set_exception(std::exception_ptr) override {}
 };
 
-} // namespace detail
+}  // namespace detail
 
 //-----------------------------------------------------------------------------
 // [SECTION] ProcessPoolExecutor
@@ -155,10 +155,8 @@ public:
     // Starts max_workers worker processes right away (0: hardware threads) with the platform's
     // transport. Natively, call pp::ForkServer::start_early() at the top of main() first; see
     // platform/posix/fork_server.hpp for what happens if you do not.
-    explicit ProcessPoolExecutor(int max_workers = 0)
-        : ProcessPoolExecutor(make_default_worker_transport(), with_workers(max_workers)) {}
-    explicit ProcessPoolExecutor(ProcessPoolOptions options)
-        : ProcessPoolExecutor(make_default_worker_transport(), std::move(options)) {}
+    explicit ProcessPoolExecutor(int max_workers = 0) : ProcessPoolExecutor(make_default_worker_transport(), with_workers(max_workers)) {}
+    explicit ProcessPoolExecutor(ProcessPoolOptions options) : ProcessPoolExecutor(make_default_worker_transport(), std::move(options)) {}
     // Any transport: tests, or the browser's Web Workers.
     ProcessPoolExecutor(std::unique_ptr<WorkerTransport> transport, ProcessPoolOptions options);
 
@@ -286,7 +284,7 @@ private:
     std::vector<WorkerSlot> workers_;
     int exited_workers_ = 0;
     std::uint64_t finished_tasks_ = 0;  // replies that ended a task: shutdown's grace restarts on each
-    bool terminating_ = false;  // the shutdown grace ran out: exits now are our doing
+    bool terminating_ = false;          // the shutdown grace ran out: exits now are our doing
     bool joined_ = false;
     std::mutex join_mutex_;
 };
@@ -360,12 +358,14 @@ std::vector<R> ProcessPoolExecutor::map(const TaskRef<R(Args...)>& task, Chunksi
         auto [pid, items] = chunk.shared_state()->take(detail::Deadline::never());
         for (auto& [returned, bytes, type, message] : items) {
             if (first_error) continue;  // every chunk still runs, as every task of map() does
-            if (returned) results.push_back(decode<R>(bytes));
-            else first_error = std::make_exception_ptr(RemoteTaskError(type, message, task.name(), pid));
+            if (returned)
+                results.push_back(decode<R>(bytes));
+            else
+                first_error = std::make_exception_ptr(RemoteTaskError(type, message, task.name(), pid));
         }
     }
     if (first_error) std::rethrow_exception(first_error);
     return results;
 }
 
-} // namespace pp
+}  // namespace pp

@@ -67,8 +67,7 @@ public:
         if (end_ - start_ < kFrameHeaderSize) return false;
         FrameLength length;
         std::memcpy(&length, buffer_.data() + start_, sizeof length);
-        if (length > kMaxFrameSize)
-            throw SerializationError("corrupt stream: frame length " + std::to_string(length));
+        if (length > kMaxFrameSize) throw SerializationError("corrupt stream: frame length " + std::to_string(length));
         if (end_ - start_ < kFrameHeaderSize + length) return false;
         payload = buffer_.data() + start_ + kFrameHeaderSize;
         size = length;
@@ -102,9 +101,9 @@ void for_each_frame(const std::uint8_t* bytes, std::size_t size, F&& fn) {
 //-----------------------------------------------------------------------------
 
 enum class RequestKind : std::uint8_t {
-    RunTask = 1,  // run, reply, wait for the next request
+    RunTask = 1,          // run, reply, wait for the next request
     RunTaskThenExit = 2,  // pp::Process: run, reply, exit with 0 (or 1 if the task threw, like Python)
-    Stop = 3,  // exit with 0 once everything before it has been answered
+    Stop = 3,             // exit with 0 once everything before it has been answered
 };
 
 enum RequestFlags : std::uint8_t {
@@ -120,9 +119,8 @@ struct RequestHeader {
 };
 
 // Writes one whole request frame (length, header, then `argument_bytes`) at the end of `out`.
-inline void write_request_frame(ByteWriter& out, RequestKind kind, std::uint8_t flags, std::uint64_t task_id,
-                                const std::string& task_name, const std::uint8_t* argument_bytes,
-                                std::size_t argument_size) {
+inline void write_request_frame(ByteWriter& out, RequestKind kind, std::uint8_t flags, std::uint64_t task_id, const std::string& task_name,
+                                const std::uint8_t* argument_bytes, std::size_t argument_size) {
     const std::size_t at = begin_frame(out);
     write_value(out, kind);
     write_value(out, flags);
@@ -142,8 +140,7 @@ inline bool is_task_request(const std::uint8_t* payload, std::size_t size) {
 inline RequestHeader read_request_header(ByteReader& in) {
     RequestHeader header;
     header.kind = read_value<RequestKind>(in);
-    if (header.kind != RequestKind::RunTask && header.kind != RequestKind::RunTaskThenExit &&
-        header.kind != RequestKind::Stop)
+    if (header.kind != RequestKind::RunTask && header.kind != RequestKind::RunTaskThenExit && header.kind != RequestKind::Stop)
         throw SerializationError("corrupt request: unknown kind " + std::to_string(static_cast<int>(header.kind)));
     header.flags = read_value<std::uint8_t>(in);
     header.task_id = read_value<std::uint64_t>(in);
@@ -157,7 +154,7 @@ inline RequestHeader read_request_header(ByteReader& in) {
 
 enum class ReplyKind : std::uint8_t {
     Returned = 1,  // payload: the result bytes
-    Raised = 2,  // payload: exception type name and message
+    Raised = 2,    // payload: exception type name and message
     // Not the end of a task: a value the running task showed with pp::publish_variable()
     // (core/process_registry.hpp), sent at once so the process panel shows it live.
     Variable = 3,  // payload: variable name, value, address in the worker's own memory
@@ -177,13 +174,13 @@ struct Reply {
     ReplyKind kind = ReplyKind::Returned;
     std::uint64_t task_id = 0;
     int worker_pid = 0;
-    Bytes result;  // Returned
-    std::string exception_type;  // Raised: "std::runtime_error"
-    std::string exception_message;  // Raised: what()
-    std::string variable_name;  // Variable
-    std::int64_t variable_value = 0;  // Variable
+    Bytes result;                        // Returned
+    std::string exception_type;          // Raised: "std::runtime_error"
+    std::string exception_message;       // Raised: what()
+    std::string variable_name;           // Variable
+    std::int64_t variable_value = 0;     // Variable
     std::uint64_t variable_address = 0;  // Variable: where it lives in the worker (0: not given)
-    std::string printed_by;  // Printed: the process that printed, when not the sender (a grandchild)
+    std::string printed_by;              // Printed: the process that printed, when not the sender (a grandchild)
     // Returned / Raised: recorded by the worker while running the task. Printed: the line, as one
     // Print event (its lane, time and text), whether or not the parent traces.
     std::vector<TraceEvent> events;
@@ -280,4 +277,4 @@ struct Serializer<Reply> {
     }
 };
 
-} // namespace pp
+}  // namespace pp

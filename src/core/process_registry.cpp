@@ -41,8 +41,10 @@ ProcessRegistry::Entry* ProcessRegistry::find_locked(int pid) {
 
 void ProcessRegistry::update_state_locked(Entry& entry) {
     if (has_ended(entry.info.state)) return;
-    if (!entry.ready) entry.info.state = ProcessState::Starting;
-    else entry.info.state = entry.in_flight.empty() ? ProcessState::Idle : ProcessState::Running;
+    if (!entry.ready)
+        entry.info.state = ProcessState::Starting;
+    else
+        entry.info.state = entry.in_flight.empty() ? ProcessState::Idle : ProcessState::Running;
     entry.info.task = entry.in_flight.empty() ? std::string() : entry.in_flight.front();
 }
 
@@ -145,9 +147,12 @@ void ProcessRegistry::ended(int pid, const WorkerExit& exit) {
     if (!entry || has_ended(entry->info.state)) return;
     // 9 and 15 (SIGKILL, SIGTERM) are ends asked for from outside; any other signal, or a
     // status lost with the fork server, is a crash.
-    if (exit.known && exit.signal == 0) entry->info.state = ProcessState::Exited;
-    else if (exit.known && (exit.signal == 9 || exit.signal == 15)) entry->info.state = ProcessState::Killed;
-    else entry->info.state = ProcessState::Crashed;
+    if (exit.known && exit.signal == 0)
+        entry->info.state = ProcessState::Exited;
+    else if (exit.known && (exit.signal == 9 || exit.signal == 15))
+        entry->info.state = ProcessState::Killed;
+    else
+        entry->info.state = ProcessState::Crashed;
     entry->info.how = exit.how;
     entry->info.task.clear();
     entry->in_flight.clear();
@@ -242,8 +247,7 @@ bool ProcessRegistry::try_snapshot(std::vector<ProcessInfo>& rows, std::uint64_t
 
 void ProcessRegistry::forget_ended() {
     std::lock_guard<std::mutex> lock(mutex_);
-    entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                  [](const Entry& entry) { return has_ended(entry.info.state); }),
+    entries_.erase(std::remove_if(entries_.begin(), entries_.end(), [](const Entry& entry) { return has_ended(entry.info.state); }),
                    entries_.end());
     self_.variables.clear();
     changed_locked();
@@ -260,15 +264,15 @@ std::string ProcessRegistry::to_json() const {
                       "\"messages_received\":%llu,\"bytes_received\":%llu,\"can_control\":%s",
                       p.pid, p.is_this_process ? "true" : "false", static_cast<unsigned long long>(p.tasks_done),
                       static_cast<unsigned long long>(p.messages_sent), static_cast<unsigned long long>(p.bytes_sent),
-                      static_cast<unsigned long long>(p.messages_received),
-                      static_cast<unsigned long long>(p.bytes_received), p.can_control ? "true" : "false");
+                      static_cast<unsigned long long>(p.messages_received), static_cast<unsigned long long>(p.bytes_received),
+                      p.can_control ? "true" : "false");
         json += (i ? "," : "") + std::string(numbers);
-        json += ",\"name\":" + json_string(p.name) + ",\"state\":" + json_string(to_string(p.state)) +
-                ",\"how\":" + json_string(p.how) + ",\"task\":" + json_string(p.task) + ",\"variables\":[";
+        json += ",\"name\":" + json_string(p.name) + ",\"state\":" + json_string(to_string(p.state)) + ",\"how\":" + json_string(p.how) +
+                ",\"task\":" + json_string(p.task) + ",\"variables\":[";
         for (std::size_t v = 0; v < p.variables.size(); ++v) {
             const ProcessVariable& variable = p.variables[v];
-            std::snprintf(numbers, sizeof numbers, ",\"value\":%lld,\"address\":%llu}",
-                          static_cast<long long>(variable.value), static_cast<unsigned long long>(variable.address));
+            std::snprintf(numbers, sizeof numbers, ",\"value\":%lld,\"address\":%llu}", static_cast<long long>(variable.value),
+                          static_cast<unsigned long long>(variable.address));
             json += (v ? ",{" : "{") + std::string("\"thread\":") + json_string(variable.thread) +
                     ",\"name\":" + json_string(variable.name) + numbers;
         }
@@ -293,4 +297,4 @@ void publish_variable(std::string_view name, std::int64_t value, const void* add
     ProcessRegistry::instance().publish_local(trace::current_lane().name, std::string(name), value, address_value);
 }
 
-} // namespace pp
+}  // namespace pp

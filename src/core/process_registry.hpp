@@ -36,24 +36,24 @@ inline bool has_ended(ProcessState state) { return state >= ProcessState::Exited
 
 // One value a process (or one thread of it) showed with publish_variable().
 struct ProcessVariable {
-    std::string thread;         // the publishing thread's lane name; "" for a worker process
+    std::string thread;  // the publishing thread's lane name; "" for a worker process
     std::string name;
     std::int64_t value = 0;
     std::uint64_t address = 0;  // where it lives in that process's memory (0: not given)
 };
 
 struct ProcessInfo {
-    int pid = 0;                 // real natively; in the page a number the page assigns (page = 1)
-    std::string name;            // "MainProcess", "ForkProcess-3", "Process-1", ...
+    int pid = 0;                   // real natively; in the page a number the page assigns (page = 1)
+    std::string name;              // "MainProcess", "ForkProcess-3", "Process-1", ...
     bool is_this_process = false;  // the row of the program itself (the page, or the parent)
     ProcessState state = ProcessState::Starting;
-    std::string how;             // once ended: "exited with code 0", "was killed by signal 9 (SIGKILL)"
-    std::string task;            // the task it is running, "" when idle
+    std::string how;   // once ended: "exited with code 0", "was killed by signal 9 (SIGKILL)"
+    std::string task;  // the task it is running, "" when idle
     std::uint64_t tasks_done = 0;
     std::uint64_t messages_sent = 0, bytes_sent = 0;          // frames this program sent to it
     std::uint64_t messages_received = 0, bytes_received = 0;  // frames it sent back
     std::vector<ProcessVariable> variables;
-    bool can_control = false;    // live, and Kill / Crash can reach it
+    bool can_control = false;  // live, and Kill / Crash can reach it
 };
 
 //-----------------------------------------------------------------------------
@@ -140,4 +140,4 @@ private:
 // tight loop.
 void publish_variable(std::string_view name, std::int64_t value, const void* address = nullptr);
 
-} // namespace pp
+}  // namespace pp

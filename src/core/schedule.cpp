@@ -52,7 +52,7 @@ struct Controller {
     bool on = false;
     std::uint64_t session = 0;
     std::vector<std::unique_ptr<Participant>> participants;  // index: number
-    std::uint64_t running = 0;  // the participant that moves now; 0 while a decision is due
+    std::uint64_t running = 0;                               // the participant that moves now; 0 while a decision is due
     std::unique_ptr<Chooser> chooser;
     std::map<const void*, std::uint64_t> lock_owner;
     std::vector<std::pair<std::string, std::int64_t>> shared;
@@ -72,8 +72,8 @@ Controller& controller() {
     return *instance;
 }
 
-PP_THREAD_LOCAL(std::uint64_t, my_id)            // 0: not a participant
-PP_THREAD_LOCAL(std::string, my_wait_label)      // WaitLabel's, for this thread's next wait
+PP_THREAD_LOCAL(std::uint64_t, my_id)        // 0: not a participant
+PP_THREAD_LOCAL(std::string, my_wait_label)  // WaitLabel's, for this thread's next wait
 
 std::uint64_t make_id(std::uint64_t session, int number) { return (session << 32) | static_cast<std::uint64_t>(number + 1); }
 
@@ -129,8 +129,7 @@ void decide_locked(Controller& c) {
     c.deadlock = false;
     if (runnable.empty()) {
         // A notify from outside the run (a browser process's reply, Stop) may still come.
-        c.deadlock = std::any_of(c.participants.begin(), c.participants.end(),
-                                 [](const auto& p) { return p->state != State::Finished; });
+        c.deadlock = std::any_of(c.participants.begin(), c.participants.end(), [](const auto& p) { return p->state != State::Finished; });
         return;
     }
     int number = runnable.front().number;
@@ -169,12 +168,12 @@ void park_locked(Controller& c, Participant& me, std::unique_lock<std::mutex>& l
     c.changed.wait(lock, [&] { return !c.on || c.running == me.id; });
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] pp::sync's hooks: waits, notifies, threads, joins, sleeps
 //-----------------------------------------------------------------------------
-} // namespace pp::schedule
+}  // namespace pp::schedule
 
 namespace pp::sync::schedule_hooks {
 
@@ -207,8 +206,7 @@ void notified(const void* cv, bool all) noexcept {
     for (;;) {
         Participant* oldest = nullptr;
         for (auto& p : c.participants)
-            if (p->state == State::Blocked && p->waiting_cv == cv && (!oldest || p->wait_order < oldest->wait_order))
-                oldest = p.get();
+            if (p->state == State::Blocked && p->waiting_cv == cv && (!oldest || p->wait_order < oldest->wait_order)) oldest = p.get();
         if (!oldest) break;
         oldest->state = State::Ready;
         oldest->waiting_cv = nullptr;
@@ -287,7 +285,7 @@ bool sleep(clock::duration length) {
     return true;
 }
 
-} // namespace pp::sync::schedule_hooks
+}  // namespace pp::sync::schedule_hooks
 
 namespace pp::schedule {
 
@@ -414,8 +412,7 @@ private:
 
 class ReplayChooser final : public Chooser {
 public:
-    ReplayChooser(std::string schedule, std::unique_ptr<Chooser> then)
-        : schedule_(std::move(schedule)), then_(std::move(then)) {}
+    ReplayChooser(std::string schedule, std::unique_ptr<Chooser> then) : schedule_(std::move(schedule)), then_(std::move(then)) {}
     int choose(const std::vector<Candidate>& runnable) override {
         if (at_ >= schedule_.size()) handed_over_ = true;  // the first choice past the schedule's end
         if (at_ < schedule_.size()) {
@@ -449,7 +446,7 @@ private:
     std::string error_;
 };
 
-} // namespace
+}  // namespace
 
 std::unique_ptr<Chooser> make_chooser(Policy policy, std::uint64_t seed) {
     switch (policy) {
@@ -637,8 +634,10 @@ public:
             if (!candidate.next->shared) return candidate.number;
         std::size_t index = 0;
         const std::size_t branch = trail_.trail.size();
-        if (trail_.random) index = std::uniform_int_distribution<std::size_t>(0, runnable.size() - 1)(*trail_.random);
-        else if (branch < trail_.prefix.size()) index = std::min(trail_.prefix[branch], runnable.size() - 1);
+        if (trail_.random)
+            index = std::uniform_int_distribution<std::size_t>(0, runnable.size() - 1)(*trail_.random);
+        else if (branch < trail_.prefix.size())
+            index = std::min(trail_.prefix[branch], runnable.size() - 1);
         trail_.trail.emplace_back(index, runnable.size());
         return runnable[index].number;
     }
@@ -653,10 +652,9 @@ std::string outcome_text(const View& v) {
     return text.empty() ? "(no shared values)" : text;
 }
 
-} // namespace
+}  // namespace
 
-ExploreResult explore(const std::function<void()>& run_once, const ExploreOptions& options,
-                      const std::function<bool()>& keep_going) {
+ExploreResult explore(const std::function<void()>& run_once, const ExploreOptions& options, const std::function<bool()>& keep_going) {
     ExploreResult result;
     const auto started = std::chrono::steady_clock::now();
     std::mt19937_64 random(options.seed);
@@ -713,4 +711,4 @@ ExploreResult explore(const std::function<void()>& run_once, const ExploreOption
     return result;
 }
 
-} // namespace pp::schedule
+}  // namespace pp::schedule

@@ -45,10 +45,10 @@ enum class ActionKind : std::uint8_t { Begin, Load, Add, Store, Lock, Unlock, Pr
 
 struct Action {
     ActionKind kind = ActionKind::Begin;
-    std::string text;             // "store 42", "print '0'", "join Thread-1"
-    bool shared = false;          // reads or writes shared state: where exploring branches
-    int source_line = 0;          // the lesson's C++ line, 0 when none
-    const void* lock = nullptr;   // Lock: which lock
+    std::string text;            // "store 42", "print '0'", "join Thread-1"
+    bool shared = false;         // reads or writes shared state: where exploring branches
+    int source_line = 0;         // the lesson's C++ line, 0 when none
+    const void* lock = nullptr;  // Lock: which lock
     // Load: the shared value it will read, shown live ("load counter (reads 41)").
     const std::atomic<std::int64_t>* reads = nullptr;
 };
@@ -83,7 +83,7 @@ private:
 // What the step view shows beside the threads.
 void set_private_value(std::string_view what, std::int64_t value);  // "register 41": this thread's own copy
 void clear_private_value();
-void set_shared_value(std::string_view name, std::int64_t value);   // "counter = 41"
+void set_shared_value(std::string_view name, std::int64_t value);  // "counter = 41"
 // Something the student should see (a lost update): listed by the view, and marked on the
 // calling thread's timeline lane.
 void note(std::string text);
@@ -151,22 +151,22 @@ void release();
 struct ThreadView {
     enum class State { Starting, Ready, Moving, Blocked, Finished };
     int number = 0;
-    std::string name;        // its timeline lane: "MainThread", "Thread-1"
+    std::string name;  // its timeline lane: "MainThread", "Thread-1"
     State state = State::Starting;
-    std::string next;        // "store 42"; while blocked, what it waits for
-    bool can_move = false;   // a step(number) would be taken now
-    int source_line = 0;     // the lesson line of its next step
-    std::string private_what;            // "register"
+    std::string next;          // "store 42"; while blocked, what it waits for
+    bool can_move = false;     // a step(number) would be taken now
+    int source_line = 0;       // the lesson line of its next step
+    std::string private_what;  // "register"
     std::optional<std::int64_t> private_value;
 };
 
 struct View {
-    bool on = false;               // a session is on and the controller decides
+    bool on = false;                   // a session is on and the controller decides
     bool waiting_for_student = false;  // nobody moves until step()
-    bool deadlock = false;         // no thread can move, and none has ended its run
-    int steps = 0;                 // steps taken so far, chosen or forced
-    std::string schedule;          // the choices so far, as a schedule string
-    std::string error;             // a replay that could not go on, say
+    bool deadlock = false;             // no thread can move, and none has ended its run
+    int steps = 0;                     // steps taken so far, chosen or forced
+    std::string schedule;              // the choices so far, as a schedule string
+    std::string error;                 // a replay that could not go on, say
     std::vector<ThreadView> threads;
     std::vector<std::pair<std::string, std::int64_t>> shared;  // in the order first set
     std::vector<std::string> notes;
@@ -197,9 +197,9 @@ struct ExploreOptions {
 };
 
 struct Outcome {
-    std::string text;          // "counter = 1": the shared values at the end
-    std::size_t count = 0;     // schedules that end so
-    std::string schedule;      // one of them, as --schedule takes it
+    std::string text;       // "counter = 1": the shared values at the end
+    std::size_t count = 0;  // schedules that end so
+    std::string schedule;   // one of them, as --schedule takes it
 };
 
 struct ExploreResult {
@@ -220,4 +220,4 @@ struct ExploreResult {
 ExploreResult explore(const std::function<void()>& run_once, const ExploreOptions& options = {},
                       const std::function<bool()>& keep_going = {});
 
-} // namespace pp::schedule
+}  // namespace pp::schedule

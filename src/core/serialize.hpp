@@ -110,15 +110,17 @@ public:
         const std::uint64_t length = read_trivial<std::uint64_t>();
         const std::uint64_t per_item = min_bytes_per_item == 0 ? 0 : min_bytes_per_item;
         if (per_item != 0 && length > remaining() / per_item)
-            throw SerializationError("corrupt bytes: length " + std::to_string(length) + " at offset " +
-                                     std::to_string(offset_ - 8) + " exceeds the " + std::to_string(remaining()) +
-                                     " bytes left");
+            throw SerializationError("corrupt bytes: length " + std::to_string(length) + " at offset " + std::to_string(offset_ - 8) +
+                                     " exceeds the " + std::to_string(remaining()) + " bytes left");
         if (per_item == 0 && length > (std::uint64_t{1} << 32))
             throw SerializationError("corrupt bytes: implausible length " + std::to_string(length));
         return static_cast<std::size_t>(length);
     }
     const std::uint8_t* current() const { return data_ + offset_; }
-    void skip(std::size_t size) { require(size); offset_ += size; }
+    void skip(std::size_t size) {
+        require(size);
+        offset_ += size;
+    }
 
     std::size_t remaining() const { return size_ - offset_; }
     std::size_t offset() const { return offset_; }
@@ -127,16 +129,15 @@ public:
     // After decoding a whole message: leftover bytes mean the writer and reader disagreed on the type.
     void expect_end(const char* what) const {
         if (!at_end())
-            throw SerializationError(std::string("corrupt bytes: ") + std::to_string(remaining()) +
-                                     " unexpected trailing bytes after " + what);
+            throw SerializationError(std::string("corrupt bytes: ") + std::to_string(remaining()) + " unexpected trailing bytes after " +
+                                     what);
     }
 
 private:
     void require(std::size_t size) const {
         if (size > size_ - offset_)
-            throw SerializationError("truncated bytes: needed " + std::to_string(size) + " more at offset " +
-                                     std::to_string(offset_) + " but only " + std::to_string(size_ - offset_) +
-                                     " remain");
+            throw SerializationError("truncated bytes: needed " + std::to_string(size) + " more at offset " + std::to_string(offset_) +
+                                     " but only " + std::to_string(size_ - offset_) + " remain");
     }
 
     const std::uint8_t* data_;
@@ -155,9 +156,8 @@ struct dependent_false : std::false_type {};
 // compile-time error naming the fix, rather than silently copying pointers into another process.
 template <class T, class Enable = void>
 struct Serializer {
-    static_assert(dependent_false<T>::value,
-                  "type T cannot be sent to a process: specialize pp::Serializer<T> "
-                  "with static void write(pp::ByteWriter&, const T&) and static T read(pp::ByteReader&)");
+    static_assert(dependent_false<T>::value, "type T cannot be sent to a process: specialize pp::Serializer<T> "
+                                             "with static void write(pp::ByteWriter&, const T&) and static T read(pp::ByteReader&)");
     static void write(ByteWriter&, const T&) {}
     static T read(ByteReader&);
 };
@@ -301,4 +301,4 @@ T decode(const Bytes& bytes) {
     return decode<T>(bytes.data(), bytes.size());
 }
 
-} // namespace pp
+}  // namespace pp

@@ -10,8 +10,9 @@ namespace pp {
 std::string overwrite_note(const std::string& storer, std::int64_t read, const std::string& writer, std::int64_t overwritten) {
     const std::int64_t lost = overwritten - read;
     const std::int64_t count = lost > 0 ? lost : -lost;
-    const std::string what = lost > 0 ? (count == 1 ? "one increment lost" : std::to_string(count) + " increments lost")
-                                       : (count == 1 ? "one lost increment comes back" : std::to_string(count) + " lost increments come back");
+    const std::string what = lost > 0
+                                 ? (count == 1 ? "one increment lost" : std::to_string(count) + " increments lost")
+                                 : (count == 1 ? "one lost increment comes back" : std::to_string(count) + " lost increments come back");
     return storer + " stored " + std::to_string(read + 1) + " over " + writer + "'s " + std::to_string(overwritten) + ": " + what;
 }
 
@@ -70,4 +71,4 @@ void SharedCounter::increment_with_mutex(int source_line) {
     value_.store(value_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-} // namespace pp
+}  // namespace pp

@@ -40,4 +40,4 @@ private:
 // stale store lowered the counter meanwhile), lost increments come back.
 std::string overwrite_note(const std::string& storer, std::int64_t read, const std::string& writer, std::int64_t overwritten);
 
-} // namespace pp
+}  // namespace pp

@@ -20,8 +20,7 @@ double Samples::max() const { return values_.empty() ? 0 : *std::max_element(val
 
 Speedup speedup(const Samples& base_seconds, const Samples& seconds) {
     if (base_seconds.empty() || seconds.empty() || seconds.min() <= 0 || seconds.median() <= 0) return {};
-    return {base_seconds.median() / seconds.median(), base_seconds.min() / seconds.max(),
-            base_seconds.max() / seconds.min()};
+    return {base_seconds.median() / seconds.median(), base_seconds.min() / seconds.max(), base_seconds.max() / seconds.min()};
 }
 
 bool exceeds_cores(const Speedup& cpu_bound, int cores) { return cores >= 1 && cpu_bound.median > cores; }
@@ -42,8 +41,7 @@ double wall_time_once(const std::function<void()>& run) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run,
-                         const std::function<bool()>& keep_going) {
+Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run, const std::function<bool()>& keep_going) {
     const auto go_on = [&] { return !keep_going || keep_going(); };
     Samples samples;
     if (!go_on()) return samples;
@@ -52,4 +50,4 @@ Samples measure_repeated(int repeats, const std::function<double(RunKind)>& time
     return samples;
 }
 
-} // namespace pp
+}  // namespace pp

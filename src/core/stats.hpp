@@ -59,8 +59,7 @@ enum class RunKind { WarmUp, Timed };
 // seconds each of those calls reported. `timed_run` times itself, so it can leave set-up out of
 // the figure. Between calls, a `keep_going` that returns false ends the series early (Stop): the
 // samples so far are returned, and the caller should not trust them.
-Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run,
-                         const std::function<bool()>& keep_going = {});
+Samples measure_repeated(int repeats, const std::function<double(RunKind)>& timed_run, const std::function<bool()>& keep_going = {});
 
 // Seconds of one call of `run` on pp::sync::clock, the threads' clock (virtual time in the
 // single-threaded page, where threads are simulated).
@@ -82,4 +81,4 @@ double predicted_seconds(double work_seconds, int parallel, double messages, dou
 // the platform's system.cpp (platform/posix, platform/web), which pp_core compiles in.
 int hardware_core_count();
 
-} // namespace pp
+}  // namespace pp

@@ -43,22 +43,22 @@ using base_condition_variable = std::condition_variable;
 inline std::thread::id base_this_thread_id() noexcept { return std::this_thread::get_id(); }
 inline void base_yield() noexcept { std::this_thread::yield(); }
 inline void base_sleep_until(clock::time_point at) { std::this_thread::sleep_until(at); }
-} // namespace detail
+}  // namespace detail
 
 // Where a long CPU loop may let other threads run. Only the cooperative build switches here.
 inline void preemption_point() {}
 
-} // namespace pp::sync
+}  // namespace pp::sync
 
 // A per-thread variable: `PP_THREAD_LOCAL(int, depth)` defines `int& depth()`, the calling
 // thread's own int (value-initialized). Natively a thread_local; cooperative: one per fiber.
-#define PP_THREAD_LOCAL(Type, name)                                                                     \
-    inline Type& name() {                                                                               \
-        thread_local Type value{};                                                                      \
-        return value;                                                                                   \
+#define PP_THREAD_LOCAL(Type, name)                                                                                                        \
+    inline Type& name() {                                                                                                                  \
+        thread_local Type value{};                                                                                                         \
+        return value;                                                                                                                      \
     }
 
-#else // PP_COOPERATIVE
+#else  // PP_COOPERATIVE
 
 namespace pp::sync {
 
@@ -85,7 +85,7 @@ std::uint64_t fiber_id(const Fiber& fiber);
 // Per-fiber storage for PP_THREAD_LOCAL: slot `slot` of the current fiber (the main context has its own).
 std::size_t new_local_slot();
 void*& local_slot(std::size_t slot, void (*destroy)(void*));
-} // namespace detail
+}  // namespace detail
 
 namespace detail {  // the fibers' own, under the wrappers at the end of this file
 
@@ -151,9 +151,7 @@ public:
     void wait(std::unique_lock<std::mutex>& lock, Predicate ready) {
         while (!ready()) wait(lock);
     }
-    std::cv_status wait_until(std::unique_lock<std::mutex>& lock, clock::time_point at) {
-        return wait_until_virtual(lock, &at);
-    }
+    std::cv_status wait_until(std::unique_lock<std::mutex>& lock, clock::time_point at) { return wait_until_virtual(lock, &at); }
     template <class Predicate>
     bool wait_until(std::unique_lock<std::mutex>& lock, clock::time_point at, Predicate ready) {
         while (!ready())
@@ -170,23 +168,23 @@ private:
     std::deque<detail::Fiber*> waiters_;  // oldest first
 };
 
-} // namespace detail
+}  // namespace detail
 
 // Where a long CPU loop lets the other fibers run: every so many calls it yields, and the
 // virtual clock advances by one quantum. Cheap otherwise (a counter).
 void preemption_point();
 
-} // namespace pp::sync
+}  // namespace pp::sync
 
-#define PP_THREAD_LOCAL(Type, name)                                                                     \
-    inline Type& name() {                                                                               \
-        static const std::size_t slot = ::pp::sync::detail::new_local_slot();                           \
-        void*& value = ::pp::sync::detail::local_slot(slot, [](void* p) { delete static_cast<Type*>(p); }); \
-        if (!value) value = new Type{};                                                                 \
-        return *static_cast<Type*>(value);                                                              \
+#define PP_THREAD_LOCAL(Type, name)                                                                                                        \
+    inline Type& name() {                                                                                                                  \
+        static const std::size_t slot = ::pp::sync::detail::new_local_slot();                                                              \
+        void*& value = ::pp::sync::detail::local_slot(slot, [](void* p) { delete static_cast<Type*>(p); });                                \
+        if (!value) value = new Type{};                                                                                                    \
+        return *static_cast<Type*>(value);                                                                                                 \
     }
 
-#endif // PP_COOPERATIVE
+#endif  // PP_COOPERATIVE
 
 //-----------------------------------------------------------------------------
 // The wrappers every core file uses: threads, condition variables, sleeps
@@ -210,7 +208,7 @@ void thread_ends(std::uint64_t participant) noexcept;
 bool join(std::uint64_t participant);
 // A stepped thread's sleep: a step that takes no real time. False: not stepped, sleep for real.
 bool sleep(clock::duration length);
-} // namespace schedule_hooks
+}  // namespace schedule_hooks
 
 class thread {
 public:
@@ -303,6 +301,6 @@ template <class Rep, class Period>
 void sleep_for(std::chrono::duration<Rep, Period> d) {
     sleep_until(clock::now() + std::chrono::duration_cast<clock::duration>(d));
 }
-} // namespace this_thread
+}  // namespace this_thread
 
-} // namespace pp::sync
+}  // namespace pp::sync

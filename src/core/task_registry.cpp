@@ -16,8 +16,7 @@ namespace pp {
 std::string demangle(const char* mangled_name) {
 #ifdef PP_HAVE_CXXABI
     int status = 0;
-    std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(mangled_name, nullptr, nullptr, &status),
-                                                    std::free);
+    std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(mangled_name, nullptr, nullptr, &status), std::free);
     if (status == 0 && readable) return readable.get();
 #endif
     return mangled_name;
@@ -37,8 +36,7 @@ void TaskRegistry::add(TaskEntry entry) {
                                     "(PP_REGISTER_TASK at namespace scope).");
     auto existing = entries_.find(entry.name);
     if (existing != entries_.end()) {
-        const bool same_function = existing->second.identity != nullptr &&
-                                   existing->second.identity == entry.identity &&
+        const bool same_function = existing->second.identity != nullptr && existing->second.identity == entry.identity &&
                                    existing->second.signature == entry.signature;
         if (same_function) return;  // the same registration seen twice, e.g. from an inline variable
         throw TaskRegistrationError("two different functions were registered as process task '" + entry.name +
@@ -64,8 +62,8 @@ const TaskEntry& TaskRegistry::get_checked(const std::string& name, std::type_in
                                            const char* signature_text_for_errors) const {
     const TaskEntry& entry = get(name);
     if (entry.signature != signature)
-        throw TaskSignatureError("process task '" + name + "' is registered as " + entry.signature_text +
-                                 " but was called as " + demangle(signature_text_for_errors));
+        throw TaskSignatureError("process task '" + name + "' is registered as " + entry.signature_text + " but was called as " +
+                                 demangle(signature_text_for_errors));
     return entry;
 }
 
@@ -88,4 +86,4 @@ bool TaskRegistry::sealed() const {
     return sealed_reason_ != nullptr;
 }
 
-} // namespace pp
+}  // namespace pp

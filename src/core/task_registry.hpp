@@ -43,8 +43,7 @@ namespace pp {
 class UnknownTaskError : public std::invalid_argument {
 public:
     explicit UnknownTaskError(const std::string& name)
-        : std::invalid_argument("no process task named '" + name +
-                                "' is registered; register it with PP_REGISTER_TASK") {}
+        : std::invalid_argument("no process task named '" + name + "' is registered; register it with PP_REGISTER_TASK") {}
 };
 
 // A task called by name with argument or result types that differ from how it was registered.
@@ -109,7 +108,7 @@ private:
 struct TaskEntry {
     std::string name;
     std::type_index signature = std::type_index(typeid(void));
-    std::string signature_text;  // "int (int)", for error messages
+    std::string signature_text;      // "int (int)", for error messages
     const void* identity = nullptr;  // the function pointer, to accept a repeated identical registration
     // Decodes the arguments, runs the task, encodes its result. Throws whatever the task throws,
     // and SerializationError for argument bytes that do not match the signature.
@@ -127,8 +126,7 @@ public:
     // Throws UnknownTaskError.
     const TaskEntry& get(const std::string& name) const;
     // Throws UnknownTaskError, or TaskSignatureError when registered with another signature.
-    const TaskEntry& get_checked(const std::string& name, std::type_index signature,
-                                 const char* signature_text_for_errors) const;
+    const TaskEntry& get_checked(const std::string& name, std::type_index signature, const char* signature_text_for_errors) const;
     std::vector<std::string> names() const;
 
     // Called when workers get their copy of the registry (the fork server starts): registering
@@ -152,22 +150,20 @@ template <class T>
 inline constexpr bool is_sendable_parameter_v = !std::is_rvalue_reference_v<T> && !std::is_pointer_v<std::decay_t<T>>;
 
 template <class R, class... Args, class F, std::size_t... I>
-void invoke_with_tuple(F& fn, std::tuple<std::decay_t<Args>...>& arguments, ByteWriter& result,
-                       std::index_sequence<I...>) {
+void invoke_with_tuple(F& fn, std::tuple<std::decay_t<Args>...>& arguments, ByteWriter& result, std::index_sequence<I...>) {
     // Each decoded argument is handed over as the parameter type asks: by value (moved), or by reference.
     if constexpr (std::is_void_v<R>) {
         fn(static_cast<std::conditional_t<std::is_lvalue_reference_v<Args>, Args, Args&&>>(std::get<I>(arguments))...);
     } else {
-        write_value<R>(result, fn(static_cast<std::conditional_t<std::is_lvalue_reference_v<Args>, Args, Args&&>>(
-                                   std::get<I>(arguments))...));
+        write_value<R>(result,
+                       fn(static_cast<std::conditional_t<std::is_lvalue_reference_v<Args>, Args, Args&&>>(std::get<I>(arguments))...));
     }
 }
 
 template <class R, class... Args, class F>
 TaskEntry make_task_entry(std::string name, F fn, const void* identity) {
-    static_assert((is_sendable_parameter_v<Args> && ...),
-                  "process task parameters must be values or references to values: pointers cannot "
-                  "cross a process boundary");
+    static_assert((is_sendable_parameter_v<Args> && ...), "process task parameters must be values or references to values: pointers cannot "
+                                                          "cross a process boundary");
     static_assert(!std::is_reference_v<R> && !std::is_pointer_v<R>,
                   "a process task must return a value (or void): references and pointers cannot cross "
                   "a process boundary");
@@ -184,14 +180,13 @@ TaskEntry make_task_entry(std::string name, F fn, const void* identity) {
     return entry;
 }
 
-} // namespace detail
+}  // namespace detail
 
 // Registers a plain function. Call at static-init time (PP_REGISTER_TASK does), before the fork
 // server starts: later registrations throw TaskRegistrationError because workers would not know them.
 template <class R, class... Args>
 TaskRef<R(Args...)> register_task(std::string name, R (*fn)(Args...)) {
-    TaskRegistry::instance().add(
-        detail::make_task_entry<R, Args...>(name, fn, reinterpret_cast<const void*>(fn)));
+    TaskRegistry::instance().add(detail::make_task_entry<R, Args...>(name, fn, reinterpret_cast<const void*>(fn)));
     return TaskRef<R(Args...)>(std::move(name));
 }
 
@@ -212,7 +207,7 @@ struct CallableRegistrar<R(Args...)> {
         return TaskRef<R(Args...)>(std::move(name));
     }
 };
-} // namespace detail
+}  // namespace detail
 
 template <class Signature, class F>
 TaskRef<Signature> register_task(std::string name, F callable) {
@@ -227,16 +222,14 @@ TaskRef<Signature> find_task(const std::string& name) {
     return TaskRef<Signature>(name);
 }
 
-} // namespace pp
+}  // namespace pp
 
 // PP_REGISTER_TASK(square) registers the function `square` under the name "square" and defines
 // `square_task`, its pp::TaskRef. Use it at namespace scope in the .cpp that defines the function.
 // Pitfall: in a static library, a .cpp nothing else references is not linked, and its tasks are
 // then unknown (UnknownTaskError at submit); keep tasks next to the code that submits them.
-#define PP_REGISTER_TASK(function) \
-    inline const auto function##_task = ::pp::register_task(#function, &function)
+#define PP_REGISTER_TASK(function) inline const auto function##_task = ::pp::register_task(#function, &function)
 
 // PP_REGISTER_TASK_AS(square, "process_pool.square"): the same under a name of your choice, for
 // two files that each have a `square` (Python tells them apart by module: a qualified name).
-#define PP_REGISTER_TASK_AS(function, name) \
-    inline const auto function##_task = ::pp::register_task(name, &function)
+#define PP_REGISTER_TASK_AS(function, name) inline const auto function##_task = ::pp::register_task(name, &function)

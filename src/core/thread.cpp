@@ -83,7 +83,7 @@ void Thread::State::run() {
     trace::instant(TraceKind::ThreadStart, "thread start");
     std::exception_ptr caught;
     {
-        gil::GilHolder gil_holder; // before the span, as in the pool: TaskRun minus GilWait = GIL held
+        gil::GilHolder gil_holder;  // before the span, as in the pool: TaskRun minus GilWait = GIL held
         TraceSpan run_span(TraceKind::TaskRun, name, trace::next_task_id());
         try {
             if (target) target();
@@ -115,10 +115,12 @@ bool Thread::join(Timeout timeout, int source_line) {
         gil::ReleaseGuard release_gil;
         TraceSpan blocked(TraceKind::JoinBlocked, "join", 0, s.name);
         lock.lock();
-        if (!deadline.at) s.ended_cv.wait(lock, [&] { return s.ended; });
-        else s.ended_cv.wait_until(lock, *deadline.at, [&] { return s.ended; });
+        if (!deadline.at)
+            s.ended_cv.wait(lock, [&] { return s.ended; });
+        else
+            s.ended_cv.wait_until(lock, *deadline.at, [&] { return s.ended; });
         const bool ended = s.ended;
-        lock.unlock(); // before the GIL is taken back: a GIL holder may be waiting for mutex
+        lock.unlock();  // before the GIL is taken back: a GIL holder may be waiting for mutex
         if (!ended) return false;
         blocked.end();
     } else {
@@ -150,4 +152,4 @@ std::exception_ptr Thread::exception() const {
     return s.error;
 }
 
-} // namespace pp
+}  // namespace pp

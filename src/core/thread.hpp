@@ -1,7 +1,7 @@
 // pp::Thread: Python's threading.Thread (start, join with timeout, is_alive, name).
 #pragma once
 
-#include "core/future.hpp" // pp::Timeout
+#include "core/future.hpp"  // pp::Timeout
 #include "core/sync.hpp"
 
 #include <condition_variable>
@@ -64,4 +64,4 @@ private:
     std::unique_ptr<State> state_;
 };
 
-} // namespace pp
+}  // namespace pp

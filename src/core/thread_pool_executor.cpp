@@ -22,12 +22,12 @@ namespace detail {
 void report_detached_exception(const char* what) noexcept {
     std::fprintf(stderr, "pp::ThreadPoolExecutor: exception in a detached task: %s\n", what);
 }
-} // namespace detail
+}  // namespace detail
 
 namespace {
 std::atomic<int> g_pool_counter{0};
 constexpr int kSpinYields = 50;
-constexpr std::size_t kMaxWorkersLimit = 4096; // above this, the count is almost surely a converted negative
+constexpr std::size_t kMaxWorkersLimit = 4096;  // above this, the count is almost surely a converted negative
 
 std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     if (!requested) {
@@ -36,11 +36,10 @@ std::size_t checked_max_workers(std::optional<std::size_t> requested) {
     }
     if (*requested == 0) throw std::invalid_argument("max_workers must be greater than 0");
     if (*requested > kMaxWorkersLimit)
-        throw std::invalid_argument("max_workers must be at most " + std::to_string(kMaxWorkersLimit) +
-                                    " (was a negative number passed?)");
+        throw std::invalid_argument("max_workers must be at most " + std::to_string(kMaxWorkersLimit) + " (was a negative number passed?)");
     return *requested;
 }
-} // namespace
+}  // namespace
 
 void ThreadPoolExecutor::restart_numbering() { g_pool_counter.store(0); }
 
@@ -53,15 +52,15 @@ struct ThreadPoolExecutor::Shared : std::enable_shared_from_this<Shared> {
     mutable std::mutex mutex;
     sync::condition_variable work_available;
     std::deque<std::shared_ptr<detail::PoolTask>> queue;
-    std::atomic<std::size_t> queued{0}; // queue.size(), readable without the lock (idle workers poll it)
-    std::vector<sync::thread> workers;        // threads created so far
-    std::vector<sync::thread::id> worker_ids; // added by each worker itself, before it takes a task
-    std::size_t starting = 0;                // slots reserved whose thread is being created
-    std::size_t next_worker_number = 0;      // lane numbers: "<prefix>_<n>"
-    sync::condition_variable start_resolved;  // a worker creation finished (or failed)
+    std::atomic<std::size_t> queued{0};        // queue.size(), readable without the lock (idle workers poll it)
+    std::vector<sync::thread> workers;         // threads created so far
+    std::vector<sync::thread::id> worker_ids;  // added by each worker itself, before it takes a task
+    std::size_t starting = 0;                  // slots reserved whose thread is being created
+    std::size_t next_worker_number = 0;        // lane numbers: "<prefix>_<n>"
+    sync::condition_variable start_resolved;   // a worker creation finished (or failed)
     std::size_t idle_workers = 0;
     bool shutdown = false;
-    std::mutex join_mutex; // serializes shutdown(true) callers
+    std::mutex join_mutex;  // serializes shutdown(true) callers
 
     void worker_main(std::size_t worker_number);
     // Creates the thread for a slot reserved under the lock (starting); call without the lock
@@ -89,9 +88,8 @@ struct ThreadPoolExecutor::Shared : std::enable_shared_from_this<Shared> {
 
 ThreadPoolExecutor::ThreadPoolExecutor(std::optional<std::size_t> max_workers, std::string thread_name_prefix)
     : max_workers_(checked_max_workers(max_workers)), shared_(std::make_shared<Shared>()) {
-    shared_->thread_name_prefix = thread_name_prefix.empty()
-                                      ? "ThreadPoolExecutor-" + std::to_string(g_pool_counter.fetch_add(1))
-                                      : std::move(thread_name_prefix);
+    shared_->thread_name_prefix =
+        thread_name_prefix.empty() ? "ThreadPoolExecutor-" + std::to_string(g_pool_counter.fetch_add(1)) : std::move(thread_name_prefix);
     shared_->workers.reserve(max_workers_);
     shared_->worker_ids.reserve(max_workers_);
 }
@@ -145,7 +143,7 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
             }
         }
         if (start) {
-            ++shared.starting; // reserves the slot: shutdown() waits for it to resolve before joining
+            ++shared.starting;  // reserves the slot: shutdown() waits for it to resolve before joining
             number = shared.next_worker_number++;
         }
         wake_one = shared.idle_workers > 0;
@@ -164,8 +162,8 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
         }
     }
     if (traced)
-        trace::span(TraceKind::TaskSubmitted, name.empty() ? std::string_view("task") : std::string_view(name),
-                    submitted_ns, submitted_ns, task_id);
+        trace::span(TraceKind::TaskSubmitted, name.empty() ? std::string_view("task") : std::string_view(name), submitted_ns, submitted_ns,
+                    task_id);
 }
 
 std::exception_ptr ThreadPoolExecutor::Shared::start_reserved_worker(std::size_t worker_number) {
@@ -187,9 +185,9 @@ std::exception_ptr ThreadPoolExecutor::Shared::start_reserved_worker(std::size_t
 }
 
 void ThreadPoolExecutor::Shared::take_back_locked(const detail::PoolTask* task) {
-    auto it = std::find_if(queue.begin(), queue.end(),
-                           [task](const std::shared_ptr<detail::PoolTask>& entry) { return entry.get() == task; });
-    if (it != queue.end()) queue.erase(it); // absent if shutdown(cancel_futures) took it
+    auto it =
+        std::find_if(queue.begin(), queue.end(), [task](const std::shared_ptr<detail::PoolTask>& entry) { return entry.get() == task; });
+    if (it != queue.end()) queue.erase(it);  // absent if shutdown(cancel_futures) took it
     queued.store(queue.size(), std::memory_order_relaxed);
 }
 
@@ -214,12 +212,11 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
         {
             std::unique_lock<std::mutex> lock(mutex);
             if (queue.empty() && !shutdown) {
-                previous_end_ns = -1; // about to idle: the next task begins later
+                previous_end_ns = -1;  // about to idle: the next task begins later
                 // Under a stream of small tasks the next one is usually microseconds away: yielding
                 // a few times first saves a futex sleep here and a wake-up syscall in submit().
                 lock.unlock();
-                for (int i = 0; i < kSpinYields && queued.load(std::memory_order_relaxed) == 0; ++i)
-                    sync::this_thread::yield();
+                for (int i = 0; i < kSpinYields && queued.load(std::memory_order_relaxed) == 0; ++i) sync::this_thread::yield();
                 lock.lock();
             }
             if (queue.empty() && !shutdown) {
@@ -228,7 +225,7 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
                 work_available.wait(lock, [&] { return !queue.empty() || shutdown; });
                 --idle_workers;
             }
-            if (queue.empty()) break; // shut down and drained
+            if (queue.empty()) break;  // shut down and drained
             task = std::move(queue.front());
             queue.pop_front();
             queued.store(queue.size(), std::memory_order_relaxed);
@@ -242,13 +239,12 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
         // Without an idle gap, the task began when the previous one ended, give or take the queue
         // pop (tens of ns); but never before its submission, nor before a wait for the GIL ended.
         std::int64_t begin_ns = 0;
-        if (traced)
-            begin_ns = previous_end_ns >= task->submitted_ns && !gil::enabled() ? previous_end_ns : trace::now_ns();
+        if (traced) begin_ns = previous_end_ns >= task->submitted_ns && !gil::enabled() ? previous_end_ns : trace::now_ns();
         task->run();
         if (traced) {
             previous_end_ns = trace::now_ns();
-            trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name),
-                        begin_ns, previous_end_ns, task->task_id, task->args);
+            trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name), begin_ns,
+                        previous_end_ns, task->task_id, task->args);
         } else {
             previous_end_ns = -1;
         }
@@ -300,4 +296,4 @@ std::size_t ThreadPoolExecutor::pending_count() const {
     return shared_->queue.size();
 }
 
-} // namespace pp
+}  // namespace pp

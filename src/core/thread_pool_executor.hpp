@@ -18,10 +18,10 @@
 #include "core/trace.hpp"
 
 #include <atomic>
-#include <cstdio>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -60,9 +60,9 @@ public:
     virtual void cancel_unstarted() noexcept = 0;
 
     std::uint64_t task_id = 0;
-    std::int64_t submitted_ns = 0; // trace clock at submit; only while tracing
-    std::string name; // trace label; empty means "task"
-    std::string args; // the call's arguments as the timeline shows them ("3"); only while tracing
+    std::int64_t submitted_ns = 0;  // trace clock at submit; only while tracing
+    std::string name;               // trace label; empty means "task"
+    std::string args;               // the call's arguments as the timeline shows them ("3"); only while tracing
 };
 
 // "3, \"cat\"": arguments a person can read in a tooltip (numbers and strings; others are "...").
@@ -145,7 +145,7 @@ auto bind_call(F&& f, Args&&... args) {
     };
 }
 
-} // namespace detail
+}  // namespace detail
 
 //-----------------------------------------------------------------------------
 // [SECTION] MapResults<R>: the iterable that map() returns
@@ -215,8 +215,10 @@ public:
 
     private:
         void advance() {
-            if (owner_ && owner_->has_next()) current_.emplace(owner_->next());
-            else owner_ = nullptr;
+            if (owner_ && owner_->has_next())
+                current_.emplace(owner_->next());
+            else
+                owner_ = nullptr;
         }
         MapResults* owner_ = nullptr;
         std::optional<R> current_;
@@ -239,8 +241,7 @@ public:
     // max_workers defaults to Python's min(32, hardware threads + 4). 0 throws std::invalid_argument
     // (so does an absurd count, such as a negative number converted to size_t).
     // Worker lanes are named "<prefix>_<n>"; the prefix defaults to "ThreadPoolExecutor-<pool number>".
-    explicit ThreadPoolExecutor(std::optional<std::size_t> max_workers = std::nullopt,
-                                std::string thread_name_prefix = {});
+    explicit ThreadPoolExecutor(std::optional<std::size_t> max_workers = std::nullopt, std::string thread_name_prefix = {});
     // Same as shutdown(true): waits for every queued task, like leaving Python's `with` block.
     // Destroyed by one of its own tasks or done-callbacks (which run on a worker, and a worker
     // cannot wait for itself), it is shutdown(false) instead: the workers still run what is
@@ -301,8 +302,7 @@ private:
 // [SECTION] ThreadPoolExecutor: template members
 //-----------------------------------------------------------------------------
 template <class F, class... Args>
-auto ThreadPoolExecutor::submit(F&& f, Args&&... args)
-    -> Future<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
+auto ThreadPoolExecutor::submit(F&& f, Args&&... args) -> Future<std::invoke_result_t<std::decay_t<F>, std::decay_t<Args>...>> {
     return submit_named(std::string_view{}, std::forward<F>(f), std::forward<Args>(args)...);
 }
 
@@ -345,11 +345,11 @@ auto ThreadPoolExecutor::map(F&& f, const Range& inputs, Timeout timeout)
         try {
             futures.push_back(submit([shared_f](const auto& x) -> R { return std::invoke(*shared_f, x); }, input));
         } catch (...) {
-            for (auto& submitted : futures) submitted.cancel(); // Python cancels what it submitted
+            for (auto& submitted : futures) submitted.cancel();  // Python cancels what it submitted
             throw;
         }
     }
     return MapResults<R>(std::move(futures), timeout);
 }
 
-} // namespace pp
+}  // namespace pp

@@ -23,7 +23,7 @@ bool encloses_first(const TraceEvent& a, const TraceEvent& b) {
     return a.end_ns > b.end_ns;
 }
 
-} // namespace
+}  // namespace
 
 TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move(events)) {
     if (events_.empty()) return;
@@ -34,13 +34,12 @@ TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move
     std::stable_sort(by_time.begin(), by_time.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return encloses_first(events_[a], events_[b]); });
 
-    std::map<LaneKey, int> first_seen;       // lane -> order of first appearance
-    std::map<int, int> process_first_seen;   // pid -> order of first appearance
+    std::map<LaneKey, int> first_seen;      // lane -> order of first appearance
+    std::map<int, int> process_first_seen;  // pid -> order of first appearance
     std::vector<TraceLane> seen_lanes;
     for (std::uint32_t i : by_time) {
         const TraceLane& lane = events_[i].lane;
-        if (first_seen.emplace(LaneKey{lane.pid, lane.tid}, static_cast<int>(seen_lanes.size())).second)
-            seen_lanes.push_back(lane);
+        if (first_seen.emplace(LaneKey{lane.pid, lane.tid}, static_cast<int>(seen_lanes.size())).second) seen_lanes.push_back(lane);
         process_first_seen.emplace(lane.pid, static_cast<int>(process_first_seen.size()));
     }
     std::vector<int> order(seen_lanes.size());
@@ -99,8 +98,7 @@ void layout_timeline(const TimelineIndex& index, const TimelineViewport& view, T
         for (int depth = 0; depth < static_cast<int>(depths.size()); ++depth) {
             const auto& spans = depths[depth];
             // First span that ends inside or after the window (ends are sorted at one depth).
-            auto it = std::partition_point(spans.begin(), spans.end(),
-                                           [&](std::uint32_t i) { return events[i].end_ns <= view.begin_ns; });
+            auto it = std::partition_point(spans.begin(), spans.end(), [&](std::uint32_t i) { return events[i].end_ns <= view.begin_ns; });
             const std::size_t lane_depth_start = out.bars.size();
             std::int64_t longest_in_bar = -1;
             for (; it != spans.end() && events[*it].begin_ns < view.end_ns; ++it) {
@@ -128,18 +126,16 @@ void layout_timeline(const TimelineIndex& index, const TimelineViewport& view, T
         }
 
         const auto& instants = index.lane_instants_[lane];
-        auto it = std::partition_point(instants.begin(), instants.end(),
-                                       [&](std::uint32_t i) { return events[i].begin_ns < view.begin_ns; });
+        auto it =
+            std::partition_point(instants.begin(), instants.end(), [&](std::uint32_t i) { return events[i].begin_ns < view.begin_ns; });
         const std::size_t lane_start = out.markers.size();
         for (; it != instants.end() && events[*it].begin_ns <= view.end_ns; ++it) {
             const float x = view.x_of(events[*it].begin_ns);
             // One tick per pixel and kind is all a reader can tell apart.
-            if (out.markers.size() > lane_start && out.markers.back().kind == events[*it].kind &&
-                x - out.markers.back().x < 1.0f)
-                continue;
+            if (out.markers.size() > lane_start && out.markers.back().kind == events[*it].kind && x - out.markers.back().x < 1.0f) continue;
             out.markers.push_back(TimelineMarker{lane, events[*it].kind, x, *it});
         }
     }
 }
 
-} // namespace pp
+}  // namespace pp

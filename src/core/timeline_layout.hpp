@@ -34,11 +34,11 @@ struct TimelineViewport {
 // is that of the longest of them). x0/x1 are in pixels from the viewport's left edge, clipped
 // to [0, width_px].
 struct TimelineBar {
-    int lane = 0;                 // index into TimelineIndex::lanes()
-    int depth = 0;                // 0: outermost span of its lane; 1: a span inside it; ...
+    int lane = 0;   // index into TimelineIndex::lanes()
+    int depth = 0;  // 0: outermost span of its lane; 1: a span inside it; ...
     TraceKind kind = TraceKind::TaskRun;
     float x0 = 0, x1 = 0;
-    std::uint32_t event = 0;      // index into TimelineIndex::events() (the longest, when merged)
+    std::uint32_t event = 0;  // index into TimelineIndex::events() (the longest, when merged)
     std::uint32_t merged_count = 1;
 };
 
@@ -87,4 +87,4 @@ private:
 // in `view`. A viewport with end_ns <= begin_ns or no width shows nothing.
 void layout_timeline(const TimelineIndex& index, const TimelineViewport& view, TimelineLayout& out);
 
-} // namespace pp
+}  // namespace pp

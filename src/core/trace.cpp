@@ -40,11 +40,9 @@ const Clock::time_point& epoch() {
 const bool g_epoch_taken = (epoch(), true);
 const sync::thread::id g_main_thread = sync::this_thread::get_id();
 
-const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",
-                                                 "IoWait",        "LockWait",    "GilWait",
-                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd",
-                                                 "Print",         "Note",        "GilHeld"};
-} // namespace
+const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",     "IoWait", "LockWait", "GilWait",
+                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd", "Print",  "Note",     "GilHeld"};
+}  // namespace
 
 const char* to_string(TraceKind kind) {
     const int i = static_cast<int>(kind);
@@ -58,18 +56,18 @@ std::optional<TraceKind> trace_kind_from_string(std::string_view text) {
 }
 
 bool is_instant(TraceKind kind) {
-    return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd ||
-           kind == TraceKind::Print || kind == TraceKind::Note;
+    return kind == TraceKind::TaskSubmitted || kind == TraceKind::ThreadStart || kind == TraceKind::ThreadEnd || kind == TraceKind::Print ||
+           kind == TraceKind::Note;
 }
 
 namespace trace {
 
 namespace {
 std::atomic<std::int64_t (*)()> g_clock{nullptr};  // nullptr: steady_clock
-std::int64_t g_clock_epoch = 0;                     // g_clock's reading at use_clock()
-std::atomic<std::int64_t> g_clock_offset_ns{0};     // set_clock_offset_ns()
+std::int64_t g_clock_epoch = 0;                    // g_clock's reading at use_clock()
+std::atomic<std::int64_t> g_clock_offset_ns{0};    // set_clock_offset_ns()
 std::atomic<bool> g_clock_is_virtual{false};
-} // namespace
+}  // namespace
 
 bool clock_is_virtual() { return g_clock_is_virtual.load(); }
 
@@ -117,7 +115,7 @@ struct RawEvent {
     std::uint64_t task_id;
     std::uint32_t name_at;  // offset into ThreadBuffer::text
     std::uint32_t args_at;
-    std::uint16_t name_len; // texts longer than 65535 bytes are cut
+    std::uint16_t name_len;  // texts longer than 65535 bytes are cut
     std::uint16_t args_len;
     TraceKind kind;
 };
@@ -128,9 +126,9 @@ struct RawEvent {
 // and faulted back in varies from run to run, so it added noise to the benchmarks.
 // 1024 events (40 KiB) stay below the default mmap threshold.
 constexpr std::size_t kChunkEvents = 1024;
-constexpr std::size_t kPrefetchAhead = 8; // events (320 bytes: five cache lines)
+constexpr std::size_t kPrefetchAhead = 8;  // events (320 bytes: five cache lines)
 struct EventChunk {
-    RawEvent events[kChunkEvents]; // left uninitialized: only [0, count) is read
+    RawEvent events[kChunkEvents];  // left uninitialized: only [0, count) is read
 };
 
 // Written by its own thread (the owner) and read by snapshot()/clear(). The owner's usual append
@@ -144,9 +142,9 @@ struct ThreadBuffer {
     SpinLock lock;
     TraceLane lane;
     std::vector<std::unique_ptr<EventChunk>> chunks;
-    std::atomic<std::size_t> count{0};   // events recorded in chunks (published ones)
-    std::atomic<std::size_t> cleared{0}; // events before this one were dropped by clear()
-    std::string text; // every event's name and args, back to back
+    std::atomic<std::size_t> count{0};    // events recorded in chunks (published ones)
+    std::atomic<std::size_t> cleared{0};  // events before this one were dropped by clear()
+    std::string text;                     // every event's name and args, back to back
     // The last name appended: runs of events with one name ("task") share its text.
     std::uint32_t last_name_at = 0;
     std::uint16_t last_name_len = 0;
@@ -178,7 +176,7 @@ struct BufferOwner {
         if (buffer) buffer->thread_ended.store(true, std::memory_order_relaxed);
     }
 };
-PP_THREAD_LOCAL(ThreadBuffer*, t_buffer) // fast path: a trivially constructed thread_local
+PP_THREAD_LOCAL(ThreadBuffer*, t_buffer)  // fast path: a trivially constructed thread_local
 PP_THREAD_LOCAL(BufferOwner, t_owner)
 
 ThreadBuffer& this_thread_buffer() {
@@ -189,9 +187,8 @@ ThreadBuffer& this_thread_buffer() {
     Registry& r = registry();
     {
         std::lock_guard<std::mutex> lock(r.mutex);
-        buffer->lane.name = sync::this_thread::get_id() == g_main_thread
-                                ? std::string("MainThread")
-                                : "Thread-" + std::to_string(r.next_thread_number++);
+        buffer->lane.name =
+            sync::this_thread::get_id() == g_main_thread ? std::string("MainThread") : "Thread-" + std::to_string(r.next_thread_number++);
         r.buffers.push_back(buffer);
     }
     t_owner().buffer = buffer;
@@ -205,7 +202,7 @@ void take_back_cleared(ThreadBuffer& buffer) {
     if (from == 0) return;
     const std::size_t count = buffer.count.load(std::memory_order_relaxed);
     for (std::size_t i = from; i < count; ++i) buffer.at(i - from) = buffer.at(i);
-    if (count == from) { // nothing kept refers to the text
+    if (count == from) {  // nothing kept refers to the text
         buffer.text.clear();
         buffer.last_name_at = 0;
         buffer.last_name_len = 0;
@@ -224,16 +221,14 @@ void publish(ThreadBuffer& buffer, std::size_t index, const RawEvent& event) {
     buffer.count.store(index + 1, std::memory_order_release);
 }
 
-void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
-          std::string_view args) {
+void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name, std::string_view args) {
     ThreadBuffer& buffer = this_thread_buffer();
     const auto name_len = static_cast<std::uint16_t>(std::min<std::size_t>(name.size(), 0xFFFF));
     const auto args_len = static_cast<std::uint16_t>(std::min<std::size_t>(args.size(), 0xFFFF));
     const std::size_t count = buffer.count.load(std::memory_order_relaxed);
-    const bool same_name = name_len == buffer.last_name_len &&
-                           std::memcmp(buffer.text.data() + buffer.last_name_at, name.data(), name_len) == 0;
-    if (same_name && args_len == 0 && count / kChunkEvents < buffer.chunks.size() &&
-        buffer.cleared.load(std::memory_order_relaxed) == 0) {
+    const bool same_name =
+        name_len == buffer.last_name_len && std::memcmp(buffer.text.data() + buffer.last_name_at, name.data(), name_len) == 0;
+    if (same_name && args_len == 0 && count / kChunkEvents < buffer.chunks.size() && buffer.cleared.load(std::memory_order_relaxed) == 0) {
         publish(buffer, count, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, 0, name_len, 0, kind});
         return;
     }
@@ -251,7 +246,7 @@ void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int
     publish(buffer, index, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, args_at, name_len, args_len, kind});
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Recording
@@ -264,8 +259,7 @@ void instant(TraceKind kind, std::string_view name, std::uint64_t task_id, std::
     push(kind, task_id, now, now, name, args);
 }
 
-void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns, std::uint64_t task_id,
-          std::string_view args) {
+void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns, std::uint64_t task_id, std::string_view args) {
     if (!enabled()) return;
     push(kind, task_id, begin_ns, std::max(begin_ns, end_ns), name, args);
 }
@@ -298,7 +292,7 @@ std::vector<TraceEvent> snapshot() {
     }
     for (auto& buffer : buffers) {
         std::lock_guard<SpinLock> lock(buffer->lock);
-        const std::size_t count = buffer->count.load(std::memory_order_acquire); // the owner may append past it
+        const std::size_t count = buffer->count.load(std::memory_order_acquire);  // the owner may append past it
         const std::size_t from = buffer->cleared.load(std::memory_order_relaxed);
         out.reserve(out.size() + count - from);
         for (std::size_t i = from; i < count; ++i) {
@@ -324,17 +318,17 @@ void clear() {
         buffer->cleared.store(buffer->count.load(std::memory_order_acquire), std::memory_order_relaxed);
     }
     r.buffers.erase(std::remove_if(r.buffers.begin(), r.buffers.end(),
-                                   [](const std::shared_ptr<ThreadBuffer>& b) {
-                                       return b->thread_ended.load(std::memory_order_relaxed);
-                                   }),
+                                   [](const std::shared_ptr<ThreadBuffer>& b) { return b->thread_ended.load(std::memory_order_relaxed); }),
                     r.buffers.end());
 }
 
 void append_foreign(std::vector<TraceEvent> events) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
-    if (r.foreign.empty()) r.foreign = std::move(events);
-    else r.foreign.insert(r.foreign.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    if (r.foreign.empty())
+        r.foreign = std::move(events);
+    else
+        r.foreign.insert(r.foreign.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
 }
 
 void set_process_name(int pid, std::string_view name) {
@@ -377,7 +371,7 @@ void append_micros(std::string& out, std::int64_t ns) {
     out += text;
 }
 
-} // namespace
+}  // namespace
 
 std::string to_chrome_trace_json(const std::vector<TraceEvent>& events) {
     std::map<int, std::string> process_names;
@@ -402,18 +396,16 @@ std::string to_chrome_trace_json(const std::vector<TraceEvent>& events) {
             const std::string process_name = named != process_names.end() ? named->second
                                              : e.lane.pid == self_pid     ? std::string("MainProcess")
                                                                           : "Process-" + std::to_string(e.lane.pid);
-            metadata += "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
-                        ",\"tid\":0,\"args\":{\"name\":";
+            metadata += "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) + ",\"tid\":0,\"args\":{\"name\":";
             append_json_string(metadata, process_name);
             metadata += "}},\n";
         }
-        metadata += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
-                    ",\"tid\":" + std::to_string(number) + ",\"args\":{\"name\":";
+        metadata += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) + ",\"tid\":" + std::to_string(number) +
+                    ",\"args\":{\"name\":";
         append_json_string(metadata, e.lane.name);
         metadata += "}},\n";
         metadata += "{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":" + std::to_string(e.lane.pid) +
-                    ",\"tid\":" + std::to_string(number) + ",\"args\":{\"sort_index\":" + std::to_string(number) +
-                    "}},\n";
+                    ",\"tid\":" + std::to_string(number) + ",\"args\":{\"sort_index\":" + std::to_string(number) + "}},\n";
     }
 
     std::string out = "{\"traceEvents\":[\n";
@@ -443,18 +435,17 @@ std::string to_chrome_trace_json(const std::vector<TraceEvent>& events) {
         }
         out += "}},\n";
     }
-    if (out.size() >= 2 && out[out.size() - 2] == ',') out.erase(out.size() - 2, 1); // no trailing comma
+    if (out.size() >= 2 && out[out.size() - 2] == ',') out.erase(out.size() - 2, 1);  // no trailing comma
     out += "],\"displayTimeUnit\":\"ms\"}\n";
     return out;
 }
 
-} // namespace trace
+}  // namespace trace
 
 //-----------------------------------------------------------------------------
 // [SECTION] TraceSpan
 //-----------------------------------------------------------------------------
-TraceSpan::TraceSpan(TraceKind kind, std::string_view name, std::uint64_t task_id, std::string_view args)
-    : kind_(kind) {
+TraceSpan::TraceSpan(TraceKind kind, std::string_view name, std::uint64_t task_id, std::string_view args) : kind_(kind) {
     if (!trace::enabled()) return;
     active_ = true;
     task_id_ = task_id;
@@ -473,4 +464,4 @@ void TraceSpan::end() {
     trace::push(kind_, task_id_, begin_ns_, trace::now_ns(), name_, args_);
 }
 
-} // namespace pp
+}  // namespace pp

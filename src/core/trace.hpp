@@ -34,18 +34,18 @@ namespace pp {
 // [SECTION] Event kinds
 //-----------------------------------------------------------------------------
 enum class TraceKind : std::uint8_t {
-    TaskSubmitted, // instant, on the submitting thread
-    TaskRun,       // span, on the worker: started..finished
-    Sleep,         // span: pp::sleep_for
-    IoWait,        // span: simulated I/O
-    LockWait,      // span: blocked on a contended mutex
-    GilWait,       // span: waiting for the emulated GIL
-    JoinBlocked,   // span: join() waiting for another thread or process
-    ThreadStart,   // instant, first event of a thread's lane
-    ThreadEnd,     // instant, last event of a thread's lane
-    Print,         // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
-    Note,          // instant: something a stepped run wants seen (args: "one increment lost"; core/schedule.hpp)
-    GilHeld,       // span, on the "GIL" lane: one thread held the emulated GIL (name: the holder; args: who waited)
+    TaskSubmitted,  // instant, on the submitting thread
+    TaskRun,        // span, on the worker: started..finished
+    Sleep,          // span: pp::sleep_for
+    IoWait,         // span: simulated I/O
+    LockWait,       // span: blocked on a contended mutex
+    GilWait,        // span: waiting for the emulated GIL
+    JoinBlocked,    // span: join() waiting for another thread or process
+    ThreadStart,    // instant, first event of a thread's lane
+    ThreadEnd,      // instant, last event of a thread's lane
+    Print,          // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
+    Note,           // instant: something a stepped run wants seen (args: "one increment lost"; core/schedule.hpp)
+    GilHeld,        // span, on the "GIL" lane: one thread held the emulated GIL (name: the holder; args: who waited)
 };
 constexpr int kTraceKindCount = 12;
 
@@ -61,8 +61,8 @@ bool is_instant(TraceKind kind);
 // One horizontal lane of the timeline: a thread of a process.
 struct TraceLane {
     int pid = 0;
-    std::uint64_t tid = 0; // pp::current_tid(): joined threads keep their own lanes (see core/ids.hpp)
-    std::string name; // "MainThread", "ThreadPoolExecutor-0_1", ...
+    std::uint64_t tid = 0;  // pp::current_tid(): joined threads keep their own lanes (see core/ids.hpp)
+    std::string name;       // "MainThread", "ThreadPoolExecutor-0_1", ...
 };
 
 // The lane the emulated GIL's holdings are drawn on (core/gil.hpp): not a thread, so a tid no
@@ -73,11 +73,11 @@ inline bool is_gil_lane(const TraceLane& lane) { return lane.tid == kGilLaneTid;
 struct TraceEvent {
     TraceKind kind = TraceKind::TaskRun;
     TraceLane lane;
-    std::uint64_t task_id = 0; // 0 when the event is not about a task
-    std::string name;          // short label: "task", "sleep", "count_primes"
-    std::string args;          // optional short detail: "n=3", "200 ms"
+    std::uint64_t task_id = 0;  // 0 when the event is not about a task
+    std::string name;           // short label: "task", "sleep", "count_primes"
+    std::string args;           // optional short detail: "n=3", "200 ms"
     std::int64_t begin_ns = 0;
-    std::int64_t end_ns = 0; // == begin_ns for instants
+    std::int64_t end_ns = 0;  // == begin_ns for instants
 };
 
 //-----------------------------------------------------------------------------
@@ -117,8 +117,8 @@ void set_enabled(bool on);
 // Both do nothing when tracing is off. A span recorded on one lane must nest inside or follow the
 // spans already recorded there (TraceSpan guarantees that); overlapping siblings confuse viewers.
 void instant(TraceKind kind, std::string_view name, std::uint64_t task_id = 0, std::string_view args = {});
-void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns,
-          std::uint64_t task_id = 0, std::string_view args = {});
+void span(TraceKind kind, std::string_view name, std::int64_t begin_ns, std::int64_t end_ns, std::uint64_t task_id = 0,
+          std::string_view args = {});
 
 // The calling thread's lane. Its name defaults to "MainThread" for the thread that started the
 // program and "Thread-N" otherwise; pp::Thread and pool workers set theirs.
@@ -151,7 +151,7 @@ inline std::string to_chrome_trace_json() { return to_chrome_trace_json(snapshot
 // could deadlock the child.
 void reset_after_fork();
 
-} // namespace trace
+}  // namespace trace
 
 //-----------------------------------------------------------------------------
 // [SECTION] TraceSpan: RAII span on the calling thread's lane
@@ -180,4 +180,4 @@ private:
     std::string args_;
 };
 
-} // namespace pp
+}  // namespace pp

@@ -11,7 +11,7 @@ std::mutex& channel_mutex() {
     static std::mutex mutex;
     return mutex;
 }
-} // namespace
+}  // namespace
 
 void set_worker_channel(WorkerChannel channel) { g_channel.store(channel); }
 
@@ -34,4 +34,4 @@ bool send_to_parent(const Reply& reply) {
     return send_frames_to_parent(frame.bytes().data(), frame.size());
 }
 
-} // namespace pp
+}  // namespace pp

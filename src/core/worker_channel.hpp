@@ -27,4 +27,4 @@ bool send_to_parent(const Reply& reply);
 // The same for frames already written (a task's reply), under the same lock.
 bool send_frames_to_parent(const std::uint8_t* frames, std::size_t size);
 
-} // namespace pp
+}  // namespace pp

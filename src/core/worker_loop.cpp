@@ -57,16 +57,15 @@ WorkerStep WorkerLoop::handle(const std::uint8_t* request, std::size_t size, Byt
         too_large.task_id = reply.task_id;
         too_large.worker_pid = reply.worker_pid;
         too_large.exception_type = "pp::SerializationError";
-        too_large.exception_message = "the reply (result and trace events) is " + std::to_string(written) +
-                                      " bytes, more than the " + std::to_string(max_reply_size_) + " bytes one message can carry";
+        too_large.exception_message = "the reply (result and trace events) is " + std::to_string(written) + " bytes, more than the " +
+                                      std::to_string(max_reply_size_) + " bytes one message can carry";
         reply.kind = ReplyKind::Raised;  // for RunTaskThenExit's exit code below
         write_value(replies, too_large);
     }
     finish_frame(replies, at);
 
-    if (header.kind == RequestKind::RunTaskThenExit)
-        return WorkerStep{true, reply.kind == ReplyKind::Returned ? 0 : 1};
+    if (header.kind == RequestKind::RunTaskThenExit) return WorkerStep{true, reply.kind == ReplyKind::Returned ? 0 : 1};
     return WorkerStep{};
 }
 
-} // namespace pp
+}  // namespace pp

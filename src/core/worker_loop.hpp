@@ -36,4 +36,4 @@ private:
     std::uint64_t tasks_run_ = 0;
 };
 
-} // namespace pp
+}  // namespace pp

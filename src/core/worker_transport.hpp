@@ -17,10 +17,10 @@ namespace pp {
 // How a worker process ended, learned after it was reaped (natively: waitpid() in the fork server).
 struct WorkerExit {
     int pid = 0;
-    int exit_code = 0;      // meaningful when signal == 0
-    int signal = 0;         // > 0: killed by this signal
-    bool known = true;      // false: the status was lost (the fork server itself died)
-    std::string how;        // "exited with code 3", "was killed by signal 9 (SIGKILL)"
+    int exit_code = 0;  // meaningful when signal == 0
+    int signal = 0;     // > 0: killed by this signal
+    bool known = true;  // false: the status was lost (the fork server itself died)
+    std::string how;    // "exited with code 3", "was killed by signal 9 (SIGKILL)"
 
     // Python's Process.exitcode: the exit code, or minus the signal number.
     int python_exitcode() const { return signal != 0 ? -signal : exit_code; }
@@ -70,4 +70,4 @@ std::unique_ptr<WorkerTransport> make_default_worker_transport();
 // pool starts in tens of ms, not a worker's start-up. Natively nothing (the fork server runs).
 void prepare_default_worker_transport();
 
-} // namespace pp
+}  // namespace pp

@@ -22,7 +22,7 @@ inline std::uint8_t payload_byte(std::size_t i, std::uint64_t seed) {
     x ^= x >> 31;
     return static_cast<std::uint8_t>(x);
 }
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] I/O-bound: sleep, simulated download (release the GIL while waiting)
@@ -38,7 +38,7 @@ void sleep_for(std::chrono::nanoseconds duration) {
 void sleep(double s) { sleep_for(seconds(s)); }
 
 std::uint64_t download_checksum(std::size_t bytes, std::uint64_t seed) {
-    std::uint64_t hash = 0xcbf29ce484222325ull; // FNV-1a
+    std::uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a
     for (std::size_t i = 0; i < bytes; ++i) {
         hash = (hash ^ payload_byte(i, seed)) * 0x100000001b3ull;
         if ((i & 4095) == 4095) gil::checkpoint();
@@ -78,13 +78,13 @@ bool is_prime(std::int64_t n) {
         if (n % d == 0) return false;
     return true;
 }
-} // namespace
+}  // namespace
 
 std::int64_t count_primes(std::int64_t lo, std::int64_t hi) {
     std::int64_t count = 0;
     for (std::int64_t n = std::max<std::int64_t>(lo, 0); n < hi; ++n) {
         count += is_prime(n) ? 1 : 0;
-        gil::checkpoint(); // one trial division run: under a microsecond for n < 10^7
+        gil::checkpoint();  // one trial division run: under a microsecond for n < 10^7
     }
     return count;
 }
@@ -119,7 +119,7 @@ std::vector<std::uint8_t> generate_test_image(int w, int h, std::uint32_t seed) 
     std::uint32_t state = seed ? seed : 1;
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x) {
-            state ^= state << 13; // xorshift32
+            state ^= state << 13;  // xorshift32
             state ^= state >> 17;
             state ^= state << 5;
             const int gradient = (x * 255 / w + y * 255 / h) / 2;
@@ -129,8 +129,7 @@ std::vector<std::uint8_t> generate_test_image(int w, int h, std::uint32_t seed) 
     return image;
 }
 
-std::vector<std::uint8_t> box_blur_rows(const std::vector<std::uint8_t>& image, int w, int h, int radius, int y0,
-                                        int y1) {
+std::vector<std::uint8_t> box_blur_rows(const std::vector<std::uint8_t>& image, int w, int h, int radius, int y0, int y1) {
     if (w <= 0 || h <= 0 || image.size() != static_cast<std::size_t>(w) * static_cast<std::size_t>(h))
         throw std::invalid_argument("box_blur: image size does not match w x h");
     if (radius < 0 || y0 < 0 || y1 > h || y0 > y1) throw std::invalid_argument("box_blur: bad radius or row range");
@@ -156,4 +155,4 @@ std::vector<std::uint8_t> box_blur(const std::vector<std::uint8_t>& image, int w
     return box_blur_rows(image, w, h, radius, 0, h);
 }
 
-} // namespace pp
+}  // namespace pp

@@ -26,7 +26,7 @@ inline std::chrono::nanoseconds seconds(double s) {
 
 struct DownloadResult {
     std::size_t bytes = 0;
-    std::uint64_t checksum = 0; // FNV-1a of the generated payload: same (bytes, seed), same checksum
+    std::uint64_t checksum = 0;  // FNV-1a of the generated payload: same (bytes, seed), same checksum
 };
 // Waits `latency` like a network request (GIL released, IoWait span), then "receives" `bytes`
 // generated from `seed` and checksums them (GIL held, with checkpoints).
@@ -57,7 +57,6 @@ std::vector<std::uint8_t> generate_test_image(int w, int h, std::uint32_t seed =
 // the image. box_blur_rows() computes only rows [y0, y1) from the whole source image, so bands
 // blurred by different tasks put together equal box_blur() of the whole image.
 std::vector<std::uint8_t> box_blur(const std::vector<std::uint8_t>& image, int w, int h, int radius);
-std::vector<std::uint8_t> box_blur_rows(const std::vector<std::uint8_t>& image, int w, int h, int radius, int y0,
-                                        int y1);
+std::vector<std::uint8_t> box_blur_rows(const std::vector<std::uint8_t>& image, int w, int h, int radius, int y0, int y1);
 
-} // namespace pp
+}  // namespace pp

@@ -11,9 +11,7 @@ namespace pp::lessons {
 
 using Clock = std::chrono::steady_clock;
 
-static double ms_since(Clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
+static double ms_since(Clock::time_point start) { return std::chrono::duration<double, std::milli>(Clock::now() - start).count(); }
 
 bool FirstThreads::start(int thread_count, std::uint64_t limit) {
     if (thread_count < 1 || thread_count > kMaxThreads) return false;
@@ -71,8 +69,7 @@ FirstThreadsRun FirstThreads::snapshot() const {
 std::string FirstThreadsRun::to_json() const {
     static const char* const phase_names[] = {"idle", "running", "done"};
     char buffer[256];
-    std::snprintf(buffer, sizeof buffer,
-                  "{\"phase\":\"%s\",\"run\":%d,\"limit\":%llu,\"total_primes\":%llu,\"wall_ms\":%.2f,\"threads\":[",
+    std::snprintf(buffer, sizeof buffer, "{\"phase\":\"%s\",\"run\":%d,\"limit\":%llu,\"total_primes\":%llu,\"wall_ms\":%.2f,\"threads\":[",
                   phase_names[static_cast<int>(phase)], run_number, static_cast<unsigned long long>(limit),
                   static_cast<unsigned long long>(total_primes), wall_ms);
     std::string json = buffer;
@@ -82,8 +79,7 @@ std::string FirstThreadsRun::to_json() const {
                       "\"started_ms\":%.2f,\"finished_ms\":%.2f,\"finished\":%s}",
                       &t == &threads.front() ? "" : ",", t.index, static_cast<unsigned long long>(t.thread_id),
                       static_cast<unsigned long long>(t.range_begin), static_cast<unsigned long long>(t.range_end),
-                      static_cast<unsigned long long>(t.primes_found), t.started_ms, t.finished_ms,
-                      t.finished ? "true" : "false");
+                      static_cast<unsigned long long>(t.primes_found), t.started_ms, t.finished_ms, t.finished ? "true" : "false");
         json += buffer;
     }
     return json + "]}";

@@ -25,7 +25,7 @@ struct ThreadReport {
     std::uint64_t range_begin = 0;  // it counted primes in [range_begin, range_end)
     std::uint64_t range_end = 0;
     std::uint64_t primes_found = 0;
-    double started_ms = 0;          // since the run began
+    double started_ms = 0;  // since the run began
     double finished_ms = 0;
     bool finished = false;
 };
@@ -33,11 +33,11 @@ struct ThreadReport {
 struct FirstThreadsRun {
     enum class Phase { Idle, Running, Done };
     Phase phase = Phase::Idle;
-    int run_number = 0;             // increments with every start(), so a UI can tell runs apart
+    int run_number = 0;  // increments with every start(), so a UI can tell runs apart
     std::uint64_t limit = 0;
     std::vector<ThreadReport> threads;
-    std::uint64_t total_primes = 0; // sum over the threads, once all are joined
-    double wall_ms = 0;             // start of the first thread to the last join
+    std::uint64_t total_primes = 0;  // sum over the threads, once all are joined
+    double wall_ms = 0;              // start of the first thread to the last join
 
     std::string to_json() const;
 };

@@ -36,8 +36,8 @@ int granularity_nothing(int x) { return x; }  // an empty task: what a task cost
 PP_REGISTER_TASK_AS(granularity_nothing, "granularity.nothing");
 
 constexpr int kRepeats = 3;
-constexpr int kBatch = 1000;         // empty tasks per "task in a batch" measurement
-constexpr int kRoundTrips = 100;     // sequential round trips per "one task's round trip"
+constexpr int kBatch = 1000;      // empty tasks per "task in a batch" measurement
+constexpr int kRoundTrips = 100;  // sequential round trips per "one task's round trip"
 
 // Iterations of pp::spin() per second on this machine: the fastest of three warm runs.
 double spin_rate() {
@@ -49,9 +49,12 @@ double spin_rate() {
 
 std::string size_text(double seconds) {
     char text[32];
-    if (seconds < 1e-3) std::snprintf(text, sizeof text, "%.0f us", seconds * 1e6);
-    else if (seconds < 1) std::snprintf(text, sizeof text, "%.0f ms", seconds * 1e3);
-    else std::snprintf(text, sizeof text, "%.1f s", seconds);
+    if (seconds < 1e-3)
+        std::snprintf(text, sizeof text, "%.0f us", seconds * 1e6);
+    else if (seconds < 1)
+        std::snprintf(text, sizeof text, "%.0f ms", seconds * 1e3);
+    else
+        std::snprintf(text, sizeof text, "%.1f s", seconds);
     return text;
 }
 
@@ -63,14 +66,15 @@ struct Overheads {
 };
 
 Samples measured(LessonContext& ctx, const std::function<double()>& once) {
-    return measure_repeated(kRepeats, [&](RunKind) { return once(); }, [&] { return ctx.keep_going(); });
+    return measure_repeated(
+        kRepeats, [&](RunKind) { return once(); }, [&] { return ctx.keep_going(); });
 }
 
 void record_overhead(LessonContext& ctx, const std::string& what, const Samples& seconds) {
     ctx.measure(kOverheadPrefix + what, 0, seconds);
     char line[160];
-    std::snprintf(line, sizeof line, "  %-52s %9.1f us  (%.1f to %.1f)", what.c_str(), seconds.median() * 1e6,
-                  seconds.min() * 1e6, seconds.max() * 1e6);
+    std::snprintf(line, sizeof line, "  %-52s %9.1f us  (%.1f to %.1f)", what.c_str(), seconds.median() * 1e6, seconds.min() * 1e6,
+                  seconds.max() * 1e6);
     ctx.print(line);
 }
 
@@ -94,14 +98,16 @@ Overheads measure_overheads(LessonContext& ctx, int workers) {
         record_overhead(ctx, "one task's round trip: threads", measured(ctx, [&] {
                             return wall_time_once([&] {
                                        for (int i = 0; i < kRoundTrips; ++i) (void)pool.submit([] { return 0; }).result();
-                                   }) / kRoundTrips;
+                                   }) /
+                                   kRoundTrips;
                         }));
         const auto batch = [&] {
             return wall_time_once([&] {
                        std::vector<Future<int>> tasks;
                        for (int i = 0; i < kBatch; ++i) tasks.push_back(pool.submit([] { return 0; }));
                        for (auto& t : tasks) (void)t.result();
-                   }) / kBatch;
+                   }) /
+                   kBatch;
         };
         const Samples free_threads = measured(ctx, batch);
         record_overhead(ctx, std::string("a task in a batch: ") + kThreadsWithoutGil, free_threads);
@@ -117,11 +123,11 @@ Overheads measure_overheads(LessonContext& ctx, int workers) {
         record_overhead(ctx, "one task's round trip: processes", measured(ctx, [&] {
                             return wall_time_once([&] {
                                        for (int i = 0; i < kRoundTrips; ++i) (void)pool.submit(granularity_nothing_task, i).result();
-                                   }) / kRoundTrips;
+                                   }) /
+                                   kRoundTrips;
                         }));
-        const Samples processes = measured(ctx, [&] {
-            return wall_time_once([&] { (void)pool.map(granularity_nothing_task, std::vector<int>(kBatch, 0)); }) / kBatch;
-        });
+        const Samples processes = measured(
+            ctx, [&] { return wall_time_once([&] { (void)pool.map(granularity_nothing_task, std::vector<int>(kBatch, 0)); }) / kBatch; });
         record_overhead(ctx, "a task in a batch: processes", processes);
         out.process_task = processes.median();
     }
@@ -145,17 +151,16 @@ void report(LessonContext& ctx, double task_s, std::size_t tasks, const Samples&
     ctx.predict(series, task_s, point.predicted_speedup);
     const Speedup s = speedup(serial, point.seconds);
     char line[240];
-    std::snprintf(line, sizeof line, "%6s x %-6zu %-52s %7.3f s  speedup %5.2fx (%.2f-%.2f), predicted %5.2fx%s",
-                  size_text(task_s).c_str(), tasks, point.model.c_str(), point.seconds.median(), s.median, s.low, s.high,
-                  point.predicted_speedup, exceeds_cores(s, point.can_run_at_once) ? "  !" : "");
+    std::snprintf(line, sizeof line, "%6s x %-6zu %-52s %7.3f s  speedup %5.2fx (%.2f-%.2f), predicted %5.2fx%s", size_text(task_s).c_str(),
+                  tasks, point.model.c_str(), point.seconds.median(), s.median, s.low, s.high, point.predicted_speedup,
+                  exceeds_cores(s, point.can_run_at_once) ? "  !" : "");
     ctx.print(line);
     if (exceeds_cores(s, point.can_run_at_once))
-        ctx.print("  ! more than " + std::to_string(point.can_run_at_once) +
-                  (point.can_run_at_once == 1 ? " thread" : " cores") +
+        ctx.print("  ! more than " + std::to_string(point.can_run_at_once) + (point.can_run_at_once == 1 ? " thread" : " cores") +
                   " can give: noise (a slow one-thread run, or a busy machine), not an effect");
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] The experiment
@@ -174,7 +179,8 @@ void run_granularity(LessonContext& ctx) {
     char line[200];
     std::snprintf(line, sizeof line,
                   "%.0f ms of CPU work, cut into tasks of 10 us to 100 ms, on %d workers (%d cores here). Speedup: "
-                  "one thread alone, no pool, over each model.", work_s * 1000, workers, cores);
+                  "one thread alone, no pool, over each model.",
+                  work_s * 1000, workers, cores);
     ctx.print(line);
     if (!threads_are_real) ctx.print("(This page's threads are simulated on one core: only the processes are measured here.)");
     const Overheads overheads = measure_overheads(ctx, workers);
@@ -189,11 +195,14 @@ void run_granularity(LessonContext& ctx) {
         const auto warm_or_all = [&](RunKind kind) { return kind == RunKind::WarmUp ? std::min<std::size_t>(tasks, workers) : tasks; };
 
         // The baseline: one thread does it all, no pool, no messages.
-        const Samples serial = measure_repeated(kRepeats, [&](RunKind kind) {
-            return wall_time_once([&] {
-                for (std::size_t i = 0, n = warm_or_all(kind); i < n; ++i) (void)spin(iterations);
-            });
-        }, [&] { return ctx.keep_going(); });
+        const Samples serial = measure_repeated(
+            kRepeats,
+            [&](RunKind kind) {
+                return wall_time_once([&] {
+                    for (std::size_t i = 0, n = warm_or_all(kind); i < n; ++i) (void)spin(iterations);
+                });
+            },
+            [&] { return ctx.keep_going(); });
         if (!ctx.keep_going()) break;
         ctx.measure(kGranularityBaseline, task_s, serial);
         const double work = serial.median();
@@ -206,18 +215,20 @@ void run_granularity(LessonContext& ctx) {
                 Point point;
                 point.model = gil_on ? kThreadsWithGil : kThreadsWithoutGil;
                 point.can_run_at_once = gil_on ? 1 : parallel;
-                point.seconds = measure_repeated(kRepeats, [&](RunKind kind) {
-                    return time_once([&] {
-                        std::vector<Future<std::uint64_t>> done;
-                        for (std::size_t i = 0, n = warm_or_all(kind); i < n; ++i) done.push_back(pool.submit(spin, iterations));
-                        for (auto& d : done) (void)d.result();
-                    });
-                }, [&] { return ctx.keep_going(); });
+                point.seconds = measure_repeated(
+                    kRepeats,
+                    [&](RunKind kind) {
+                        return time_once([&] {
+                            std::vector<Future<std::uint64_t>> done;
+                            for (std::size_t i = 0, n = warm_or_all(kind); i < n; ++i) done.push_back(pool.submit(spin, iterations));
+                            for (auto& d : done) (void)d.result();
+                        });
+                    },
+                    [&] { return ctx.keep_going(); });
                 pool.shutdown();
                 gil::set_enabled(false);
-                point.predicted_speedup =
-                    work / predicted_seconds(work, gil_on ? 1 : parallel, static_cast<double>(tasks),
-                                             gil_on ? overheads.thread_task_gil : overheads.thread_task);
+                point.predicted_speedup = work / predicted_seconds(work, gil_on ? 1 : parallel, static_cast<double>(tasks),
+                                                                   gil_on ? overheads.thread_task_gil : overheads.thread_task);
                 points.push_back(std::move(point));
             }
         }
@@ -231,10 +242,13 @@ void run_granularity(LessonContext& ctx) {
             point.model = chunksize == 1 ? "processes, chunksize 1" : "processes, in chunks";
             point.can_run_at_once = parallel;
             point.chunksize = chunksize;
-            point.seconds = measure_repeated(kRepeats, [&](RunKind kind) {
-                const std::vector<std::uint64_t> some(warm_or_all(kind), iterations);
-                return wall_time_once([&] { (void)pool.map(granularity_spin_task, Chunksize{chunksize}, some); });
-            }, [&] { return ctx.keep_going(); });
+            point.seconds = measure_repeated(
+                kRepeats,
+                [&](RunKind kind) {
+                    const std::vector<std::uint64_t> some(warm_or_all(kind), iterations);
+                    return wall_time_once([&] { (void)pool.map(granularity_spin_task, Chunksize{chunksize}, some); });
+                },
+                [&] { return ctx.keep_going(); });
             pool.shutdown();
             const double messages = std::ceil(static_cast<double>(tasks) / static_cast<double>(chunksize));
             point.predicted_speedup = work / predicted_seconds(work, parallel, messages, overheads.process_task);

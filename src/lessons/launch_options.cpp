@@ -50,8 +50,10 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         const std::size_t equals = arg.find('=');
         const std::string key = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
         std::string value;
-        if (equals != std::string::npos) value = arg.substr(equals + 1);
-        else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) value = args[++i];
+        if (equals != std::string::npos)
+            value = arg.substr(equals + 1);
+        else if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0)
+            value = args[++i];
         const auto read_switch = [&](bool& target) {  // a bad value leaves the switch off
             const auto on = switch_value(value);
             if (!on) out.messages.push_back(key + "=" + value + " is not 0 or 1; using off");
@@ -72,8 +74,10 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         } else if (key == "idle") {
             static const Setting kIdle{"idle", "idle", SettingKind::Number, 0, 3600, 0, " seconds", "S", "", "", false};
             const TypedValue read = read_typed_value(kIdle, value);
-            if (read.problem != TypedValue::Problem::None) out.messages.push_back("idle=" + value + " is not 0..3600 seconds; not idling");
-            else out.idle_seconds = read.value;
+            if (read.problem != TypedValue::Problem::None)
+                out.messages.push_back("idle=" + value + " is not 0..3600 seconds; not idling");
+            else
+                out.idle_seconds = read.value;
         } else if (key == "embed") {
             read_switch(out.embed);
         } else if (key == "step") {
@@ -81,15 +85,18 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         } else if (key == "schedule") {
             if (const std::string problem = schedule::check_schedule(value); !problem.empty())
                 out.messages.push_back("schedule=" + value.substr(0, 40) + (value.size() > 40 ? "..." : "") + ": " + problem);
-            else out.schedule = value;
+            else
+                out.schedule = value;
         } else if (key == "export") {
             if (value.empty()) out.messages.push_back("export needs a folder: --export DIR");
             out.export_dir = value;
         } else if (key == "smoke-test") {
             out.smoke_test = true;
         } else if (key == "bench") {
-            if (value == "timeline") bench = true;
-            else out.messages.push_back("bench=" + value + " is not a benchmark; the one there is: timeline");
+            if (value == "timeline")
+                bench = true;
+            else
+                out.messages.push_back("bench=" + value + " is not a benchmark; the one there is: timeline");
         } else if (key == "events") {
             if (!(events = whole_number(value))) out.messages.push_back("events=" + value + " is not a whole number; using 100000");
         } else if (++unknown <= kMaxUnknownListed) {
@@ -106,13 +113,13 @@ LaunchOptions parse_launch_options(const std::vector<std::string>& args) {
         const long long wanted = events.value_or(100'000);
         out.bench_timeline_events = static_cast<int>(std::max(1LL, std::min(wanted, kMaxEvents)));
         if (wanted != out.bench_timeline_events)
-            out.messages.push_back("events must be 1.." + std::to_string(kMaxEvents) + ", so " + std::to_string(wanted) +
-                                   " became " + std::to_string(out.bench_timeline_events));
+            out.messages.push_back("events must be 1.." + std::to_string(kMaxEvents) + ", so " + std::to_string(wanted) + " became " +
+                                   std::to_string(out.bench_timeline_events));
     }
     if (out.lesson) out.params = out.lesson->info.defaults;
     if ((out.step || !out.schedule.empty()) && out.lesson && !out.lesson->info.steppable) {
         out.messages.push_back(std::string(out.lesson->info.id) + " cannot be stepped; step mode is for thread, start-join, "
-                               "multithreading and thread-pool");
+                                                                  "multithreading and thread-pool");
         out.step = false;
         out.schedule.clear();
     }

@@ -14,16 +14,16 @@
 namespace pp::lessons {
 
 struct LaunchOptions {
-    const Lesson* lesson = nullptr;   // nullptr: the app's home (no lesson named)
-    LessonParams params;              // the lesson's defaults, with the given settings applied
-    bool autorun = false;             // start the run at once
-    bool embed = false;               // compact layout for an iframe: no lesson list (embed=1)
-    bool step = false;                // step mode: the student schedules the threads (step=1)
-    std::string schedule;             // replayed in step mode (schedule=0011; core/schedule.hpp)
-    std::string export_dir;           // desktop app: when the autorun run ends, write its exports here
-    bool smoke_test = false;          // desktop app: run, print the state, exit (tests/app)
-    double idle_seconds = 0;          // with autorun: leave the lesson open this long first (tests/app)
-    int bench_timeline_events = 0;    // > 0: the timeline frame-time benchmark with this many events
+    const Lesson* lesson = nullptr;     // nullptr: the app's home (no lesson named)
+    LessonParams params;                // the lesson's defaults, with the given settings applied
+    bool autorun = false;               // start the run at once
+    bool embed = false;                 // compact layout for an iframe: no lesson list (embed=1)
+    bool step = false;                  // step mode: the student schedules the threads (step=1)
+    std::string schedule;               // replayed in step mode (schedule=0011; core/schedule.hpp)
+    std::string export_dir;             // desktop app: when the autorun run ends, write its exports here
+    bool smoke_test = false;            // desktop app: run, print the state, exit (tests/app)
+    double idle_seconds = 0;            // with autorun: leave the lesson open this long first (tests/app)
+    int bench_timeline_events = 0;      // > 0: the timeline frame-time benchmark with this many events
     std::vector<std::string> messages;  // one per problem, for the user to read
 };
 

@@ -33,8 +33,8 @@ void LessonContext::print(std::string_view text, int source_line) {
     if (stopped_) return;  // a stopped run finishes quickly and silently
     const std::int64_t at_ns = trace::now_ns();
     trace::span(TraceKind::Print, "print", at_ns, at_ns, 0, text);  // the mark on this thread's lane
-    console_.push_back(ConsoleLine{static_cast<double>(at_ns - started_trace_ns_.load()) / 1e6, std::string(text),
-                                   trace::current_lane().name});
+    console_.push_back(
+        ConsoleLine{static_cast<double>(at_ns - started_trace_ns_.load()) / 1e6, std::string(text), trace::current_lane().name});
 }
 
 void LessonContext::print_line(const PrintedLine& line) {
@@ -65,7 +65,7 @@ void LessonContext::sleep(double tutorial_seconds, int source_line) {
         return;
     }
     TraceSpan span(TraceKind::Sleep, "sleep", 0, label);  // around the GIL's release (see pp::sleep_for)
-    gil::ReleaseGuard release_gil;  // time.sleep() lets other Python threads run
+    gil::ReleaseGuard release_gil;                        // time.sleep() lets other Python threads run
 
     std::unique_lock<std::mutex> lock(mutex_);
     mark_line(source_line);
@@ -148,7 +148,7 @@ std::vector<LessonContext::LaneLine> LessonContext::current_lines() const {
     return lines_;
 }
 
-} // namespace pp::lessons
+}  // namespace pp::lessons
 
 namespace pp::lessons {
 
@@ -170,4 +170,4 @@ double estimate_run_seconds(const Lesson& lesson, const LessonParams& params) {
     return lesson.estimate_seconds ? lesson.estimate_seconds(params) : 0;
 }
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

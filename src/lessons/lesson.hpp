@@ -35,17 +35,17 @@ namespace pp::lessons {
 // [SECTION] LessonInfo: what the lesson list and the page show
 //-----------------------------------------------------------------------------
 struct LessonInfo {
-    int number = 0;               // the tutorial's section order
-    const char* id = "";          // "thread-pool": in URLs and on the command line
-    const char* title = "";       // "ThreadPoolExecutor"
-    const char* explanation = ""; // a few sentences, in our own words
-    const char* python_code = ""; // the tutorial's example, as the tutorial prints it
-    unsigned params = 0;          // the settings it reads: uses_settings("workers", "tasks")
-    LessonParams defaults;        // what the lesson starts with
+    int number = 0;                  // the tutorial's section order
+    const char* id = "";             // "thread-pool": in URLs and on the command line
+    const char* title = "";          // "ThreadPoolExecutor"
+    const char* explanation = "";    // a few sentences, in our own words
+    const char* python_code = "";    // the tutorial's example, as the tutorial prints it
+    unsigned params = 0;             // the settings it reads: uses_settings("workers", "tasks")
+    LessonParams defaults;           // what the lesson starts with
     bool creates_processes = false;  // it starts child processes (the page readies its workers early)
     bool measures = false;           // an experiment: the panel opens on its plots and image
     bool steppable = false;          // the student can take the scheduler's seat (core/schedule.hpp)
-    const char* link_url = nullptr;    // further reading, shown under the explanation
+    const char* link_url = nullptr;  // further reading, shown under the explanation
     const char* link_label = nullptr;
 };
 
@@ -59,13 +59,13 @@ inline constexpr const char* kFreeThreadingDocs = "https://docs.python.org/3/how
 class LessonContext {
 public:
     struct ConsoleLine {
-        double at_ms = 0;      // when it was printed, since the run started, on the trace clock
+        double at_ms = 0;  // when it was printed, since the run started, on the trace clock
         std::string text;
-        std::string lane;      // the trace lane (thread) or process that printed it
+        std::string lane;  // the trace lane (thread) or process that printed it
     };
     struct LaneLine {
         std::string lane;
-        int source_line = 0;   // line in the lesson's .cpp file
+        int source_line = 0;  // line in the lesson's .cpp file
     };
     // One point of a plotted series: "CPU-bound: processes" at x workers took these
     // seconds, one sample per repetition (after a warm-up run; see core/stats.hpp).
@@ -161,12 +161,8 @@ struct Lesson {
     const char* (*source_file_for)(const LessonParams& params) = nullptr;
     const char* (*python_code_for)(const LessonParams& params) = nullptr;
 
-    const char* source_for(const LessonParams& params) const {
-        return source_file_for ? source_file_for(params) : source_file;
-    }
-    const char* python_for(const LessonParams& params) const {
-        return python_code_for ? python_code_for(params) : info.python_code;
-    }
+    const char* source_for(const LessonParams& params) const { return source_file_for ? source_file_for(params) : source_file; }
+    const char* python_for(const LessonParams& params) const { return python_code_for ? python_code_for(params) : info.python_code; }
 };
 
 // Runs estimated longer than this ask for confirmation first (the page) or --yes (the CLI).
@@ -199,4 +195,4 @@ struct LessonCode {
 };
 LessonCode lesson_code(std::string_view source_file);
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

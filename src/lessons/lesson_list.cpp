@@ -16,16 +16,8 @@ extern const Lesson kTakeawaysLesson;
 
 const std::vector<const Lesson*>& all_lessons() {
     static const std::vector<const Lesson*> lessons{
-        &kProgramLesson,
-        &kProcessLesson,
-        &kThreadLesson,
-        &kStartJoinLesson,
-        &kMultithreadingLesson,
-        &kMultiprocessingLesson,
-        &kThreadPoolLesson,
-        &kProcessPoolLesson,
-        &kUseCasesLesson,
-        &kTakeawaysLesson,
+        &kProgramLesson,         &kProcessLesson,    &kThreadLesson,      &kStartJoinLesson, &kMultithreadingLesson,
+        &kMultiprocessingLesson, &kThreadPoolLesson, &kProcessPoolLesson, &kUseCasesLesson,  &kTakeawaysLesson,
     };
     return lessons;
 }
@@ -36,4 +28,4 @@ const Lesson* find_lesson(std::string_view id) {
     return nullptr;
 }
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -5,8 +5,8 @@
 #include "core/process_errors.hpp"
 #include "core/process_registry.hpp"
 #include "core/thread.hpp"
-#include "core/workloads.hpp"
 #include "core/trace.hpp"
+#include "core/workloads.hpp"
 
 #include <exception>
 
@@ -210,8 +210,7 @@ LessonRunner::Snapshot LessonRunner::snapshot() const {
         out.error = error_;
         out.run_number = run_number_;
         ctx = ctx_;
-        out.elapsed_ms = (state_ == State::Running || state_ == State::Paused) ? (ctx ? ctx->elapsed_ms() : 0)
-                                                                               : final_elapsed_ms_;
+        out.elapsed_ms = (state_ == State::Running || state_ == State::Paused) ? (ctx ? ctx->elapsed_ms() : 0) : final_elapsed_ms_;
     }
     if (ctx) {
         out.console = ctx->console();
@@ -227,4 +226,4 @@ LessonRunner::Snapshot LessonRunner::snapshot() const {
     return out;
 }
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -23,9 +23,9 @@ namespace pp::lessons {
 // A run where the student (or a schedule) takes the scheduler's seat (core/schedule.hpp).
 struct StepOptions {
     bool on = false;
-    std::string schedule;            // replayed first ("" for none)
+    std::string schedule;                               // replayed first ("" for none)
     schedule::Policy then = schedule::Policy::Student;  // after the schedule
-    std::uint64_t seed = 1;          // for Policy::Random
+    std::uint64_t seed = 1;                             // for Policy::Random
 };
 // While stepping, each thread of the thread lesson adds 1 at most this often (a step each).
 inline constexpr int kMaxSteppedIncrements = 5;
@@ -46,9 +46,9 @@ public:
         std::vector<LessonContext::LaneLine> lines;
         std::vector<LessonContext::Measurement> measurements;
         std::vector<LessonContext::Prediction> predictions;
-        std::shared_ptr<const LessonContext> context;  // the run's context (its TileBoard), or nullptr
-        bool stepped = false;            // run under the schedule controller (schedule::view())
-        bool exploring = false;          // explore() is going
+        std::shared_ptr<const LessonContext> context;     // the run's context (its TileBoard), or nullptr
+        bool stepped = false;                             // run under the schedule controller (schedule::view())
+        bool exploring = false;                           // explore() is going
         std::optional<schedule::ExploreResult> explored;  // the last explore()'s, once done
     };
 
@@ -104,4 +104,4 @@ private:
     ThreadPoolExecutor runner_{1, "LessonRunner"};  // last: its destructor joins the runner thread
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -49,7 +49,7 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kMultiprocessingLesson{
     {6, "multiprocessing", "What is Multiprocessing?",
@@ -78,13 +78,11 @@ if __name__ == "__main__":
     p2.start()
     p1.join()
     p2.join())py",
-     uses_settings("scale", "sleep"),
-     LessonParams(),
-     true},
+     uses_settings("scale", "sleep"), LessonParams(), true},
     &main_program,
     "multiprocessing.cpp",
     // cube: 5 sleeps of 1.5
     [](const LessonParams& p) { return 5 * 1.5 * p.sleep * p.time_scale + 0.5; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

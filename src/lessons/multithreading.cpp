@@ -17,30 +17,30 @@ namespace {
 
 // [LESSON CODE]
 void print_numbers(LessonContext& ctx) {  // [py:4]
-    for (int i = 0; i < 5; ++i) {  // [py:5]
-        ctx.print(std::to_string(i));   // print(i) [py:6]
-        ctx.sleep(ctx.params().sleep);  // time.sleep(2): this thread waits, the other one runs [py:7]
+    for (int i = 0; i < 5; ++i) {         // [py:5]
+        ctx.print(std::to_string(i));     // print(i) [py:6]
+        ctx.sleep(ctx.params().sleep);    // time.sleep(2): this thread waits, the other one runs [py:7]
     }
 }
 
 void print_letters(LessonContext& ctx) {  // [py:9]
     for (char c : std::string("ABCD")) {  // [py:10]
-        ctx.print(std::string(1, c));  // [py:11]
-        ctx.sleep(ctx.params().sleep);  // [py:12]
+        ctx.print(std::string(1, c));     // [py:11]
+        ctx.sleep(ctx.params().sleep);    // [py:12]
     }
 }
 
 void main_program(LessonContext& ctx) {
     pp::Thread t1([&] { print_numbers(ctx); });  // [py:14]
     pp::Thread t2([&] { print_letters(ctx); });  // [py:15]
-    t1.start();  // both threads now run on their own... [py:16]
-    t2.start();  // [py:17]
-    t1.join();   // ...while the main thread waits here for t1, [py:18]
-    t2.join();   // and then for t2 [py:19]
+    t1.start();                                  // both threads now run on their own... [py:16]
+    t2.start();                                  // [py:17]
+    t1.join();                                   // ...while the main thread waits here for t1, [py:18]
+    t2.join();                                   // and then for t2 [py:19]
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kMultithreadingLesson{
     {5, "multithreading", "What is Multithreading?",
@@ -82,4 +82,4 @@ t2.join())py",
     [](const LessonParams& p) { return 5 * p.sleep * p.time_scale; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

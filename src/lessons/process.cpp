@@ -7,9 +7,9 @@
  *   counter; the parent's counter does not move.
  *
  *******************************************************************************************/
+#include "core/process.hpp"
 #include "core/ids.hpp"
 #include "core/print.hpp"
-#include "core/process.hpp"
 #include "core/process_registry.hpp"
 #include "core/task_registry.hpp"
 #include "lessons/lesson.hpp"
@@ -25,7 +25,7 @@ int g_counter = 0;  // a global: every process has its own copy
 // Runs in the child process. Its print() reaches the parent's console at once: a child shares
 // its parent's terminal, not its memory.
 void add_to_counter(int amount) {
-    g_counter += amount;  // changes the child's copy only
+    g_counter += amount;                                       // changes the child's copy only
     pp::publish_variable("g_counter", g_counter, &g_counter);  // shown in the Processes tab
     pp::print("child:  I am process " + std::to_string(pp::current_pid()) + "; I added " + std::to_string(amount) +
               ", so my counter = " + std::to_string(g_counter));
@@ -44,7 +44,7 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kProcessLesson{
     {2, "process", "What is a Process?",
@@ -70,13 +70,11 @@ if __name__ == "__main__":
     child.start()
     child.join()
     print("parent: counter is still", counter))py",
-     0,
-     LessonParams(),
-     true},
+     0, LessonParams(), true},
     &main_program,
     "process.cpp",
     // one process started and joined
     [](const LessonParams&) { return 0.5; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -26,14 +26,14 @@ int g_squared = 0;  // how many squares this process computed: every process has
 // Runs in a worker process.
 int square(int n, double sleep_seconds) {
     pp::publish_variable("g_squared", ++g_squared, &g_squared);  // live in the Processes tab
-    pp::sleep(sleep_seconds);  // time.sleep(1)
+    pp::sleep(sleep_seconds);                                    // time.sleep(1)
     return n * n;
 }
 PP_REGISTER_TASK_AS(square, "process_pool.square");  // found by name, like pickle
 
 void main_program(LessonContext& ctx) {
     pp::publish_variable("g_squared", g_squared, &g_squared);  // the parent's copy stays 0
-    std::vector<int> numbers(ctx.params().tasks);  // [1, 2, 3, 4, 5]
+    std::vector<int> numbers(ctx.params().tasks);              // [1, 2, 3, 4, 5]
     std::iota(numbers.begin(), numbers.end(), 1);
     const std::vector<double> sleeps(numbers.size(), ctx.scaled(ctx.params().sleep));
 
@@ -41,13 +41,13 @@ void main_program(LessonContext& ctx) {
     {
         pp::ProcessPoolExecutor executor(ctx.params().workers);  // max_workers=3
         results = executor.map(square_task, numbers, sleeps);    // in input order
-    }  // leaving the block shuts the pool down
+    }                                                            // leaving the block shuts the pool down
 
     for (int r : results) ctx.print(std::to_string(r));
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kProcessPoolLesson{
     {8, "process-pool", "ProcessPoolExecutor",
@@ -70,12 +70,10 @@ if __name__ == "__main__":
 
 for r in results:
     print(r))py",
-     uses_settings("workers", "tasks", "scale", "sleep"),
-     LessonParams(),
-     true},
+     uses_settings("workers", "tasks", "scale", "sleep"), LessonParams(), true},
     &main_program,
     "process_pool.cpp",
     [](const LessonParams& p) { return (p.tasks + p.workers - 1) / p.workers * p.sleep * p.time_scale + 0.5; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

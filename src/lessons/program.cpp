@@ -20,8 +20,7 @@ void main_program(LessonContext& ctx) {
     // The program: instructions stored in a file, not running until executed.
     const pp::ProgramImage program = pp::program_image();
     ctx.print("The program: " + program.location);
-    if (program.bytes > 0)
-        ctx.print("  " + std::to_string(program.bytes / 1024) + " KB of instructions and data, stored, not running");
+    if (program.bytes > 0) ctx.print("  " + std::to_string(program.bytes / 1024) + " KB of instructions and data, stored, not running");
 
     // Executing it made a process: a running instance, with an id.
     ctx.print("Executing it made a running instance: process " + std::to_string(pp::current_pid()));
@@ -29,7 +28,7 @@ void main_program(LessonContext& ctx) {
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kProgramLesson{
     {1, "program", "What is a Program?",
@@ -46,11 +45,10 @@ print(os.path.getsize(sys.argv[0]), "bytes, not running until executed")
 
 # Executing it made a process
 print("Running as process", os.getpid()))py",
-     0,
-     LessonParams()},
+     0, LessonParams()},
     &main_program,
     "program.cpp",
     [](const LessonParams&) { return 0.5; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

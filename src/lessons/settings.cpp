@@ -12,8 +12,10 @@ namespace {
 // "%g" of a value, for URLs, flags and messages: 3, 0.05, 2.5.
 std::string short_number(double value) {
     char text[40];
-    if (value == std::floor(value) && std::fabs(value) < 1e15) std::snprintf(text, sizeof text, "%.0f", value);
-    else std::snprintf(text, sizeof text, "%g", value);
+    if (value == std::floor(value) && std::fabs(value) < 1e15)
+        std::snprintf(text, sizeof text, "%.0f", value);
+    else
+        std::snprintf(text, sizeof text, "%g", value);
     return text;
 }
 
@@ -28,14 +30,13 @@ std::string kind_name(SettingKind kind) {
     }
     return "a value";
 }
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // LessonParams and Setting
 //-----------------------------------------------------------------------------
 LessonParams::LessonParams()
-    : workers(0), tasks(0), time_scale(0), sleep(0), gil(false), switch_interval_ms(0), increments(0), lock(0),
-      experiment(0) {
+    : workers(0), tasks(0), time_scale(0), sleep(0), gil(false), switch_interval_ms(0), increments(0), lock(0), experiment(0) {
     for (const Setting& setting : kLessonSettings) setting.set(*this, setting.default_value);
 }
 
@@ -46,9 +47,8 @@ std::string LessonParams::clamp() {
         if (std::isfinite(value) && value >= setting.min && value <= setting.max) continue;
         // Out of range goes to the nearer bound; not a number at all goes to the default.
         const double fixed = std::isfinite(value) ? std::clamp(value, setting.min, setting.max) : setting.default_value;
-        changes += (changes.empty() ? "" : "; ") + std::string(setting.key) + " must be " + short_number(setting.min) +
-                   ".." + short_number(setting.max) + setting.unit + ", so " + short_number(value) + " became " +
-                   short_number(fixed);
+        changes += (changes.empty() ? "" : "; ") + std::string(setting.key) + " must be " + short_number(setting.min) + ".." +
+                   short_number(setting.max) + setting.unit + ", so " + short_number(value) + " became " + short_number(fixed);
         setting.set(*this, fixed);
     }
     return changes;
@@ -61,9 +61,12 @@ double Setting::get(const LessonParams& params) const {
 }
 
 void Setting::set(LessonParams& params, double value) const {
-    if (whole) params.*whole = static_cast<int>(std::lround(std::clamp(value, -1e9, 1e9)));
-    else if (number) params.*number = value;
-    else if (on) params.*on = value != 0;
+    if (whole)
+        params.*whole = static_cast<int>(std::lround(std::clamp(value, -1e9, 1e9)));
+    else if (number)
+        params.*number = value;
+    else if (on)
+        params.*on = value != 0;
 }
 
 std::string Setting::text(const LessonParams& params) const {
@@ -75,8 +78,7 @@ std::string Setting::range_text() const {
     if (kind == SettingKind::Switch) return "0 or 1";
     if (kind == SettingKind::Choice) {
         std::string words;
-        for (int i = 0; i <= static_cast<int>(max); ++i)
-            words += (i == 0 ? "" : i == static_cast<int>(max) ? " or " : ", ") + choice(i);
+        for (int i = 0; i <= static_cast<int>(max); ++i) words += (i == 0 ? "" : i == static_cast<int>(max) ? " or " : ", ") + choice(i);
         return words;
     }
     return "from " + short_number(min) + " to " + short_number(max);
@@ -121,9 +123,12 @@ TypedValue read_typed_value(const Setting& setting, std::string_view text) {
         return out;
     }
     if (setting.kind == SettingKind::Switch) {
-        if (text.empty() || text == "1" || text == "true" || text == "on") out.value = 1;  // "?gil" alone: on
-        else if (text == "0" || text == "false" || text == "off") out.value = 0;
-        else return not_valid();
+        if (text.empty() || text == "1" || text == "true" || text == "on")
+            out.value = 1;  // "?gil" alone: on
+        else if (text == "0" || text == "false" || text == "off")
+            out.value = 0;
+        else
+            return not_valid();
         return out;
     }
     if (text.empty() || text.size() > 64) return not_valid();
@@ -146,10 +151,11 @@ TypedValue read_typed_value(const Setting& setting, std::string_view text) {
 
 std::string refusal_message(const Setting& setting, std::string_view typed) {
     // "a number of seconds from 0.1 to 10": the unit, when there is one, says what the number counts.
-    const std::string what = setting.kind == SettingKind::Switch   ? std::string("0 or 1")
-                             : setting.kind == SettingKind::Choice ? "one of " + setting.range_text()
-                                 : kind_name(setting.kind) + (*setting.unit ? std::string(" of") + setting.unit : "") +
-                                       " " + setting.range_text();
+    const std::string what =
+        setting.kind == SettingKind::Switch ? std::string("0 or 1")
+        : setting.kind == SettingKind::Choice
+            ? "one of " + setting.range_text()
+            : kind_name(setting.kind) + (*setting.unit ? std::string(" of") + setting.unit : "") + " " + setting.range_text();
     return setting.flag_name() + " must be " + what + ", not '" + std::string(typed) + "'";
 }
 
@@ -158,17 +164,15 @@ std::string page_message(const Setting& setting, std::string_view typed, const T
         return std::string(setting.key) + "=" + std::string(typed) + " is not " +
                (setting.kind == SettingKind::Choice ? "one of " + setting.range_text() : kind_name(setting.kind)) +
                "; using the lesson's default";
-    return std::string(setting.key) + " must be " + short_number(setting.min) + ".." + short_number(setting.max) +
-           setting.unit + ", so " + std::string(typed) + " became " +
-           short_number(std::clamp(read.value, setting.min, setting.max));
+    return std::string(setting.key) + " must be " + short_number(setting.min) + ".." + short_number(setting.max) + setting.unit + ", so " +
+           std::string(typed) + " became " + short_number(std::clamp(read.value, setting.min, setting.max));
 }
 
 std::string flags_text(unsigned uses, const LessonParams& params) {
     std::string text;
     for (const Setting& setting : kLessonSettings)
-        if (uses & bit_of(setting))
-            text += (text.empty() ? "" : " ") + setting.flag_name() + " " + setting.text(params);
+        if (uses & bit_of(setting)) text += (text.empty() ? "" : " ") + setting.flag_name() + " " + setting.text(params);
     return text;
 }
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

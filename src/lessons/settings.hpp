@@ -23,15 +23,15 @@ namespace pp::lessons {
 //-----------------------------------------------------------------------------
 // The values of one run. A default-constructed one holds every row's default.
 struct LessonParams {
-    int workers;        // max_workers: threads or processes
-    int tasks;          // how many inputs to map over
-    double time_scale;  // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
-    double sleep;       // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
-    bool gil;           // emulate CPython's global interpreter lock
+    int workers;                // max_workers: threads or processes
+    int tasks;                  // how many inputs to map over
+    double time_scale;          // multiplies the tutorial's sleeps: 1 = as written, 0.1 = ten times faster
+    double sleep;               // the length of the lesson's time.sleep(), in tutorial seconds (before time_scale)
+    bool gil;                   // emulate CPython's global interpreter lock
     double switch_interval_ms;  // sys.setswitchinterval(), in milliseconds: how long a GIL holder keeps it
-    int increments;     // the thread lesson: how many times each thread adds 1
-    int lock;           // the thread lesson: kWithoutLock, kWithLock or kBothLocks (one run after the other)
-    int experiment;     // the use-case lesson: kUseCaseTable or kGranularity
+    int increments;             // the thread lesson: how many times each thread adds 1
+    int lock;                   // the thread lesson: kWithoutLock, kWithLock or kBothLocks (one run after the other)
+    int experiment;             // the use-case lesson: kUseCaseTable or kGranularity
 
     LessonParams();
 
@@ -52,16 +52,16 @@ enum ExperimentChoice : int { kUseCaseTable = 0, kGranularity = 1 };
 enum class SettingKind { WholeNumber, Number, Switch, Choice };
 
 struct Setting {
-    const char* key;          // "workers": the URL's key, and the flag --workers
-    const char* label;        // the page's control: "time scale"
+    const char* key;    // "workers": the URL's key, and the flag --workers
+    const char* label;  // the page's control: "time scale"
     SettingKind kind;
-    double min, max;          // the allowed range (a switch: 0 and 1)
+    double min, max;  // the allowed range (a switch: 0 and 1)
     double default_value;
-    const char* unit;         // after a value in messages: " s", "" 
-    const char* value_name;   // in --help: "N", "X", "S", "0|1"; for a Choice, its words: "without|with|both"
-    const char* help;         // --help, and the control's tooltip
-    const char* format;       // the page's control shows the value so: "%d", "%.2fx", "%.1f s"
-    bool logarithmic;         // the page's slider: more room for small values
+    const char* unit;        // after a value in messages: " s", ""
+    const char* value_name;  // in --help: "N", "X", "S", "0|1"; for a Choice, its words: "without|with|both"
+    const char* help;        // --help, and the control's tooltip
+    const char* format;      // the page's control shows the value so: "%d", "%.2fx", "%.1f s"
+    bool logarithmic;        // the page's slider: more room for small values
     // The field it sets: the one that matches `kind` (a Choice's index is a whole number).
     int LessonParams::*whole = nullptr;
     double LessonParams::*number = nullptr;
@@ -85,29 +85,28 @@ struct Setting {
 // [SECTION] The table
 //-----------------------------------------------------------------------------
 inline constexpr Setting kLessonSettings[] = {
-    {"workers", "workers", SettingKind::WholeNumber, 1, 16, 3, "", "N",
-     "max_workers: how many threads or processes", "%d", false, &LessonParams::workers},
-    {"tasks", "tasks", SettingKind::WholeNumber, 1, 64, 5, "", "N",
-     "how many inputs to map over", "%d", false, &LessonParams::tasks},
+    {"workers", "workers", SettingKind::WholeNumber, 1, 16, 3, "", "N", "max_workers: how many threads or processes", "%d", false,
+     &LessonParams::workers},
+    {"tasks", "tasks", SettingKind::WholeNumber, 1, 64, 5, "", "N", "how many inputs to map over", "%d", false, &LessonParams::tasks},
     {"scale", "time scale", SettingKind::Number, 0.01, 2, 1, "", "X",
-     "multiplies every sleep: 1 sleeps as long as the tutorial says, 0.1 is ten times faster", "%.2fx", true,
-     nullptr, &LessonParams::time_scale},
+     "multiplies every sleep: 1 sleeps as long as the tutorial says, 0.1 is ten times faster", "%.2fx", true, nullptr,
+     &LessonParams::time_scale},
     {"sleep", "sleep", SettingKind::Number, 0.1, 10, 1, " seconds", "S",
-     "how long the lesson's time.sleep() lasts, in seconds, before the time scale", "%.1f s", true,
-     nullptr, &LessonParams::sleep},
+     "how long the lesson's time.sleep() lasts, in seconds, before the time scale", "%.1f s", true, nullptr, &LessonParams::sleep},
     {"gil", "GIL", SettingKind::Switch, 0, 1, 0, "", "0|1",
      "on: threads as in CPython with the GIL (the default build), one at a time runs Python code; off: "
-     "free-threaded CPython 3.13t/3.14t, or C++", "", false, nullptr, nullptr, &LessonParams::gil},
+     "free-threaded CPython 3.13t/3.14t, or C++",
+     "", false, nullptr, nullptr, &LessonParams::gil},
     {"switch", "switch interval", SettingKind::Number, 0.1, 100, 5, " ms", "MS",
-     "sys.setswitchinterval(), in ms: how long a thread keeps the GIL before a waiting one asks for it", "%.1f ms", true,
-     nullptr, &LessonParams::switch_interval_ms, nullptr, "switch-interval"},
+     "sys.setswitchinterval(), in ms: how long a thread keeps the GIL before a waiting one asks for it", "%.1f ms", true, nullptr,
+     &LessonParams::switch_interval_ms, nullptr, "switch-interval"},
     {"increments", "increments", SettingKind::WholeNumber, 1, 20000, 20000, "", "N",
      "how many times each thread adds 1 to the counter (at most 5 while you step)", "%d", true, &LessonParams::increments},
     {"lock", "lock", SettingKind::Choice, 0, 2, kBothLocks, "", "without|with|both",
      "count without a lock, with one, or both, one run after the other", "", false, &LessonParams::lock},
     {"experiment", "experiment", SettingKind::Choice, 0, 1, kUseCaseTable, "", "table|granularity",
-     "the tutorial's table (I/O- and CPU-bound work), or the cost of parallelism: small tasks against big ones", "",
-     false, &LessonParams::experiment},
+     "the tutorial's table (I/O- and CPU-bound work), or the cost of parallelism: small tasks against big ones", "", false,
+     &LessonParams::experiment},
 };
 inline constexpr std::size_t kLessonSettingCount = sizeof kLessonSettings / sizeof kLessonSettings[0];
 
@@ -125,9 +124,7 @@ template <class... Keys>
 constexpr unsigned uses_settings(Keys... keys) {
     return (0u | ... | setting_bit(keys));
 }
-inline unsigned bit_of(const Setting& setting) {
-    return 1u << static_cast<unsigned>(&setting - kLessonSettings);
-}
+inline unsigned bit_of(const Setting& setting) { return 1u << static_cast<unsigned>(&setting - kLessonSettings); }
 
 //-----------------------------------------------------------------------------
 // [SECTION] Reading and writing values
@@ -151,4 +148,4 @@ std::string page_message(const Setting& setting, std::string_view typed, const T
 // "--workers N --scale X": the flags of the settings in `uses`, with their values, for messages.
 std::string flags_text(unsigned uses, const LessonParams& params);
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -1,6 +1,5 @@
 #include "lessons/share_link.hpp"
 
-
 namespace pp::lessons {
 
 namespace {
@@ -24,23 +23,24 @@ std::string html_escaped(std::string_view text) {
 
 std::string settings_query(const Lesson& lesson, const LessonParams& params) {
     std::string query = "lesson=" + std::string(lesson.info.id);  // ids are [a-z-]: nothing to escape
-    for (const Setting& setting : kLessonSettings)  // numbers and switches: nothing to escape either
+    for (const Setting& setting : kLessonSettings)                // numbers and switches: nothing to escape either
         if (lesson.info.params & bit_of(setting)) query += "&" + std::string(setting.key) + "=" + setting.text(params);
     return query;
 }
 
-std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed,
-                      std::string_view extra) {
+std::string share_url(std::string_view page_url, const Lesson& lesson, const LessonParams& params, bool embed, std::string_view extra) {
     return std::string(page_url) + "?" + settings_query(lesson, params) + (embed ? "&embed=1" : "") + std::string(extra);
 }
 
-std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params,
-                          std::string_view extra) {
-    return "<iframe src=\"" + html_escaped(share_url(page_url, lesson, params, true, extra)) + "\"\n"
-           "        width=\"" + std::to_string(kEmbedWidth) + "\" height=\"" + std::to_string(kEmbedHeight) +
+std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params, std::string_view extra) {
+    return "<iframe src=\"" + html_escaped(share_url(page_url, lesson, params, true, extra)) +
+           "\"\n"
+           "        width=\"" +
+           std::to_string(kEmbedWidth) + "\" height=\"" + std::to_string(kEmbedHeight) +
            "\" style=\"border: 0; max-width: 100%;\"\n"
            "        allow=\"cross-origin-isolated; clipboard-write\"\n"
-           "        title=\"Parallel Playground: " + html_escaped(lesson.info.title) + "\"></iframe>";
+           "        title=\"Parallel Playground: " +
+           html_escaped(lesson.info.title) + "\"></iframe>";
 }
 
 const char* const kEmbedHostRequirements =

@@ -28,8 +28,7 @@ constexpr int kEmbedWidth = 800, kEmbedHeight = 500;
 // An <iframe> for a course page, showing the lesson compactly (embed=1). It carries
 // allow="cross-origin-isolated" (threads need it in a frame from another origin) and
 // allow="clipboard-write" (for the Share and Copy buttons).
-std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params,
-                          std::string_view extra = {});
+std::string embed_snippet(std::string_view page_url, const Lesson& lesson, const LessonParams& params, std::string_view extra = {});
 
 // What the page holding the iframe needs, in a few lines for the Embed window.
 extern const char* const kEmbedHostRequirements;

@@ -23,25 +23,25 @@ std::string seconds_text(double seconds) {
 }
 
 // [LESSON CODE]
-void worker(LessonContext& ctx) {  // [py:4]
+void worker(LessonContext& ctx) {                                                   // [py:4]
     ctx.print("worker: started; working for " + seconds_text(ctx.params().sleep));  // [py:5]
-    ctx.sleep(ctx.params().sleep);  // [py:6]
-    ctx.print("worker: finished");  // [py:7]
+    ctx.sleep(ctx.params().sleep);                                                  // [py:6]
+    ctx.print("worker: finished");                                                  // [py:7]
 }
 
 void main_program(LessonContext& ctx) {
-    pp::Thread t([&] { worker(ctx); });  // [py:9]
-    ctx.print("main: calling start()");  // [py:10]
-    t.start();                          // returns at once: the worker runs in the background [py:11]
+    pp::Thread t([&] { worker(ctx); });                       // [py:9]
+    ctx.print("main: calling start()");                       // [py:10]
+    t.start();                                                // returns at once: the worker runs in the background [py:11]
     ctx.print("main: start() returned; main keeps running");  // [py:12]
-    ctx.sleep(ctx.params().sleep / 4);  // main's own work meanwhile: 0.5 s against the worker's 2 [py:13]
-    ctx.print("main: calling join()");  // [py:14]
-    t.join();                           // blocks here until the worker has finished [py:15]
-    ctx.print("main: join() returned; the worker is done");  // [py:16]
+    ctx.sleep(ctx.params().sleep / 4);                        // main's own work meanwhile: 0.5 s against the worker's 2 [py:13]
+    ctx.print("main: calling join()");                        // [py:14]
+    t.join();                                                 // blocks here until the worker has finished [py:15]
+    ctx.print("main: join() returned; the worker is done");   // [py:16]
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kStartJoinLesson{
     {4, "start-join", "start() and join()",
@@ -80,4 +80,4 @@ print("main: join() returned; the worker is done"))py",
     [](const LessonParams& p) { return p.sleep * p.time_scale; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

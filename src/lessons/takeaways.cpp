@@ -60,32 +60,35 @@ void main_program(LessonContext& ctx) {
     // I/O-bound: four waits of a quarter of a (tutorial) second each.
     auto wait_for_io = [&] { ctx.sleep(0.25); };
     const pp::Samples io_one = time_pool(ctx, 1, 4, wait_for_io), io_four = time_pool(ctx, 4, 4, wait_for_io);
-    ctx.print("Multithreading -> concurrency for I/O tasks: 4 waits took " + seconds(io_one) + " on 1 thread, " +
-              seconds(io_four) + " on 4 threads.");
+    ctx.print("Multithreading -> concurrency for I/O tasks: 4 waits took " + seconds(io_one) + " on 1 thread, " + seconds(io_four) +
+              " on 4 threads.");
 
     // CPU-bound: counting primes, with and without the emulated GIL.
     auto compute = [] { pp::count_primes(0, 600000); };
     pp::gil::set_enabled(false);  // C++ threads: each runs on its own core
     const pp::Samples cpu_one = time_pool(ctx, 1, 2, compute);
     const pp::Samples cpu_two = time_pool(ctx, 2, 2, compute);
-    pp::gil::set_enabled(true);   // as in CPython: one thread at a time runs Python code
+    pp::gil::set_enabled(true);  // as in CPython: one thread at a time runs Python code
     const pp::Samples cpu_two_gil = time_pool(ctx, 2, 2, compute);
     pp::gil::set_enabled(false);
     // The same two counts in two processes: each has its own interpreter (and GIL) in Python.
     pp::ProcessPoolExecutor pool(2);
-    const pp::Samples cpu_two_processes = pp::measure_repeated(kRepeats, [&](pp::RunKind) {
-        return pp::time_once([&] { (void)pool.map(primes_below_task, std::vector<std::int64_t>{600000, 600000}); });
-    }, [&] { return ctx.keep_going(); });
-    ctx.print("Multiprocessing -> parallelism for CPU tasks: 2 prime counts took " + seconds(cpu_one) +
-              " on 1 thread, " + seconds(cpu_two) + " on 2 threads without a GIL (free-threaded CPython 3.13t/3.14t, or C++), " +
-              seconds(cpu_two_gil) + " on 2 threads of CPython with the GIL (default build), " + seconds(cpu_two_processes) +
+    const pp::Samples cpu_two_processes = pp::measure_repeated(
+        kRepeats,
+        [&](pp::RunKind) { return pp::time_once([&] {
+                               (void)pool.map(primes_below_task, std::vector<std::int64_t>{600000, 600000});
+                           }); },
+        [&] { return ctx.keep_going(); });
+    ctx.print("Multiprocessing -> parallelism for CPU tasks: 2 prime counts took " + seconds(cpu_one) + " on 1 thread, " +
+              seconds(cpu_two) + " on 2 threads without a GIL (free-threaded CPython 3.13t/3.14t, or C++), " + seconds(cpu_two_gil) +
+              " on 2 threads of CPython with the GIL (default build), " + seconds(cpu_two_processes) +
               " in 2 processes (why Python uses processes).");
     ctx.print("ThreadPoolExecutor  -> easy multithreading.");
     ctx.print("ProcessPoolExecutor -> easy multiprocessing.");
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kTakeawaysLesson{
     {10, "takeaways", "Key Takeaways",
@@ -104,17 +107,14 @@ extern const Lesson kTakeawaysLesson{
 # Multiprocessing -> parallelism for CPU tasks.
 # ThreadPoolExecutor  -> easy multithreading.
 # ProcessPoolExecutor -> easy multiprocessing.)py",
-     uses_settings("scale"),
-     LessonParams(),
+     uses_settings("scale"), LessonParams(),
      /*creates_processes=*/true,
      /*measures=*/false,
-     /*steppable=*/false,
-     kFreeThreadingDocs,
-     "Python's docs: the free-threaded build"},
+     /*steppable=*/false, kFreeThreadingDocs, "Python's docs: the free-threaded build"},
     &main_program,
     "takeaways.cpp",
     // I/O: 4 runs of 4 waits on 1 thread, then on 4; CPU work: a few seconds at most.
     [](const LessonParams& p) { return 4 * (4 + 1) * 0.25 * p.time_scale + 3.0; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -7,10 +7,10 @@
  *   at once loses updates, unless a lock makes each read-and-write indivisible.
  *
  *******************************************************************************************/
+#include "core/thread.hpp"
 #include "core/barrier.hpp"
 #include "core/process_registry.hpp"
 #include "core/shared_counter.hpp"
-#include "core/thread.hpp"
 #include "core/trace.hpp"
 #include "lessons/lesson.hpp"
 
@@ -34,20 +34,21 @@ int g_data_segment_value = 42;  // data segment: one copy, shared by every threa
 
 void main_program(LessonContext& ctx) {
     auto counter = std::make_shared<pp::SharedCounter>();  // heap: shared as well [py:4]
-    const int increments = ctx.params().increments;  // [py:5]
+    const int increments = ctx.params().increments;        // [py:5]
 
     pp::Barrier all_started(ctx.params().workers);  // threading.Barrier: count at the same time [py:7]
 
     auto count = [&](bool with_lock) {  // [py:9]
-        int my_increments = 0;  // stack: every thread has its own
-        ctx.print(pp::trace::current_lane().name + ": my stack variable is at " + address_of(&my_increments) +
-                  ", the shared counter at " + address_of(counter.get()) + ", the global at " +
-                  address_of(&g_data_segment_value));
-        all_started.wait();  // [py:11]
+        int my_increments = 0;          // stack: every thread has its own
+        ctx.print(pp::trace::current_lane().name + ": my stack variable is at " + address_of(&my_increments) + ", the shared counter at " +
+                  address_of(counter.get()) + ", the global at " + address_of(&g_data_segment_value));
+        all_started.wait();                                         // [py:11]
         for (int i = 0; i < increments && ctx.keep_going(); ++i) {  // [py:12]
-            if (with_lock) counter->increment_with_mutex();     // with lock: counter += 1 [py:15]
-            else counter->increment_unsynchronized();           // counter += 1: load, add, store [py:17]
-            if (++my_increments % 1000 == 0) {  // live in the Processes tab: my own count, and the one counter
+            if (with_lock)
+                counter->increment_with_mutex();  // with lock: counter += 1 [py:15]
+            else
+                counter->increment_unsynchronized();  // counter += 1: load, add, store [py:17]
+            if (++my_increments % 1000 == 0) {        // live in the Processes tab: my own count, and the one counter
                 pp::publish_variable("counter", counter->value(), counter.get());
                 pp::publish_variable("my_increments", my_increments, &my_increments);
             }
@@ -59,18 +60,17 @@ void main_program(LessonContext& ctx) {
         counter->reset();  // [py:20]
         std::vector<pp::Thread> threads;
         for (int t = 0; t < ctx.params().workers; ++t) threads.emplace_back([&, with_lock] { count(with_lock); });  // [py:21]
-        for (pp::Thread& thread : threads) thread.start();  // [py:23]
-        for (pp::Thread& thread : threads) thread.join();  // [py:24]
+        for (pp::Thread& thread : threads) thread.start();                                                          // [py:23]
+        for (pp::Thread& thread : threads) thread.join();                                                           // [py:24]
 
         const long long expected = 1LL * increments * ctx.params().workers;
         ctx.print(std::string(with_lock ? "With a lock:    " : "Without a lock: ") + std::to_string(counter->value()) +  // [py:25]
-                  " of " + std::to_string(expected) + " increments counted (" +
-                  std::to_string(expected - counter->value()) + " lost)");
+                  " of " + std::to_string(expected) + " increments counted (" + std::to_string(expected - counter->value()) + " lost)");
     }
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kThreadLesson{
     {3, "thread", "What is a Thread?",
@@ -109,8 +109,7 @@ for with_lock in (False, True):    # the lock setting: one, or both
     for t in threads: t.start()
     for t in threads: t.join()
     print(counter, "of", 3 * increments))py",
-     uses_settings("workers", "gil", "switch", "increments", "lock"),
-     LessonParams(),
+     uses_settings("workers", "gil", "switch", "increments", "lock"), LessonParams(),
      /*creates_processes=*/false,
      /*measures=*/false,
      /*steppable=*/true},
@@ -120,4 +119,4 @@ for with_lock in (False, True):    # the lock setting: one, or both
     [](const LessonParams& p) { return 0.2 + 0.3 * p.workers * p.increments / 20000.0; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

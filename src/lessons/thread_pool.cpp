@@ -19,24 +19,24 @@ namespace {
 
 // [LESSON CODE]
 void main_program(LessonContext& ctx) {
-    auto print_number = [&](int n) {  // [py:4]
-        ctx.sleep(ctx.params().sleep);  // time.sleep(1): the worker thread waits, as for a download [py:5]
+    auto print_number = [&](int n) {            // [py:4]
+        ctx.sleep(ctx.params().sleep);          // time.sleep(1): the worker thread waits, as for a download [py:5]
         return "Number: " + std::to_string(n);  // [py:6]
     };
 
-    std::vector<int> numbers(ctx.params().tasks);        // [1, 2, 3, 4, 5] [py:8]
+    std::vector<int> numbers(ctx.params().tasks);  // [1, 2, 3, 4, 5] [py:8]
     std::iota(numbers.begin(), numbers.end(), 1);
     std::vector<std::string> results;
     {
-        pp::ThreadPoolExecutor executor(ctx.params().workers);  // max_workers=3 [py:9]
+        pp::ThreadPoolExecutor executor(ctx.params().workers);      // max_workers=3 [py:9]
         results = executor.map(print_number, numbers).to_vector();  // in input order [py:10]
-    }  // leaving the block shuts the pool down, like leaving Python's `with`
+    }                                                               // leaving the block shuts the pool down, like leaving Python's `with`
 
     for (const std::string& r : results) ctx.print(r);  // [py:12]
 }
 // [END LESSON CODE]
 
-} // namespace
+}  // namespace
 
 extern const Lesson kThreadPoolLesson{
     {7, "thread-pool", "ThreadPoolExecutor",
@@ -57,8 +57,7 @@ with ThreadPoolExecutor(max_workers=3) as executor:
 
 for r in results:
     print(r))py",
-     uses_settings("workers", "tasks", "scale", "sleep", "gil", "switch"),
-     LessonParams(),
+     uses_settings("workers", "tasks", "scale", "sleep", "gil", "switch"), LessonParams(),
      /*creates_processes=*/false,
      /*measures=*/false,
      /*steppable=*/true},
@@ -67,4 +66,4 @@ for r in results:
     [](const LessonParams& p) { return (p.tasks + p.workers - 1) / p.workers * p.sleep * p.time_scale; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -16,11 +16,11 @@ class TileBoard {
 public:
     struct Snapshot {
         int width = 0, height = 0;
-        std::uint64_t version = 0;           // grows with every change
-        std::vector<std::uint8_t> pixels;    // grayscale, row-major
+        std::uint64_t version = 0;         // grows with every change
+        std::vector<std::uint8_t> pixels;  // grayscale, row-major
         std::vector<ImageTile> tiles;
-        std::vector<int> owner;              // per tile: index into `workers`, or -1 while not computed
-        std::vector<std::string> workers;    // who computed tiles: lane names or "pid 1234"
+        std::vector<int> owner;            // per tile: index into `workers`, or -1 while not computed
+        std::vector<std::string> workers;  // who computed tiles: lane names or "pid 1234"
     };
 
     // Starts a new image: `pixels` shown as they are (the input), every tile not yet computed.

@@ -8,6 +8,7 @@
  *   the image's tiles appear as workers finish them, tinted by the worker that computed each.
  *
  *******************************************************************************************/
+#include "lessons/use_cases.hpp"
 #include "core/gil.hpp"
 #include "core/image_tiles.hpp"
 #include "core/stats.hpp"
@@ -17,7 +18,6 @@
 #include "core/workloads.hpp"
 #include "lessons/granularity.hpp"
 #include "lessons/lesson.hpp"
-#include "lessons/use_cases.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -56,8 +56,8 @@ void blur_with_threads(LessonContext& ctx, pp::ThreadPoolExecutor& pool, const U
     for (int i = 0; i < count; ++i)
         tiles.push_back(pool.submit_named("blur tile", [&, i] {
             if (!ctx.keep_going()) return;
-            const auto pixels = pp::blur_tile(image.pixels, image.width, image.height, image.tiles[i],
-                                              UseCaseImage::kRadius, UseCaseImage::kPasses);
+            const auto pixels =
+                pp::blur_tile(image.pixels, image.width, image.height, image.tiles[i], UseCaseImage::kRadius, UseCaseImage::kPasses);
             ctx.tiles().set_tile(i, pp::trace::current_lane().name, pixels);
         }));
     for (auto& t : tiles) t.result();
@@ -68,13 +68,18 @@ void blur_with_threads(LessonContext& ctx, pp::ThreadPoolExecutor& pool, const U
 pp::Samples measure_threads(LessonContext& ctx, const UseCaseImage& image, bool io, int workers, bool gil) {
     pp::gil::set_enabled(gil);
     pp::ThreadPoolExecutor pool(workers);
-    const pp::Samples seconds = pp::measure_repeated(kUseCaseRepeats, [&](pp::RunKind kind) {
-        const int count = kind == pp::RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
-        return pp::time_once([&] {  // on the threads' clock: virtual in the single-threaded page
-            if (io) download_with_threads(ctx, pool, count);
-            else blur_with_threads(ctx, pool, image, count);
-        });
-    }, [&] { return ctx.keep_going(); });
+    const pp::Samples seconds = pp::measure_repeated(
+        kUseCaseRepeats,
+        [&](pp::RunKind kind) {
+            const int count = kind == pp::RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
+            return pp::time_once([&] {  // on the threads' clock: virtual in the single-threaded page
+                if (io)
+                    download_with_threads(ctx, pool, count);
+                else
+                    blur_with_threads(ctx, pool, image, count);
+            });
+        },
+        [&] { return ctx.keep_going(); });
     pool.shutdown();
     pp::gil::set_enabled(false);
     return seconds;
@@ -83,9 +88,7 @@ pp::Samples measure_threads(LessonContext& ctx, const UseCaseImage& image, bool 
 void main_program(LessonContext& ctx) {
     if (ctx.params().experiment == kGranularity) return run_granularity(ctx);  // granularity.cpp
     const UseCaseImage image = UseCaseImage::make();
-    const Model models[] = {{kThreadsWithGil, false, true},
-                            {kThreadsWithoutGil, false, false},
-                            {kProcesses, true, false}};
+    const Model models[] = {{kThreadsWithGil, false, true}, {kThreadsWithoutGil, false, false}, {kProcesses, true, false}};
     ctx.print("This machine runs " + std::to_string(pp::hardware_core_count()) + " threads at once (its cores).");
 
     for (const char* work : {"I/O-bound", "CPU-bound"}) {
@@ -93,14 +96,13 @@ void main_program(LessonContext& ctx) {
         for (const Model& model : models) {
             const std::string series = std::string(work) + ": " + model.name;
             for (int workers = 1; workers <= ctx.params().workers && ctx.keep_going(); ++workers) {
-                const pp::Samples seconds = model.processes ? measure_processes(ctx, image, io, workers)
-                                                            : measure_threads(ctx, image, io, workers, model.gil);
+                const pp::Samples seconds =
+                    model.processes ? measure_processes(ctx, image, io, workers) : measure_threads(ctx, image, io, workers, model.gil);
                 if (!ctx.keep_going()) break;  // a run cut short by Stop measured nothing
                 ctx.measure(series, workers, seconds);
                 char line[200];
-                std::snprintf(line, sizeof line, "%-61s %2d worker%s: %6.3f s  (%.3f to %.3f, %zu runs)", series.c_str(),
-                              workers, workers == 1 ? " " : "s", seconds.median(), seconds.min(), seconds.max(),
-                              seconds.count());
+                std::snprintf(line, sizeof line, "%-61s %2d worker%s: %6.3f s  (%.3f to %.3f, %zu runs)", series.c_str(), workers,
+                              workers == 1 ? " " : "s", seconds.median(), seconds.min(), seconds.max(), seconds.count());
                 ctx.print(line);
             }
         }
@@ -117,15 +119,15 @@ double one_tile_seconds() {
         Samples blur;
         for (int i = 0; i < 3; ++i)
             blur.add(wall_time_once([&] {
-                (void)pp::blur_tile(image.pixels, image.width, image.height, image.tiles[image.tiles.size() / 2],
-                                    UseCaseImage::kRadius, UseCaseImage::kPasses);
+                (void)pp::blur_tile(image.pixels, image.width, image.height, image.tiles[image.tiles.size() / 2], UseCaseImage::kRadius,
+                                    UseCaseImage::kPasses);
             }));
         return blur.min();
     }();
     return seconds;
 }
 
-} // namespace
+}  // namespace
 
 UseCaseImage UseCaseImage::make() {
     UseCaseImage image;
@@ -240,8 +242,7 @@ extern const Lesson kUseCasesLesson{
      "the cost of parallelism: the same CPU work cut into tasks of 10 us to 100 ms. Starting workers and "
      "passing messages cost time, so processes pay off only for tasks big enough, or sent in chunks "
      "(Python's map(..., chunksize=n)); the dashed lines predict where, from the overheads measured in the run.",
-     kUseCaseTablePython,
-     uses_settings("workers", "tasks", "scale", "sleep", "switch", "experiment"),
+     kUseCaseTablePython, uses_settings("workers", "tasks", "scale", "sleep", "switch", "experiment"),
      [] {
          LessonParams defaults;
          defaults.workers = 4;
@@ -252,9 +253,7 @@ extern const Lesson kUseCasesLesson{
      }(),
      /*creates_processes=*/true,
      /*measures=*/true,
-     /*steppable=*/false,
-     kFreeThreadingDocs,
-     "Python's docs: the free-threaded build"},
+     /*steppable=*/false, kFreeThreadingDocs, "Python's docs: the free-threaded build"},
     &main_program,
     "use_cases.cpp",
     [](const LessonParams& p) { return p.experiment == kGranularity ? estimate_granularity_seconds(p) : estimate_use_cases_seconds(p); },
@@ -263,4 +262,4 @@ extern const Lesson kUseCasesLesson{
     [](const LessonParams& p) { return p.experiment == kGranularity ? kGranularityPython : kUseCaseTablePython; },
 };
 
-} // namespace pp::lessons
+}  // namespace pp::lessons

@@ -24,8 +24,7 @@ namespace {
 std::pair<int, std::vector<std::uint8_t>> blur_use_case_tile(int tile_index) {
     static const UseCaseImage image = UseCaseImage::make();
     const auto& tile = image.tiles.at(static_cast<std::size_t>(tile_index));
-    return {pp::current_pid(),
-            blur_tile(image.pixels, image.width, image.height, tile, UseCaseImage::kRadius, UseCaseImage::kPasses)};
+    return {pp::current_pid(), blur_tile(image.pixels, image.width, image.height, tile, UseCaseImage::kRadius, UseCaseImage::kPasses)};
 }
 PP_REGISTER_TASK_AS(blur_use_case_tile, "use_cases.blur_tile");
 
@@ -43,25 +42,28 @@ PP_REGISTER_TASK_AS(download_in_process, "use_cases.download");
 Samples measure_processes(LessonContext& ctx, const UseCaseImage& image, bool io, int workers) {
     ProcessPoolExecutor pool(workers);
     const auto latency = seconds(ctx.scaled(ctx.params().sleep));
-    const Samples seconds = measure_repeated(kUseCaseRepeats, [&](RunKind kind) {
-        const int count = kind == RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
-        if (!io) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
-        return wall_time_once([&] {
-            if (io) {
-                std::vector<Future<std::uint64_t>> downloads;
-                for (int i = 0; i < count; ++i) downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
-                for (auto& d : downloads) d.result();
-                return;
-            }
-            std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
-            for (int i = 0; i < count; ++i) tiles.push_back(pool.submit(blur_use_case_tile_task, i));
-            for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
-                const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
-                auto [pid, pixels] = done.result();
-                ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
-            }
-        });
-    }, [&] { return ctx.keep_going(); });
+    const Samples seconds = measure_repeated(
+        kUseCaseRepeats,
+        [&](RunKind kind) {
+            const int count = kind == RunKind::WarmUp ? workers : io ? ctx.params().tasks : int(image.tiles.size());
+            if (!io) ctx.tiles().reset(image.width, image.height, image.tiles, image.pixels);
+            return wall_time_once([&] {
+                if (io) {
+                    std::vector<Future<std::uint64_t>> downloads;
+                    for (int i = 0; i < count; ++i) downloads.push_back(pool.submit(download_in_process_task, latency.count(), i));
+                    for (auto& d : downloads) d.result();
+                    return;
+                }
+                std::vector<Future<std::pair<int, std::vector<std::uint8_t>>>> tiles;
+                for (int i = 0; i < count; ++i) tiles.push_back(pool.submit(blur_use_case_tile_task, i));
+                for (auto& done : as_completed(tiles)) {  // tiles appear in the order they finish
+                    const auto i = static_cast<std::size_t>(std::find(tiles.begin(), tiles.end(), done) - tiles.begin());
+                    auto [pid, pixels] = done.result();
+                    ctx.tiles().set_tile(i, "pid " + std::to_string(pid), pixels);
+                }
+            });
+        },
+        [&] { return ctx.keep_going(); });
     pool.shutdown();
     return seconds;
 }

@@ -11,7 +11,7 @@ enum class ThreadKind {
     Fiber,            // the single-threaded page: a fiber, one core, switched by a scheduler
 };
 enum class ProcessKind {
-    Forked,           // native: fork()ed by the fork server, signals reach it
+    Forked,             // native: fork()ed by the fork server, signals reach it
     WebWorkerInstance,  // the page: a Web Worker running its own WebAssembly instance
 };
 
@@ -20,4 +20,4 @@ ProcessKind process_kind();
 // The page has browser tabs (Open in a new tab); the desktop app has none.
 bool has_tabs();
 
-} // namespace pp::platform
+}  // namespace pp::platform

@@ -47,11 +47,11 @@ public:
     static const char* glsl_version();
 
 private:
-    bool frame();           // one iteration of the loop; false once the user closed the window
+    bool frame();  // one iteration of the loop; false once the user closed the window
     void handle_event(const SDL_Event& event);
     void draw();
-    bool hidden() const;    // minimized or hidden: nothing to draw for
-    bool must_draw() const; // desktop: the next frame cannot wait for input
+    bool hidden() const;         // minimized or hidden: nothing to draw for
+    bool must_draw() const;      // desktop: the next frame cannot wait for input
     void wait_for_next_frame();  // desktop: the frame cap, then the idle wait
     float pixel_ratio() const;   // drawable pixels per window unit (the page's devicePixelRatio)
     void load_fonts(float ratio);
@@ -63,7 +63,7 @@ private:
     bool first_frame_shown_ = false;
     float font_ratio_ = 1;  // the pixel ratio the font atlas was made for
     bool close_requested_ = false;
-    bool quit_ = false;     // the user closed the window
+    bool quit_ = false;  // the user closed the window
     double last_frame_ms_ = 0;
     std::chrono::steady_clock::time_point frame_started_{};  // of the last frame drawn
     static constexpr int kFramesAfterInput = 5;

@@ -53,13 +53,13 @@ void FirstThreadsPanel::draw() {
                            "std::thread is a fiber, and one scheduler switches between them on the page's main thread. "
                            "They take turns on one core, so together they finish no sooner than one thread would. "
                            "Open the playground in a new tab to see them run in parallel.");
-        semantics::text("home_fibers", Role::Text, "", "This page is not cross-origin isolated: every std::thread is a fiber, "
-                                                       "and they take turns on one core.");
+        semantics::text("home_fibers", Role::Text, "",
+                        "This page is not cross-origin isolated: every std::thread is a fiber, "
+                        "and they take turns on one core.");
         ImGui::PopStyleColor();
         break;
     case platform::ThreadKind::WebWorker:
-        ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %d",
-                            hardware_core_count());
+        ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %d", hardware_core_count());
         break;
     case platform::ThreadKind::OperatingSystem:
         ImGui::TextDisabled("Natively every std::thread is an operating-system thread. Cores: %d", hardware_core_count());
@@ -93,9 +93,8 @@ void FirstThreadsPanel::draw() {
         ImGui::TextColored(kRunningColour, "Running: %d of %zu threads finished", static_cast<int>(finished), run.threads.size());
     else {
         char done[160];
-        std::snprintf(done, sizeof done, "Done: %zu threads joined after %.1f ms. Total: %llu primes below %llu.",
-                      run.threads.size(), run.wall_ms, static_cast<unsigned long long>(run.total_primes),
-                      static_cast<unsigned long long>(run.limit));
+        std::snprintf(done, sizeof done, "Done: %zu threads joined after %.1f ms. Total: %llu primes below %llu.", run.threads.size(),
+                      run.wall_ms, static_cast<unsigned long long>(run.total_primes), static_cast<unsigned long long>(run.limit));
         ImGui::TextColored(kDoneColour, "%s", done);
         semantics::text("home_result", Role::Text, "", done);
     }
@@ -111,13 +110,19 @@ void FirstThreadsPanel::draw() {
         ImGui::TableHeadersRow();
         for (const auto& t : run.threads) {
             ImGui::TableNextRow();
-            ImGui::TableNextColumn(); ImGui::Text("%d", t.index);
-            ImGui::TableNextColumn(); ImGui::Text("%llu", static_cast<unsigned long long>(t.thread_id));
-            ImGui::TableNextColumn(); ImGui::Text("%llu .. %llu", static_cast<unsigned long long>(t.range_begin), static_cast<unsigned long long>(t.range_end));
             ImGui::TableNextColumn();
-            if (t.finished) ImGui::Text("%llu", static_cast<unsigned long long>(t.primes_found));
-            else ImGui::TextDisabled("counting...");
-            ImGui::TableNextColumn(); draw_time_bar(t.started_ms, t.finished ? t.finished_ms : axis_ms, axis_ms, t.finished);
+            ImGui::Text("%d", t.index);
+            ImGui::TableNextColumn();
+            ImGui::Text("%llu", static_cast<unsigned long long>(t.thread_id));
+            ImGui::TableNextColumn();
+            ImGui::Text("%llu .. %llu", static_cast<unsigned long long>(t.range_begin), static_cast<unsigned long long>(t.range_end));
+            ImGui::TableNextColumn();
+            if (t.finished)
+                ImGui::Text("%llu", static_cast<unsigned long long>(t.primes_found));
+            else
+                ImGui::TextDisabled("counting...");
+            ImGui::TableNextColumn();
+            draw_time_bar(t.started_ms, t.finished ? t.finished_ms : axis_ms, axis_ms, t.finished);
         }
         ImGui::EndTable();
     }

@@ -29,8 +29,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstdio>
+#include <map>
 #include <string_view>
 
 namespace pp::ui {
@@ -42,8 +42,8 @@ using semantics::Role;
 namespace {
 // Indexed by LessonRunner::State: idle, running, paused, done, stopped, failed.
 const ImVec4 kStateColours[] = {
-    {0.6f, 0.6f, 0.6f, 1}, {0.35f, 0.65f, 0.95f, 1}, {0.95f, 0.8f, 0.3f, 1},
-    {0.45f, 0.8f, 0.45f, 1}, {0.9f, 0.6f, 0.3f, 1}, {0.95f, 0.4f, 0.4f, 1},
+    {0.6f, 0.6f, 0.6f, 1},   {0.35f, 0.65f, 0.95f, 1}, {0.95f, 0.8f, 0.3f, 1},
+    {0.45f, 0.8f, 0.45f, 1}, {0.9f, 0.6f, 0.3f, 1},    {0.95f, 0.4f, 0.4f, 1},
 };
 bool is_active(State state) { return state == State::Running || state == State::Paused; }
 
@@ -205,16 +205,16 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
             }
         } else if (setting.whole) {
             ImGui::SetNextItemWidth(width);
-            ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max),
-                             "%d", setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
+            ImGui::SliderInt(setting.label, &(params_.*setting.whole), static_cast<int>(setting.min), static_cast<int>(setting.max), "%d",
+                             setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0);
             double value = params_.*setting.whole;
             if (semantics::slider(id.c_str(), setting.label, value, setting.min, setting.max, 1, setting.text(params_)))
                 params_.*setting.whole = static_cast<int>(std::lround(value));
         } else if (setting.number) {
             float value = static_cast<float>(params_.*setting.number);
             ImGui::SetNextItemWidth(width);
-            if (ImGui::SliderFloat(setting.label, &value, static_cast<float>(setting.min), static_cast<float>(setting.max),
-                                   setting.format, setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0))
+            if (ImGui::SliderFloat(setting.label, &value, static_cast<float>(setting.min), static_cast<float>(setting.max), setting.format,
+                                   setting.logarithmic ? ImGuiSliderFlags_Logarithmic : 0))
                 params_.*setting.number = value;
             char shown[48];
             std::snprintf(shown, sizeof shown, setting.format, params_.*setting.number);
@@ -292,9 +292,9 @@ void LessonPanel::draw_code(const LessonRunner::Snapshot& snapshot, float height
     highlighted_lines_ = highlighted_now;
     const auto highlight = [&](bool live) {
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        ImGui::GetWindowDrawList()->AddRectFilled(
-            p, {p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + ImGui::GetTextLineHeight()},
-            IM_COL32(76, 148, 235, live ? 80 : 40));
+        ImGui::GetWindowDrawList()->AddRectFilled(p,
+                                                  {p.x + ImGui::GetWindowWidth() + ImGui::GetScrollX(), p.y + ImGui::GetTextLineHeight()},
+                                                  IM_COL32(76, 148, 235, live ? 80 : 40));
     };
 
     const std::string python = lesson_->python_for(params_);
@@ -439,8 +439,10 @@ ImU32 model_colour(const std::string& model) {
 // "10 us", "1 ms": a task's size on the granularity plot's axis.
 std::string task_size_label(double seconds) {
     char text[24];
-    if (seconds < 1e-3) std::snprintf(text, sizeof text, "%.0f us", seconds * 1e6);
-    else std::snprintf(text, sizeof text, "%.0f ms", seconds * 1e3);
+    if (seconds < 1e-3)
+        std::snprintf(text, sizeof text, "%.0f us", seconds * 1e6);
+    else
+        std::snprintf(text, sizeof text, "%.0f ms", seconds * 1e3);
     return text;
 }
 constexpr const char* kTooFastNote = "! more speedup than the cores can give: noise, not an effect (hover)";
@@ -466,18 +468,23 @@ void LessonPanel::draw_granularity(const LessonRunner::Snapshot& snapshot, float
         const std::string model = m.series.substr(prefix.size());
         const Speedup s = speedup(baseline[m.x], m.seconds);
         const int limit = model == lessons::kThreadsWithGil ? 1 : cores;  // the most it can give
-        series_for(model, false).points.push_back({m.x, s.median, s.low, s.high, static_cast<int>(m.seconds.count()),
-                                                   exceeds_cores(s, limit)});
+        series_for(model, false)
+            .points.push_back({m.x, s.median, s.low, s.high, static_cast<int>(m.seconds.count()), exceeds_cores(s, limit)});
     }
     for (const auto& p : snapshot.predictions)
-        if (p.series.rfind(prefix, 0) == 0) series_for(p.series.substr(prefix.size()), true).points.push_back({p.x, p.y, p.y, p.y, 0, false});
+        if (p.series.rfind(prefix, 0) == 0)
+            series_for(p.series.substr(prefix.size()), true).points.push_back({p.x, p.y, p.y, p.y, 0, false});
     for (PlotSeries& s : series)
         std::sort(s.points.begin(), s.points.end(), [](const PlotPoint& a, const PlotPoint& b) { return a.x < b.x; });
 
     ImGui::BeginChild("granularity", {0, height});
     const float width = ImGui::GetContentRegionAvail().x;
-    PlotAxes axes{"task size (CPU work in each task)", "(x faster than one thread, no pool)", lessons::kGranularityTaskSeconds.front(),
-                  lessons::kGranularityTaskSeconds.back(), true, false};
+    PlotAxes axes{"task size (CPU work in each task)",
+                  "(x faster than one thread, no pool)",
+                  lessons::kGranularityTaskSeconds.front(),
+                  lessons::kGranularityTaskSeconds.back(),
+                  true,
+                  false};
     axes.log_x = true;
     axes.x_format = &task_size_label;
     axes.ideal_at_one = true;
@@ -550,13 +557,12 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
             PlotSeries ratio{model.model, model_colour(model.model), {}};
             const Samples& one_worker = model.by_workers.front().second;
             for (const auto& [workers, seconds] : model.by_workers) {
-                time.points.push_back({workers, seconds.median(), seconds.min(), seconds.max(),
-                                       static_cast<int>(seconds.count()), false});
+                time.points.push_back({workers, seconds.median(), seconds.min(), seconds.max(), static_cast<int>(seconds.count()), false});
                 // 1 worker is the baseline itself: exactly 1x, no whiskers.
                 const Speedup s = workers == model.by_workers.front().first ? Speedup{1, 1, 1} : speedup(one_worker, seconds);
                 if (s.median > 0)
-                    ratio.points.push_back({workers, s.median, s.low, s.high, static_cast<int>(seconds.count()),
-                                            cpu && exceeds_cores(s, cores)});
+                    ratio.points.push_back(
+                        {workers, s.median, s.low, s.high, static_cast<int>(seconds.count()), cpu && exceeds_cores(s, cores)});
                 char cells[3][32];
                 std::snprintf(cells[0], sizeof cells[0], "%g", workers);
                 std::snprintf(cells[1], sizeof cells[1], "%.3g s", seconds.median());
@@ -640,11 +646,11 @@ void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float heigh
             draw_step_tab(snapshot, tab_height);
             if (semantics::tab_item("tab_timeline", "Timeline")) {
                 // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
-                constexpr const char* kHint = "Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.";
+                constexpr const char* kHint =
+                    "Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.";
                 const bool hint = tab_height > 200 && ImGui::CalcTextSize(kHint).x <= ImGui::GetContentRegionAvail().x;
                 if (hint) ImGui::TextDisabled("%s", kHint);
-                timeline_.draw("timeline", tab_height - (hint ? ImGui::GetTextLineHeightWithSpacing() : 0), live,
-                               trace::now_ns());
+                timeline_.draw("timeline", tab_height - (hint ? ImGui::GetTextLineHeightWithSpacing() : 0), live, trace::now_ns());
                 ImGui::EndTabItem();
             }
             draw_processes_tab(tab_height);
@@ -687,8 +693,7 @@ void LessonPanel::draw() {
     std::snprintf(title, sizeof title, "%d. %s", lesson_->info.number, lesson_->info.title);
     ImGui::TextWrapped("%s", title);  // on a phone it wraps; the Share buttons then go below it
     semantics::text("lesson_title", Role::Heading, "", title, embedded_ ? 1 : 2);
-    if (share_bar_.draw(*lesson_, params_, step_query(), snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed)
-        embedded_ = false;
+    if (share_bar_.draw(*lesson_, params_, step_query(), snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
     if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
         share_bar_.export_all(*lesson_, snapshot, timeline_, export_folder_);
         export_folder_.clear();
@@ -795,9 +800,9 @@ std::string LessonPanel::state_json() const {
     }
     json += "}";
     json += ",\"params_note\":" + json_string(snapshot.params_note) + ",\"error\":" + json_string(snapshot.error);
-    std::snprintf(number, sizeof number, ",\"cores\":%d,\"estimate_s\":%.3f,\"virtual_time\":%s,\"confirming\":%s",
-                  hardware_core_count(), lesson_ ? lessons::estimate_run_seconds(*lesson_, params_) : 0.0,
-                  trace::clock_is_virtual() ? "true" : "false", confirming_long_run_ ? "true" : "false");
+    std::snprintf(number, sizeof number, ",\"cores\":%d,\"estimate_s\":%.3f,\"virtual_time\":%s,\"confirming\":%s", hardware_core_count(),
+                  lesson_ ? lessons::estimate_run_seconds(*lesson_, params_) : 0.0, trace::clock_is_virtual() ? "true" : "false",
+                  confirming_long_run_ ? "true" : "false");
     json += number;
     if (ui_share_.run == snapshot.run_number && ui_share_.percent >= 0) {
         std::snprintf(number, sizeof number, ",\"ui_cpu_percent\":%.2f", ui_share_.percent);
@@ -806,8 +811,7 @@ std::string LessonPanel::state_json() const {
         json += ",\"ui_cpu_percent\":null";
     }
     json += ",\"console\":[";
-    for (std::size_t i = 0; i < snapshot.console.size(); ++i)
-        json += (i ? "," : "") + json_string(snapshot.console[i].text);
+    for (std::size_t i = 0; i < snapshot.console.size(); ++i) json += (i ? "," : "") + json_string(snapshot.console[i].text);
     json += "],\"console_ms\":[";  // when each line was printed, on the timeline's clock
     for (std::size_t i = 0; i < snapshot.console.size(); ++i) {
         std::snprintf(number, sizeof number, "%s%.2f", i ? "," : "", snapshot.console[i].at_ms);
@@ -851,9 +855,8 @@ std::string LessonPanel::state_json() const {
     json += ",\"step_mode\":" + std::string(step_mode_ ? "true" : "false");
     json += ",\"explore\":";
     if (explored_) {
-        json += "{\"schedules\":" + std::to_string(explored_->schedules) + ",\"complete\":" +
-                (explored_->complete ? "true" : "false") + ",\"fewest_steps\":" + std::to_string(explored_->fewest_steps_to_note) +
-                ",\"outcomes\":[";
+        json += "{\"schedules\":" + std::to_string(explored_->schedules) + ",\"complete\":" + (explored_->complete ? "true" : "false") +
+                ",\"fewest_steps\":" + std::to_string(explored_->fewest_steps_to_note) + ",\"outcomes\":[";
         for (std::size_t i = 0; i < explored_->outcomes.size(); ++i) {
             const schedule::Outcome& o = explored_->outcomes[i];
             json += (i ? ",[" : "[") + json_string(o.text) + "," + std::to_string(o.count) + "," + json_string(o.schedule) + "]";

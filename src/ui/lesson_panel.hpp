@@ -79,11 +79,11 @@ private:
     TimelineView timeline_;
     TileImageView tile_image_;
     ProcessPanel process_panel_;
-    int timeline_run_ = -1;             // the run whose events the timeline holds
-    double timeline_refreshed_ms_ = -1; // elapsed time of that run when last refreshed
+    int timeline_run_ = -1;              // the run whose events the timeline holds
+    double timeline_refreshed_ms_ = -1;  // elapsed time of that run when last refreshed
     lessons::LessonRunner::State timeline_state_ = lessons::LessonRunner::State::Idle;
     std::size_t console_lines_seen_ = 0;
-    float legend_height_ = 0;           // as drawn last frame (it wraps in narrow windows)
+    float legend_height_ = 0;  // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
     bool about_open_ = false;           // embedded: the explanation unfolded (as drawn last frame)
@@ -93,9 +93,9 @@ private:
     // Step mode (core/schedule.hpp).
     StepPanel step_panel_;
     bool step_mode_ = false;
-    std::string schedule_to_replay_;    // from the URL or an Explore bar, for the next Run
-    int step_tab_selected_run_ = -1;    // the stepped run whose start brought the Scheduler tab forward
-    std::string highlighted_lines_;     // the code lines lit last frame (stepping scrolls to new ones)
+    std::string schedule_to_replay_;                   // from the URL or an Explore bar, for the next Run
+    int step_tab_selected_run_ = -1;                   // the stepped run whose start brought the Scheduler tab forward
+    std::string highlighted_lines_;                    // the code lines lit last frame (stepping scrolls to new ones)
     std::optional<schedule::ExploreResult> explored_;  // the last Explore, for explored_query_'s settings
     std::string explored_query_;
     int explored_run_ = -1;
@@ -104,10 +104,10 @@ private:
     // The UI thread's share of one core over the last run started here, for the console's "UI
     // used 4 % of one core during this run": what else ran beside the lesson's workers.
     struct UiShare {
-        int run = -1;                // the run it measures
-        double cpu_started_s = 0;    // the UI thread's CPU time when the run started
+        int run = -1;              // the run it measures
+        double cpu_started_s = 0;  // the UI thread's CPU time when the run started
         std::chrono::steady_clock::time_point started;
-        double percent = -1;         // so far, or over the whole run once `ended`; < 0: unknown (the page)
+        double percent = -1;  // so far, or over the whole run once `ended`; < 0: unknown (the page)
         bool ended = false;
     } ui_share_;
 };

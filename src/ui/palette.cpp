@@ -4,12 +4,12 @@ namespace pp::ui {
 
 ImU32 colour_of(TraceKind kind) {
     switch (kind) {
-    case TraceKind::TaskRun: return IM_COL32(76, 148, 235, 255);       // running: blue
-    case TraceKind::Sleep: return IM_COL32(150, 155, 165, 255);        // sleeping: grey
-    case TraceKind::IoWait: return IM_COL32(235, 170, 60, 255);        // waiting on I/O: amber
-    case TraceKind::GilWait: return IM_COL32(225, 80, 80, 255);        // waiting for the GIL: red
-    case TraceKind::LockWait: return IM_COL32(170, 110, 220, 255);     // waiting for a lock: purple
-    case TraceKind::JoinBlocked: return IM_COL32(80, 190, 170, 255);   // blocked in join(): teal
+    case TraceKind::TaskRun: return IM_COL32(76, 148, 235, 255);      // running: blue
+    case TraceKind::Sleep: return IM_COL32(150, 155, 165, 255);       // sleeping: grey
+    case TraceKind::IoWait: return IM_COL32(235, 170, 60, 255);       // waiting on I/O: amber
+    case TraceKind::GilWait: return IM_COL32(225, 80, 80, 255);       // waiting for the GIL: red
+    case TraceKind::LockWait: return IM_COL32(170, 110, 220, 255);    // waiting for a lock: purple
+    case TraceKind::JoinBlocked: return IM_COL32(80, 190, 170, 255);  // blocked in join(): teal
     case TraceKind::TaskSubmitted: return IM_COL32(240, 240, 240, 255);
     case TraceKind::ThreadStart: return IM_COL32(110, 220, 110, 255);
     case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
@@ -39,10 +39,9 @@ const char* describe(TraceKind kind) {
 }
 
 void draw_legend() {
-    static const TraceKind kSpans[] = {TraceKind::TaskRun, TraceKind::Sleep, TraceKind::IoWait,
+    static const TraceKind kSpans[] = {TraceKind::TaskRun, TraceKind::Sleep,    TraceKind::IoWait,
                                        TraceKind::GilWait, TraceKind::LockWait, TraceKind::JoinBlocked};
-    static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::Print,
-                                       TraceKind::ThreadEnd};
+    static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::Print, TraceKind::ThreadEnd};
     const float size = ImGui::GetTextLineHeight();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
@@ -77,9 +76,8 @@ ImU32 name_colour(std::string_view name) {
 }
 
 ImU32 series_colour(int series) {
-    static const ImU32 kSeries[] = {IM_COL32(76, 148, 235, 255), IM_COL32(225, 80, 80, 255),
-                                    IM_COL32(110, 200, 110, 255), IM_COL32(235, 170, 60, 255),
-                                    IM_COL32(170, 110, 220, 255)};
+    static const ImU32 kSeries[] = {IM_COL32(76, 148, 235, 255), IM_COL32(225, 80, 80, 255), IM_COL32(110, 200, 110, 255),
+                                    IM_COL32(235, 170, 60, 255), IM_COL32(170, 110, 220, 255)};
     return kSeries[static_cast<unsigned>(series) % (sizeof kSeries / sizeof kSeries[0])];
 }
 

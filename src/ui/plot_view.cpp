@@ -32,8 +32,7 @@ void dashed_line(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour) {
 }
 }  // namespace
 
-void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series,
-                    ImVec2 size) {
+void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series, ImVec2 size) {
     ImGui::PushID(id);
     ImGui::BeginGroup();  // so that SameLine() after the plot places the next one beside it
     ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -83,19 +82,20 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         for (double decade = std::pow(10.0, std::ceil(std::log10(axes.x_min) - 1e-9)); decade <= axes.x_max * (1 + 1e-9); decade *= 10)
             x_ticks.push_back(decade);
     } else {
-        for (double x = axes.x_min; x <= axes.x_max + 1e-9; x += std::max(1.0, tick_step(axes.x_min, axes.x_max, 6)))
-            x_ticks.push_back(x);
+        for (double x = axes.x_min; x <= axes.x_max + 1e-9; x += std::max(1.0, tick_step(axes.x_min, axes.x_max, 6))) x_ticks.push_back(x);
     }
     for (const double x : x_ticks) {
         const ImVec2 p = to_screen(x, y_min);
         draw->AddLine({p.x, bottom}, {p.x, bottom + 3}, IM_COL32(255, 255, 255, 90));
         const std::string label = axes.x_format ? axes.x_format(x) : std::string();
-        if (label.empty()) std::snprintf(text, sizeof text, "%g", x);
-        else std::snprintf(text, sizeof text, "%s", label.c_str());
+        if (label.empty())
+            std::snprintf(text, sizeof text, "%g", x);
+        else
+            std::snprintf(text, sizeof text, "%s", label.c_str());
         draw->AddText({p.x - ImGui::CalcTextSize(text).x / 2, bottom + 3}, IM_COL32(190, 190, 190, 255), text);
     }
-    draw->AddText({(left + right) / 2 - ImGui::CalcTextSize(axes.x_label).x / 2, bottom + line + 2},
-                  IM_COL32(160, 160, 160, 255), axes.x_label);
+    draw->AddText({(left + right) / 2 - ImGui::CalcTextSize(axes.x_label).x / 2, bottom + line + 2}, IM_COL32(160, 160, 160, 255),
+                  axes.x_label);
     const float title_width = ImGui::CalcTextSize(title).x;
     draw->AddText({origin.x + title_width + 8, origin.y}, IM_COL32(160, 160, 160, 255), axes.y_label);
 
@@ -128,9 +128,11 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         for (std::size_t i = 0; i < s.points.size(); ++i) {
             const PlotPoint& point = s.points[i];
             const ImVec2 p = to_screen(point.x, point.y);
-            if (i > 0 && s.dashed) dashed_line(draw, to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour);
-            else if (i > 0) draw->AddLine(to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour, 2.0f);
-            if (s.dashed) continue;  // a prediction: a line, no points to hover
+            if (i > 0 && s.dashed)
+                dashed_line(draw, to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour);
+            else if (i > 0)
+                draw->AddLine(to_screen(s.points[i - 1].x, s.points[i - 1].y), p, s.colour, 2.0f);
+            if (s.dashed) continue;        // a prediction: a line, no points to hover
             if (point.high > point.low) {  // whiskers: fastest to slowest run
                 const ImVec2 lo = to_screen(point.x, point.low), hi = to_screen(point.x, point.high);
                 draw->AddLine(lo, hi, s.colour, 1.5f);
@@ -168,8 +170,10 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         if (!first && ImGui::GetCursorScreenPos().x + width > legend_right) ImGui::NewLine();
         first = false;
         const ImVec2 p = ImGui::GetCursorScreenPos();
-        if (dashed) dashed_line(draw, {p.x, p.y + line / 2}, {p.x + 14, p.y + line / 2}, colour);
-        else draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, colour);
+        if (dashed)
+            dashed_line(draw, {p.x, p.y + line / 2}, {p.x + 14, p.y + line / 2}, colour);
+        else
+            draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, colour);
         ImGui::Dummy({16, line});
         ImGui::SameLine(0, 2);
         ImGui::TextUnformatted(name);

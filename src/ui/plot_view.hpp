@@ -11,10 +11,10 @@ namespace pp::ui {
 
 struct PlotPoint {
     double x = 0;
-    double y = 0;               // the median
-    double low = 0, high = 0;   // the whiskers: the range of the runs (both == y: none)
-    int samples = 0;            // how many runs the median is of
-    bool flagged = false;       // not to be believed: the hover and a note under the title say why
+    double y = 0;              // the median
+    double low = 0, high = 0;  // the whiskers: the range of the runs (both == y: none)
+    int samples = 0;           // how many runs the median is of
+    bool flagged = false;      // not to be believed: the hover and a note under the title say why
 };
 
 struct PlotSeries {
@@ -25,25 +25,24 @@ struct PlotSeries {
 };
 
 struct PlotAxes {
-    const char* x_label = "";   // "workers"
-    const char* y_label = "";   // "wall time (s)"
+    const char* x_label = "";  // "workers"
+    const char* y_label = "";  // "wall time (s)"
     double x_min = 0, x_max = 1;
     bool y_from_zero = true;
-    bool diagonal = false;      // draw the ideal speedup y = x, dashed
+    bool diagonal = false;  // draw the ideal speedup y = x, dashed
     // > 0: the machine's cores, drawn as a dotted line at x = cores ("2 cores here").
     int cores = 0;
     // With `diagonal` and `cores`: the ideal stops rising at the core count (CPU-bound work
     // cannot go faster than the cores; waiting can, so I/O-bound plots leave it off).
     bool ideal_capped_at_cores = false;
-    const char* flag_note = "";  // why flagged points are not believed, shown under the title
-    bool log_x = false;          // x on a log scale (x > 0), ticks at each power of ten
+    const char* flag_note = "";                   // why flagged points are not believed, shown under the title
+    bool log_x = false;                           // x on a log scale (x > 0), ticks at each power of ten
     std::string (*x_format)(double x) = nullptr;  // a tick's label ("10 us"); nullptr: "%g"
-    bool ideal_at_one = false;   // a line at y = 1: above it pays off, below it costs
+    bool ideal_at_one = false;                    // a line at y = 1: above it pays off, below it costs
 };
 
 // Draws a plot `size` pixels big at the cursor, with a legend under it. Hovering a point shows
 // its series, median, range and number of runs.
-void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series,
-                    ImVec2 size);
+void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series, ImVec2 size);
 
 }  // namespace pp::ui

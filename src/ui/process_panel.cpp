@@ -26,9 +26,12 @@ ImVec4 state_colour(ProcessState state) {
 
 std::string byte_count(std::uint64_t bytes) {
     char text[32];
-    if (bytes < 10 * 1024) std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
-    else if (bytes < 10 * 1024 * 1024) std::snprintf(text, sizeof text, "%.1f KB", bytes / 1024.0);
-    else std::snprintf(text, sizeof text, "%.1f MB", bytes / (1024.0 * 1024.0));
+    if (bytes < 10 * 1024)
+        std::snprintf(text, sizeof text, "%llu B", static_cast<unsigned long long>(bytes));
+    else if (bytes < 10 * 1024 * 1024)
+        std::snprintf(text, sizeof text, "%.1f KB", bytes / 1024.0);
+    else
+        std::snprintf(text, sizeof text, "%.1f MB", bytes / (1024.0 * 1024.0));
     return text;
 }
 
@@ -72,15 +75,18 @@ void draw_buttons(const ProcessInfo& process) {
     remember_widget(name);
     const bool forked = platform::process_kind() == platform::ProcessKind::Forked;
     if (ImGui::IsItemHovered()) {
-        if (forked) ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
-        else ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
+        if (forked)
+            ImGui::SetTooltip("kill(%d, SIGKILL)", process.pid);
+        else
+            ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("Crash")) ProcessRegistry::instance().crash(process.pid);
     std::snprintf(name, sizeof name, "crash_%d", process.pid);
     remember_widget(name);
     if (ImGui::IsItemHovered()) {
-        if (forked) ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
+        if (forked)
+            ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
         else
             ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
                               "sleeps, else when its computation next sleeps or ends");
@@ -113,8 +119,10 @@ void ProcessPanel::draw_compact(float height) {
         }
         for (const ProcessVariable& variable : process.variables) {
             ImGui::SameLine();
-            if (variable.thread.empty()) ImGui::TextDisabled("%s=%lld", variable.name.c_str(), static_cast<long long>(variable.value));
-            else ImGui::TextDisabled("%s:%s=%lld", variable.thread.c_str(), variable.name.c_str(), static_cast<long long>(variable.value));
+            if (variable.thread.empty())
+                ImGui::TextDisabled("%s=%lld", variable.name.c_str(), static_cast<long long>(variable.value));
+            else
+                ImGui::TextDisabled("%s:%s=%lld", variable.thread.c_str(), variable.name.c_str(), static_cast<long long>(variable.value));
         }
         ImGui::EndGroup();
         if (ImGui::IsItemHovered()) {
@@ -175,12 +183,16 @@ void ProcessPanel::draw(float height) {
         draw_variables(process);
 
         ImGui::TableNextColumn();
-        if (process.task.empty()) ImGui::TextDisabled("-");
-        else ImGui::TextUnformatted(process.task.c_str());
+        if (process.task.empty())
+            ImGui::TextDisabled("-");
+        else
+            ImGui::TextUnformatted(process.task.c_str());
 
         ImGui::TableNextColumn();
-        if (process.is_this_process) ImGui::TextDisabled("-");
-        else ImGui::Text("%llu", static_cast<unsigned long long>(process.tasks_done));
+        if (process.is_this_process)
+            ImGui::TextDisabled("-");
+        else
+            ImGui::Text("%llu", static_cast<unsigned long long>(process.tasks_done));
 
         ImGui::TableNextColumn();
         if (process.is_this_process) {

@@ -54,16 +54,16 @@ std::uint32_t key_of(std::string_view id) {
 }
 
 struct Frame {
-    std::string json;         // this frame's nodes, as they are published
+    std::string json;  // this frame's nodes, as they are published
     int nodes = 0;
-    std::string group;        // the open group's id ("" outside one)
+    std::string group;  // the open group's id ("" outside one)
     Role group_role = Role::Navigation;
     std::int64_t spent_ns = 0;
 };
 Frame g_frame;
-std::string g_sent;           // the last list the page got
-std::set<std::uint32_t> g_activated;           // pressed by the page since the last frame
-std::map<std::uint32_t, double> g_values;      // values set by the page since the last frame
+std::string g_sent;                        // the last list the page got
+std::set<std::uint32_t> g_activated;       // pressed by the page since the last frame
+std::map<std::uint32_t, double> g_values;  // values set by the page since the last frame
 
 struct Stats {
     long frames = 0, sent = 0;
@@ -198,8 +198,8 @@ bool slider(const char* id, std::string_view name, double& value, double min, do
 bool choice(const char* id, std::string_view name, int& index, const std::vector<std::string>& options) {
     Timed timed;
     const std::optional<double> asked = take_value(id);
-    const bool set = asked && !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) && *asked >= 0 &&
-                     *asked < static_cast<double>(options.size());
+    const bool set =
+        asked && !(ImGui::GetItemFlags() & ImGuiItemFlags_Disabled) && *asked >= 0 && *asked < static_cast<double>(options.size());
     if (set) index = static_cast<int>(*asked);
     open_node(id, Role::Choice, name);
     append_number(g_frame.json, "num", index);
@@ -291,9 +291,5 @@ std::string stats_json() {
 //-----------------------------------------------------------------------------
 // web/playground-semantics.js calls these between frames, on the UI thread, when an element is
 // used; the widget that published `key` answers on the next frame.
-extern "C" void pp_semantics_activate(int key) {
-    pp::ui::semantics::g_activated.insert(static_cast<std::uint32_t>(key));
-}
-extern "C" void pp_semantics_set_value(int key, double value) {
-    pp::ui::semantics::g_values[static_cast<std::uint32_t>(key)] = value;
-}
+extern "C" void pp_semantics_activate(int key) { pp::ui::semantics::g_activated.insert(static_cast<std::uint32_t>(key)); }
+extern "C" void pp_semantics_set_value(int key, double value) { pp::ui::semantics::g_values[static_cast<std::uint32_t>(key)] = value; }

@@ -19,9 +19,7 @@ namespace {
 constexpr double kNoticeSeconds = 5;
 constexpr const char* kOpenFullLabel = "Open in Parallel Playground \xE2\x86\x97";  // U+2197 (the font has it)
 
-float button_width(const char* label) {
-    return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2;
-}
+float button_width(const char* label) { return ImGui::CalcTextSize(label, nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2; }
 }  // namespace
 
 std::string console_text(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot) {
@@ -68,8 +66,10 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
         if (ImGui::Button(kOpenFullLabel) | semantics::button("open_full", "Open in Parallel Playground (new tab)")) {
             const std::string url = lessons::share_url(platform::page_url(), lesson, params, false, link_extra);
             if (!platform::open_in_new_tab(url)) {
-                if (platform::has_tabs()) copy(url);  // a blocked pop-up: the link, to open by hand
-                else action = Action::LeaveEmbed;      // no tabs: the desktop app shows its full layout instead
+                if (platform::has_tabs())
+                    copy(url);  // a blocked pop-up: the link, to open by hand
+                else
+                    action = Action::LeaveEmbed;  // no tabs: the desktop app shows its full layout instead
             }
         }
     }
@@ -79,8 +79,7 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
     return action;
 }
 
-void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot,
-                                TimelineView& timeline) {
+void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline) {
     if (!ImGui::BeginPopup("export_menu")) return;
     const bool has_run = snapshot.lesson == &lesson && snapshot.state != lessons::LessonRunner::State::Idle;
     if (!has_run) ImGui::TextDisabled("Run the lesson first: the exports are of its run.");
@@ -92,16 +91,13 @@ void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::Le
         if (!timeline.shown_recently()) notify({true, "Open the Timeline tab: the picture is taken when it shows"});
         export_png(lesson, timeline, "");
     }
-    if (ImGui::Selectable("Console as text") | semantics::button("export_console", "Console as text"))
-        export_console(lesson, snapshot, "");
+    if (ImGui::Selectable("Console as text") | semantics::button("export_console", "Console as text")) export_console(lesson, snapshot, "");
     ImGui::EndDisabled();
     ImGui::EndPopup();
 }
 
 namespace {
-std::string in_folder(const std::string& folder, const std::string& name) {
-    return folder.empty() ? name : folder + "/" + name;
-}
+std::string in_folder(const std::string& folder, const std::string& name) { return folder.empty() ? name : folder + "/" + name; }
 }  // namespace
 
 void ShareBar::export_trace(const lessons::Lesson& lesson, const std::string& folder) {
@@ -120,18 +116,19 @@ void ShareBar::export_png(const lessons::Lesson& lesson, TimelineView& timeline,
     });
 }
 
-void ShareBar::export_console(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot,
-                              const std::string& folder) {
-    notify(platform::save_file(in_folder(folder, lesson.info.id + std::string("-console.txt")), console_text(lesson, snapshot),
-                               "text/plain"));
+void ShareBar::export_console(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, const std::string& folder) {
+    notify(
+        platform::save_file(in_folder(folder, lesson.info.id + std::string("-console.txt")), console_text(lesson, snapshot), "text/plain"));
 }
 
 void ShareBar::export_all(const lessons::Lesson& lesson, const lessons::LessonRunner::Snapshot& snapshot, TimelineView& timeline,
                           const std::string& folder) {
     export_trace(lesson, folder);
     export_console(lesson, snapshot, folder);
-    if (timeline.shown_recently()) export_png(lesson, timeline, folder);
-    else notify({false, "No timeline picture: the timeline is on a hidden tab"});
+    if (timeline.shown_recently())
+        export_png(lesson, timeline, folder);
+    else
+        notify({false, "No timeline picture: the timeline is on a hidden tab"});
 }
 
 void ShareBar::draw_embed_window() {

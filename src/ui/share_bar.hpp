@@ -45,11 +45,11 @@ private:
     void notify(const platform::ShareResult& result);
     void copy(const std::string& text);
 
-    std::string snippet_;           // the Embed window's text, made when it opens
+    std::string snippet_;  // the Embed window's text, made when it opens
     bool embed_window_open_ = false;
-    std::string notice_;            // what the last action did, shown for a few seconds
+    std::string notice_;  // what the last action did, shown for a few seconds
     bool notice_ok_ = true;
-    bool notice_is_copy_ = false;   // the browser may still refuse it (platform::copy_was_refused)
+    bool notice_is_copy_ = false;  // the browser may still refuse it (platform::copy_was_refused)
     double notice_until_ = 0;
 };
 

@@ -40,8 +40,8 @@ StepPanel::Request StepPanel::draw(const lessons::Lesson& lesson, const lessons:
     Request request;
     if (snapshot.lesson != &lesson || !snapshot.stepped) view_ = schedule::View{};  // another lesson's, or none
     ImGui::BeginChild("step_panel", {0, height});
-    const bool active = snapshot.stepped && (snapshot.state == lessons::LessonRunner::State::Running ||
-                                             snapshot.state == lessons::LessonRunner::State::Paused);
+    const bool active = snapshot.stepped &&
+                        (snapshot.state == lessons::LessonRunner::State::Running || snapshot.state == lessons::LessonRunner::State::Paused);
     ImGui::TextWrapped("%s", headline(view_));
     if (!view_.error.empty()) ImGui::TextColored(kHintColour, "%s", view_.error.c_str());
 
@@ -59,13 +59,13 @@ StepPanel::Request StepPanel::draw(const lessons::Lesson& lesson, const lessons:
 
     // The challenge (the thread lesson, while updates can be lost).
     if (lesson.info.params & lessons::setting_bit("lock") && snapshot.params.lock != lessons::kWithLock) {
-        std::string yours = view_.steps_at_first_note >= 0 ? std::to_string(view_.steps_at_first_note) + " steps"
-                                                           : std::string("no update lost yet");
+        std::string yours =
+            view_.steps_at_first_note >= 0 ? std::to_string(view_.steps_at_first_note) + " steps" : std::string("no update lost yet");
         std::string best = explored && explored->fewest_steps_to_note >= 0
                                ? std::to_string(explored->fewest_steps_to_note) + " (found by exploring every schedule)"
                                : std::string("press Explore to find out");
-        ImGui::TextWrapped("Challenge: lose an update in as few steps as possible. You: %s. Fewest possible: %s.",
-                           yours.c_str(), best.c_str());
+        ImGui::TextWrapped("Challenge: lose an update in as few steps as possible. You: %s. Fewest possible: %s.", yours.c_str(),
+                           best.c_str());
     }
 
     if (active) draw_finish();
@@ -122,8 +122,10 @@ void StepPanel::draw_threads(bool active) {
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(to_string(t.state));
         ImGui::TableNextColumn();
-        if (t.state == ThreadView::State::Blocked) ImGui::TextDisabled("%s", t.next.c_str());
-        else ImGui::TextUnformatted(t.next.c_str());
+        if (t.state == ThreadView::State::Blocked)
+            ImGui::TextDisabled("%s", t.next.c_str());
+        else
+            ImGui::TextUnformatted(t.next.c_str());
         ImGui::TableNextColumn();
         if (t.private_value) ImGui::Text("%s %lld", t.private_what.c_str(), static_cast<long long>(*t.private_value));
     }
@@ -155,8 +157,8 @@ void StepPanel::draw_finish() {
 //-----------------------------------------------------------------------------
 StepPanel::Request StepPanel::draw_explored(const schedule::ExploreResult& explored) {
     Request request;
-    ImGui::Text("%zu %sschedules, explored in %.2f s.%s", explored.schedules, explored.complete ? "" : "random ",
-                explored.seconds, explored.complete ? "" : " (There are more: these are a random sample.)");
+    ImGui::Text("%zu %sschedules, explored in %.2f s.%s", explored.schedules, explored.complete ? "" : "random ", explored.seconds,
+                explored.complete ? "" : " (There are more: these are a random sample.)");
     std::size_t most = 1;
     for (const auto& outcome : explored.outcomes) most = std::max(most, outcome.count);
     const float full = std::max(ImGui::GetContentRegionAvail().x - 260, 60.0f);

@@ -7,7 +7,9 @@
 
 namespace pp::ui {
 namespace {
-struct Rect { float x, y, width, height; };
+struct Rect {
+    float x, y, width, height;
+};
 std::map<std::string, Rect> g_widgets;  // UI thread only
 }  // namespace
 
@@ -22,8 +24,8 @@ std::string remembered_widgets_json() {
     std::string json = "{";
     char buffer[192];
     for (const auto& [name, r] : g_widgets) {
-        std::snprintf(buffer, sizeof buffer, "%s\"%s\":[%.1f,%.1f,%.1f,%.1f]",
-                      json.size() > 1 ? "," : "", name.c_str(), r.x, r.y, r.width, r.height);
+        std::snprintf(buffer, sizeof buffer, "%s\"%s\":[%.1f,%.1f,%.1f,%.1f]", json.size() > 1 ? "," : "", name.c_str(), r.x, r.y, r.width,
+                      r.height);
         json += buffer;
     }
     return json + "}";

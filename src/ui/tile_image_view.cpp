@@ -16,11 +16,10 @@ namespace {
 // One per worker, up to LessonParams::kMaxWorkers (16): eight hues, then the same eight darker.
 // The shaders' u_tints has as many.
 constexpr int kTintCount = 16;
-const float kTints[kTintCount][3] = {
-    {0.30f, 0.58f, 0.92f}, {0.43f, 0.86f, 0.43f}, {0.92f, 0.67f, 0.24f}, {0.67f, 0.43f, 0.86f},
-    {0.31f, 0.75f, 0.67f}, {0.88f, 0.31f, 0.31f}, {0.86f, 0.86f, 0.35f}, {0.95f, 0.55f, 0.75f},
-    {0.16f, 0.34f, 0.62f}, {0.22f, 0.52f, 0.24f}, {0.62f, 0.40f, 0.10f}, {0.42f, 0.24f, 0.60f},
-    {0.12f, 0.46f, 0.42f}, {0.58f, 0.14f, 0.18f}, {0.56f, 0.56f, 0.14f}, {0.66f, 0.28f, 0.48f}};
+const float kTints[kTintCount][3] = {{0.30f, 0.58f, 0.92f}, {0.43f, 0.86f, 0.43f}, {0.92f, 0.67f, 0.24f}, {0.67f, 0.43f, 0.86f},
+                                     {0.31f, 0.75f, 0.67f}, {0.88f, 0.31f, 0.31f}, {0.86f, 0.86f, 0.35f}, {0.95f, 0.55f, 0.75f},
+                                     {0.16f, 0.34f, 0.62f}, {0.22f, 0.52f, 0.24f}, {0.62f, 0.40f, 0.10f}, {0.42f, 0.24f, 0.60f},
+                                     {0.12f, 0.46f, 0.42f}, {0.58f, 0.14f, 0.18f}, {0.56f, 0.56f, 0.14f}, {0.66f, 0.28f, 0.48f}};
 
 GLuint compile(GLenum type, std::string_view source, std::string& error) {
     const GLuint shader = glCreateShader(type);

@@ -2,8 +2,8 @@
 // each finished tile tinted with the colour of the worker that computed it.
 #pragma once
 
-#include "lessons/tile_board.hpp"
 #include "imgui.h"
+#include "lessons/tile_board.hpp"
 
 #include <cstdint>
 #include <string>
@@ -34,11 +34,11 @@ private:
     static void render(const ImDrawList* list, const ImDrawCmd* command);
 
     unsigned program_ = 0, vertex_array_ = 0, image_texture_ = 0, owner_texture_ = 0;
-    std::string gl_error_;               // why the GL part could not start, shown instead of the image
+    std::string gl_error_;  // why the GL part could not start, shown instead of the image
     std::uint64_t version_ = 0;
-    lessons::TileBoard::Snapshot board_; // what the textures hold
+    lessons::TileBoard::Snapshot board_;  // what the textures hold
     int tiles_x_ = 0, tiles_y_ = 0;
-    ImVec2 rect_min_, rect_max_;         // where the last draw() placed the image, in screen pixels
+    ImVec2 rect_min_, rect_max_;  // where the last draw() placed the image, in screen pixels
 };
 
 }  // namespace pp::ui

@@ -35,14 +35,11 @@ std::vector<TraceEvent> synthetic_trace(int count) {
 }
 }  // namespace
 
-TimelineBench::TimelineBench(int event_count) : event_count_(event_count) {
-    view_.set_events(synthetic_trace(event_count));
-}
+TimelineBench::TimelineBench(int event_count) : event_count_(event_count) { view_.set_events(synthetic_trace(event_count)); }
 
 void TimelineBench::draw(double last_frame_ms) {
     if (frames_drawn_++ > 5 && !finished()) frame_ms_.push_back(last_frame_ms);  // skip warm-up frames
-    ImGui::Text("Timeline frame-time benchmark: %d events, frame %d of %d", event_count_,
-                static_cast<int>(frame_ms_.size()), kFrames);
+    ImGui::Text("Timeline frame-time benchmark: %d events, frame %d of %d", event_count_, static_cast<int>(frame_ms_.size()), kFrames);
     if (!frame_ms_.empty()) {
         ImGui::SameLine();
         ImGui::TextDisabled("| last frame %.2f ms", frame_ms_.back());
@@ -57,7 +54,9 @@ std::string TimelineBench::state_json() const {
     std::vector<double> sorted = frame_ms_, draw_sorted = draw_ms_;
     std::sort(sorted.begin(), sorted.end());
     std::sort(draw_sorted.begin(), draw_sorted.end());
-    const auto at = [](const std::vector<double>& v, double q) { return v.empty() ? 0.0 : v[static_cast<std::size_t>(q * (v.size() - 1))]; };
+    const auto at = [](const std::vector<double>& v, double q) {
+        return v.empty() ? 0.0 : v[static_cast<std::size_t>(q * (v.size() - 1))];
+    };
     char json[320];
     std::snprintf(json, sizeof json,
                   "{\"events\":%d,\"frames\":%zu,\"median_ms\":%.3f,\"p95_ms\":%.3f,\"max_ms\":%.3f,"

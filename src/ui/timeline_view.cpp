@@ -16,7 +16,7 @@ namespace pp::ui {
 namespace {
 constexpr float kMaxLabelWidth = 200.0f;  // lane names; less in a narrow window
 constexpr float kAxisHeight = 20.0f;
-constexpr float kRowHeight = 13.0f;   // one nesting depth
+constexpr float kRowHeight = 13.0f;  // one nesting depth
 constexpr float kLanePadding = 5.0f;
 
 // A tick step of 1, 2 or 5 times a power of ten, about `target` ns apart.
@@ -31,16 +31,18 @@ std::int64_t nice_step(double target) {
 std::string format_duration(std::int64_t ns) {
     char text[32];
     const double value = static_cast<double>(ns);
-    if (std::llabs(ns) >= 1'000'000'000) std::snprintf(text, sizeof text, "%.3g s", value / 1e9);
-    else if (std::llabs(ns) >= 1'000'000) std::snprintf(text, sizeof text, "%.3g ms", value / 1e6);
-    else if (std::llabs(ns) >= 1'000) std::snprintf(text, sizeof text, "%.3g us", value / 1e3);
-    else std::snprintf(text, sizeof text, "%lld ns", static_cast<long long>(ns));
+    if (std::llabs(ns) >= 1'000'000'000)
+        std::snprintf(text, sizeof text, "%.3g s", value / 1e9);
+    else if (std::llabs(ns) >= 1'000'000)
+        std::snprintf(text, sizeof text, "%.3g ms", value / 1e6);
+    else if (std::llabs(ns) >= 1'000)
+        std::snprintf(text, sizeof text, "%.3g us", value / 1e3);
+    else
+        std::snprintf(text, sizeof text, "%lld ns", static_cast<long long>(ns));
     return text;
 }
 
-void TimelineView::set_events(std::vector<TraceEvent> events) {
-    index_ = TimelineIndex(std::move(events));
-}
+void TimelineView::set_events(std::vector<TraceEvent> events) { index_ = TimelineIndex(std::move(events)); }
 
 void TimelineView::draw(const char* id, float height, bool live, std::int64_t now_ns) {
     draw_child(id, height, live, now_ns);
@@ -79,15 +81,22 @@ void TimelineView::publish_table(const char* id) {
         }
     }
     char caption[160];
-    std::snprintf(caption, sizeof caption,
-                  "Timeline: %zu events%s. Arrow keys pan, + and - zoom, 0 shows the whole run.", index_.events().size(),
-                  index_.events().size() > kMaxRows ? " (the first 300 listed)" : "");
+    std::snprintf(caption, sizeof caption, "Timeline: %zu events%s. Arrow keys pan, + and - zoom, 0 shows the whole run.",
+                  index_.events().size(), index_.events().size() > kMaxRows ? " (the first 300 listed)" : "");
     semantics::table(id, caption, {"lane", "state", "start", "end"}, table_rows_);
     if (const auto action = semantics::take_value(id)) {
         const std::int64_t step = (view_end_ns_ - view_begin_ns_) / 5;
         switch (static_cast<int>(*action)) {
-        case kPanLeft: view_begin_ns_ -= step; view_end_ns_ -= step; user_moved_ = true; break;
-        case kPanRight: view_begin_ns_ += step; view_end_ns_ += step; user_moved_ = true; break;
+        case kPanLeft:
+            view_begin_ns_ -= step;
+            view_end_ns_ -= step;
+            user_moved_ = true;
+            break;
+        case kPanRight:
+            view_begin_ns_ += step;
+            view_end_ns_ += step;
+            user_moved_ = true;
+            break;
         case kZoomIn: zoom(0.8, 0.5); break;
         case kZoomOut: zoom(1.25, 0.5); break;
         case kFit: fit(); break;
@@ -129,8 +138,7 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         zoom(io.MouseWheel > 0 ? 0.8 : 1.25, (io.MousePos.x - plot_x) / plot_width);  // around the mouse
     // Two fingers: the span between them stays under them (a pinch apart zooms in).
     const platform::Pinch pinch = platform::pinch_this_frame();
-    if (pinch.factor != 1.0f && pinch.x >= plot_x && pinch.x <= plot_x + plot_width && pinch.y >= origin.y &&
-        pinch.y <= origin.y + avail.y)
+    if (pinch.factor != 1.0f && pinch.x >= plot_x && pinch.x <= plot_x + plot_width && pinch.y >= origin.y && pinch.y <= origin.y + avail.y)
         zoom(1.0 / pinch.factor, (pinch.x - plot_x) / plot_width);
     if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2.0f)) {
         const auto shift = static_cast<std::int64_t>(-io.MouseDelta.x / plot_width * span_ns);
@@ -155,8 +163,7 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), format_duration(t).c_str());
     }
     draw->PushClipRect({origin.x, axis_y}, {plot_x - 4, axis_y + kAxisHeight}, true);
-    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255),
-                  trace::clock_is_virtual() ? "virtual time" : "time since start");
+    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), trace::clock_is_virtual() ? "virtual time" : "time since start");
     draw->PopClipRect();
 
     // Lanes: a label, a background, then its bars by depth and its ticks.
@@ -171,8 +178,10 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         lane_top[lane] = y;
         if (lane % 2 == 0) draw->AddRectFilled({origin.x, y}, {plot_x + plot_width, y + lane_height}, IM_COL32(255, 255, 255, 10));
         char label[96];
-        if (several_processes && !is_gil_lane(info)) std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
-        else std::snprintf(label, sizeof label, "%s", info.name.c_str());
+        if (several_processes && !is_gil_lane(info))
+            std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
+        else
+            std::snprintf(label, sizeof label, "%s", info.name.c_str());
         draw->PushClipRect({origin.x, y}, {plot_x - 4, y + lane_height}, true);
         draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label);
         draw->PopClipRect();
@@ -210,17 +219,19 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     if (hovered_marker) {  // a tick: what happened at that instant (a print shows its line)
         const TraceEvent& e = index_.events()[hovered_marker->event];
         ImGui::BeginTooltip();
-        if (e.kind == TraceKind::Print) ImGui::Text("print(\"%s\")", e.args.c_str());
-        else if (e.kind == TraceKind::Note) ImGui::Text("%s", e.args.c_str());
-        else ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
+        if (e.kind == TraceKind::Print)
+            ImGui::Text("print(\"%s\")", e.args.c_str());
+        else if (e.kind == TraceKind::Note)
+            ImGui::Text("%s", e.args.c_str());
+        else
+            ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
         ImGui::Text("at %s", format_duration(e.begin_ns - run_begin).c_str());
         ImGui::Text("%s, pid %d", e.lane.name.c_str(), e.lane.pid);
         ImGui::EndTooltip();
     } else if (hovered_bar) {
         const TraceEvent& e = index_.events()[hovered_bar->event];
         ImGui::BeginTooltip();
-        if (hovered_bar->merged_count > 1)
-            ImGui::Text("%u events too short to tell apart here: zoom in", hovered_bar->merged_count);
+        if (hovered_bar->merged_count > 1) ImGui::Text("%u events too short to tell apart here: zoom in", hovered_bar->merged_count);
         if (e.kind == TraceKind::GilHeld) {
             ImGui::Text("%s held the GIL", e.name.c_str());
             ImGui::Text("%s", e.args.empty() ? "nobody was waiting for it" : e.args.c_str());

@@ -53,15 +53,15 @@ public:
 private:
     void draw_child(const char* id, float height, bool live, std::int64_t now_ns);
     void zoom(double factor, double at);  // factor < 1 zooms in, around `at` (0 left .. 1 right)
-    void publish_table(const char* id);  // the events as a data table, for the accessible layer
+    void publish_table(const char* id);   // the events as a data table, for the accessible layer
 
     std::function<void(platform::Capture)> capture_done_;
-    int drawn_frame_ = -10;          // ImGui's frame count when last drawn
+    int drawn_frame_ = -10;  // ImGui's frame count when last drawn
     TimelineIndex index_;
-    TimelineLayout layout_;          // reused every frame
+    TimelineLayout layout_;  // reused every frame
     std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;
-    bool user_moved_ = false;        // zoomed or panned: stop following the run
-    std::int64_t origin_ns_ = -1;    // set_origin_ns(); -1: the first event
+    bool user_moved_ = false;                           // zoomed or panned: stop following the run
+    std::int64_t origin_ns_ = -1;                       // set_origin_ns(); -1: the first event
     std::vector<std::vector<std::string>> table_rows_;  // publish_table()'s, for these events
     std::int64_t table_origin_ns_ = -2;
     std::size_t table_events_ = 0;

@@ -23,7 +23,7 @@ TEST_CASE("Future.ResultReturnsValueSetByAnotherThread.2threads") {
         promise.set_value("forty-two");
     });
     CHECK(future.result() == "forty-two");
-    CHECK(future.result() == "forty-two"); // a second call sees the same value
+    CHECK(future.result() == "forty-two");  // a second call sees the same value
     CHECK(future.done());
     CHECK_FALSE(future.cancelled());
     CHECK(future.exception() == nullptr);
@@ -51,7 +51,7 @@ TEST_CASE("Future.ResultTimeoutThrowsTimeoutError.1thread") {
     CHECK(waited < 2s);
     CHECK_THROWS_AS(future.exception(10ms), pp::TimeoutError);
     CHECK_FALSE(future.wait_for(1ms));
-    promise.set_value(5); // still usable after the timeouts
+    promise.set_value(5);  // still usable after the timeouts
     CHECK(future.result(1s) == 5);
 }
 
@@ -59,12 +59,12 @@ TEST_CASE("Future.CancelOnlyWhilePending.1thread") {
     pp::Promise<int> pending;
     auto f = pending.get_future();
     CHECK(f.cancel());
-    CHECK(f.cancel()); // cancelling again still reports "cancelled"
+    CHECK(f.cancel());  // cancelling again still reports "cancelled"
     CHECK(f.cancelled());
     CHECK(f.done());
     CHECK_THROWS_AS(f.result(), pp::CancelledError);
     CHECK_THROWS_AS(f.exception(), pp::CancelledError);
-    CHECK_FALSE(pending.set_running_or_notify_cancel()); // the executor must skip the task
+    CHECK_FALSE(pending.set_running_or_notify_cancel());  // the executor must skip the task
 
     pp::Promise<int> running;
     auto r = running.get_future();
@@ -134,7 +134,7 @@ TEST_CASE("Future.AsCompletedYieldsInFinishOrder.2threads") {
     std::vector<pp::Promise<int>> promises(4);
     std::vector<pp::Future<int>> futures;
     for (auto& p : promises) futures.push_back(p.get_future());
-    promises[3].set_value(3); // done before as_completed is called
+    promises[3].set_value(3);  // done before as_completed is called
 
     pp::sync::thread producer([&] {
         for (int i : {1, 2, 0}) {
@@ -153,7 +153,7 @@ TEST_CASE("Future.AsCompletedTimesOutAndSkipsDuplicates.1thread") {
     done_one.set_value(1);
     std::vector<pp::Future<int>> futures = {done_one.get_future(), never.get_future(), done_one.get_future()};
     auto completed = pp::as_completed(futures, 50ms);
-    CHECK(completed.remaining() == 2); // the duplicate is yielded once
+    CHECK(completed.remaining() == 2);  // the duplicate is yielded once
     CHECK(completed.next().result() == 1);
     CHECK_THROWS_AS(completed.next(), pp::TimeoutError);
 }

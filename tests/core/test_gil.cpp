@@ -66,7 +66,7 @@ double seconds_for_primes(std::int64_t hi) {
     return pp_test::seconds_since(start);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Gil.OnTwoCpuThreadsTakeTurns.2threads") {
     const std::int64_t hi = pp_test::primes_limit_taking(80ms);
@@ -167,7 +167,7 @@ TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
 
     pp::gil::set_switch_interval(20ms);
     CHECK(pp::gil::switch_interval() == 20ms);
-    pp::gil::set_switch_interval(0ms); // a non-positive interval is clamped, not accepted
+    pp::gil::set_switch_interval(0ms);  // a non-positive interval is clamped, not accepted
     CHECK(pp::gil::switch_interval() > 0ns);
 
     std::uint64_t switches_fast = 0, switches_slow = 0;
@@ -182,8 +182,7 @@ TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
         slow_elapsed_s = run_two_cpu_threads(hi).elapsed_s;
         switches_slow = pp::gil::stats().forced_switches;
     }
-    MESSAGE("forced switches: " << switches_fast << " at 1 ms, " << switches_slow << " at 50 ms in "
-                                << slow_elapsed_s << " s");
+    MESSAGE("forced switches: " << switches_fast << " at 1 ms, " << switches_slow << " at 50 ms in " << slow_elapsed_s << " s");
     // A waiter asks for the GIL only after a whole interval without a switch, so forced switches
     // are at least one interval apart: a hard upper bound, whatever the machine's load.
     CHECK(switches_slow <= slow_elapsed_s / 0.050 + 1);
@@ -191,7 +190,7 @@ TEST_CASE("Gil.SwitchIntervalSetsHowOftenHoldersLetGo.2threads") {
     // waiter's wake-ups and cuts that by up to ~10x, so the lower bound is loose.
     CHECK(switches_fast >= 6);
     CHECK(switches_fast > switches_slow);
-    CHECK(pp::gil::switch_interval() == 5ms); // ScopedGil put the default back
+    CHECK(pp::gil::switch_interval() == 5ms);  // ScopedGil put the default back
 }
 
 TEST_CASE("Gil.WaitingOnAFutureReleasesIt.2threads") {
@@ -212,7 +211,7 @@ TEST_CASE("Gil.HeldOnlyInsideHolders.2threads") {
         pp::gil::GilHolder holder;
         CHECK(pp::gil::held_by_this_thread());
         {
-            pp::gil::GilHolder nested; // nesting does not deadlock
+            pp::gil::GilHolder nested;  // nesting does not deadlock
             CHECK(pp::gil::held_by_this_thread());
             pp::gil::ReleaseGuard released;
             CHECK_FALSE(pp::gil::held_by_this_thread());
@@ -257,7 +256,7 @@ TEST_CASE("Gil.TwoShutdownsOfOnePoolBothReturn.3threads") {
     const bool both_returned = first.join(20s) && second.join(20s);
     if (!both_returned) {
         std::fprintf(stderr, "Gil.TwoShutdownsOfOnePoolBothReturn: deadlock, %d of 2 shutdowns returned\n", returned.load());
-        std::abort(); // the threads cannot be joined: end here rather than in the test's timeout
+        std::abort();  // the threads cannot be joined: end here rather than in the test's timeout
     }
     CHECK(returned == 2);
     CHECK_NOTHROW(sleeper.result(0s));

@@ -51,7 +51,7 @@ std::vector<Interval> intervals(const std::vector<pp::TraceEvent>& events) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("GilLane.SpansNeverOverlapAndTheHolderRuns.3threads") {
     const auto events = traced_gil_run(1ms, pp_test::primes_limit_taking(30ms));
@@ -59,8 +59,8 @@ TEST_CASE("GilLane.SpansNeverOverlapAndTheHolderRuns.3threads") {
     REQUIRE(held.size() >= 3);
     std::sort(held.begin(), held.end(), [](const auto& a, const auto& b) { return a.begin_ns < b.begin_ns; });
     for (std::size_t i = 1; i < held.size(); ++i)
-        CHECK_MESSAGE(held[i].begin_ns >= held[i - 1].end_ns, "two holdings of the GIL overlap: " << held[i - 1].name
-                      << " and " << held[i].name);
+        CHECK_MESSAGE(held[i].begin_ns >= held[i - 1].end_ns,
+                      "two holdings of the GIL overlap: " << held[i - 1].name << " and " << held[i].name);
     for (const auto& span : held) {
         CHECK(pp::is_gil_lane(span.lane));
         CHECK(span.lane.name == "GIL");

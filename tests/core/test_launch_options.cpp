@@ -22,9 +22,8 @@ TEST_CASE("LaunchOptions.ValidSettingsApplyOverTheLessonsDefaults.1thread") {
 }
 
 TEST_CASE("LaunchOptions.BadSettingsGetMessagesAndSafeValues.1thread") {
-    const auto options = parse_launch_options(
-        {"--lesson", "nope", "--workers", "-1", "--tasks", "99999999999", "--scale", "abc", "--gil", "maybe", "--colour", "red",
-         "--sleep", "0"});
+    const auto options = parse_launch_options({"--lesson", "nope", "--workers", "-1", "--tasks", "99999999999", "--scale", "abc", "--gil",
+                                               "maybe", "--colour", "red", "--sleep", "0"});
     CHECK(options.lesson == nullptr);
     CHECK(options.params.workers == 1);
     CHECK(options.params.tasks == pp::lessons::find_setting("tasks")->max);
@@ -51,7 +50,7 @@ TEST_CASE("LaunchOptions.KeyEqualsValueKeepsValuesThatLookLikeFlags.1thread") {
     CHECK_FALSE(options.smoke_test);
     CHECK(options.autorun);
     CHECK(options.messages.empty());
-    const auto help = parse_launch_options({"--help"}); // the page's ?help: a message, not an exit
+    const auto help = parse_launch_options({"--help"});  // the page's ?help: a message, not an exit
     REQUIRE(help.messages.size() == 1);
     CHECK(help.messages[0] == "unknown setting 'help' ignored");
 }

@@ -25,8 +25,8 @@ std::vector<std::uint8_t> decode(const std::string& png, int width, int height) 
     CHECK(png.substr(12, 4) == "IHDR");
     CHECK(png.substr(24, 2) == "\x08\x06");  // 8 bits per channel, colour type 6 (RGBA)
     int w = 0, h = 0, channels = 0;
-    stbi_uc* pixels = stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(png.data()), static_cast<int>(png.size()),
-                                            &w, &h, &channels, 0);
+    stbi_uc* pixels =
+        stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(png.data()), static_cast<int>(png.size()), &w, &h, &channels, 0);
     REQUIRE_MESSAGE(pixels, stbi_failure_reason());
     std::vector<std::uint8_t> rgba(pixels, pixels + static_cast<std::size_t>(w) * h * channels);
     stbi_image_free(pixels);
@@ -53,7 +53,10 @@ std::vector<std::uint8_t> timeline_like(int width, int height) {
             const bool bar = y % 40 >= 8 && y % 40 < 32 && (x + lane * 37) % 90 >= 6;
             const std::uint8_t colour[4] = {static_cast<std::uint8_t>(bar ? 60 + task * 29 % 160 : 30),
                                             static_cast<std::uint8_t>(bar ? 120 + lane * 31 % 100 : 30),
-                                            static_cast<std::uint8_t>(x % 100 == 0 ? 90 : bar ? 200 : 34), 255};
+                                            static_cast<std::uint8_t>(x % 100 == 0 ? 90
+                                                                      : bar        ? 200
+                                                                                   : 34),
+                                            255};
             rgba.insert(rgba.end(), colour, colour + 4);
         }
     return rgba;

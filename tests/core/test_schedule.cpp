@@ -1,8 +1,8 @@
 // Schedule.*: the schedule controller (core/schedule.hpp). One thread moves at a time, a blocked
 // thread cannot be chosen, a schedule replays to the same run, and explore counts interleavings.
 // Portable: natively and in the page these are real threads, in the fallback fibers.
-#include "core/sync.hpp"
 #include "core/schedule.hpp"
+#include "core/sync.hpp"
 #include "core/thread.hpp"
 #include "lessons/lesson.hpp"
 #include "lessons/lesson_runner.hpp"
@@ -58,7 +58,7 @@ pp::lessons::LessonRunner::Snapshot run_stepped(pp::lessons::LessonRunner& runne
     return runner.snapshot();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Schedule.ExploreCountsTheCounterRace.2threads") {
     pp::lessons::LessonRunner runner;
@@ -89,8 +89,10 @@ TEST_CASE("Schedule.ExploreMatchesAModelOfThreeThreads.3threads") {
     do {
         int counter = 0, step[3] = {0, 0, 0}, loaded[3] = {0, 0, 0};
         for (int t : order) {
-            if (step[t]++ == 0) loaded[t] = counter;
-            else counter = loaded[t] + 1;
+            if (step[t]++ == 0)
+                loaded[t] = counter;
+            else
+                counter = loaded[t] + 1;
         }
         ++model[counter];
     } while (std::next_permutation(order.begin(), order.end()));

@@ -15,8 +15,8 @@ TEST_CASE("Settings.EveryRowIsConsistent.1thread") {
     const LessonParams defaults;
     for (const Setting& setting : kLessonSettings) {
         CAPTURE(setting.key);
-        CHECK(keys.insert(setting.key).second);                 // one row per key
-        CHECK((bits & bit_of(setting)) == 0);                   // one bit per row
+        CHECK(keys.insert(setting.key).second);  // one row per key
+        CHECK((bits & bit_of(setting)) == 0);    // one bit per row
         bits |= bit_of(setting);
         CHECK(setting.min <= setting.default_value);
         CHECK(setting.default_value <= setting.max);
@@ -67,8 +67,7 @@ TEST_CASE("Settings.TypedValuesFollowOneRule.1thread") {
     CHECK(read_typed_value(gil, "0").value == 0);
     CHECK(read_typed_value(gil, "2").problem == Problem::NotValid);
 
-    CHECK(refusal_message(workers, "-9223372036854775808") ==
-          "--workers must be a whole number from 1 to 16, not '-9223372036854775808'");
+    CHECK(refusal_message(workers, "-9223372036854775808") == "--workers must be a whole number from 1 to 16, not '-9223372036854775808'");
     CHECK(refusal_message(scale, "fast") == "--scale must be a number from 0.01 to 2, not 'fast'");
     CHECK(refusal_message(gil, "2") == "--gil must be 0 or 1, not '2'");
 }

@@ -28,7 +28,7 @@ std::int64_t hammer(pp::SharedCounter& counter, Increment increment) {
     return counter.value();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("SharedCounter.MutexAndAtomicAreExact.4threads") {
     pp::SharedCounter counter;
@@ -56,7 +56,7 @@ TEST_CASE("SharedCounter.UnsynchronizedNeverGainsAndMayLose.4threads") {
     for (int attempt = 0; attempt < 3; ++attempt) {
         const std::int64_t got = hammer(counter, [](pp::SharedCounter& c) { c.increment_unsynchronized(); });
         CHECK(got <= exact);
-        CHECK(got >= 2); // the theoretical minimum of racing read-then-write increments
+        CHECK(got >= 2);  // the theoretical minimum of racing read-then-write increments
         worst = std::min(worst, got);
     }
     MESSAGE("unsynchronized: " << worst << " of " << exact << " (lost " << exact - worst << ")");

@@ -27,9 +27,9 @@ TEST_CASE("Stats.SpreadIsMinToMax.1thread") {
 TEST_CASE("Stats.SpeedupIsTheRatioOfMediansWithTheWidestRange.1thread") {
     const pp::Samples one_worker({2.0, 2.2, 1.8}), two_workers({1.0, 1.1, 0.9});
     const pp::Speedup s = pp::speedup(one_worker, two_workers);
-    CHECK(s.median == doctest::Approx(2.0));       // 2.0 / 1.0
-    CHECK(s.low == doctest::Approx(1.8 / 1.1));    // fastest baseline over slowest run
-    CHECK(s.high == doctest::Approx(2.2 / 0.9));   // slowest baseline over fastest run
+    CHECK(s.median == doctest::Approx(2.0));      // 2.0 / 1.0
+    CHECK(s.low == doctest::Approx(1.8 / 1.1));   // fastest baseline over slowest run
+    CHECK(s.high == doctest::Approx(2.2 / 0.9));  // slowest baseline over fastest run
     CHECK(s.low <= s.median);
     CHECK(s.median <= s.high);
     // Nothing measured, or a zero time: no speedup rather than a division by zero.
@@ -62,11 +62,14 @@ TEST_CASE("Stats.MeasureRepeatedWarmsUpOnceThenKeepsEveryTimedRun.1thread") {
 
 TEST_CASE("Stats.MeasureRepeatedStopsWhenToldTo.1thread") {
     int runs = 0;
-    const pp::Samples samples = pp::measure_repeated(3, [&](pp::RunKind) { return ++runs; }, [&] { return runs < 2; });
+    const pp::Samples samples = pp::measure_repeated(
+        3, [&](pp::RunKind) { return ++runs; }, [&] { return runs < 2; });
     CHECK(runs == 2);  // the warm-up, one timed run, then Stop
     CHECK(samples.count() == 1);
     int never = 0;
-    CHECK(pp::measure_repeated(3, [&](pp::RunKind) { return ++never; }, [] { return false; }).empty());
+    CHECK(pp::measure_repeated(
+              3, [&](pp::RunKind) { return ++never; }, [] { return false; })
+              .empty());
     CHECK(never == 0);
 }
 

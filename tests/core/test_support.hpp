@@ -126,9 +126,8 @@ inline std::string nesting_violation(const std::vector<pp::TraceEvent>& events) 
         for (const auto& s : spans) {
             while (!open.empty() && open.back()->end_ns <= s.begin_ns) open.pop_back();
             if (!open.empty() && s.end_ns > open.back()->end_ns)
-                return "on lane " + s.lane.name + ", " + pp::to_string(s.kind) + " '" + s.name + "' [" +
-                       std::to_string(s.begin_ns) + ", " + std::to_string(s.end_ns) + "] overlaps " +
-                       pp::to_string(open.back()->kind) + " '" + open.back()->name + "' [" +
+                return "on lane " + s.lane.name + ", " + pp::to_string(s.kind) + " '" + s.name + "' [" + std::to_string(s.begin_ns) + ", " +
+                       std::to_string(s.end_ns) + "] overlaps " + pp::to_string(open.back()->kind) + " '" + open.back()->name + "' [" +
                        std::to_string(open.back()->begin_ns) + ", " + std::to_string(open.back()->end_ns) + "]";
             open.push_back(&s);
         }
@@ -185,9 +184,9 @@ inline std::int64_t overlap_ns(const std::vector<Interval>& a, const std::vector
 // small tree. parse() returns nullptr on any syntax error or trailing garbage.
 struct Json {
     enum class Type { Null, Bool, Number, String, Array, Object } type = Type::Null;
-    std::string text; // String: the unescaped-ish content; Number: the literal; Bool: "true"/"false"
-    std::vector<std::shared_ptr<Json>> items;                          // Array
-    std::vector<std::pair<std::string, std::shared_ptr<Json>>> members; // Object, in order
+    std::string text;                          // String: the unescaped-ish content; Number: the literal; Bool: "true"/"false"
+    std::vector<std::shared_ptr<Json>> items;  // Array
+    std::vector<std::pair<std::string, std::shared_ptr<Json>>> members;  // Object, in order
 
     const Json* get(const std::string& key) const {
         for (const auto& [k, v] : members)
@@ -219,7 +218,7 @@ private:
         while (i < s.size()) {
             const char c = s[i++];
             if (c == '"') return true;
-            if (static_cast<unsigned char>(c) < 0x20) return false; // raw control characters are invalid
+            if (static_cast<unsigned char>(c) < 0x20) return false;  // raw control characters are invalid
             if (c != '\\') {
                 out += c;
                 continue;
@@ -253,8 +252,10 @@ private:
             return i > d;
         };
         if (i < s.size() && s[i] == '-') ++i;
-        if (i < s.size() && s[i] == '0') ++i;
-        else if (!digits()) return false;
+        if (i < s.size() && s[i] == '0')
+            ++i;
+        else if (!digits())
+            return false;
         if (i < s.size() && s[i] == '.') {
             ++i;
             if (!digits()) return false;
@@ -287,7 +288,10 @@ private:
                 if (!member) return nullptr;
                 v->members.emplace_back(std::move(key), std::move(member));
                 skip_ws(s, i);
-                if (i < s.size() && s[i] == ',') { ++i; continue; }
+                if (i < s.size() && s[i] == ',') {
+                    ++i;
+                    continue;
+                }
                 if (i < s.size() && s[i] == '}') return ++i, v;
                 return nullptr;
             }
@@ -302,7 +306,10 @@ private:
                 if (!item) return nullptr;
                 v->items.push_back(std::move(item));
                 skip_ws(s, i);
-                if (i < s.size() && s[i] == ',') { ++i; continue; }
+                if (i < s.size() && s[i] == ',') {
+                    ++i;
+                    continue;
+                }
                 if (i < s.size() && s[i] == ']') return ++i, v;
                 return nullptr;
             }
@@ -319,4 +326,4 @@ private:
     }
 };
 
-} // namespace pp_test
+}  // namespace pp_test

@@ -1,8 +1,8 @@
 // pp::Thread: start/join like threading.Thread, join timeouts, and misuse errors.
 #include "core/barrier.hpp"
-#include "core/thread.hpp"
-#include "core/sync.hpp"
 #include "core/ids.hpp"
+#include "core/sync.hpp"
+#include "core/thread.hpp"
 
 #include "test_support.hpp"
 
@@ -26,17 +26,17 @@ TEST_CASE("Thread.StartRunsTargetAndJoinWaits.2threads") {
         ran = true;
     });
     CHECK(t.name() == "worker");
-    CHECK_FALSE(t.is_alive()); // not started yet
+    CHECK_FALSE(t.is_alive());  // not started yet
     CHECK(t.native_id() == 0);
     t.start();
     CHECK(t.is_alive());
     CHECK(t.join());
     CHECK(ran);
     CHECK_FALSE(t.is_alive());
-    CHECK(t.native_id() == seen_tid); // the id the thread saw for itself
+    CHECK(t.native_id() == seen_tid);  // the id the thread saw for itself
     CHECK(seen_tid != pp::current_tid());
     CHECK(t.exception() == nullptr);
-    CHECK(t.join()); // joining an ended thread again returns at once
+    CHECK(t.join());  // joining an ended thread again returns at once
 }
 
 TEST_CASE("Thread.JoinTimeoutReturnsFalseWhileRunning.2threads") {
@@ -71,7 +71,7 @@ TEST_CASE("Thread.StartTwiceThrows.2threads") {
     t.start();
     CHECK_THROWS_WITH_AS(t.start(), "threads can only be started once", std::logic_error);
     CHECK(t.join());
-    CHECK_THROWS_AS(t.start(), std::logic_error); // nor after it ended
+    CHECK_THROWS_AS(t.start(), std::logic_error);  // nor after it ended
     CHECK(runs == 1);
 }
 
@@ -94,7 +94,7 @@ TEST_CASE("Thread.JoinItselfThrows.2threads") {
 TEST_CASE("Thread.TargetExceptionIsKeptAndThreadEnds.2threads") {
     pp::Thread t("failing", [] { throw std::runtime_error("target failed"); });
     t.start();
-    CHECK(t.join(10s)); // the exception ends the thread; join does not rethrow (like Python)
+    CHECK(t.join(10s));  // the exception ends the thread; join does not rethrow (like Python)
     REQUIRE(t.exception() != nullptr);
     CHECK_THROWS_WITH_AS(std::rethrow_exception(t.exception()), "target failed", std::runtime_error);
 }
@@ -114,7 +114,7 @@ TEST_CASE("Thread.DestructorJoinsAStartedThread.2threads") {
             finished = true;
         });
         t.start();
-    } // no join: the destructor waits instead of abandoning the thread
+    }  // no join: the destructor waits instead of abandoning the thread
     CHECK(finished);
 }
 

@@ -1,6 +1,6 @@
 // pp::ThreadPoolExecutor: submit, map, cancellation, shutdown, timing of the tutorial's example.
-#include "core/thread_pool_executor.hpp"
 #include "core/sync.hpp"
+#include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
 #include "test_support.hpp"
 
@@ -12,17 +12,15 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
-#include <system_error>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
 using namespace std::chrono_literals;
 
 namespace {
-double seconds_since(pp::sync::clock::time_point start) {
-    return std::chrono::duration<double>(pp::sync::clock::now() - start).count();
-}
+double seconds_since(pp::sync::clock::time_point start) { return std::chrono::duration<double>(pp::sync::clock::now() - start).count(); }
 
 // Holds every worker of a pool busy until release() (so later tasks stay queued).
 struct Gate {
@@ -32,7 +30,7 @@ struct Gate {
     }
     void release() { open.store(true); }
 };
-} // namespace
+}  // namespace
 
 TEST_CASE("ThreadPool.SubmitReturnsResultsAndArgsAreCopied.2threads") {
     pp::ThreadPoolExecutor pool(2);
@@ -51,7 +49,7 @@ TEST_CASE("ThreadPool.MaxWorkersValidationAndDefault.1thread") {
     pp::ThreadPoolExecutor default_pool;
     const std::size_t expected = std::min<std::size_t>(32, std::max(1u, pp::sync::thread::hardware_concurrency()) + 4);
     CHECK(default_pool.max_workers() == expected);
-    CHECK(default_pool.worker_count() == 0); // lazy: no task, no worker
+    CHECK(default_pool.worker_count() == 0);  // lazy: no task, no worker
 }
 
 TEST_CASE("ThreadPool.WorkersStartLazilyUpToMax.3threads") {
@@ -85,7 +83,7 @@ TEST_CASE("ThreadPool.MapKeepsInputOrder.3threads") {
     std::vector<int> got;
     for (int r : results) got.push_back(r);
     CHECK(got == std::vector<int>{25, 16, 9, 4, 1, 0});
-    CHECK(finish_order != inputs); // they really did finish out of order
+    CHECK(finish_order != inputs);  // they really did finish out of order
 }
 
 TEST_CASE("ThreadPool.MapRethrowsAtTheFailingElement.2threads") {
@@ -99,7 +97,7 @@ TEST_CASE("ThreadPool.MapRethrowsAtTheFailingElement.2threads") {
     CHECK(results.next() == 0);
     CHECK(results.next() == 10);
     CHECK_THROWS_WITH_AS(results.next(), "no twos", std::domain_error);
-    CHECK(results.next() == 30); // later elements are still there
+    CHECK(results.next() == 30);  // later elements are still there
     CHECK_FALSE(results.has_next());
 }
 
@@ -133,7 +131,7 @@ TEST_CASE("ThreadPool.MapTimeoutCancelsTheCallItGaveUpOn.1thread") {
         futures = results.futures();
         CHECK_THROWS_AS(results.next(), pp::TimeoutError);
         CHECK(futures[0].cancelled());
-        CHECK(results.has_next()); // the next call is still there to wait for
+        CHECK(results.has_next());  // the next call is still there to wait for
     }
     gate.release();
     blocker.result();
@@ -148,7 +146,7 @@ TEST_CASE("ThreadPool.TaskExceptionComesOutOfResult.2threads") {
     CHECK_THROWS_WITH_AS(failing.result(), "index 9", std::out_of_range);
     REQUIRE(failing.exception() != nullptr);
     CHECK_THROWS_AS(std::rethrow_exception(failing.exception()), std::out_of_range);
-    CHECK(pool.submit([] { return 1; }).result() == 1); // the worker survived
+    CHECK(pool.submit([] { return 1; }).result() == 1);  // the worker survived
 }
 
 TEST_CASE("ThreadPool.AsCompletedFollowsFinishOrder.3threads") {
@@ -198,8 +196,8 @@ TEST_CASE("ThreadPool.CancelPendingButNotRunning.1thread") {
     CHECK(running.result() == 1);
     CHECK_THROWS_AS(queued.result(), pp::CancelledError);
     pool.shutdown();
-    CHECK_FALSE(queued_ran); // the worker skipped it
-    CHECK_FALSE(running.cancel()); // finished cannot be cancelled either
+    CHECK_FALSE(queued_ran);        // the worker skipped it
+    CHECK_FALSE(running.cancel());  // finished cannot be cancelled either
 }
 
 TEST_CASE("ThreadPool.ShutdownCancelFuturesCancelsPending.1thread") {
@@ -217,18 +215,17 @@ TEST_CASE("ThreadPool.ShutdownCancelFuturesCancelsPending.1thread") {
     pool.shutdown(/*wait=*/false, /*cancel_futures=*/true);
     for (auto& f : pending) CHECK(f.cancelled());
     gate.release();
-    CHECK(running.result() == 1); // the running one finishes normally
+    CHECK(running.result() == 1);  // the running one finishes normally
     CHECK_THROWS_AS((void)pool.submit([] { return 0; }), pp::ExecutorShutdownError);
 }
 
 TEST_CASE("ThreadPool.SubmitAfterShutdownThrows.1thread") {
     pp::ThreadPoolExecutor pool(1);
     pool.shutdown();
-    CHECK_THROWS_WITH_AS((void)pool.submit([] {}), "cannot schedule new futures after shutdown",
-                         pp::ExecutorShutdownError);
+    CHECK_THROWS_WITH_AS((void)pool.submit([] {}), "cannot schedule new futures after shutdown", pp::ExecutorShutdownError);
     CHECK_THROWS_AS(pool.detach([] {}), pp::ExecutorShutdownError);
     CHECK_THROWS_AS((void)pool.map([](int x) { return x; }, std::vector<int>{1}), pp::ExecutorShutdownError);
-    pool.shutdown(); // a second call is fine
+    pool.shutdown();  // a second call is fine
 }
 
 TEST_CASE("ThreadPool.DestructorWaitsForQueuedTasks.2threads") {
@@ -240,7 +237,7 @@ TEST_CASE("ThreadPool.DestructorWaitsForQueuedTasks.2threads") {
                 pp::sync::this_thread::sleep_for(10ms);
                 ++finished;
             });
-    } // like leaving Python's `with` block
+    }  // like leaving Python's `with` block
     CHECK(finished == 6);
 }
 
@@ -266,7 +263,7 @@ bool wait_until_every_worker_ended(std::size_t workers) {
     }
     return true;
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("ThreadPool.DestroyedInItsOwnCallbackRunsWhatIsQueued.1thread") {
     // A done-callback runs on the worker that finished the task, which cannot join itself. The
@@ -354,7 +351,7 @@ TEST_CASE("ThreadPool.TutorialFiveOneSecondSleepsTakeTwoSeconds.3threads") {
     const double elapsed = seconds_since(start);
     for (int n = 1; n <= 5; ++n) CHECK(futures[n - 1].result() == n);
     CHECK(elapsed >= 1.8);
-    CHECK(elapsed < 3.5); // one worker would take 5 s
+    CHECK(elapsed < 3.5);  // one worker would take 5 s
 }
 
 TEST_CASE("ThreadPool.DetachedExceptionDoesNotKillTheWorker.1thread") {
@@ -378,7 +375,7 @@ TEST_CASE("ThreadPool.MapResultsDestroyedEarlyCancelsTheRest.1thread") {
             },
             std::vector<int>{1, 2, 3, 4});
         futures = results.futures();
-    } // like closing Python's map generator: the queued calls are cancelled
+    }  // like closing Python's map generator: the queued calls are cancelled
     gate.release();
     blocker.result();
     pool.shutdown();
@@ -399,7 +396,7 @@ std::atomic<int> g_hook_calls{0};
 std::atomic<bool> g_first_task_may_end{false};
 std::atomic<bool> g_second_task_ran{false};
 std::atomic<bool> g_second_ran_during_start{false};
-} // namespace
+}  // namespace
 
 TEST_CASE("ThreadPool.RunningWorkersTakeTasksWhileAWorkerStarts.2threads") {
     // Worker 1's creation stands for the browser's 50-100 ms thread start: it waits (up to 10 s)
@@ -410,7 +407,7 @@ TEST_CASE("ThreadPool.RunningWorkersTakeTasksWhileAWorkerStarts.2threads") {
     g_second_task_ran = false;
     g_second_ran_during_start = false;
     ScopedStartHook hook([] {
-        if (g_hook_calls.fetch_add(1) != 1) return; // worker 0 starts normally
+        if (g_hook_calls.fetch_add(1) != 1) return;  // worker 0 starts normally
         g_first_task_may_end = true;
         const auto deadline = pp::sync::clock::now() + 10s;
         while (!g_second_task_ran && pp::sync::clock::now() < deadline) pp::sync::this_thread::sleep_for(1ms);
@@ -420,7 +417,7 @@ TEST_CASE("ThreadPool.RunningWorkersTakeTasksWhileAWorkerStarts.2threads") {
     auto first = pool.submit([] {
         while (!g_first_task_may_end) pp::sync::this_thread::sleep_for(1ms);
     });
-    auto second = pool.submit([] { g_second_task_ran = true; }); // queued: worker 0 is busy, so worker 1 starts
+    auto second = pool.submit([] { g_second_task_ran = true; });  // queued: worker 0 is busy, so worker 1 starts
     first.result();
     second.result();
     CHECK(g_hook_calls == 2);
@@ -433,16 +430,16 @@ TEST_CASE("ThreadPool.SubmitThrowsWhenNoWorkerCanStart.1thread") {
     {
         ScopedStartHook hook([] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); });
         CHECK_THROWS_AS((void)pool.submit([] { return 1; }), std::system_error);
-        CHECK(pool.pending_count() == 0); // taken back: no worker would ever run it
+        CHECK(pool.pending_count() == 0);  // taken back: no worker would ever run it
         CHECK(pool.worker_count() == 0);
     }
-    CHECK(pool.submit([] { return 2; }).result() == 2); // creation works again
+    CHECK(pool.submit([] { return 2; }).result() == 2);  // creation works again
     {
         // With a worker running, a failed creation is not an error: that worker runs the task.
         ScopedStartHook hook([] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); });
         Gate gate;
         auto busy = pool.submit([&] { gate.wait(); });
-        auto queued = pool.submit([] { return 3; }); // worker 0 busy: tries (and fails) to start worker 1
+        auto queued = pool.submit([] { return 3; });  // worker 0 busy: tries (and fails) to start worker 1
         gate.release();
         busy.result();
         CHECK(queued.result() == 3);
@@ -453,7 +450,7 @@ TEST_CASE("ThreadPool.SubmitThrowsWhenNoWorkerCanStart.1thread") {
 namespace {
 std::atomic<bool> g_in_start{false};
 std::atomic<bool> g_shutdown_begun{false};
-} // namespace
+}  // namespace
 
 TEST_CASE("ThreadPool.ShutdownJoinsAWorkerBeingStarted.2threads") {
     // Shutdown begins while a submit() is still creating the only worker (gates, not sleeps, order

@@ -24,7 +24,7 @@ TraceEvent instant(int pid, std::uint64_t tid, const char* lane, TraceKind kind,
     return span(pid, tid, lane, kind, at, at);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Timeline.LanesByProcessMainThreadFirst.1thread") {
     // Recorded out of order, across two processes; worker lanes appear before the main thread's.
@@ -47,8 +47,7 @@ TEST_CASE("Timeline.LanesByProcessMainThreadFirst.1thread") {
 TEST_CASE("Timeline.NestedSpansStackByDepth.1thread") {
     // A task that sleeps and then waits for the GIL: both inside its TaskRun bar.
     pp::TimelineIndex index({
-        span(1, 1, "MainThread", TraceKind::GilWait, 600, 700),
-        span(1, 1, "MainThread", TraceKind::TaskRun, 0, 1000),
+        span(1, 1, "MainThread", TraceKind::GilWait, 600, 700), span(1, 1, "MainThread", TraceKind::TaskRun, 0, 1000),
         span(1, 1, "MainThread", TraceKind::Sleep, 100, 500),
         span(1, 1, "MainThread", TraceKind::TaskRun, 1000, 1200),  // a sibling that starts as the first ends
     });
@@ -143,8 +142,7 @@ TEST_CASE("Timeline.HundredThousandEventsBecomeAtMostOneBarPerPixel.1thread") {
     events.reserve(100000);
     for (int lane = 0; lane < 4; ++lane)
         for (int i = 0; i < 25000; ++i)
-            events.push_back(span(1, lane + 1, lane == 0 ? "MainThread" : "Worker", TraceKind::TaskRun,
-                                  i * 1000, i * 1000 + 700));
+            events.push_back(span(1, lane + 1, lane == 0 ? "MainThread" : "Worker", TraceKind::TaskRun, i * 1000, i * 1000 + 700));
     pp::TimelineIndex index(std::move(events));
     REQUIRE(index.lanes().size() == 4);
     pp::TimelineLayout layout;

@@ -1,6 +1,6 @@
 // The trace recorder: complete, well-nested spans per lane, task order, and the Chrome JSON export.
-#include "core/thread.hpp"
 #include "core/sync.hpp"
+#include "core/thread.hpp"
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
 #include "core/workloads.hpp"
@@ -32,7 +32,7 @@ std::vector<pp::TraceEvent> record_scene() {
         for (int i = 0; i < 6; ++i)
             futures.push_back(pool.submit([i] {
                 if (i % 2 == 0) pp::sleep_for(std::chrono::milliseconds(5 + i));
-                return pp::count_primes(0, 150000 + 1000 * i); // ~5 ms each: the workers contend for the GIL
+                return pp::count_primes(0, 150000 + 1000 * i);  // ~5 ms each: the workers contend for the GIL
             }));
         auto failing = pool.submit_named("failing", []() -> int { throw std::runtime_error("traced failure"); });
         pp::Thread t("helper", [] {
@@ -47,7 +47,7 @@ std::vector<pp::TraceEvent> record_scene() {
     return pp::trace::snapshot();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("Trace.OffRecordsNothing.1thread") {
     pp::trace::set_enabled(false);
@@ -63,7 +63,7 @@ TEST_CASE("Trace.SpanIsRecordedOnlyWhenComplete.1thread") {
     {
         pp::TraceSpan span(pp::TraceKind::IoWait, "fetch", 42, "detail");
         pp::sync::this_thread::sleep_for(2ms);
-        CHECK(pp::trace::snapshot().empty()); // an open span is not in the trace yet
+        CHECK(pp::trace::snapshot().empty());  // an open span is not in the trace yet
     }
     const auto events = pp::trace::snapshot();
     REQUIRE(events.size() == 1);
@@ -109,9 +109,9 @@ TEST_CASE("Trace.EventsRecordedAfterClearAreKeptAndNoOthers.2threads") {
         pp::trace::set_lane_name("recorder");
         for (int i = 1; i <= 5; ++i) pp::trace::span(pp::TraceKind::TaskRun, "task", i, i, i);
         stage = 1;
-        wait_for_stage(2); // the main thread clears
-        pp::trace::span(pp::TraceKind::TaskRun, "task", 10, 11, 10);        // the name it used before
-        pp::trace::span(pp::TraceKind::TaskRun, "other", 12, 13, 11, "x=1"); // new text after the clear
+        wait_for_stage(2);                                                    // the main thread clears
+        pp::trace::span(pp::TraceKind::TaskRun, "task", 10, 11, 10);          // the name it used before
+        pp::trace::span(pp::TraceKind::TaskRun, "other", 12, 13, 11, "x=1");  // new text after the clear
         pp::trace::span(pp::TraceKind::TaskRun, "task", 14, 15, 12);
         stage = 3;
         wait_for_stage(4);
@@ -138,9 +138,8 @@ TEST_CASE("Trace.EventsRecordedAfterClearAreKeptAndNoOthers.2threads") {
 TEST_CASE("Trace.ManyEventsAcrossChunksAndClears.1thread") {
     pp_test::ScopedTrace trace;
     for (int round = 0; round < 3; ++round) {
-        const int count = 2500 + round; // more than two chunks of events
-        for (int i = 0; i < count; ++i)
-            pp::trace::span(pp::TraceKind::TaskRun, i % 1000 == 0 ? "marker" : "task", i, i + 1, i + 1);
+        const int count = 2500 + round;  // more than two chunks of events
+        for (int i = 0; i < count; ++i) pp::trace::span(pp::TraceKind::TaskRun, i % 1000 == 0 ? "marker" : "task", i, i + 1, i + 1);
         const auto events = pp::trace::snapshot();
         REQUIRE(events.size() == static_cast<std::size_t>(count));
         for (int i = 0; i < count; ++i) {
@@ -160,16 +159,15 @@ TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
     // Every kind the scene exercises is there.
     std::set<pp::TraceKind> kinds;
     for (const auto& e : events) kinds.insert(e.kind);
-    for (auto kind : {pp::TraceKind::TaskSubmitted, pp::TraceKind::TaskRun, pp::TraceKind::Sleep,
-                      pp::TraceKind::GilWait, pp::TraceKind::JoinBlocked, pp::TraceKind::ThreadStart,
-                      pp::TraceKind::ThreadEnd})
+    for (auto kind : {pp::TraceKind::TaskSubmitted, pp::TraceKind::TaskRun, pp::TraceKind::Sleep, pp::TraceKind::GilWait,
+                      pp::TraceKind::JoinBlocked, pp::TraceKind::ThreadStart, pp::TraceKind::ThreadEnd})
         CHECK_MESSAGE(kinds.count(kind) == 1, "missing kind ", std::string(pp::to_string(kind)));
 
     // Thread lanes open with ThreadStart and close with ThreadEnd; every span lies between them.
     for (auto& [lane, list] : pp_test::by_lane(events)) {
-        if (lane == pp_test::lane_of_this_thread()) continue; // the test's own lane has no start marker
-        if (pp::is_gil_lane(list.front().lane)) continue;     // the GIL's lane is not a thread (test_gil_lane.cpp)
-        const std::string lane_name = list.front().lane.name; // (clang 14 cannot capture a binding)
+        if (lane == pp_test::lane_of_this_thread()) continue;  // the test's own lane has no start marker
+        if (pp::is_gil_lane(list.front().lane)) continue;      // the GIL's lane is not a thread (test_gil_lane.cpp)
+        const std::string lane_name = list.front().lane.name;  // (clang 14 cannot capture a binding)
         INFO("lane ", lane_name);
         std::int64_t start = -1, end = -1;
         for (const auto& e : list) {
@@ -187,7 +185,7 @@ TEST_CASE("Trace.SpansAreCompleteAndNestedPerLane.4threads") {
     // Lanes carry the names Python would show.
     std::set<std::string> lane_names;
     for (const auto& e : events) lane_names.insert(e.lane.name);
-    CHECK(lane_names.count(pp::trace::current_lane().name) == 1); // "MainThread" natively
+    CHECK(lane_names.count(pp::trace::current_lane().name) == 1);  // "MainThread" natively
     CHECK(lane_names.count("helper") == 1);
     CHECK(lane_names.count("Scene_0") == 1);
 }
@@ -200,25 +198,25 @@ TEST_CASE("Trace.EachTaskIsSubmittedThenStartedThenFinished.4threads") {
         if (e.kind == pp::TraceKind::TaskSubmitted) submitted[e.task_id].push_back(e);
         if (e.kind == pp::TraceKind::TaskRun) ran[e.task_id].push_back(e);
     }
-    CHECK(submitted.size() == 7); // 6 + the failing one
-    CHECK(ran.size() == 8);       // ... + the pp::Thread's target
+    CHECK(submitted.size() == 7);  // 6 + the failing one
+    CHECK(ran.size() == 8);        // ... + the pp::Thread's target
     for (auto& [id, subs] : submitted) {
-        const std::uint64_t task_id = id; // (clang 14 cannot capture a binding)
+        const std::uint64_t task_id = id;  // (clang 14 cannot capture a binding)
         INFO("task ", task_id);
         CHECK(id != 0);
         REQUIRE(subs.size() == 1);
         REQUIRE(ran.count(id) == 1);
         REQUIRE(ran[id].size() == 1);
         const auto& run = ran[id][0];
-        CHECK(subs[0].begin_ns <= run.begin_ns); // submitted before started
-        CHECK(run.begin_ns <= run.end_ns);       // started before finished
+        CHECK(subs[0].begin_ns <= run.begin_ns);  // submitted before started
+        CHECK(run.begin_ns <= run.end_ns);        // started before finished
         CHECK(pp_test::lane_of(subs[0]) == pp_test::lane_of_this_thread());
         CHECK(run.lane.name.rfind("Scene_", 0) == 0);
         CHECK(subs[0].name == run.name);
     }
     bool failing_traced = false;
     for (auto& [id, runs] : ran) failing_traced = failing_traced || runs[0].name == "failing";
-    CHECK(failing_traced); // a task that throws still closes its span
+    CHECK(failing_traced);  // a task that throws still closes its span
 }
 
 // A burst of tiny tasks keeps both workers busy back to back, so most TaskRun begins reuse the
@@ -277,7 +275,7 @@ TEST_CASE("Trace.ChromeJsonExportParses.4threads") {
             ++complete;
             REQUIRE(item->get("ts") != nullptr);
             REQUIRE(item->get("dur") != nullptr);
-            CHECK(item->get("dur")->number() >= 0); // every span has its end
+            CHECK(item->get("dur")->number() >= 0);  // every span has its end
         } else if (ph->text == "i") {
             ++instants;
         } else if (ph->text == "M") {
@@ -315,14 +313,14 @@ TEST_CASE("Trace.NestingCheckerCatchesOverlap.1thread") {
     CHECK(pp_test::nesting_violation({a, b}) == "");
     b.begin_ns = 10, b.end_ns = 20;
     CHECK(pp_test::nesting_violation({a, b}) == "");
-    b.lane.tid = 7, b.begin_ns = 5, b.end_ns = 15; // another lane may overlap
+    b.lane.tid = 7, b.begin_ns = 5, b.end_ns = 15;  // another lane may overlap
     CHECK(pp_test::nesting_violation({a, b}) == "");
 }
 
 namespace {
 std::int64_t g_fake_ns = 5'000'000'000;
 std::int64_t fake_clock() { return g_fake_ns; }
-} // namespace
+}  // namespace
 
 TEST_CASE("Trace.UseClockKeepsTimeContinuous.1thread") {
     // A platform clock replaces steady_clock without a jump: now_ns() carries on from where it was.

@@ -22,8 +22,7 @@ pp::Reply run_numbers_up_to(pp::WorkerLoop& loop, int count) {
     pp::ByteWriter arguments;
     pp::write_value(arguments, count);
     pp::ByteWriter request;
-    pp::write_request_frame(request, pp::RequestKind::RunTask, 0, 7, "numbers_up_to", arguments.bytes().data(),
-                            arguments.size());
+    pp::write_request_frame(request, pp::RequestKind::RunTask, 0, 7, "numbers_up_to", arguments.bytes().data(), arguments.size());
     const pp::Bytes frame = request.take();
     pp::ByteWriter replies;
     const pp::WorkerStep step = loop.handle(frame.data() + pp::kFrameHeaderSize, frame.size() - pp::kFrameHeaderSize, replies);
@@ -33,11 +32,11 @@ pp::Reply run_numbers_up_to(pp::WorkerLoop& loop, int count) {
     return pp::read_value<pp::Reply>(in);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("WorkerLoop.ReplyTooLargeFailsOnlyThatTask.1thread") {
-    pp::WorkerLoop loop(1024); // the real limit is 1 GiB
-    const pp::Reply too_large = run_numbers_up_to(loop, 1000); // 4000 bytes of result
+    pp::WorkerLoop loop(1024);                                  // the real limit is 1 GiB
+    const pp::Reply too_large = run_numbers_up_to(loop, 1000);  // 4000 bytes of result
     CHECK(too_large.kind == pp::ReplyKind::Raised);
     CHECK(too_large.task_id == 7);
     CHECK(too_large.exception_type == "pp::SerializationError");

@@ -1,6 +1,6 @@
 // Workloads: deterministic results, and split-up versions that put together equal the whole.
-#include "core/thread_pool_executor.hpp"
 #include "core/sync.hpp"
+#include "core/thread_pool_executor.hpp"
 #include "core/workloads.hpp"
 
 #include <doctest.h>
@@ -16,7 +16,7 @@ TEST_CASE("Workloads.CountPrimesKnownValues.1thread") {
     CHECK(pp::count_primes(0, 2) == 0);
     CHECK(pp::count_primes(0, 3) == 1);
     CHECK(pp::count_primes(2, 3) == 1);
-    CHECK(pp::count_primes(-50, 10) == 4); // negative starts are clamped
+    CHECK(pp::count_primes(-50, 10) == 4);  // negative starts are clamped
     CHECK(pp::count_primes(100, 10) == 0);  // empty range
 }
 
@@ -44,8 +44,7 @@ TEST_CASE("Workloads.MandelbrotTilesAssembleToTheWholeImage.3threads") {
     };
     std::vector<Tile> tiles;
     for (int y0 = 0; y0 < h; y0 += tile)
-        for (int x0 = 0; x0 < w; x0 += tile)
-            tiles.push_back({x0, y0, pool.submit(pp::mandelbrot_tile, x0, y0, tile, tile, w, h, iters)});
+        for (int x0 = 0; x0 < w; x0 += tile) tiles.push_back({x0, y0, pool.submit(pp::mandelbrot_tile, x0, y0, tile, tile, w, h, iters)});
     std::vector<std::uint32_t> assembled(whole.size(), 0xFFFFFFFFu);
     for (auto& t : tiles) {
         const auto pixels = t.pixels.result();
@@ -60,11 +59,11 @@ TEST_CASE("Workloads.MandelbrotTilesAssembleToTheWholeImage.3threads") {
 TEST_CASE("Workloads.BlurBandsAssembleToTheWholeBlur.3threads") {
     const int w = 80, h = 53, radius = 3;
     const std::vector<std::uint8_t> image = pp::generate_test_image(w, h, 7);
-    CHECK(image == pp::generate_test_image(w, h, 7)); // deterministic
+    CHECK(image == pp::generate_test_image(w, h, 7));  // deterministic
     CHECK(image != pp::generate_test_image(w, h, 8));
     const std::vector<std::uint8_t> whole = pp::box_blur(image, w, h, radius);
     REQUIRE(whole.size() == image.size());
-    CHECK(whole != image); // the blur changed something
+    CHECK(whole != image);  // the blur changed something
 
     // Bands of uneven height (53 rows in bands of 10), blurred by different workers.
     pp::ThreadPoolExecutor pool(3);
@@ -91,9 +90,9 @@ TEST_CASE("Workloads.DownloadChecksumIsDeterministic.2threads") {
     CHECK(a.checksum == pp::download_checksum(100000, 3));
     pp::ThreadPoolExecutor pool(2);
     auto b = pool.submit(pp::simulated_download, std::chrono::nanoseconds(5ms), std::size_t(100000), std::uint64_t(3));
-    CHECK(b.result().checksum == a.checksum); // same on another thread
-    CHECK(pp::download_checksum(100000, 4) != a.checksum); // the seed matters
-    CHECK(pp::download_checksum(99999, 3) != a.checksum);  // so does the size
+    CHECK(b.result().checksum == a.checksum);               // same on another thread
+    CHECK(pp::download_checksum(100000, 4) != a.checksum);  // the seed matters
+    CHECK(pp::download_checksum(99999, 3) != a.checksum);   // so does the size
 }
 
 TEST_CASE("Workloads.SleepTakesAboutItsDuration.1thread") {

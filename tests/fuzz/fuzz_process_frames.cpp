@@ -33,14 +33,11 @@ void decode_as_request(const std::uint8_t* payload, std::size_t size) {
         return;
     }
     pp::ByteWriter again;
-    pp::write_request_frame(again, header.kind, header.flags, header.task_id, header.task_name, payload + in.offset(),
-                            in.remaining());
+    pp::write_request_frame(again, header.kind, header.flags, header.task_id, header.task_name, payload + in.offset(), in.remaining());
     const pp::Bytes& bytes = again.bytes();
-    if (bytes.size() != pp::kFrameHeaderSize + size ||
-        std::memcmp(bytes.data() + pp::kFrameHeaderSize, payload, size) != 0)
+    if (bytes.size() != pp::kFrameHeaderSize + size || std::memcmp(bytes.data() + pp::kFrameHeaderSize, payload, size) != 0)
         broken_rule("a request header re-encodes to other bytes");
-    if (pp::is_task_request(payload, size) !=
-        (header.kind == pp::RequestKind::RunTask || header.kind == pp::RequestKind::RunTaskThenExit))
+    if (pp::is_task_request(payload, size) != (header.kind == pp::RequestKind::RunTask || header.kind == pp::RequestKind::RunTaskThenExit))
         broken_rule("is_task_request() disagrees with the decoded kind");
 }
 
@@ -55,11 +52,10 @@ void decode_as_reply(const std::uint8_t* payload, std::size_t size) {
     if (pp::peek_reply_kind(payload, size) != reply.kind) broken_rule("peek_reply_kind() disagrees with the decoded kind");
     pp::ByteWriter again;
     pp::write_value(again, reply);
-    if (again.size() != size || std::memcmp(again.bytes().data(), payload, size) != 0)
-        broken_rule("a reply re-encodes to other bytes");
+    if (again.size() != size || std::memcmp(again.bytes().data(), payload, size) != 0) broken_rule("a reply re-encodes to other bytes");
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size == 0) return 0;

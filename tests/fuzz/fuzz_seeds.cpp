@@ -77,11 +77,11 @@ std::vector<std::string> settings_seeds() {
         std::string("\x00\x00", 2) + "lesson=nope&workers= 3&tasks=3 &gil=yes&autorun&unknown=1&lock=maybe&experiment=granularity",
         std::string("\x01\x00", 2) + "--lesson" + nul + "process-pool" + nul + "--workers" + nul + "4" + nul + "--autorun",
         std::string("\x01\x00", 2) + "--export" + nul + "--smoke-test" + nul + "--bench=timeline" + nul + "--events" + nul + "0",
-        std::string("\x02\x00", 2) + "3",        // workers
-        std::string("\x02\x02", 2) + "1e999",    // scale
-        std::string("\x02\x05", 2) + "0.05",     // switch interval, below its range
-        std::string("\x02\x07", 2) + "without",  // lock, a choice
-        std::string("\x02\x08", 2) + "granular", // experiment, a near miss
+        std::string("\x02\x00", 2) + "3",         // workers
+        std::string("\x02\x02", 2) + "1e999",     // scale
+        std::string("\x02\x05", 2) + "0.05",      // switch interval, below its range
+        std::string("\x02\x07", 2) + "without",   // lock, a choice
+        std::string("\x02\x08", 2) + "granular",  // experiment, a near miss
     };
 }
 
@@ -90,7 +90,7 @@ void write_seeds(const std::string& dir, const std::vector<std::string>& seeds) 
     for (std::size_t i = 0; i < seeds.size(); ++i) write_file(dir + "/seed-" + std::to_string(i), seeds[i]);
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     if (argc != 2) {

@@ -48,7 +48,7 @@ void check_in_range(pp::lessons::LessonParams params, const char* who) {
     if (!left.empty()) broken_rule(std::string(who) + " let an out-of-range value through: " + left);
 }
 
-} // namespace
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;

@@ -30,13 +30,11 @@ struct StartForkServerEarly : doctest::IReporter {
 
 REGISTER_LISTENER("pp_start_fork_server_early", 1, StartForkServerEarly);
 
-} // namespace
+}  // namespace
 
 // ThreadSanitizer only: std::exception_ptr counts its references inside libstdc++, which is not
 // instrumented, so TSan cannot see that the last owner (often the pool's transport thread,
 // dropping a failed promise) frees the exception only after the test thread is done reading it.
 // That false positive is suppressed here, narrowly; every other race still fails the run.
 // (A weak hook the TSan runtime calls; in other builds it is an unused function.)
-extern "C" const char* __tsan_default_suppressions() {
-    return "race:std::__exception_ptr::exception_ptr::_M_release\n";
-}
+extern "C" const char* __tsan_default_suppressions() { return "race:std::__exception_ptr::exception_ptr::_M_release\n"; }

@@ -30,7 +30,7 @@ namespace pp_test {
 struct Percent {
     int value = 0;
 };
-} // namespace pp_test
+}  // namespace pp_test
 
 template <>
 struct pp::Serializer<pp_test::Percent> {
@@ -125,8 +125,7 @@ inline int crash_with_exit3(int delay_ms) {
 }
 inline int spin_forever(int) {
     volatile bool forever = true;
-    while (forever) {
-    }
+    while (forever) {}
     return 0;
 }
 
@@ -282,4 +281,4 @@ double other_thread_done_s_while(Blocking blocking) {
     return other_done_s;
 }
 
-} // namespace pp_test
+}  // namespace pp_test

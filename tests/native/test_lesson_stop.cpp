@@ -24,7 +24,7 @@ void check_stop_ends_run_with_processes(const char* lesson_id, int workers, int 
     REQUIRE(lesson != nullptr);
     pp::lessons::LessonParams params = lesson->info.defaults;
     params.workers = workers;
-    params.sleep = 10;       // tutorial seconds per sleep: a run of minutes if nothing stops it
+    params.sleep = 10;  // tutorial seconds per sleep: a run of minutes if nothing stops it
     params.time_scale = 1;
     pp::lessons::LessonRunner runner;
     REQUIRE(runner.start(*lesson, params));

@@ -1,8 +1,8 @@
 // pp::print from a child process: each line reaches the parent's console the moment the child
 // prints it (not when it ends), in order, stamped with when it was printed, and marked on the
 // child's timeline lane, as a Python child's print reaches the terminal it shares with its parent.
-#include "process_test_tasks.hpp"
 #include "../core/test_support.hpp"
+#include "process_test_tasks.hpp"
 
 #include "core/print.hpp"
 

@@ -1,7 +1,7 @@
 // pp::Process (multiprocessing.Process): start, join, exitcode (negative for signals), result,
 // isolation, destructor cleanup.
-#include "process_test_tasks.hpp"
 #include "../core/test_support.hpp"
+#include "process_test_tasks.hpp"
 
 #include <doctest.h>
 
@@ -130,5 +130,5 @@ TEST_CASE("Process.JoinReleasesTheGil.2threads") {
         process.join();
     });
     CHECK(process.exitcode() == 0);
-    CHECK(other_done_s < 0.7); // not held up until the 1 s child ended
+    CHECK(other_done_s < 0.7);  // not held up until the 1 s child ended
 }

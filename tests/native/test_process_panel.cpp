@@ -130,7 +130,7 @@ TEST_CASE("ProcessPanel.ShowsRealPidsTasksAndEachProcessOwnCopy.2procs") {
             CHECK(parent_of(pid) == pp::ForkServer::instance().pid());  // real, live, forked
             CHECK(row->name.rfind("ForkProcess-", 0) == 0);
             CHECK(row->state == pp::ProcessState::Idle);
-            CHECK(row->messages_sent == row->tasks_done);  // one request each, one result each ...
+            CHECK(row->messages_sent == row->tasks_done);          // one request each, one result each ...
             CHECK(row->messages_received == 2 * row->tasks_done);  // ... plus one published value each
             CHECK(row->bytes_sent > 0);
             done += row->tasks_done;

@@ -12,8 +12,8 @@
 // [SECTION] A pool inside a pool's task
 // [SECTION] Tutorial timings
 // [SECTION] Traces from the children
-#include "process_test_tasks.hpp"
 #include "../core/test_support.hpp"
+#include "process_test_tasks.hpp"
 
 #include <doctest.h>
 
@@ -72,16 +72,16 @@ void check_crash_breaks_pool(Crash crash_task, const std::string& expected_how) 
     {
         pp::ProcessPoolExecutor pool(options(2, 1));
         pids = pool.worker_pids();
-        auto crashing = pool.submit(crash_task, 200);                     // crashes after the submits below
+        auto crashing = pool.submit(crash_task, 200);                  // crashes after the submits below
         auto running = pool.submit(sleep_then_return_task, 30000, 1);  // on the other worker
-        auto queued = pool.submit(square_task, 3);                       // waits in the parent
+        auto queued = pool.submit(square_task, 3);                     // waits in the parent
 
         const std::string message = broken_message(crashing);
         INFO("message: " << message);
         CHECK(message.find(expected_how) != std::string::npos);
         CHECK(message.find("worker pid ") != std::string::npos);
-        const bool names_a_worker = message.find(std::to_string(pids[0])) != std::string::npos ||
-                                    message.find(std::to_string(pids[1])) != std::string::npos;
+        const bool names_a_worker =
+            message.find(std::to_string(pids[0])) != std::string::npos || message.find(std::to_string(pids[1])) != std::string::npos;
         CHECK(names_a_worker);
         CHECK(!broken_message(running).empty());
         CHECK(!broken_message(queued).empty());
@@ -93,7 +93,7 @@ void check_crash_breaks_pool(Crash crash_task, const std::string& expected_how) 
     for (int pid : pids) CHECK_MESSAGE(!process_exists(pid), "worker " << pid << " still exists");
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] Results, order, exceptions
@@ -265,7 +265,7 @@ TEST_CASE("ProcessPool.ShutdownReleasesTheGil.2threads") {
     auto slow = pool.submit(sleep_then_return_task, 1000, 1);
     const double other_done_s = other_thread_done_s_while([&] { pool.shutdown(); });
     CHECK(slow.result(0s) == 1);
-    CHECK(other_done_s < 0.7); // not held up until the 1 s task ended
+    CHECK(other_done_s < 0.7);  // not held up until the 1 s task ended
 }
 
 TEST_CASE("ProcessPool.DestroyedInItsOwnCallbackFailsWhatIsLeft.2procs") {
@@ -283,8 +283,7 @@ TEST_CASE("ProcessPool.DestroyedInItsOwnCallbackFailsWhatIsLeft.2procs") {
         INFO(message);
         CHECK(message.find("destroyed inside one of its own done-callbacks") != std::string::npos);
     }
-    poll_until([&] { return std::none_of(pids.begin(), pids.end(), process_exists) && zombies_of_this_test().empty(); },
-               10s, 20ms);
+    poll_until([&] { return std::none_of(pids.begin(), pids.end(), process_exists) && zombies_of_this_test().empty(); }, 10s, 20ms);
     for (int pid : pids) CHECK(!process_exists(pid));
     CHECK(zombies_of_this_test().empty());
     // The next pool frees what the destroyed one left behind (its transport), and works.
@@ -334,7 +333,7 @@ TEST_CASE("ProcessPool.ChildChangesToGlobalsStayInChild.1proc") {
     pp::ProcessPoolExecutor pool(options(1, 1));
     CHECK(pool.submit(increment_counter_task, 5).result(20s) == 5);
     CHECK(pool.submit(increment_counter_task, 5).result(20s) == 10);  // the same worker's own copy
-    CHECK(g_counter == 0);                                           // the parent's is untouched
+    CHECK(g_counter == 0);                                            // the parent's is untouched
 }
 
 TEST_CASE("ProcessPool.WorkersAreDistinctRealProcesses.2procs") {
@@ -392,8 +391,7 @@ TEST_CASE("ProcessPool.ExternalSigkillBreaksPool.2procs") {
         REQUIRE(::kill(pids[0], SIGKILL) == 0);
         const std::string message = broken_message(victim);
         INFO(message);
-        CHECK(message.find("worker pid " + std::to_string(pids[0]) + " was killed by signal 9 (SIGKILL)") !=
-              std::string::npos);
+        CHECK(message.find("worker pid " + std::to_string(pids[0]) + " was killed by signal 9 (SIGKILL)") != std::string::npos);
         CHECK(!broken_message(other).empty());
         CHECK(!broken_message(queued).empty());
     }

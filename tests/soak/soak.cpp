@@ -145,9 +145,8 @@ struct Steady {
         const long first = half ? *std::max_element(rss_kib.begin(), rss_kib.begin() + static_cast<long>(half)) : 0;
         const long second = half ? *std::max_element(rss_kib.begin() + static_cast<long>(half), rss_kib.end()) : 0;
         const long lowest = rss_kib.empty() ? 0 : *std::min_element(rss_kib.begin(), rss_kib.end());
-        const std::string descriptors = fds_warm < 0 ? std::string()
-                                                      : "; open descriptors " + std::to_string(fds_warm) + " -> " +
-                                                            std::to_string(fds_end);
+        const std::string descriptors =
+            fds_warm < 0 ? std::string() : "; open descriptors " + std::to_string(fds_warm) + " -> " + std::to_string(fds_end);
         std::printf("  %-8s resident after warm-up (%zu samples): high-water %ld KiB in the first half, %ld KiB in the "
                     "second: %+.2f %% (lowest %ld)%s\n",
                     who, rss_kib.size(), first, second, growth_percent(first, second), lowest, descriptors.c_str());
@@ -257,8 +256,10 @@ void pool_churn(int cycles) {
         }
         slowest_s = std::max(slowest_s, seconds_since(cycle_start));
         if (!zombies_of_this_test().empty()) ++cycles_with_zombies;  // checked at once: the pool waited for its exits
-        if (cycle == 0) fds_before = open_descriptors();  // after the first cycle: anything made once is made
-        else worst_fd_delta = std::max(worst_fd_delta, std::abs(open_descriptors() - fds_before));
+        if (cycle == 0)
+            fds_before = open_descriptors();  // after the first cycle: anything made once is made
+        else
+            worst_fd_delta = std::max(worst_fd_delta, std::abs(open_descriptors() - fds_before));
         progress("pool churn cycle");
     }
     const int fds_after = open_descriptors();
@@ -324,8 +325,8 @@ void chaos_run(std::mt19937_64& rng, ChaosCounts& counts) {
         for (int i = 0; i < tasks; ++i) {
             try {
                 if ((fault == kAbort || fault == kExit) && i == crash_at) {
-                    futures.push_back(pool.submit(fault == kAbort ? pp_test::crash_with_abort_task : pp_test::crash_with_exit3_task,
-                                                  fault_delay_ms));
+                    futures.push_back(
+                        pool.submit(fault == kAbort ? pp_test::crash_with_abort_task : pp_test::crash_with_exit3_task, fault_delay_ms));
                     expected.push_back(-1);  // never a result
                 } else {
                     futures.push_back(pool.submit(pp_test::sleep_then_return_task, sleeps[static_cast<std::size_t>(i)], i));
@@ -354,8 +355,10 @@ void chaos_run(std::mt19937_64& rng, ChaosCounts& counts) {
             ++counts.futures;
             try {
                 const int value = futures[i].result(30s);
-                if (value == expected[i]) ++counts.results;
-                else ++counts.other_errors;
+                if (value == expected[i])
+                    ++counts.results;
+                else
+                    ++counts.other_errors;
             } catch (const pp::BrokenProcessPool&) {
                 ++counts.broken;
             } catch (const pp::TimeoutError&) {
@@ -372,8 +375,10 @@ void chaos_run(std::mt19937_64& rng, ChaosCounts& counts) {
     for (int pid : pids) counts.workers_still_running += still_running(pid);
     try {
         pp::ProcessPoolExecutor probe(1);
-        if (probe.submit(pp_test::square_task, 7).result(30s) == 49) ++counts.probes_ok;
-        else ++counts.probes_failed;
+        if (probe.submit(pp_test::square_task, 7).result(30s) == 49)
+            ++counts.probes_ok;
+        else
+            ++counts.probes_failed;
     } catch (const std::exception& error) {
         ++counts.probes_failed;
         std::printf("  run %ld: the next pool failed: %s\n", counts.runs, error.what());
@@ -382,8 +387,7 @@ void chaos_run(std::mt19937_64& rng, ChaosCounts& counts) {
 }
 
 void chaos(int runs, std::uint64_t seed) {
-    std::printf("chaos: %d pool runs, one worker ended at a random moment (seed %llu)\n", runs,
-                static_cast<unsigned long long>(seed));
+    std::printf("chaos: %d pool runs, one worker ended at a random moment (seed %llu)\n", runs, static_cast<unsigned long long>(seed));
     const auto start = std::chrono::steady_clock::now();
     std::mt19937_64 rng(seed);
     ChaosCounts counts;
@@ -394,8 +398,7 @@ void chaos(int runs, std::uint64_t seed) {
     }
     const int fds_after = open_descriptors();
     std::printf("  runs %ld: SIGKILL %ld, SIGSEGV %ld, abort() %ld, _exit(3) %ld; fork server killed in %ld\n", counts.runs,
-                counts.by_fault[kSigkill], counts.by_fault[kSigsegv], counts.by_fault[kAbort], counts.by_fault[kExit],
-                counts.server_kills);
+                counts.by_fault[kSigkill], counts.by_fault[kSigsegv], counts.by_fault[kAbort], counts.by_fault[kExit], counts.server_kills);
     std::printf("  futures %ld: result %ld, BrokenProcessPool %ld, other error %ld, hung %ld; submits refused (pool "
                 "already broken) %ld\n",
                 counts.futures, counts.results, counts.broken, counts.other_errors, counts.hangs, counts.refused_submits);
@@ -411,7 +414,7 @@ void chaos(int runs, std::uint64_t seed) {
     check(fds_after == fds_before, "chaos: no descriptor leaked");
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] main
@@ -424,9 +427,12 @@ int main(int argc, char** argv) {
     std::uint64_t seed = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
-        if (arg == "--long") long_form = true;
-        else if (arg == "--only" && i + 1 < argc) only = argv[++i];
-        else if (arg == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
+        if (arg == "--long")
+            long_form = true;
+        else if (arg == "--only" && i + 1 < argc)
+            only = argv[++i];
+        else if (arg == "--seed" && i + 1 < argc)
+            seed = std::strtoull(argv[++i], nullptr, 10);
         else {
             std::fprintf(stderr, "usage: pp_soak [--long] [--only threads|fork|churn|chaos] [--seed N]\n");
             return 2;

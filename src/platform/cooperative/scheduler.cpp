@@ -64,13 +64,13 @@ struct Fiber {
     std::vector<std::size_t> locals_made;
 };
 
-} // namespace detail
+}  // namespace detail
 
 namespace {
 
+using detail::allocate_stack;
 using detail::Fiber;
 using detail::StackMemory;
-using detail::allocate_stack;
 
 // Sizes: lesson code is shallow, but Asyncify saves every frame between the fiber's entry and
 // the switch, and std::function / the executor add a few. Measured need is far below these.
@@ -162,9 +162,9 @@ bool run_round() {
             fiber->asyncify_stack.reset();
         }
     }
-    s.fibers.erase(std::remove_if(s.fibers.begin(), s.fibers.end(),
-                                  [](const std::shared_ptr<Fiber>& f) { return f->state == Fiber::State::Done; }),
-                   s.fibers.end());
+    s.fibers.erase(
+        std::remove_if(s.fibers.begin(), s.fibers.end(), [](const std::shared_ptr<Fiber>& f) { return f->state == Fiber::State::Done; }),
+        s.fibers.end());
     return ran;
 }
 
@@ -217,7 +217,7 @@ void fiber_entry(void* arg) {
     fatal("a finished fiber was resumed");
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] pp::sync: threads, condition variables, sleeps, per-fiber variables
@@ -231,8 +231,8 @@ std::shared_ptr<Fiber> start_fiber(std::function<void()> body) {
     fiber->body = std::move(body);
     fiber->c_stack = allocate_stack(kFiberStackBytes);
     fiber->asyncify_stack = allocate_stack(kAsyncifyStackBytes);
-    emscripten_fiber_init(&fiber->context, &fiber_entry, fiber.get(), fiber->c_stack.get(), kFiberStackBytes,
-                          fiber->asyncify_stack.get(), kAsyncifyStackBytes);
+    emscripten_fiber_init(&fiber->context, &fiber_entry, fiber.get(), fiber->c_stack.get(), kFiberStackBytes, fiber->asyncify_stack.get(),
+                          kAsyncifyStackBytes);
     s.fibers.push_back(fiber);
     return fiber;
 }
@@ -261,7 +261,7 @@ void*& local_slot(std::size_t slot, void (*destroy)(void*)) {
     return entry.first;
 }
 
-} // namespace detail
+}  // namespace detail
 
 clock::time_point clock::now() noexcept { return time_point(duration(scheduler().now_ns)); }
 
@@ -278,8 +278,10 @@ detail::base_thread::id detail::base_this_thread_id() noexcept { return base_thr
 
 void detail::base_yield() noexcept {
     Scheduler& s = scheduler();
-    if (s.current) switch_to_main();  // stays runnable: runs again after the others had their turn
-    else run_round();
+    if (s.current)
+        switch_to_main();  // stays runnable: runs again after the others had their turn
+    else
+        run_round();
 }
 
 void detail::base_sleep_until(clock::time_point at) {
@@ -312,8 +314,10 @@ std::cv_status detail::base_condition_variable::wait_until_virtual(std::unique_l
     if (at && at->time_since_epoch().count() <= scheduler().now_ns) return std::cv_status::timeout;
     self.state = Fiber::State::Waiting;
     self.notified = false;
-    if (at) self.wake_at_ns = at->time_since_epoch().count();
-    else self.wake_at_ns.reset();
+    if (at)
+        self.wake_at_ns = at->time_since_epoch().count();
+    else
+        self.wake_at_ns.reset();
     waiters_.push_back(&self);
     lock.unlock();
     wait_until_runnable();
@@ -331,7 +335,7 @@ void preemption_point() {
     switch_to_main();
 }
 
-} // namespace pp::sync
+}  // namespace pp::sync
 
 //-----------------------------------------------------------------------------
 // [SECTION] The frame loop's slice, and the virtual clock
@@ -387,8 +391,8 @@ void catch_up_with_real_time() {
 
 namespace {
 std::int64_t virtual_now_ns() { return pp::sync::clock::now().time_since_epoch().count(); }
-} // namespace
+}  // namespace
 
 void use_virtual_trace_clock() { trace::use_clock(&virtual_now_ns, /*virtual_time=*/true); }
 
-} // namespace pp::platform::cooperative
+}  // namespace pp::platform::cooperative

@@ -90,8 +90,10 @@ ssize_t receive_with_fds(int socket_fd, void* data, std::size_t size, int* fds, 
         for (std::size_t i = 0; i < count; ++i) {
             int fd;
             std::memcpy(&fd, CMSG_DATA(header) + i * sizeof(int), sizeof fd);
-            if (fd_count < 2) fds[fd_count++] = fd;
-            else ::close(fd);
+            if (fd_count < 2)
+                fds[fd_count++] = fd;
+            else
+                ::close(fd);
         }
     }
     return received;
@@ -188,8 +190,7 @@ void on_sigchld(int) {
         }
         if (watched[1].revents & POLLIN) {
             char drain[64];
-            while (::read(sigchld_pipe[0], drain, sizeof drain) > 0) {
-            }
+            while (::read(sigchld_pipe[0], drain, sizeof drain) > 0) {}
         }
         reap_finished();  // also after every spawn request: cheap, and catches a missed wake-up
         if (watched[0].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -258,7 +259,7 @@ void forget_parents_server_in_child() {
     g_atexit_registered = false;
 }
 
-} // namespace
+}  // namespace
 
 void ForkServer::start() {
     // Workers get the registry as it is now; a task registered later would be unknown to them.
@@ -303,7 +304,7 @@ void retire_locked(ForkServer* server, int control_fd) {
     g_retired->push_back(server);
     if (g_instance == server) g_instance = nullptr;
 }
-} // namespace
+}  // namespace
 
 bool ForkServer::reap_if_dead(int grace_ms) {
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
@@ -314,8 +315,7 @@ bool ForkServer::reap_if_dead(int grace_ms) {
             if (!server) return false;
             const pid_t done = ::waitpid(server->server_pid_, nullptr, WNOHANG);
             if (done == server->server_pid_ || (done < 0 && errno == ECHILD)) {
-                std::fprintf(stderr, "pp::ForkServer: the fork server (pid %d) died; a new one starts on next use\n",
-                             server->server_pid_);
+                std::fprintf(stderr, "pp::ForkServer: the fork server (pid %d) died; a new one starts on next use\n", server->server_pid_);
                 retire_locked(server, server->control_fd_);
                 server->control_fd_ = -1;
                 return true;
@@ -396,4 +396,4 @@ void ForkServer::stop() {
     retire_locked(server, -1);
 }
 
-} // namespace pp
+}  // namespace pp

@@ -79,4 +79,4 @@ private:
     int control_fd_ = -1;
 };
 
-} // namespace pp
+}  // namespace pp

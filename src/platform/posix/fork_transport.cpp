@@ -86,8 +86,10 @@ private:
 WorkerExit make_exit(int pid, int wait_status) {
     WorkerExit exit;
     exit.pid = pid;
-    if (WIFSIGNALED(wait_status)) exit.signal = WTERMSIG(wait_status);
-    else if (WIFEXITED(wait_status)) exit.exit_code = WEXITSTATUS(wait_status);
+    if (WIFSIGNALED(wait_status))
+        exit.signal = WTERMSIG(wait_status);
+    else if (WIFEXITED(wait_status))
+        exit.exit_code = WEXITSTATUS(wait_status);
     exit.how = posix::describe_wait_status(wait_status);
     return exit;
 }
@@ -214,8 +216,8 @@ ForkWorkerTransport::~ForkWorkerTransport() {
 
 bool ForkWorkerTransport::flush_locked(Worker& worker) {
     while (worker.outgoing_sent < worker.outgoing.size()) {
-        const ssize_t sent = ::send(worker.fd, worker.outgoing.data() + worker.outgoing_sent,
-                                    worker.outgoing.size() - worker.outgoing_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        const ssize_t sent = ::send(worker.fd, worker.outgoing.data() + worker.outgoing_sent, worker.outgoing.size() - worker.outgoing_sent,
+                                    MSG_NOSIGNAL | MSG_DONTWAIT);
         if (sent < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
@@ -342,8 +344,7 @@ void ForkWorkerTransport::read_exit_reports() {
         const std::size_t count = static_cast<std::size_t>(received) / sizeof(ForkServerExitReport);
         for (std::size_t r = 0; r < count; ++r)
             for (std::size_t i = 0; i < workers_.size(); ++i)
-                if (workers_[i]->pid == reports[r].pid)
-                    report_exit(static_cast<int>(i), make_exit(reports[r].pid, reports[r].wait_status));
+                if (workers_[i]->pid == reports[r].pid) report_exit(static_cast<int>(i), make_exit(reports[r].pid, reports[r].wait_status));
     }
 }
 
@@ -378,8 +379,7 @@ void ForkWorkerTransport::run() {
         }
         if (watched[0].revents & POLLIN) {
             char drain[256];
-            while (::read(wake_fds_[0], drain, sizeof drain) > 0) {
-            }
+            while (::read(wake_fds_[0], drain, sizeof drain) > 0) {}
         }
         for (std::size_t w = 1; w < watched.size(); ++w) {
             const int index = worker_of[w];
@@ -387,8 +387,7 @@ void ForkWorkerTransport::run() {
             read_replies(index, false);
         }
         // Exits after replies: a worker's last replies must reach the pool before its death does.
-        if (status_fd_ >= 0 && watched[1].fd == status_fd_ && (watched[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            read_exit_reports();
+        if (status_fd_ >= 0 && watched[1].fd == status_fd_ && (watched[1].revents & (POLLIN | POLLHUP | POLLERR))) read_exit_reports();
         // One write per worker for everything queued during this round (replies trigger new tasks).
         for (auto& worker : workers_) {
             std::lock_guard<std::mutex> lock(worker->out_mutex);
@@ -397,7 +396,7 @@ void ForkWorkerTransport::run() {
     }
 }
 
-} // namespace
+}  // namespace
 
 //-----------------------------------------------------------------------------
 // [SECTION] make_default_worker_transport
@@ -406,4 +405,4 @@ void ForkWorkerTransport::run() {
 std::unique_ptr<WorkerTransport> make_default_worker_transport() { return std::make_unique<ForkWorkerTransport>(); }
 void prepare_default_worker_transport() {}  // the fork server started with the program
 
-} // namespace pp
+}  // namespace pp

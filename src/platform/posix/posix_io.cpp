@@ -106,4 +106,4 @@ int count_threads() {
     return count;
 }
 
-} // namespace pp::posix
+}  // namespace pp::posix

@@ -9,9 +9,7 @@
 
 namespace pp::posix {
 
-[[noreturn]] inline void throw_errno(const std::string& what) {
-    throw std::system_error(errno, std::generic_category(), what);
-}
+[[noreturn]] inline void throw_errno(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
 // close() that keeps errno, for cleanup paths.
 void close_quietly(int fd);
@@ -32,4 +30,4 @@ std::string describe_wait_status(int wait_status);
 // Threads of this process right now (from /proc/self/task); 0 when that cannot be read.
 int count_threads();
 
-} // namespace pp::posix
+}  // namespace pp::posix

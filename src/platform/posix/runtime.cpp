@@ -6,4 +6,4 @@ ThreadKind thread_kind() { return ThreadKind::OperatingSystem; }
 ProcessKind process_kind() { return ProcessKind::Forked; }
 bool has_tabs() { return false; }
 
-} // namespace pp::platform
+}  // namespace pp::platform

@@ -21,4 +21,4 @@ std::uint64_t current_tid() {
 
 int hardware_core_count() { return static_cast<int>(std::thread::hardware_concurrency()); }
 
-} // namespace pp
+}  // namespace pp

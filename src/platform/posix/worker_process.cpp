@@ -27,7 +27,7 @@ int g_channel_fd = -1;
 void send_to_channel(const std::uint8_t* frame, std::size_t size) {
     if (!send_all(g_channel_fd, frame, size)) exit_worker(0);  // the parent is gone
 }
-} // namespace
+}  // namespace
 
 void run_worker_process(int channel_fd) {
     g_channel_fd = channel_fd;
@@ -66,4 +66,4 @@ void run_worker_process(int channel_fd) {
     }
 }
 
-} // namespace pp::posix
+}  // namespace pp::posix

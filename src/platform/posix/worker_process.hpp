@@ -8,4 +8,4 @@ namespace pp::posix {
 // the process with _exit(), so the parent's atexit handlers and static destructors never run here.
 [[noreturn]] void run_worker_process(int channel_fd);
 
-} // namespace pp::posix
+}  // namespace pp::posix

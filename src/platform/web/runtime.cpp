@@ -10,4 +10,4 @@ ThreadKind thread_kind() { return ThreadKind::WebWorker; }
 ProcessKind process_kind() { return ProcessKind::WebWorkerInstance; }
 bool has_tabs() { return true; }
 
-} // namespace pp::platform
+}  // namespace pp::platform

@@ -94,8 +94,7 @@ constexpr int kDefaultReplyTimeoutMs = 5 * 60 * 1000;
 std::atomic<int> g_reply_timeout_ms{kDefaultReplyTimeoutMs};
 
 std::int64_t steady_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-        .count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
 struct InboxEvent {
@@ -164,8 +163,7 @@ EMSCRIPTEN_KEEPALIVE void* pp_web_alloc(std::size_t size) {
 EMSCRIPTEN_KEEPALIVE void pp_web_fail_next_allocations(int count) { pp::g_failures_asked.store(count > 0 ? count : 0); }
 
 // Called by process_host.js (main thread or relay): takes ownership of `data` (from pp_web_alloc).
-EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kind, std::uint8_t* data, int size,
-                                               int code) {
+EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kind, std::uint8_t* data, int size, int code) {
     pp::outside_event_now();
     pp::InboxEvent event;
     event.index = index;
@@ -179,8 +177,8 @@ EMSCRIPTEN_KEEPALIVE void pp_web_process_event(int transport, int index, int kin
 // Called by process_host.js when a reply from worker `index` found no memory on the page (its
 // bytes were never copied in): task `task_id` (in two halves: JS numbers are not 64-bit) fails
 // at once with an out-of-memory error, instead of looking hung until the watchdog.
-EMSCRIPTEN_KEEPALIVE void pp_web_process_reply_lost(int transport, int index, std::uint32_t task_id_low,
-                                                    std::uint32_t task_id_high, int lost_size) {
+EMSCRIPTEN_KEEPALIVE void pp_web_process_reply_lost(int transport, int index, std::uint32_t task_id_low, std::uint32_t task_id_high,
+                                                    int lost_size) {
     pp::outside_event_now();
     pp::InboxEvent event;
     event.index = index;
@@ -231,9 +229,9 @@ struct Relay {
     std::mutex mutex;
     std::deque<RelayItem*> queue;
     alignas(4) std::int32_t wake_counter = 0;  // bumped and notified for every item; the relay waits on it
-    std::atomic<int> thread{0};              // the relay's pthread_t, 0 until it listens
-    std::atomic<bool> failed{false};         // it could not be started
-    std::atomic<bool> enabled{true};         // tests switch it off to check the main-thread path
+    std::atomic<int> thread{0};                // the relay's pthread_t, 0 until it listens
+    std::atomic<bool> failed{false};           // it could not be started
+    std::atomic<bool> enabled{true};           // tests switch it off to check the main-thread path
 };
 Relay g_relay;
 
@@ -353,7 +351,7 @@ private:
         // Watchdog: task requests sent and not yet answered, and when it last answered anything.
         std::atomic<int> owed{0};
         std::atomic<std::int64_t> progress_ms{0};
-        int hung_after_ms = 0;            // transport thread only: > 0 once the watchdog ended it
+        int hung_after_ms = 0;  // transport thread only: > 0 once the watchdog ended it
     };
 
     void run();
@@ -410,8 +408,7 @@ void WebWorkerTransport::start(int count, Events events) {
         ProcessRegistry::instance().spawned(pid, false,
                                             {[this, i] { terminate(i, true); },
                                              [this, i] {
-                                                 if (!workers_[static_cast<std::size_t>(i)]->exited.load())
-                                                     pp_process_host_crash(id_, i);
+                                                 if (!workers_[static_cast<std::size_t>(i)]->exited.load()) pp_process_host_crash(id_, i);
                                              }});
         pp_process_host_spawn(id_, i, pid, relay_);
     }
@@ -453,8 +450,7 @@ void WebWorkerTransport::post(int index, const std::uint8_t* bytes, std::size_t 
 void WebWorkerTransport::flush_outgoing() {
     for (std::size_t i = 0; i < workers_.size(); ++i) {
         Worker& worker = *workers_[i];
-        if (!worker.outgoing.empty() && !worker.exited.load())
-            post(static_cast<int>(i), worker.outgoing.data(), worker.outgoing.size());
+        if (!worker.outgoing.empty() && !worker.exited.load()) post(static_cast<int>(i), worker.outgoing.data(), worker.outgoing.size());
         worker.outgoing.clear();
     }
 }
@@ -504,8 +500,8 @@ void WebWorkerTransport::check_watchdog() {
         const std::int64_t silent_ms = now - worker.progress_ms.load();
         if (silent_ms < timeout_ms) continue;
         worker.hung_after_ms = static_cast<int>(silent_ms);
-        std::fprintf(stderr, "pp::ProcessPool: browser process %d answered nothing for %lld ms; terminating it as hung\n",
-                     pids_[i], static_cast<long long>(silent_ms));
+        std::fprintf(stderr, "pp::ProcessPool: browser process %d answered nothing for %lld ms; terminating it as hung\n", pids_[i],
+                     static_cast<long long>(silent_ms));
         terminate(static_cast<int>(i), true);
     }
 }
@@ -539,9 +535,8 @@ void WebWorkerTransport::run() {
                 lost.task_id = event.task_id;
                 lost.worker_pid = pid;
                 lost.exception_type = "std::bad_alloc";
-                lost.exception_message = "the page ran out of memory receiving this task's reply (" +
-                                         std::to_string(event.code) + " bytes) from browser process " +
-                                         std::to_string(pid) + "; the task ran, but its result is lost";
+                lost.exception_message = "the page ran out of memory receiving this task's reply (" + std::to_string(event.code) +
+                                         " bytes) from browser process " + std::to_string(pid) + "; the task ran, but its result is lost";
                 ByteWriter payload;
                 write_value(payload, lost);
                 worker.owed.fetch_sub(1);

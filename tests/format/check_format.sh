@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Format.clang_format: every C++ file of ours follows .clang-format, checked with clang-format 14
+# (Debian's). To fix what it reports: clang-format -i FILE... (or the whole list below).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+mapfile -t files < <(find src tests bench -name '*.cpp' -o -name '*.hpp' | sort)
+if clang-format --dry-run -Werror --style=file "${files[@]}"; then
+  echo "ok: ${#files[@]} files follow .clang-format"
+else
+  echo "not formatted: run clang-format -i on the files above" >&2
+  exit 1
+fi
