@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <map>
+#include <cstdio>
 #include <optional>
 #include <thread>
 
@@ -33,7 +33,9 @@ EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
 });
 // A finger rather than a mouse is the main pointer (a phone, a tablet).
-EM_JS(int, page_pointer_is_coarse, (), { return window.matchMedia && window.matchMedia('(pointer: coarse)').matches ? 1 : 0; });
+EM_JS(int, page_pointer_is_coarse, (), {
+    return window.matchMedia && window.matchMedia('(pointer: coarse)').matches ? 1 : 0;
+});
 #endif
 
 namespace {
@@ -234,11 +236,14 @@ void Window::handle_event(const SDL_Event& event) {
     if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
         track_finger(window_, event.tfinger, event.type);
     if (event.type == SDL_QUIT) quit_ = true;
-    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE && event.window.windowID == SDL_GetWindowID(window_))
+    if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+        event.window.windowID == SDL_GetWindowID(window_))
         quit_ = true;
 }
 
-bool Window::hidden() const { return (SDL_GetWindowFlags(window_) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0; }
+bool Window::hidden() const {
+    return (SDL_GetWindowFlags(window_) & (SDL_WINDOW_MINIMIZED | SDL_WINDOW_HIDDEN)) != 0;
+}
 
 bool Window::frame() {
     g_pinch = {};
@@ -329,7 +334,8 @@ void Window::wait_for_next_frame() {
     const auto now = steady_clock::now();
     if (now >= wake_at) return;
     SDL_Event event;
-    if (SDL_WaitEventTimeout(&event, static_cast<int>(duration_cast<milliseconds>(wake_at - now).count()) + 1)) handle_event(event);
+    if (SDL_WaitEventTimeout(&event, static_cast<int>(duration_cast<milliseconds>(wake_at - now).count()) + 1))
+        handle_event(event);
 }
 #endif
 

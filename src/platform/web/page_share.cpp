@@ -10,7 +10,9 @@ namespace pp::platform {
 
 namespace {
 
-EM_JS(int, page_url_into, (char* buffer, int capacity), { return stringToUTF8(location.origin + location.pathname, buffer, capacity); });
+EM_JS(int, page_url_into, (char* buffer, int capacity), {
+    return stringToUTF8(location.origin + location.pathname, buffer, capacity);
+});
 
 // navigator.clipboard needs a recent user gesture (a click within the last seconds) and a
 // focused document; it answers asynchronously. When it refuses or is missing, the text is shown
@@ -19,20 +21,20 @@ EM_JS(void, page_copy_text, (const char* text_utf8), {
     const text = UTF8ToString(text_utf8);
     window.ppLastCopied = text;
     window.ppLastCopyResult = 'pending';
-    const showSelected = () = > {
+    const showSelected = () => {
         let box = document.getElementById('pp-copy-box');
         if (!box) {
             box = document.createElement('div');
             box.id = 'pp-copy-box';
             box.style.cssText = 'position:fixed;left:50%;top:50%;transform:translate(-50%,-50%);z-index:10;' +
-                                'background:#23262e;color:#ddd;border:1px solid #556;border-radius:6px;padding:10px;' +
-                                'font:13px sans-serif;width:min(640px,90vw);box-shadow:0 4px 20px #0008';
+                'background:#23262e;color:#ddd;border:1px solid #556;border-radius:6px;padding:10px;' +
+                'font:13px sans-serif;width:min(640px,90vw);box-shadow:0 4px 20px #0008';
             box.innerHTML = '<div style="margin-bottom:6px">Press Ctrl+C (\u2318C) to copy, then close:</div>' +
-                            '<textarea readonly rows="6" style="width:100%;box-sizing:border-box;font:12px monospace"></textarea>' +
-                            '<div style="text-align:right;margin-top:6px"><button type="button">Close</button></div>';
+                '<textarea readonly rows="6" style="width:100%;box-sizing:border-box;font:12px monospace"></textarea>' +
+                '<div style="text-align:right;margin-top:6px"><button type="button">Close</button></div>';
             // Keys typed here are the box's, not the app's (SDL listens on the window).
-            box.addEventListener('keydown', (event) = > event.stopPropagation());
-            box.querySelector('button').onclick = () = > { box.hidden = true; };
+            box.addEventListener('keydown', (event) => event.stopPropagation());
+            box.querySelector('button').onclick = () => { box.hidden = true; };
             document.body.appendChild(box);
         }
         const area = box.querySelector('textarea');
@@ -40,33 +42,25 @@ EM_JS(void, page_copy_text, (const char* text_utf8), {
         box.hidden = false;
         area.focus();
         area.select();
-        try {
-            if (document.execCommand('copy')) window.ppLastCopyResult = 'copied by the selection box';
-        } catch (e) {}
+        try { if (document.execCommand('copy')) window.ppLastCopyResult = 'copied by the selection box'; } catch (e) {}
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(() = > { window.ppLastCopyResult = 'clipboard'; }, () = >
-                                                                                                         {
-                                                                                                             window.ppLastCopyResult =
-                                                                                                                 'selected';
-                                                                                                             showSelected();
-                                                                                                         });
+        navigator.clipboard.writeText(text).then(
+            () => { window.ppLastCopyResult = 'clipboard'; },
+            () => { window.ppLastCopyResult = 'selected'; showSelected(); });
     } else {
         window.ppLastCopyResult = 'selected';
         showSelected();
     }
 });
 
-EM_JS(int, page_copy_was_refused, (), { return window.ppLastCopyResult == = 'selected' ? 1 : 0; });
+EM_JS(int, page_copy_was_refused, (), { return window.ppLastCopyResult === 'selected' ? 1 : 0; });
 
 // A Blob and a temporary <a download>. The bytes are copied out of the heap first: the heap is a
 // SharedArrayBuffer, which a Blob may not hold (and which may grow while we read it).
 EM_JS(void, page_download, (const char* name_utf8, const char* data, int size, const char* mime_utf8), {
     const bytes = new Uint8Array(wasmMemory.buffer, data, size).slice();
-    const url = URL.createObjectURL(new Blob([bytes], {
-        type:
-            UTF8ToString(mime_utf8)
-    }));
+    const url = URL.createObjectURL(new Blob([bytes], {type: UTF8ToString(mime_utf8)}));
     const link = document.createElement('a');
     link.href = url;
     link.download = UTF8ToString(name_utf8);
@@ -74,17 +68,17 @@ EM_JS(void, page_download, (const char* name_utf8, const char* data, int size, c
     document.body.appendChild(link);
     link.click();
     link.remove();
-    setTimeout(() = > URL.revokeObjectURL(url), 60000);
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
 });
 
 EM_JS(void, page_show_query, (const char* query_utf8), {
     const next = new URLSearchParams(UTF8ToString(query_utf8));
     const current = new URLSearchParams(location.search);
-    for (const pageSwitch of['coi-sw']) {  // the page's own, not the app's (see playground-loader.js)
+    for (const pageSwitch of ['coi-sw']) {  // the page's own, not the app's (see playground-loader.js)
         if (current.has(pageSwitch)) next.set(pageSwitch, current.get(pageSwitch));
     }
     const search = next.toString() ? '?' + next.toString() : '';
-    if (search != = location.search) history.replaceState(history.state, '', location.pathname + search + location.hash);
+    if (search !== location.search) history.replaceState(history.state, '', location.pathname + search + location.hash);
 });
 
 // Not window.open(url, '_blank', 'noopener'): that always returns null, hiding a blocked pop-up.

@@ -54,7 +54,8 @@ PP_REGISTER_TASK_AS(noop, "web_selftest.noop");
 // Never returns, and never answers anything else: only Worker.terminate() ends it.
 int spin(int) {
     volatile bool forever = true;
-    while (forever) {}
+    while (forever) {
+    }
     return 0;
 }
 PP_REGISTER_TASK_AS(spin, "web_selftest.spin");
@@ -228,8 +229,8 @@ std::string check_program_image_out_of_memory() {
     pp_web_fail_next_allocations(0);
     const bool unchanged = low_memory() == low_before;
     const ProgramImage fed = program_image();
-    return "{\"starved_location\":" + quoted(starved.location) + ",\"low_memory_unchanged\":" + (unchanged ? "true" : "false") +
-           ",\"location\":" + quoted(fed.location) + "}";
+    return "{\"starved_location\":" + quoted(starved.location) + ",\"low_memory_unchanged\":" +
+           (unchanged ? "true" : "false") + ",\"location\":" + quoted(fed.location) + "}";
 }
 
 // A task that creates a pool of its own: natively it works (as in Python); in a browser process
@@ -279,8 +280,8 @@ std::string bench() {
     std::snprintf(json, sizeof json,
                   "{\"spawn_to_first_result_ms\":%.2f,\"spawn_to_all_four_ms\":%.2f,\"round_trip_median_ms\":%.3f,"
                   "\"round_trip_p90_ms\":%.3f,\"map_10k_ms\":%.1f,\"map_10k_tasks_per_s\":%.0f,\"map_ok\":%s}",
-                  first_ms, all_four_ms, trips[trips.size() / 2], trips[trips.size() * 9 / 10], map_ms, 10000.0 / (map_ms / 1000.0),
-                  map_ok ? "true" : "false");
+                  first_ms, all_four_ms, trips[trips.size() / 2], trips[trips.size() * 9 / 10], map_ms,
+                  10000.0 / (map_ms / 1000.0), map_ok ? "true" : "false");
     return json;
 }
 
@@ -296,8 +297,8 @@ std::string spawn(int processes) {
     for (auto& f : results) f.result();
     const double all_ms = ms_since(spawned);
     char json[160];
-    std::snprintf(json, sizeof json, "{\"processes\":%d,\"spawn_to_first_result_ms\":%.2f,\"spawn_to_all_ms\":%.2f}", processes, first_ms,
-                  all_ms);
+    std::snprintf(json, sizeof json, "{\"processes\":%d,\"spawn_to_first_result_ms\":%.2f,\"spawn_to_all_ms\":%.2f}",
+                  processes, first_ms, all_ms);
     return json;
 }
 
@@ -329,26 +330,17 @@ EMSCRIPTEN_KEEPALIVE int pp_process_selftest_start(const char* which) {
     std::thread([name] {
         std::string result;
         try {
-            if (name == "crash-abort")
-                result = check_crash(0);
-            else if (name == "crash-trap")
-                result = check_crash(1);
-            else if (name == "hang")
-                result = check_hang();
-            else if (name == "watchdog")
-                result = check_watchdog();
-            else if (name == "bench")
-                result = bench();
-            else if (name == "reply-oom")
-                result = check_reply_out_of_memory();
-            else if (name == "image-oom")
-                result = check_program_image_out_of_memory();
-            else if (name == "nested-pool")
-                result = check_nested_pool();
+            if (name == "crash-abort") result = check_crash(0);
+            else if (name == "crash-trap") result = check_crash(1);
+            else if (name == "hang") result = check_hang();
+            else if (name == "watchdog") result = check_watchdog();
+            else if (name == "bench") result = bench();
+            else if (name == "reply-oom") result = check_reply_out_of_memory();
+            else if (name == "image-oom") result = check_program_image_out_of_memory();
+            else if (name == "nested-pool") result = check_nested_pool();
             else if (name.rfind("spawn-", 0) == 0 && std::atoi(name.c_str() + 6) >= 1 && std::atoi(name.c_str() + 6) <= 64)
                 result = spawn(std::atoi(name.c_str() + 6));
-            else
-                result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
+            else result = "{\"error\":" + quoted("unknown check '" + name + "'") + "}";
         } catch (const std::exception& error) {
             result = "{\"error\":" + quoted(error.what()) + "}";
         }

@@ -35,8 +35,9 @@ pp::FrameBuffer g_incoming;
 std::size_t g_prepared = 0;
 
 // Posts bytes (whole reply frames) to the page, through the hook process-worker.js installed.
-EM_JS(void, pp_worker_post_replies, (const std::uint8_t* data, std::size_t size),
-      { Module['ppPostReplies'](HEAPU8.slice(data, data + size)); });
+EM_JS(void, pp_worker_post_replies, (const std::uint8_t* data, std::size_t size), {
+    Module['ppPostReplies'](HEAPU8.slice(data, data + size));
+});
 
 }  // namespace
 
@@ -53,7 +54,8 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void pp_worker_start(int pid, double parent_now_ns) {
     pp::set_simulated_pid(pid);
     pp::set_worker_channel(&pp_worker_post_replies);  // publish_variable(), print(): posted to the page at once
-    if (std::isfinite(parent_now_ns)) pp::trace::set_clock_offset_ns(static_cast<std::int64_t>(parent_now_ns) - pp::trace::now_ns());
+    if (std::isfinite(parent_now_ns))
+        pp::trace::set_clock_offset_ns(static_cast<std::int64_t>(parent_now_ns) - pp::trace::now_ns());
 }
 
 // Space for `size` incoming bytes; write them there, then call pp_worker_handle(size). The
@@ -119,19 +121,19 @@ EMSCRIPTEN_KEEPALIVE void pp_worker_crash() {
 namespace {
 // Returns 1 when the page asked this worker to crash.
 EM_JS(int, pp_worker_wait_ms, (double ms), {
-    if (Module['ppControlCell'] == = undefined) {  // false: no memory to wait on here
+    if (Module['ppControlCell'] === undefined) {  // false: no memory to wait on here
         var cell = false;
         try {
-            cell = new Int32Array(typeof SharedArrayBuffer ==
-                                  = 'function' ? new SharedArrayBuffer(4)
-                                               : new WebAssembly.Memory({initial : 1, maximum : 1, shared : true}).buffer,
-                                  0, 1);
-        } catch (error) {}
+            cell = new Int32Array(typeof SharedArrayBuffer === 'function'
+                                      ? new SharedArrayBuffer(4)
+                                      : new WebAssembly.Memory({initial: 1, maximum: 1, shared: true}).buffer, 0, 1);
+        } catch (error) {
+        }
         Module['ppControlCell'] = cell;
     }
     if (Module['ppControlCell']) {
         Atomics.wait(Module['ppControlCell'], 0, 0, ms);
-        return Atomics.load(Module['ppControlCell'], 0) == = 1 ? 1 : 0;
+        return Atomics.load(Module['ppControlCell'], 0) === 1 ? 1 : 0;
     }
     var end = performance.now() + ms;
     while (performance.now() < end) {}
@@ -159,8 +161,9 @@ namespace pp {
 // The lessons' code is linked in whole (for their registered tasks), and it can create pools.
 // A task that does so inside a browser process fails loudly instead of pretending.
 std::unique_ptr<WorkerTransport> make_default_worker_transport() {
-    throw std::runtime_error("a browser process (an isolated WebAssembly instance in a Web Worker) cannot start processes of its "
-                             "own: only the page can create Web Workers for them");
+    throw std::runtime_error(
+        "a browser process (an isolated WebAssembly instance in a Web Worker) cannot start processes of its "
+        "own: only the page can create Web Workers for them");
 }
 void prepare_default_worker_transport() {}
 

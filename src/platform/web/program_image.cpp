@@ -12,14 +12,13 @@ ProgramImage program_image() {
     // The page's record of the .wasm download (Resource Timing), read on the page's main thread:
     // workers (where lessons run) have their own, empty, performance timeline.
     const auto address = static_cast<std::uintptr_t>(MAIN_THREAD_EM_ASM_INT({
-        const entry = (globalThis.performance && performance.getEntriesByType)
-                          ? performance.getEntriesByType('resource').find((e) = > e.name.endsWith('.wasm'))
-                          : undefined;
+        const entry = (globalThis.performance && performance.getEntriesByType) ?
+            performance.getEntriesByType('resource').find((e) => e.name.endsWith('.wasm')) : undefined;
         if (!entry) return 0;
         const text = entry.name + '\n' + (entry.decodedBodySize || -1);
         const size = lengthBytesUTF8(text) + 1;
         // pp_web_alloc (web_worker_transport.cpp) where the page links it: tests can make it fail.
-        const out = (typeof _pp_web_alloc == = 'function' ? _pp_web_alloc : _malloc)(size);
+        const out = (typeof _pp_web_alloc === 'function' ? _pp_web_alloc : _malloc)(size);
         if (!out) return 0;  // no memory for it (malloc gave 0): then the size is not known, that is all
         stringToUTF8(text, out, size);
         return out;

@@ -10,14 +10,14 @@
 #include <atomic>
 
 namespace {
-std::atomic<int> g_simulated_pid{1};           // the page is process 1
+std::atomic<int> g_simulated_pid{1};  // the page is process 1
 PP_THREAD_LOCAL(std::uint64_t, simulated_tid)  // 0 until the thread's first call
 
 // Asked of the browser: the single-threaded build's std::thread reports 1, but its browser
 // processes (Web Workers) still run on every core. navigator exists on the main thread and in
 // every Web Worker.
-EM_JS(int, pp_navigator_cores, (), { return (typeof navigator != = 'undefined' && navigator.hardwareConcurrency) | 0; });
-}  // namespace
+EM_JS(int, pp_navigator_cores, (), { return (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) | 0; });
+} // namespace
 
 namespace pp {
 
@@ -35,4 +35,4 @@ std::uint64_t current_tid() {
 
 int hardware_core_count() { return pp_navigator_cores(); }
 
-}  // namespace pp
+} // namespace pp
