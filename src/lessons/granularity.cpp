@@ -259,7 +259,10 @@ void run_granularity(LessonContext& ctx) {
             report(ctx, task_s, tasks, serial, point);
             auto known = std::find_if(break_even.begin(), break_even.end(), [&](const auto& b) { return b.first == point.model; });
             if (known == break_even.end()) known = break_even.insert(break_even.end(), {point.model, 0});
-            if (known->second == 0 && speedup(serial, point.seconds).median >= 1) known->second = task_s;
+            // A model that runs one task at a time (threads holding a GIL) cannot pay off on CPU work:
+            // its 1x or more is noise (flagged above), not where it starts to pay.
+            const bool can_pay_off = point.can_run_at_once > 1;
+            if (known->second == 0 && can_pay_off && speedup(serial, point.seconds).median >= 1) known->second = task_s;
         }
         if (chunked > 1) {
             std::snprintf(line, sizeof line, "  (in chunks: %zu tasks a message)", chunked);
