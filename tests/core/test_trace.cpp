@@ -335,3 +335,35 @@ TEST_CASE("Trace.UseClockKeepsTimeContinuous.1thread") {
     CHECK(later - switched == 1'000'000);
     CHECK(pp::trace::now_ns() >= before);
 }
+
+TEST_CASE("Trace.ClockKeepsStepWithSteadyClock.1thread") {
+    // now_ns() may read the CPU's counter once calibrated (x86-64 Linux, after 200 ms of the
+    // program): before and after, it must measure time as steady_clock does, and never go back.
+    struct Pair {
+        double steady_ns;
+        std::int64_t trace_ns;
+    };
+    const auto steady = [] {
+        return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    };
+    const auto read_pair = [&] {  // both clocks at one moment: retried if preempted between the reads
+        for (;;) {
+            const double before = steady();
+            const std::int64_t trace = pp::trace::now_ns();
+            const double after = steady();
+            if (after - before < 20e3) return Pair{(before + after) / 2, trace};
+        }
+    };
+    const Pair first = read_pair();
+    std::int64_t last = first.trace_ns;
+    int went_back = 0;
+    while (steady() - first.steady_ns < 350e6) {  // past the calibration, whenever this test runs
+        const std::int64_t now = pp::trace::now_ns();
+        went_back += now < last;
+        last = now;
+    }
+    const Pair end = read_pair();
+    CHECK(went_back == 0);
+    // Over 350 ms the two clocks agree to 0.1 ms (a wrong rate would be off by milliseconds).
+    CHECK(std::abs(static_cast<double>(end.trace_ns - first.trace_ns) - (end.steady_ns - first.steady_ns)) < 1e5);
+}
