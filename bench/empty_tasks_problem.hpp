@@ -47,33 +47,54 @@ inline auto task(int iterations) {
     };
 }
 
-// A peer model's whole benchmark. `submit(task)` hands one task to the model and returns its
-// std::future<void>; a batch submits `tasks` tasks that each run busy_work(iterations) (0: an
-// empty task), then takes every result. Registers "empty_tasks" and "1us_tasks" (one batch per
-// repetition), runs them after a warm-up batch, and prints "figure <model>_empty_task_us" and
+// Waits for one task's result: a std::future's get(), or a pp::Future's result().
+template <class F>
+auto take(F& f) -> decltype(f.get(), void()) {
+    f.get();
+}
+template <class F>
+auto take(F& f) -> decltype(f.result(), void()) {
+    f.result();
+}
+
+// A model's benchmarks. `submit(task)` hands one task to the model and returns its future (a
+// std::future<void>, or our pp::Future<void>); a batch submits `tasks` tasks that each run
+// busy_work(iterations) (0: an empty task), then takes every result. Registers
+// "<model>/empty_tasks" and "<model>/1us_tasks" (one batch per repetition) after a warm-up batch;
+// after run(), print_model_figures() prints "figure <model>_empty_task_us" and
 // "figure <model>_1us_task_us" (medians, wall time per task). `tasks`: fewer for a model that
 // starts a thread per task, whose cost per task does not depend on their number.
 template <class Submit>
-int run_model(const std::string& model, int argc, char** argv, Submit submit, int tasks = kTasks) {
+void register_model(const std::string& model, Submit submit, int tasks = kTasks) {
     const auto batch = [=](int iterations) {
-        std::vector<std::future<void>> futures;
+        std::vector<decltype(submit(task(0)))> futures;
         futures.reserve(tasks);
         for (int i = 0; i < tasks; ++i) futures.push_back(submit(task(iterations)));
-        for (auto& f : futures) f.get();
+        for (auto& f : futures) take(f);
     };
-    const int one_microsecond = iterations_per_microsecond();
+    static const int one_microsecond = iterations_per_microsecond();
     batch(0);  // warm-up: starts the workers, grows the allocator
     const auto timed_batches = [=](int iterations) {
         return [=](benchmark::State& state) {
             for (auto _ : state) batch(iterations);
         };
     };
-    repeat(benchmark::RegisterBenchmark("empty_tasks", timed_batches(0)), kRuns);
-    repeat(benchmark::RegisterBenchmark("1us_tasks", timed_batches(one_microsecond)), kRuns);
+    repeat(benchmark::RegisterBenchmark((model + "/empty_tasks").c_str(), timed_batches(0)), kRuns);
+    repeat(benchmark::RegisterBenchmark((model + "/1us_tasks").c_str(), timed_batches(one_microsecond)), kRuns);
+}
+
+inline void print_model_figures(const std::string& model, const Medians& m, int tasks = kTasks) {
+    figure((model + "_empty_task_us").c_str(), m.at(model + "/empty_tasks").wall_s / tasks * 1e6, "us/task", 3);
+    figure((model + "_1us_task_us").c_str(), m.at(model + "/1us_tasks").wall_s / tasks * 1e6, "us/task", 3);
+}
+
+// A peer's whole benchmark program: register_model, run, print_model_figures.
+template <class Submit>
+int run_model(const std::string& model, int argc, char** argv, Submit submit, int tasks = kTasks) {
+    register_model(model, submit, tasks);
     Medians m;
     if (!run(argc, argv, m)) return 1;
-    figure((model + "_empty_task_us").c_str(), m.at("empty_tasks").wall_s / tasks * 1e6, "us/task", 3);
-    figure((model + "_1us_task_us").c_str(), m.at("1us_tasks").wall_s / tasks * 1e6, "us/task", 3);
+    print_model_figures(model, m, tasks);
     return 0;
 }
 

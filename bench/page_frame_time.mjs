@@ -26,7 +26,7 @@ try {
       };
       return { ...window.ppStartup, first_frame_ms: window.ppFirstFrameMs,
                js_fetched_ms: fetched('playground.js'), wasm_fetched_ms: fetched('playground.wasm'),
-               data_fetched_ms: fetched('playground.data'), worker_js_fetched_ms: fetched('playground.worker.js') };
+               worker_js_fetched_ms: fetched('playground.worker.js') };
     }));
     await context.close();
   }
@@ -41,8 +41,7 @@ try {
     ['wasm_fetched_ms', 'playground.wasm downloaded'],
     ['wasm_compiled_ms', 'wasm compiled (streaming, overlaps the download)'],
     ['wasm_instantiated_ms', 'wasm instantiated'],
-    ['data_fetched_ms', 'playground.data (font) downloaded'],
-    ['dependencies_ms', 'pthread pool workers loaded, font file ready'],
+    ['dependencies_ms', 'pthread pool workers loaded'],
     ['main_ms', 'runtime initialized, main() starts'],
     ['first_frame_ms', 'SDL, WebGL context, font atlas, first frame drawn'],
   ];
