@@ -88,6 +88,7 @@ build_program "$SINGLE_BUILD_DIR" playground "the single-threaded fallback page 
   -DPP_WASM_COOPERATIVE=ON -DPP_SDL2_WASM_PREFIX="$PP_CACHE/sdl2-wasm-single" -DPP_UI_FONT="$UI_FONT"
 
 # The page: our HTML, the compiled module, and the service worker for static hosts.
+rm -f "$DIST_DIR"/*.data "$DIST_DIR"/*.data.br "$DIST_DIR"/*.data.gz  # the font was a file before it was embedded
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
 
@@ -97,7 +98,7 @@ cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
 # whole seconds, which is older).
 compress_dist() {
   local f
-  for f in "$DIST_DIR"/*.wasm "$DIST_DIR"/*.js "$DIST_DIR"/*.data "$DIST_DIR"/*.html "$DIST_DIR"/*.css; do
+  for f in "$DIST_DIR"/*.wasm "$DIST_DIR"/*.js "$DIST_DIR"/*.html "$DIST_DIR"/*.css; do
     [ -f "$f" ] || continue
     [ "$f.gz" -nt "$f" ] || gzip -9 -n -c "$f" >"$f.gz"
     [ "$f.br" -nt "$f" ] || brotli -q 11 -c "$f" >"$f.br"
@@ -110,8 +111,8 @@ echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
 # page come later, or never), as served: raw, gzip, brotli.
 kb() { echo $(( ($1 + 512) / 1024 )); }
 total_raw=0 total_gz=0 total_br=0
-for name in index.html playground.css coi-serviceworker.js playground-loader.js playground.js playground.worker.js \
-            playground.wasm playground.data; do
+for name in index.html playground.css coi-serviceworker.js playground-semantics.js playground-loader.js playground.js \
+            playground.worker.js playground.wasm; do
   f="$DIST_DIR/$name"
   [ -f "$f" ] || continue
   raw=$(stat -c %s "$f") gz=$(stat -c %s "$f.gz") br=$(stat -c %s "$f.br")

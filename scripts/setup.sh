@@ -116,26 +116,38 @@ fetch_source libsdl2 "$PP_CACHE/src/libsdl2"
 # --- 3. SDL2 for WebAssembly (built once, cached) --------------------------------------
 # build_sdl2_wasm STEP_NAME PREFIX WHAT CMAKE_FLAGS...: builds and installs SDL2 from its Debian
 # source with emcmake into PREFIX (log: PREFIX-build.log), unless it is there already.
+# The page uses SDL2 for its window, events and GL context only: no audio, joysticks, haptics,
+# sensors, battery or 2D renderer, and no software blitters (SDL_LEAN_AND_MEAN), which would
+# otherwise be linked in through SDL's video driver table (playground.wasm 33 KB smaller, brotli).
+SDL_WASM_PAGE_ONLY=(-DSDL_AUDIO=OFF -DSDL_RENDER=OFF -DSDL_JOYSTICK=OFF -DSDL_HAPTIC=OFF -DSDL_HIDAPI=OFF
+                    -DSDL_SENSOR=OFF -DSDL_POWER=OFF)
+# A build made with other flags (an older setup.sh) is made again: PREFIX/.pp-flags records them.
 build_sdl2_wasm() {
   local name=$1 prefix=$2 what=$3; shift 3
-  local build="$PP_CACHE/build/$(basename "$prefix")" log="$prefix-build.log"
+  local build="$PP_CACHE/build/$(basename "$prefix")" log="$prefix-build.log" flags="$*"
   step "$name"
-  if [ -f "$prefix/lib/libSDL2.a" ]; then skip_step "cached in $prefix"; return; fi
+  if [ -f "$prefix/lib/libSDL2.a" ] && [ "$(cat "$prefix/.pp-flags" 2>/dev/null)" = "$flags" ]; then
+    skip_step "cached in $prefix"; return
+  fi
   printf '\n[setup]   building %s with emcmake (a few minutes, once)\n' "$what"
-  rm -rf "$build"
+  # Installed beside, then swapped in: a build cut short never leaves half a library in PREFIX.
+  rm -rf "$build" "$prefix.new"
   emcmake cmake -S "$PP_CACHE/src/libsdl2" -B "$build" -G Ninja \
-    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
+    -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix.new" -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF \
     "$@" >"$log" 2>&1 \
     && cmake --build "$build" >>"$log" 2>&1 \
     && cmake --install "$build" >>"$log" 2>&1 \
+    && echo "$flags" >"$prefix.new/.pp-flags" \
     || { echo "[setup] $what build failed; see $log" >&2; exit 1; }
+  rm -rf "$prefix" && mv "$prefix.new" "$prefix"
   done_step "installed in $prefix"
 }
-build_sdl2_wasm "SDL2 for WASM" "$SDL_WASM_PREFIX" "SDL2" -DSDL_PTHREADS=ON -DCMAKE_C_FLAGS=-pthread
+build_sdl2_wasm "SDL2 for WASM" "$SDL_WASM_PREFIX" "SDL2" -DSDL_PTHREADS=ON "-DCMAKE_C_FLAGS=-pthread -DSDL_LEAN_AND_MEAN=1" \
+  "${SDL_WASM_PAGE_ONLY[@]}"
 # The fallback page (not cross-origin isolated) is built without -pthread, and objects built
 # with it cannot link into that program: a second SDL2, without threads.
 build_sdl2_wasm "SDL2 for WASM, single-threaded" "$SDL_WASM_SINGLE_PREFIX" "SDL2 without threads" \
-  -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF
+  -DSDL_THREADS=OFF -DSDL_PTHREADS=OFF -DCMAKE_C_FLAGS=-DSDL_LEAN_AND_MEAN=1 "${SDL_WASM_PAGE_ONLY[@]}"
 
 # --- 4. Browser-test packages ----------------------------------------------------------
 step "npm packages (package-lock.json)"

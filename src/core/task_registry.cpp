@@ -62,8 +62,8 @@ const TaskEntry& TaskRegistry::get_checked(const std::string& name, std::type_in
                                            const char* signature_text_for_errors) const {
     const TaskEntry& entry = get(name);
     if (entry.signature != signature)
-        throw TaskSignatureError("process task '" + name + "' is registered as " + entry.signature_text + " but was called as " +
-                                 demangle(signature_text_for_errors));
+        throw TaskSignatureError("process task '" + name + "' is registered as " + demangle(entry.signature.name()) +
+                                 " but was called as " + demangle(signature_text_for_errors));
     return entry;
 }
 

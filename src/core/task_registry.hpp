@@ -107,9 +107,8 @@ private:
 
 struct TaskEntry {
     std::string name;
-    std::type_index signature = std::type_index(typeid(void));
-    std::string signature_text;      // "int (int)", for error messages
-    const void* identity = nullptr;  // the function pointer, to accept a repeated identical registration
+    std::type_index signature = std::type_index(typeid(void));  // demangle(signature.name()): "int (int)"
+    const void* identity = nullptr;                             // the function pointer, to accept a repeated identical registration
     // Decodes the arguments, runs the task, encodes its result. Throws whatever the task throws,
     // and SerializationError for argument bytes that do not match the signature.
     std::function<void(ByteReader& arguments, ByteWriter& result)> invoke;
@@ -170,7 +169,6 @@ TaskEntry make_task_entry(std::string name, F fn, const void* identity) {
     TaskEntry entry;
     entry.name = std::move(name);
     entry.signature = task_signature_of<R, Args...>();
-    entry.signature_text = demangle(typeid(R(std::decay_t<Args>...)).name());
     entry.identity = identity;
     entry.invoke = [fn](ByteReader& in, ByteWriter& out) mutable {
         std::tuple<std::decay_t<Args>...> arguments{read_value<std::decay_t<Args>>(in)...};

@@ -1,6 +1,10 @@
 // SDL2 + OpenGL + Dear ImGui glue for the desktop and the browser. See window_sdl.hpp.
 #include "platform/window_sdl.hpp"
 
+#ifdef __EMSCRIPTEN__
+#include "platform/ui_font.hpp"
+#endif
+
 #include <SDL.h>
 #include <algorithm>
 #include <chrono>
@@ -204,24 +208,28 @@ float Window::pixel_ratio() const {
 // The font is rasterized for the screen's pixels (devicePixelRatio 2 or 3, a page zoomed to
 // 200 %) and drawn scaled back to its size, so that text is sharp rather than a magnified
 // 15 px bitmap. A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
-// fonts-dejavu-core). The page gets it as a preloaded file (CMakeLists.txt); without it, ImGui's
-// built-in font still works.
+// fonts-dejavu-core), embedded in the page (platform/ui_font.hpp) and read from its file by the
+// desktop app; without it, ImGui's built-in font still works.
 void Window::load_fonts(float ratio) {
-#ifdef __EMSCRIPTEN__
-    const char* font_path = "/fonts/DejaVuSansMono.ttf";
-#else
-    const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
-#endif
     ratio = std::clamp(ratio, 1.0f, 4.0f);
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
-    if (std::FILE* font = std::fopen(font_path, "rb")) {
-        std::fclose(font);
-        // Latin-1 (ImGui's default), the arrows block ("Open in Parallel Playground ↗") and the
-        // geometric shapes ("Lessons ▾").
-        static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
-        io.Fonts->AddFontFromFileTTF(font_path, 15.0f * ratio, nullptr, kGlyphs);
-    } else {
+    // Latin-1 (ImGui's default), the arrows block ("Open in Parallel Playground ↗") and the
+    // geometric shapes ("Lessons ▾").
+    static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
+#ifdef __EMSCRIPTEN__
+    const FontBytes font = ui_font_ttf();
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;  // static data: ImGui must not free it
+    const bool loaded = io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(font.data), static_cast<int>(font.size), 15.0f * ratio,
+                                                       &config, kGlyphs) != nullptr;
+#else
+    const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    std::FILE* font = std::fopen(font_path, "rb");
+    if (font) std::fclose(font);
+    const bool loaded = font && io.Fonts->AddFontFromFileTTF(font_path, 15.0f * ratio, nullptr, kGlyphs) != nullptr;
+#endif
+    if (!loaded) {
         ImFontConfig config;
         config.SizePixels = 13.0f * ratio;
         io.Fonts->AddFontDefault(&config);
