@@ -176,8 +176,8 @@ bool draw_lesson_choices() {
     namespace semantics = pp::ui::semantics;
     bool chosen = false;
     semantics::begin_group("lessons", semantics::Role::Navigation, "Lessons");
-    if (ImGui::Selectable("Your first threads", g_app->show_first_threads) |
-        semantics::button("home", "Your first threads", g_app->show_first_threads)) {
+    if (semantics::button_pressed(ImGui::Selectable("Your first threads", g_app->show_first_threads), "home", "Your first threads",
+                                  g_app->show_first_threads)) {
         g_app->show_first_threads = true;
         chosen = true;
     }
@@ -185,7 +185,7 @@ bool draw_lesson_choices() {
         char label[96];
         std::snprintf(label, sizeof label, "%d. %s", lesson->info.number, lesson->info.title);
         const bool selected = !g_app->show_first_threads && g_app->lesson_panel.lesson() == lesson;
-        if (ImGui::Selectable(label, selected) | semantics::button(lesson->info.id, label, selected)) {
+        if (semantics::button_pressed(ImGui::Selectable(label, selected), lesson->info.id, label, selected)) {
             if (!selected) g_app->lesson_panel.select(*lesson, lesson->info.defaults);
             g_app->show_first_threads = false;
             chosen = true;
@@ -204,7 +204,8 @@ void draw_lesson_list(float width) {
 
 // The narrow layout's lesson list: a button that opens it as a menu.
 void draw_lesson_menu() {
-    if (ImGui::Button("Lessons \xE2\x96\xBE") | pp::ui::semantics::button("lessons_menu", "Lessons menu")) ImGui::OpenPopup("lessons_menu");
+    if (pp::ui::semantics::button_pressed(ImGui::Button("Lessons \xE2\x96\xBE"), "lessons_menu", "Lessons menu"))
+        ImGui::OpenPopup("lessons_menu");
     if (!ImGui::BeginPopup("lessons_menu")) return;
     if (draw_lesson_choices()) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -218,7 +219,8 @@ void draw_messages() {
         ImGui::TextWrapped("%s", message.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::SmallButton("OK") | pp::ui::semantics::button("dismiss_messages", "OK, dismiss these messages")) g_app->messages.clear();
+    if (pp::ui::semantics::button_pressed(ImGui::SmallButton("OK"), "dismiss_messages", "OK, dismiss these messages"))
+        g_app->messages.clear();
     ImGui::Separator();
 }
 

@@ -167,15 +167,15 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
 
     // The buttons first, so that a narrow (embedded) window never pushes them out of sight.
     if (!active) {
-        if (ImGui::Button(" Run ") | semantics::button("run", "Run")) run();
+        if (semantics::button_pressed(ImGui::Button(" Run "), "run", "Run")) run();
     } else {
         if (snapshot.state == State::Paused) {
-            if (ImGui::Button("Resume") | semantics::button("resume", "Resume")) runner_.resume();
+            if (semantics::button_pressed(ImGui::Button("Resume"), "resume", "Resume")) runner_.resume();
         } else {
-            if (ImGui::Button("Pause") | semantics::button("pause", "Pause")) runner_.pause();
+            if (semantics::button_pressed(ImGui::Button("Pause"), "pause", "Pause")) runner_.pause();
         }
         ImGui::SameLine();
-        if (ImGui::Button("Stop") | semantics::button("stop", "Stop")) runner_.stop();
+        if (semantics::button_pressed(ImGui::Button("Stop"), "stop", "Stop")) runner_.stop();
     }
 
     // Then the parameters, wrapping onto a new line when the window is too narrow for the next one.
@@ -715,7 +715,7 @@ void LessonPanel::draw() {
         semantics::text("explanation", Role::Text, "", lesson_->info.explanation);
     }
     if (explain && lesson_->info.link_url) {  // further reading: opens in a tab, or is copied for a browser
-        if (ImGui::SmallButton(lesson_->info.link_label) | semantics::button("lesson_link", lesson_->info.link_label)) {
+        if (semantics::button_pressed(ImGui::SmallButton(lesson_->info.link_label), "lesson_link", lesson_->info.link_label)) {
             if (!platform::open_in_new_tab(lesson_->info.link_url)) platform::copy_text(lesson_->info.link_url);
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson_->info.link_url);
