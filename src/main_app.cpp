@@ -264,11 +264,16 @@ void draw_frame() {
     const bool embedded = !g_app->show_first_threads && g_app->lesson_panel.lesson() && g_app->lesson_panel.embedded();
     // Narrow (a phone, a tablet upright): the lesson list is a menu, and the lesson has the width.
     const bool narrow = viewport->WorkSize.x < pp::ui::LessonPanel::kNarrowWidth;
-    if (!embedded && narrow) {
+    // A phone on its side has no height for the app's title line: the lesson menu goes on the
+    // lesson's title line, and the page's own title (the tab's) names the app.
+    const bool lesson_shown = !g_app->show_first_threads && g_app->lesson_panel.lesson();
+    const bool no_title_line = !embedded && narrow && lesson_shown && viewport->WorkSize.y < pp::ui::LessonPanel::kShortHeight;
+    g_app->lesson_panel.set_title_prefix(no_title_line ? std::function<void()>(draw_lesson_menu) : nullptr);
+    if (!embedded && narrow && !no_title_line) {
         draw_lesson_menu();
         ImGui::SameLine();
     }
-    if (!embedded) {
+    if (!embedded && !no_title_line) {
         ImGui::Text("Parallel Playground");
         pp::ui::semantics::text("app_title", pp::ui::semantics::Role::Heading, "", "Parallel Playground", 1);
     }
@@ -286,7 +291,7 @@ void draw_frame() {
         ImGui::TextDisabled("| threads and processes, running for real");
     }
 #endif
-    if (!embedded) ImGui::Separator();
+    if (!embedded && !no_title_line) ImGui::Separator();
     draw_messages();
     if (g_app->timeline_bench) {
         g_app->timeline_bench->draw(g_app->window.last_frame_ms());
