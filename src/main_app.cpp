@@ -320,6 +320,7 @@ void draw_frame() {
         ImGui::EndChild();
     }
     ImGui::End();
+    pp::ui::remember_tooltip();
     pp::ui::semantics::end_frame();  // after every window, popups included
     sync_address_bar();
     if (g_app->smoke_test) run_smoke_test_step();

@@ -146,6 +146,43 @@ test('A11y.PinchAndKeysZoomTheTimeline.2threads', TEST_TIMEOUT, async () => {
   });
 });
 
+// Touch has no hover: a finger held still for half a second shows what the mouse's hover shows
+// (here a timeline bar's tooltip), without pressing; a tap presses and leaves nothing hovered.
+test('A11y.LongPressShowsWhatHoverShows.4threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread-pool&scale=0.05&autorun=1', { hasTouch: true }, async (page) => {
+    const done = await ended(page);
+    const [x, y, width] = done.widgets.timeline;
+    const at = { x: x + width * 0.65, y: y + 37, id: 1 };  // the main thread's lane: a bar the whole run long
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const framesPass = async (n) => {
+      const { frame } = await waitForState(page, () => true);
+      return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
+    };
+    const tap = async () => {
+      await touch('touchStart', [at]);
+      await page.waitForTimeout(60);
+      await touch('touchEnd', []);
+      return framesPass(4);
+    };
+    assert.equal((await tap()).widgets.tooltip, undefined, 'a tap leaves no tooltip behind');
+    await touch('touchStart', [at]);
+    await page.waitForTimeout(150);
+    assert.equal((await framesPass(2)).widgets.tooltip, undefined, 'no tooltip before the press is long');
+    const held = await waitForState(page, (s) => s.widgets.tooltip, { what: 'the tooltip of a long press', timeout: 5_000 });
+    await touch('touchEnd', []);
+    const lifted = await framesPass(4);
+    assert.ok(lifted.widgets.tooltip, 'the tooltip stays once the finger is lifted, to be read');
+    assert.equal(lifted.lesson.timeline_view_ms, held.lesson.timeline_view_ms, 'the long press neither panned nor zoomed');
+    // The mouse's hover at the same place shows the same tooltip.
+    assert.equal((await tap()).widgets.tooltip, undefined, 'the next tap takes it away');
+    await page.mouse.move(at.x, at.y);
+    await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
+    const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
+    assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), 'the same tooltip (its size)');
+  });
+});
+
 test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
   // A run of 2 s: the console, the run state and the timeline change in most of its frames.
   await withPage('lesson=multithreading&scale=0.2', {}, async (page) => {
