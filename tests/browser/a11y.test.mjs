@@ -183,6 +183,55 @@ test('A11y.LongPressShowsWhatHoverShows.4threads', TEST_TIMEOUT, async () => {
   });
 });
 
+// The Scheduler tab (step mode) in the accessible layer: each thread's row is a button that steps
+// it, the threads are a table, Finish and Explore are buttons, and Explore's outcomes replay.
+test('A11y.SchedulerPanelByRole.2threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread&workers=2&increments=1&lock=without&step=1&autorun=1', {}, async (page) => {
+    const waiting = await waitForState(page, (s) => s.lesson.step?.waiting, { what: 'the stepped run to wait for a choice' });
+    const mover = waiting.lesson.step.threads.find((t) => t.can_move);
+    await page.getByRole('button', { name: `(${mover.name})` }).click();
+    const stepped = await waitForState(page, (s) => s.lesson.step.steps > waiting.lesson.step.steps && s.lesson.step.waiting,
+      { what: `the step of ${mover.name}` });
+    const threads = page.getByRole('table', { name: 'Threads of the stepped run' });
+    await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Threads of the stepped run"] tbody tr').length === n,
+      stepped.lesson.step.threads.length, { timeout: 5_000 });
+    assert.match(await threads.locator('tbody').textContent(), new RegExp(mover.name));
+    const { steps, schedule } = stepped.lesson.step;
+    assert.ok((await page.getByText(/\d+ steps? +schedule: /).textContent())
+      .endsWith(`${steps} step${steps === 1 ? '' : 's'}   schedule: ${schedule || '(no choice yet)'}`));
+    await page.getByRole('button', { name: 'Finish round robin' }).click();
+    await ended(page);
+    await page.getByRole('button', { name: 'Explore every interleaving' }).click();
+    const replay = page.getByRole('button', { name: /^Replay: .* schedules\)$/ }).first();
+    await replay.waitFor({ timeout: 60_000 });
+    const explored = await waitForState(page, (s) => s.lesson.explore, { what: 'the outcomes' });
+    assert.equal(await page.getByRole('button', { name: /^Replay: / }).count(), explored.lesson.explore.outcomes.length);
+    const run = explored.lesson.run;
+    await replay.click();
+    await waitForState(page, (s) => s.lesson.run > run, { what: 'the replay to start a run' });
+  });
+});
+
+// The Processes tab in the accessible layer: a table of the processes, and Kill / Crash buttons
+// named by pid that end the process.
+test('A11y.ProcessPanelByRole.3procs', TEST_TIMEOUT, async () => {
+  await withPage('lesson=process-pool&sleep=4&scale=1&autorun=1', {}, async (page) => {
+    await waitForState(page, (s) => s.processes.filter((p) => !p.self && p.state === 'running').length === 3,
+      { what: '3 running processes' });
+    await page.getByRole('tab', { name: 'Processes' }).click();
+    const table = page.getByRole('table', { name: 'Processes' });
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Processes"] tbody tr').length === 4, null, { timeout: 10_000 });
+    assert.match(await table.locator('tbody tr').first().textContent(), /^1MainProcess \(this program\)/);
+    const kill = page.getByRole('button', { name: /^Kill process \d+ / }).first();
+    const pid = Number(/^Kill process (\d+)/.exec(await kill.textContent())[1]);
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^Crash process ${pid} `) }).count(), 1);
+    await kill.click();
+    await waitForState(page, (s) => s.processes.find((p) => p.pid === pid)?.state === 'killed', { what: `process ${pid} killed` });
+    await page.waitForFunction((p) => [...document.querySelectorAll('[aria-label="Processes"] tbody tr')]
+      .some((row) => row.cells[0].textContent === String(p) && row.cells[2].textContent === 'killed'), pid, { timeout: 10_000 });
+  });
+});
+
 test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
   // A run of 2 s: the console, the run state and the timeline change in most of its frames.
   await withPage('lesson=multithreading&scale=0.2', {}, async (page) => {
