@@ -757,33 +757,38 @@ void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float heigh
 // at most `most` tall rather than push the run off the screen. One text for the accessible layer,
 // over the pane.
 void LessonPanel::draw_explanation(float most) {
-    most = std::max(most, ImGui::GetTextLineHeightWithSpacing() * 3);
-    ImGui::BeginChild("about", {0, explanation_height_ > 0 ? std::min(explanation_height_, most) : most});
-    std::string text = lesson_->info.explanation;
-    ImGui::TextWrapped("%s", lesson_->info.explanation);
+    // The paragraphs: the explanation, then (greyed) what a process is here.
+    std::vector<const char*> notes;
     if (lesson_->info.creates_processes) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        const auto note = [&](const char* line) {
-            ImGui::TextWrapped("%s", line);
-            text += std::string("\n\n") + line;
-        };
         if (platform::process_kind() == platform::ProcessKind::Forked) {
-            note("Natively every process here is a real fork()ed operating-system process.");
+            notes.push_back("Natively every process here is a real fork()ed operating-system process.");
         } else {
-            note("In this page a process is an isolated WebAssembly instance of the tasks' code "
-                 "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
-                 "native build forks real ones. It starts from that program's initial memory, not from a copy "
-                 "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
-                 "pid the page assigns.");
+            notes.push_back("In this page a process is an isolated WebAssembly instance of the tasks' code "
+                            "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                            "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                            "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                            "pid the page assigns.");
         }
         if (platform::thread_kind() == platform::ThreadKind::Fiber)
-            note("In this single-threaded page only the page's threads are simulated: the processes are real "
-                 "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
-                 "process, so the Crash button reaches it only once its task is done.");
-        ImGui::PopStyleColor();
+            notes.push_back("In this single-threaded page only the page's threads are simulated: the processes are real "
+                            "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
+                            "process, so the Crash button reaches it only once its task is done.");
     }
-    // What it took: the pane's height next frame (the last item's spacing left out).
-    explanation_height_ = ImGui::GetCursorPosY() - ImGui::GetStyle().ItemSpacing.y;
+    // Their height, wrapped to the pane's width, sizes the pane before it is drawn (measured
+    // afterwards, the panes under it would jump on the first frame).
+    const float wrap = ImGui::GetContentRegionAvail().x;
+    float height = ImGui::CalcTextSize(lesson_->info.explanation, nullptr, false, wrap).y;
+    for (const char* note : notes) height += ImGui::GetStyle().ItemSpacing.y + ImGui::CalcTextSize(note, nullptr, false, wrap).y;
+    most = std::max(most, ImGui::GetTextLineHeightWithSpacing() * 3);
+    ImGui::BeginChild("about", {0, std::min(std::ceil(height), most)});
+    ImGui::TextWrapped("%s", lesson_->info.explanation);
+    std::string text = lesson_->info.explanation;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    for (const char* note : notes) {
+        ImGui::TextWrapped("%s", note);
+        text += std::string("\n\n") + note;
+    }
+    ImGui::PopStyleColor();
     ImGui::EndChild();
     semantics::text("explanation", Role::Text, "", text);
 }

@@ -93,7 +93,6 @@ private:
     bool embedded_ = false;
     std::function<void()> title_prefix_;
     bool settings_open_ = false;        // on a phone, where the settings fold
-    float explanation_height_ = 0;      // the explanation's full height, last frame
     bool timeline_shown_ = true;        // last frame: the legend is the timeline's, shown with it
     bool about_open_ = false;           // embedded: the explanation unfolded (as drawn last frame)
     bool confirm_long_run_ = false;     // run() was asked for a long run: open the confirmation
