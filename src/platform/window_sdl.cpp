@@ -14,6 +14,7 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+#include "imgui_internal.h"  // a modal's backdrop, without its fade
 
 #ifdef __EMSCRIPTEN__
 #include <SDL_opengles2.h>
@@ -32,6 +33,10 @@ EM_JS(void, page_report_fatal, (const char* message), {
 });
 EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
+});
+// The student asked the system for less motion (prefers-reduced-motion).
+EM_JS(int, page_prefers_reduced_motion, (), {
+    return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
 });
 // A finger rather than a mouse is the main pointer (a phone, a tablet).
 EM_JS(int, page_pointer_is_coarse, (), {
@@ -281,6 +286,10 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     // dark style greys it to 0.5, about 3:1 there.
     ImGui::GetStyle().Colors[ImGuiCol_TextDisabled] = {0.66f, 0.66f, 0.66f, 1.0f};
 #ifdef __EMSCRIPTEN__
+    // Reduced motion: only a run moves. ImGui's own animations, a text field's blinking cursor and
+    // a dialog's fading backdrop (draw()), stop.
+    reduced_motion_ = page_prefers_reduced_motion() != 0;
+    if (reduced_motion_) ImGui::GetIO().ConfigInputTextCursorBlink = false;
     if (page_pointer_is_coarse()) {  // every button, tab, slider and checkbox at least 44 px tall for a finger
         ImGuiStyle& style = ImGui::GetStyle();
         style.FramePadding = {10.0f, 14.5f};
@@ -383,6 +392,7 @@ void Window::draw() {
     ImGui_ImplSDL2_NewFrame();
     apply_touch_pointer();
     ImGui::NewFrame();
+    if (reduced_motion_ && ImGui::GetTopMostPopupModal()) GImGui->DimBgRatio = 1.0f;  // at once, not faded in
     draw_frame_();
     ImGui::Render();
 

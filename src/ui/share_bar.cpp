@@ -142,6 +142,7 @@ void ShareBar::draw_embed_window() {
     ImGui::TextWrapped("Paste this into a course page (it shows this lesson, with these settings, in a compact layout):");
     const float snippet_height = std::max(ImGui::GetTextLineHeight() * 5.5f, ImGui::GetContentRegionAvail().y * 0.4f);
     ImGui::InputTextMultiline("##snippet", snippet_.data(), snippet_.size() + 1, {-1, snippet_height}, ImGuiInputTextFlags_ReadOnly);
+    remember_widget("embed_snippet");
     if (semantics::button_pressed(ImGui::Button("Copy"), "embed_copy", "Copy the snippet")) copy(snippet_);
     ImGui::SameLine();
     if (semantics::button_pressed(ImGui::Button("Close"), "embed_close", "Close")) ImGui::CloseCurrentPopup();

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 // Two threads print nine lines over 0.5 s at this scale.
@@ -231,6 +231,28 @@ test('A11y.ProcessPanelByRole.3procs', TEST_TIMEOUT, async () => {
       .some((row) => row.cells[0].textContent === String(p) && row.cells[2].textContent === 'killed'), pid, { timeout: 10_000 });
   });
 });
+
+// prefers-reduced-motion: only a run moves. With it, a focused text field's cursor stays still
+// (the Embed dialog's snippet); without it the same cursor blinks, which this test also sees.
+for (const reducedMotion of ['reduce', 'no-preference']) {
+  test(`A11y.ReducedMotionStillsTheCursor.${reducedMotion}`, TEST_TIMEOUT, async () => {
+    await withPage('lesson=thread-pool', { reducedMotion }, async (page) => {
+      assert.equal((await waitForState(page, () => true)).reduced_motion, reducedMotion === 'reduce');
+      await page.getByRole('button', { name: /^Embed/ }).click();
+      await waitForState(page, (s) => s.widgets.embed_snippet, { what: 'the Embed dialog' });
+      await clickWidget(page, 'embed_snippet');
+      await page.mouse.move(1, 1);  // no hover highlight changes under the pointer
+      const [x, y, width, height] = (await waitForState(page, () => true)).widgets.embed_snippet;
+      const shots = new Set();
+      for (let i = 0; i < 6; i++) {  // ImGui's cursor: 0.8 s shown, 0.4 s hidden
+        shots.add((await page.screenshot({ clip: { x, y, width, height } })).toString('base64'));
+        await page.waitForTimeout(250);
+      }
+      if (reducedMotion === 'reduce') assert.equal(shots.size, 1, 'nothing moved');
+      else assert.ok(shots.size > 1, 'the cursor blinked');
+    });
+  });
+}
 
 test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
   // A run of 2 s: the console, the run state and the timeline change in most of its frames.

@@ -94,3 +94,30 @@ for (const [width, height, touch] of [[1280, 720, false], [390, 844, true]]) {
     }
   });
 }
+
+// 200 % browser zoom of a 1280x720 window: half as many CSS pixels, each two device pixels. The
+// page lays out for 640x360, every widget fits, and the font is rasterized for the zoom (sharp,
+// not a magnified bitmap).
+test('Screens.Zoom200Percent.1280x720', TEST_TIMEOUT, async () => {
+  const [width, height] = [640, 360];
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 2 });
+  const console = watchConsole(page);
+  try {
+    await page.goto(`${server.url}?${LESSON}`);
+    await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to end' });
+    const { frame } = await waitForState(page, () => true);
+    const state = await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'screen-zoom200-1280x720.png') });
+    assert.equal(state.font_ratio, 2, 'the font is made for two device pixels per CSS pixel');
+    const canvas = await page.evaluate(() => { const c = document.getElementById('canvas'); return [c.width, c.clientWidth]; });
+    assert.equal(canvas[0], 2 * canvas[1], `the canvas draws every device pixel: ${canvas}`);
+    for (const needed of ['run', 'console', 'timeline', 'lesson_title', 'legend'])
+      assert.ok(state.widgets[needed], `${needed} is drawn: ${Object.keys(state.widgets)}`);
+    assert.deepEqual(layoutProblems(state.widgets, width, height), []);
+  } catch (error) {
+    error.message += `\nconsole:\n${console.slice(-20).join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
