@@ -264,8 +264,9 @@ test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async 
     const meanMs = (after.total_ms - before.total_ms) / frames;
     const pageMs = (after.page_ms - before.page_ms) / frames;
     const line = `accessible layer: ${frames} frames, ${after.sent - before.sent} sent to the page, ` +
-                 `mean ${meanMs.toFixed(3)} ms a frame (of which the page: ${pageMs.toFixed(3)} ms), max ${after.max_ms.toFixed(3)} ms, ` +
-                 `${after.nodes} nodes, ${after.bytes} bytes`;
+                 `mean ${meanMs.toFixed(3)} ms a frame (of which the page: ${pageMs.toFixed(3)} ms), max ${after.max_later_ms.toFixed(3)} ms ` +
+                 `(the first update, which creates the elements: ${after.first_ms.toFixed(3)} ms, of which the page ` +
+                 `${after.first_page_ms.toFixed(3)} ms), ${after.nodes} nodes, ${after.bytes} bytes`;
     process.stdout.write(`# ${line}\n`);
     assert.ok(frames > 30, `frames were drawn during the run: ${frames}`);
     assert.ok(after.sent - before.sent > 5, 'the page got the changes');
