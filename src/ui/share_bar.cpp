@@ -84,8 +84,8 @@ void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::Le
     const bool has_run = snapshot.lesson == &lesson && snapshot.state != lessons::LessonRunner::State::Idle;
     if (!has_run) ImGui::TextDisabled("Run the lesson first: the exports are of its run.");
     ImGui::BeginDisabled(!has_run);
-    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)") |
-        semantics::button("export_trace", "trace.json (Perfetto, speedscope, chrome://tracing)"))
+    if (semantics::button_pressed(ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)"), "export_trace",
+                                  "trace.json (Perfetto, speedscope, chrome://tracing)"))
         export_trace(lesson, "");
     if (semantics::button_pressed(ImGui::Selectable("Timeline as PNG"), "export_png", "Timeline as PNG")) {
         if (!timeline.shown_recently()) notify({true, "Open the Timeline tab: the picture is taken when it shows"});
