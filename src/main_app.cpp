@@ -176,8 +176,8 @@ bool draw_lesson_choices() {
     namespace semantics = pp::ui::semantics;
     bool chosen = false;
     semantics::begin_group("lessons", semantics::Role::Navigation, "Lessons");
-    if (ImGui::Selectable("Your first threads", g_app->show_first_threads) |
-        semantics::button("home", "Your first threads", g_app->show_first_threads)) {
+    if (semantics::button_pressed(ImGui::Selectable("Your first threads", g_app->show_first_threads), "home", "Your first threads",
+                                  g_app->show_first_threads)) {
         g_app->show_first_threads = true;
         chosen = true;
     }
@@ -185,7 +185,7 @@ bool draw_lesson_choices() {
         char label[96];
         std::snprintf(label, sizeof label, "%d. %s", lesson->info.number, lesson->info.title);
         const bool selected = !g_app->show_first_threads && g_app->lesson_panel.lesson() == lesson;
-        if (ImGui::Selectable(label, selected) | semantics::button(lesson->info.id, label, selected)) {
+        if (semantics::button_pressed(ImGui::Selectable(label, selected), lesson->info.id, label, selected)) {
             if (!selected) g_app->lesson_panel.select(*lesson, lesson->info.defaults);
             g_app->show_first_threads = false;
             chosen = true;
@@ -204,7 +204,8 @@ void draw_lesson_list(float width) {
 
 // The narrow layout's lesson list: a button that opens it as a menu.
 void draw_lesson_menu() {
-    if (ImGui::Button("Lessons \xE2\x96\xBE") | pp::ui::semantics::button("lessons_menu", "Lessons menu")) ImGui::OpenPopup("lessons_menu");
+    if (pp::ui::semantics::button_pressed(ImGui::Button("Lessons \xE2\x96\xBE"), "lessons_menu", "Lessons menu"))
+        ImGui::OpenPopup("lessons_menu");
     if (!ImGui::BeginPopup("lessons_menu")) return;
     if (draw_lesson_choices()) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
@@ -218,7 +219,8 @@ void draw_messages() {
         ImGui::TextWrapped("%s", message.c_str());
         ImGui::PopStyleColor();
     }
-    if (ImGui::SmallButton("OK") | pp::ui::semantics::button("dismiss_messages", "OK, dismiss these messages")) g_app->messages.clear();
+    if (pp::ui::semantics::button_pressed(ImGui::SmallButton("OK"), "dismiss_messages", "OK, dismiss these messages"))
+        g_app->messages.clear();
     ImGui::Separator();
 }
 
@@ -262,11 +264,16 @@ void draw_frame() {
     const bool embedded = !g_app->show_first_threads && g_app->lesson_panel.lesson() && g_app->lesson_panel.embedded();
     // Narrow (a phone, a tablet upright): the lesson list is a menu, and the lesson has the width.
     const bool narrow = viewport->WorkSize.x < pp::ui::LessonPanel::kNarrowWidth;
-    if (!embedded && narrow) {
+    // A phone on its side has no height for the app's title line: the lesson menu goes on the
+    // lesson's title line, and the page's own title (the tab's) names the app.
+    const bool lesson_shown = !g_app->show_first_threads && g_app->lesson_panel.lesson();
+    const bool no_title_line = !embedded && narrow && lesson_shown && viewport->WorkSize.y < pp::ui::LessonPanel::kShortHeight;
+    g_app->lesson_panel.set_title_prefix(no_title_line ? std::function<void()>(draw_lesson_menu) : nullptr);
+    if (!embedded && narrow && !no_title_line) {
         draw_lesson_menu();
         ImGui::SameLine();
     }
-    if (!embedded) {
+    if (!embedded && !no_title_line) {
         ImGui::Text("Parallel Playground");
         pp::ui::semantics::text("app_title", pp::ui::semantics::Role::Heading, "", "Parallel Playground", 1);
     }
@@ -284,7 +291,7 @@ void draw_frame() {
         ImGui::TextDisabled("| threads and processes, running for real");
     }
 #endif
-    if (!embedded) ImGui::Separator();
+    if (!embedded && !no_title_line) ImGui::Separator();
     draw_messages();
     if (g_app->timeline_bench) {
         g_app->timeline_bench->draw(g_app->window.last_frame_ms());
@@ -313,6 +320,7 @@ void draw_frame() {
         ImGui::EndChild();
     }
     ImGui::End();
+    pp::ui::remember_tooltip();
     pp::ui::semantics::end_frame();  // after every window, popups included
     sync_address_bar();
     if (g_app->smoke_test) run_smoke_test_step();
@@ -327,8 +335,10 @@ extern "C" const char* pp_state_json() {
     char frame_ms[32];
     std::snprintf(frame_ms, sizeof frame_ms, "%.3f", g_app->window.last_frame_ms());
     json = "{\"frame\":" + std::to_string(g_app->frame_count) + ",\"frame_ms\":" + frame_ms +
-           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") + ",\"widgets\":" + pp::ui::remembered_widgets_json() +
-           ",\"semantics\":" + pp::ui::semantics::stats_json() + ",\"messages\":[";
+           ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
+           ",\"font_ratio\":" + std::to_string(g_app->window.font_ratio()) +
+           ",\"reduced_motion\":" + (g_app->window.reduced_motion() ? "true" : "false") +
+           ",\"widgets\":" + pp::ui::remembered_widgets_json() + ",\"semantics\":" + pp::ui::semantics::stats_json() + ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
             ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() + ",\"lesson\":" + g_app->lesson_panel.state_json() +

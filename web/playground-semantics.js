@@ -105,25 +105,36 @@
     }
   }
 
+  // A table changes a few rows at a time (the timeline's, while a run goes): its rows and cells
+  // are kept and only changed text is written, rather than the whole table rebuilt each update.
+  function applyCells(tr, cells, tag) {
+    while (tr.cells.length > cells.length) tr.deleteCell(-1);
+    for (let i = 0; i < cells.length; i++) {
+      let cell = tr.cells[i];
+      if (!cell) {
+        cell = tr.appendChild(document.createElement(tag));
+        if (tag === 'th') cell.scope = 'col';
+      }
+      setText(cell, cells[i]);
+    }
+  }
+
   function applyTable(el, node) {
     const signature = `${node.n}|${node.hdr.join('\t')}|${node.rows.length}|${node.rows.map((r) => r.join('\t')).join('\n')}`;
     if (el.ppSignature === signature) return;
     el.ppSignature = signature;
-    const table = document.createElement('table');
-    table.createCaption().textContent = node.n;
-    const head = table.createTHead().insertRow();
-    for (const cell of node.hdr) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = cell;
-      head.appendChild(th);
+    let table = el.firstElementChild;
+    if (!table) {
+      table = el.appendChild(document.createElement('table'));
+      table.createCaption();
+      table.createTHead().insertRow();
+      table.createTBody();
     }
-    const body = table.createTBody();
-    for (const row of node.rows) {
-      const tr = body.insertRow();
-      for (const cell of row) tr.insertCell().textContent = cell;
-    }
-    el.replaceChildren(table);
+    setText(table.caption, node.n);
+    applyCells(table.tHead.rows[0], node.hdr, 'th');
+    const body = table.tBodies[0];
+    while (body.rows.length > node.rows.length) body.deleteRow(-1);
+    for (let i = 0; i < node.rows.length; i++) applyCells(body.rows[i] || body.insertRow(), node.rows[i], 'td');
   }
 
   // Brings `el` to what `node` says: name, value, state, rectangle.
@@ -205,7 +216,7 @@
     if (focusedNode && !next.has(focused)) {
       const successor = frame.nodes.find((n) => ['button', 'tab', 'checkbox'].includes(n.r) && !n.d &&
         Math.abs(n.x - focusedNode.x) < 8 && Math.abs(n.y - focusedNode.y) < 8);
-      if (successor) byId.get(successor.id).el.focus();
+      if (successor) byId.get(successor.id).el.focus({ preventScroll: true });
     }
     const ms = performance.now() - started;
     cost.updates++;

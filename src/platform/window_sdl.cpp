@@ -8,6 +8,7 @@
 #include <SDL.h>
 #include <algorithm>
 #include <chrono>
+#include <cfloat>
 #include <cmath>
 #include <map>
 #include <cstdio>
@@ -17,6 +18,7 @@
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+#include "imgui_internal.h"  // a modal's backdrop, without its fade
 
 #ifdef __EMSCRIPTEN__
 #include <SDL_opengles2.h>
@@ -35,6 +37,10 @@ EM_JS(void, page_report_fatal, (const char* message), {
 });
 EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
+});
+// The student asked the system for less motion (prefers-reduced-motion).
+EM_JS(int, page_prefers_reduced_motion, (), {
+    return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
 });
 // A finger rather than a mouse is the main pointer (a phone, a tablet).
 EM_JS(int, page_pointer_is_coarse, (), {
@@ -75,6 +81,104 @@ void track_finger(SDL_Window* window, const SDL_TouchFingerEvent& finger, Uint32
     const auto& b = std::next(g_fingers.begin())->second;
     g_pinch.x = (a.first + b.first) / 2 * width;
     g_pinch.y = (a.second + b.second) / 2 * height;
+}
+
+// Touch as a pointer. A tap clicks, a drag drags (the timeline pans, a slider slides), and a
+// finger held still for half a second hovers without pressing, so that a long press shows the
+// tooltip a desktop shows on hover; after it the tooltip stays until the next touch. SDL's own
+// mouse-from-touch (off: SDL_HINT_TOUCH_MOUSE_EVENTS) would press at once and leave every
+// tapped item hovered.
+constexpr float kDragPixels = 8;
+constexpr auto kLongPress = std::chrono::milliseconds(500);
+struct TouchPointer {
+    enum class Phase {
+        Idle,      // no finger since a mouse moved (the mouse has the pointer)
+        Waiting,   // a finger down: a tap, a drag or a long press, not yet known
+        TapDown,   // a tap: pressed this frame at the finger...
+        TapUp,     // ...released the next (ImGui 1.86 loses a press and release in one frame)
+        Dragging,  // pressed where the finger went down, following it
+        Hovering,  // a long press: the pointer at the finger, unpressed (also once lifted)
+        Away,      // lifted after a tap, a drag or a pinch: nothing hovered
+        Pinching,  // two fingers: the timeline zooms (pinch_this_frame), the pointer is away
+    } phase = Phase::Idle;
+    SDL_FingerID finger = 0;
+    ImVec2 start, at;
+    bool pressed_yet = false;  // Dragging: the press at `start` was given
+    std::chrono::steady_clock::time_point down_at;
+};
+TouchPointer g_touch;
+
+void touch_pointer_event(SDL_Window* window, const SDL_TouchFingerEvent& finger, Uint32 type) {
+    int width = 1, height = 1;
+    SDL_GetWindowSize(window, &width, &height);
+    const ImVec2 at{finger.x * width, finger.y * height};
+    using Phase = TouchPointer::Phase;
+    TouchPointer& t = g_touch;
+    if (type == SDL_FINGERDOWN) {
+        if (g_fingers.size() >= 2) {
+            t.phase = Phase::Pinching;
+        } else {
+            t = {Phase::Waiting, finger.fingerId, at, at, false, std::chrono::steady_clock::now()};
+        }
+        return;
+    }
+    if (finger.fingerId != t.finger && t.phase != Phase::Pinching) return;
+    if (type == SDL_FINGERMOTION) {
+        t.at = at;
+        if (t.phase == Phase::Waiting && std::hypot(at.x - t.start.x, at.y - t.start.y) > kDragPixels) t.phase = Phase::Dragging;
+        return;
+    }
+    // SDL_FINGERUP
+    switch (t.phase) {
+    case Phase::Waiting: t.phase = Phase::TapDown; break;
+    case Phase::Hovering: break;  // the tooltip stays
+    case Phase::Pinching:
+        if (g_fingers.empty()) t.phase = Phase::Away;
+        break;
+    default: t.phase = Phase::Away;
+    }
+}
+
+// Puts the touch pointer into ImGui's mouse for this frame (after the SDL backend's own update).
+void apply_touch_pointer() {
+    using Phase = TouchPointer::Phase;
+    TouchPointer& t = g_touch;
+    if (t.phase == Phase::Idle) return;
+    ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 away{-FLT_MAX, -FLT_MAX};
+    if (t.phase == Phase::Waiting && std::chrono::steady_clock::now() - t.down_at >= kLongPress) t.phase = Phase::Hovering;
+    switch (t.phase) {
+    case Phase::Idle: return;
+    case Phase::Waiting:
+    case Phase::Away:
+    case Phase::Pinching:
+        io.MousePos = away;
+        io.MouseDown[0] = false;
+        break;
+    case Phase::TapDown:
+        io.MousePos = t.start;
+        io.MouseDown[0] = true;
+        t.phase = Phase::TapUp;
+        break;
+    case Phase::TapUp:
+        io.MousePos = t.start;
+        io.MouseDown[0] = false;
+        t.phase = Phase::Away;
+        break;
+    case Phase::Dragging:
+        io.MousePos = t.pressed_yet ? t.at : t.start;
+        io.MouseDown[0] = g_fingers.count(t.finger) > 0 || !t.pressed_yet;
+        if (!t.pressed_yet) {
+            t.pressed_yet = true;
+        } else if (!io.MouseDown[0]) {
+            t.phase = Phase::Away;
+        }
+        break;
+    case Phase::Hovering:
+        io.MousePos = t.at;
+        io.MouseDown[0] = false;
+        break;
+    }
 }
 
 // Reads the request's pixels from the frame just rendered (before the swap: WebGL clears the
@@ -130,6 +234,7 @@ const char* Window::glsl_version() {
 }
 
 bool Window::open(const char* title, int width, int height, std::string& error) {
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");  // touch drives ImGui's mouse itself (TouchPointer)
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         error = std::string("SDL could not start: ") + SDL_GetError();
         return false;
@@ -185,6 +290,10 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     // dark style greys it to 0.5, about 3:1 there.
     ImGui::GetStyle().Colors[ImGuiCol_TextDisabled] = {0.66f, 0.66f, 0.66f, 1.0f};
 #ifdef __EMSCRIPTEN__
+    // Reduced motion: only a run moves. ImGui's own animations, a text field's blinking cursor and
+    // a dialog's fading backdrop (draw()), stop.
+    reduced_motion_ = page_prefers_reduced_motion() != 0;
+    if (reduced_motion_) ImGui::GetIO().ConfigInputTextCursorBlink = false;
     if (page_pointer_is_coarse()) {  // every button, tab, slider and checkbox at least 44 px tall for a finger
         ImGuiStyle& style = ImGui::GetStyle();
         style.FramePadding = {10.0f, 14.5f};
@@ -241,8 +350,12 @@ void Window::load_fonts(float ratio) {
 void Window::handle_event(const SDL_Event& event) {
     frames_after_input_ = kFramesAfterInput;
     ImGui_ImplSDL2_ProcessEvent(&event);
-    if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP)
+    if (event.type == SDL_FINGERDOWN || event.type == SDL_FINGERMOTION || event.type == SDL_FINGERUP) {
         track_finger(window_, event.tfinger, event.type);
+        touch_pointer_event(window_, event.tfinger, event.type);
+    }
+    // A mouse moved (not a finger): the mouse has the pointer again.
+    if (event.type == SDL_MOUSEMOTION && event.motion.which != SDL_TOUCH_MOUSEID) g_touch.phase = TouchPointer::Phase::Idle;
     if (event.type == SDL_QUIT) quit_ = true;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(window_))
@@ -285,7 +398,9 @@ void Window::draw() {
     }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
+    apply_touch_pointer();
     ImGui::NewFrame();
+    if (reduced_motion_ && ImGui::GetTopMostPopupModal()) GImGui->DimBgRatio = 1.0f;  // at once, not faded in
     draw_frame_();
     ImGui::Render();
 

@@ -35,6 +35,10 @@ public:
     // CPU time of the last frame: events, the app's drawing, ImGui's render and the GL calls
     // (not the GPU's work, nor the wait for the display). For the frame-time benchmark.
     double last_frame_ms() const { return last_frame_ms_; }
+    // The pixel ratio the font is rasterized for (2 at devicePixelRatio 2 or a page zoomed to 200 %).
+    float font_ratio() const { return font_ratio_; }
+    // The page asks for reduced motion (prefers-reduced-motion): ImGui's own animations are off.
+    bool reduced_motion() const { return reduced_motion_; }
 
     // Makes run() return after the current frame (desktop), as if the user closed the window.
     void request_close() { close_requested_ = true; }
@@ -62,6 +66,7 @@ private:
     std::function<bool()> moving_;
     bool first_frame_shown_ = false;
     float font_ratio_ = 1;  // the pixel ratio the font atlas was made for
+    bool reduced_motion_ = false;
     bool close_requested_ = false;
     bool quit_ = false;  // the user closed the window
     double last_frame_ms_ = 0;

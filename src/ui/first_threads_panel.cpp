@@ -81,7 +81,7 @@ void FirstThreadsPanel::draw() {
     ImGui::SameLine();
     char label[48];
     std::snprintf(label, sizeof label, "Start %d thread%s", thread_count_, thread_count_ == 1 ? "" : "s");
-    if (ImGui::Button(label) | semantics::button("start_threads", label)) lesson_.start(thread_count_);
+    if (semantics::button_pressed(ImGui::Button(label), "start_threads", label)) lesson_.start(thread_count_);
     ImGui::EndDisabled();
 
     if (run.phase == lessons::FirstThreadsRun::Phase::Idle) {

@@ -164,18 +164,19 @@ void LessonPanel::update_ui_share(const LessonRunner::Snapshot& snapshot) {
 void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
     const unsigned uses = lesson_->info.params;
     const bool active = is_active(snapshot.state) && snapshot.lesson == lesson_;
+    const bool narrow = ImGui::GetMainViewport()->WorkSize.x < kNarrowWidth;
 
     // The buttons first, so that a narrow (embedded) window never pushes them out of sight.
     if (!active) {
-        if (ImGui::Button(" Run ") | semantics::button("run", "Run")) run();
+        if (semantics::button_pressed(ImGui::Button(" Run "), "run", "Run")) run();
     } else {
         if (snapshot.state == State::Paused) {
-            if (ImGui::Button("Resume") | semantics::button("resume", "Resume")) runner_.resume();
+            if (semantics::button_pressed(ImGui::Button("Resume"), "resume", "Resume")) runner_.resume();
         } else {
-            if (ImGui::Button("Pause") | semantics::button("pause", "Pause")) runner_.pause();
+            if (semantics::button_pressed(ImGui::Button("Pause"), "pause", "Pause")) runner_.pause();
         }
         ImGui::SameLine();
-        if (ImGui::Button("Stop") | semantics::button("stop", "Stop")) runner_.stop();
+        if (semantics::button_pressed(ImGui::Button("Stop"), "stop", "Stop")) runner_.stop();
     }
 
     // Then the parameters, wrapping onto a new line when the window is too narrow for the next one.
@@ -184,10 +185,21 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         ImGui::SameLine(0, 14);
         if (ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
     };
+    // On a phone, upright or on its side, the settings (a line or two of 44 px controls) fold
+    // behind a toggle, so that the run keeps the screen.
+    bool settings_shown = true;
+    const ImVec2 window = ImGui::GetMainViewport()->WorkSize;
+    if (window.x < kPhoneWidth || (window.x < kNarrowWidth && window.y < kShortHeight)) {
+        ImGui::SameLine();
+        if (ImGui::Button(settings_open_ ? "Settings \xE2\x96\xB4" : "Settings \xE2\x96\xBE")) settings_open_ = !settings_open_;
+        semantics::checkbox("settings_open", "Settings (show them)", settings_open_);
+        settings_shown = settings_open_;
+    }
     ImGui::BeginDisabled(active);
     for (const lessons::Setting& setting : lessons::kLessonSettings) {  // a control for each setting it reads
-        if (!(uses & lessons::bit_of(setting))) continue;
-        const float width = setting.kind == lessons::SettingKind::Switch ? 0 : 120;
+        if (!settings_shown || !(uses & lessons::bit_of(setting))) continue;
+        // Narrower sliders on a phone: two settings share a line.
+        const float width = setting.kind == lessons::SettingKind::Switch ? 0 : narrow ? 100 : 120;
         next_item(width + ImGui::CalcTextSize(setting.label).x + 20);
         const std::string id = std::string("setting_") + setting.key;
         if (setting.kind == lessons::SettingKind::Choice) {
@@ -226,7 +238,7 @@ void LessonPanel::draw_controls(const LessonRunner::Snapshot& snapshot) {
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", setting.help);
     }
-    if (lesson_->info.steppable) {
+    if (lesson_->info.steppable && settings_shown) {
         next_item(80);
         const bool was = step_mode_;
         ImGui::Checkbox("step", &step_mode_);
@@ -540,15 +552,14 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
         most_workers = std::max(most_workers, m.x);
     }
     const int cores = hardware_core_count();
-    ImGui::BeginChild("results", {0, height});
-    const float width = ImGui::GetContentRegionAvail().x;
-    // Time and speedup side by side while each gets 240 px, else one under the other; the rows
-    // share the pane's height (its legend lines included) down to what a plot needs to be read.
-    const bool side_by_side = width >= 2 * 240 + 12;
-    const float rows = static_cast<float>(by_work.size() * (side_by_side ? 1 : 2));
-    const float legend_lines = ImGui::GetTextLineHeightWithSpacing() * (side_by_side ? 2 : 1);
-    const ImVec2 plot_size{side_by_side ? (width - 12) / 2 : width, std::max(height / rows - legend_lines - 6, 110.0f)};
-    std::vector<std::vector<std::string>> table_rows;  // the plots' data, for the accessible layer
+    // Each work's two plots (wall time, speedup), and the plots' data for the accessible layer.
+    struct Plot {
+        std::string id, title;
+        PlotAxes axes;
+        std::vector<PlotSeries> series;
+    };
+    std::vector<std::pair<std::string, std::vector<Plot>>> plots;
+    std::vector<std::vector<std::string>> table_rows;
     for (const auto& [work, models] : by_work) {
         const bool cpu = work.rfind("CPU", 0) == 0;
         std::vector<PlotSeries> times, speedups;
@@ -574,13 +585,74 @@ void LessonPanel::draw_results(const LessonRunner::Snapshot& snapshot, float hei
         }
         PlotAxes time_axes{"workers", "(s; whiskers: range)", 1, most_workers, true, false};
         time_axes.cores = cores;
-        draw_line_plot((work + "time").c_str(), (work + ": wall time").c_str(), time_axes, times, plot_size);
-        if (side_by_side) ImGui::SameLine(0, 12);
         PlotAxes speedup_axes{"workers", "(x vs 1 worker)", 1, most_workers, true, true};
         speedup_axes.cores = cores;
         speedup_axes.ideal_capped_at_cores = cpu;
         speedup_axes.flag_note = kTooFastNote;
-        draw_line_plot((work + "speedup").c_str(), (work + ": speedup").c_str(), speedup_axes, speedups, plot_size);
+        plots.push_back({work,
+                         {{work + "time", work + ": wall time", time_axes, std::move(times)},
+                          {work + "speedup", work + ": speedup", speedup_axes, std::move(speedups)}}});
+    }
+
+    ImGui::BeginChild("results", {0, height});
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float spacing = ImGui::GetStyle().ItemSpacing.y;
+    // Time and speedup side by side while each gets 240 px, else one under the other. Every plot
+    // fits the pane: when the pane is too short for all of them, tabs show one work's plots at a
+    // time, or one plot at a time.
+    const bool side_by_side = width >= 2 * 240 + 12;
+    const float min_plot_height = std::max(170.0f, ImGui::GetTextLineHeightWithSpacing() * 9);
+    const auto rows_fit = [&](float room, int rows) { return room >= rows * min_plot_height + (rows - 1) * spacing; };
+    const int rows_per_work = side_by_side ? 1 : 2;
+    const float tabs_height = ImGui::GetFrameHeightWithSpacing();
+    const int shown_works = static_cast<int>(plots.size());
+    const bool all = rows_fit(height, shown_works * rows_per_work);
+    const bool by_work_tabs = !all && rows_fit(height - tabs_height, rows_per_work);
+    const auto draw_plots = [&](const std::vector<const Plot*>& group, float room) {
+        const int columns = side_by_side ? 2 : 1;
+        const int rows = (static_cast<int>(group.size()) + columns - 1) / columns;
+        // Side by side, a row's two plots (one work's: the same models) share one legend under them.
+        const float legend = side_by_side ? plot_legend_height(group.back()->axes, group.back()->series, width) + spacing : 0;
+        const ImVec2 size{side_by_side ? (width - 12) / 2 : width, std::floor((room - (rows - 1) * spacing) / rows - legend)};
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            PlotAxes axes = group[i]->axes;
+            axes.legend = !side_by_side;
+            if (i % columns) ImGui::SameLine(0, 12);
+            draw_line_plot(group[i]->id.c_str(), group[i]->title.c_str(), axes, group[i]->series, size);
+            if (side_by_side && (i % columns == 1 || i + 1 == group.size()))
+                draw_plot_legend(("plot_legend_" + group[i]->id).c_str(), group[i]->axes, group[i]->series, width);
+        }
+    };
+    if (all) {
+        std::vector<const Plot*> group;
+        for (const auto& work : plots)
+            for (const Plot& plot : work.second) group.push_back(&plot);
+        draw_plots(group, height - ImGui::GetStyle().WindowPadding.y);
+    } else if (ImGui::BeginTabBar("plots")) {
+        // Published as buttons: the views' tab list around them is the accessible layer's one group.
+        for (const auto& work : plots) {
+            for (const Plot& plot : work.second) {
+                // "I/O-bound" for a work's pair; "I/O time", "I/O speedup" for one plot (phone-sized tabs).
+                const std::string short_work = work.first.substr(0, work.first.find('-'));
+                const std::string label = by_work_tabs ? work.first : short_work + (&plot == &work.second.front() ? " time" : " speedup");
+                if (!by_work_tabs || &plot == &work.second.front()) {
+                    const std::string tab_id = "plots_" + (by_work_tabs ? work.first : plot.id);
+                    ImGuiTabItemFlags flags = semantics::take_activation(tab_id.c_str()) ? ImGuiTabItemFlags_SetSelected : 0;
+                    const bool open = ImGui::BeginTabItem(label.c_str(), nullptr, flags);
+                    semantics::button(tab_id.c_str(), "Plots: " + (by_work_tabs ? label : plot.title), open);
+                    if (open) {
+                        std::vector<const Plot*> group;
+                        if (by_work_tabs)
+                            for (const Plot& p : work.second) group.push_back(&p);
+                        else
+                            group.push_back(&plot);
+                        draw_plots(group, ImGui::GetContentRegionAvail().y - ImGui::GetStyle().WindowPadding.y);
+                        ImGui::EndTabItem();
+                    }
+                }
+            }
+        }
+        ImGui::EndTabBar();
     }
     ImGui::EndChild();
     semantics::table("results_table", "Measured wall time and speedup over one worker (medians)",
@@ -645,6 +717,7 @@ void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float heigh
             const float tab_height = height - ImGui::GetFrameHeightWithSpacing();
             draw_step_tab(snapshot, tab_height);
             if (semantics::tab_item("tab_timeline", "Timeline")) {
+                timeline_shown_ = true;
                 // The hint costs a line that a small frame (an embedded lesson) gives to the lanes.
                 constexpr const char* kHint =
                     "Timeline: one lane per thread. Wheel zooms, drag pans, double-click fits, hover for details.";
@@ -670,6 +743,7 @@ void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float heigh
             ImGui::EndTabItem();
         }
         if (semantics::tab_item("tab_timeline", "Timeline")) {
+            timeline_shown_ = true;
             timeline_.draw("timeline", tab_height, live, trace::now_ns());
             ImGui::EndTabItem();
         }
@@ -677,6 +751,46 @@ void LessonPanel::draw_views(const LessonRunner::Snapshot& snapshot, float heigh
         semantics::end_group();
         ImGui::EndTabBar();
     }
+}
+
+// The explanation, and for process lessons what a process is here. A long one scrolls in a pane
+// at most `most` tall rather than push the run off the screen. One text for the accessible layer,
+// over the pane.
+void LessonPanel::draw_explanation(float most) {
+    // The paragraphs: the explanation, then (greyed) what a process is here.
+    std::vector<const char*> notes;
+    if (lesson_->info.creates_processes) {
+        if (platform::process_kind() == platform::ProcessKind::Forked) {
+            notes.push_back("Natively every process here is a real fork()ed operating-system process.");
+        } else {
+            notes.push_back("In this page a process is an isolated WebAssembly instance of the tasks' code "
+                            "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
+                            "native build forks real ones. It starts from that program's initial memory, not from a copy "
+                            "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
+                            "pid the page assigns.");
+        }
+        if (platform::thread_kind() == platform::ThreadKind::Fiber)
+            notes.push_back("In this single-threaded page only the page's threads are simulated: the processes are real "
+                            "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
+                            "process, so the Crash button reaches it only once its task is done.");
+    }
+    // Their height, wrapped to the pane's width, sizes the pane before it is drawn (measured
+    // afterwards, the panes under it would jump on the first frame).
+    const float wrap = ImGui::GetContentRegionAvail().x;
+    float height = ImGui::CalcTextSize(lesson_->info.explanation, nullptr, false, wrap).y;
+    for (const char* note : notes) height += ImGui::GetStyle().ItemSpacing.y + ImGui::CalcTextSize(note, nullptr, false, wrap).y;
+    most = std::max(most, ImGui::GetTextLineHeightWithSpacing() * 3);
+    ImGui::BeginChild("about", {0, std::min(std::ceil(height), most)});
+    ImGui::TextWrapped("%s", lesson_->info.explanation);
+    std::string text = lesson_->info.explanation;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    for (const char* note : notes) {
+        ImGui::TextWrapped("%s", note);
+        text += std::string("\n\n") + note;
+    }
+    ImGui::PopStyleColor();
+    ImGui::EndChild();
+    semantics::text("explanation", Role::Text, "", text);
 }
 
 void LessonPanel::draw() {
@@ -689,57 +803,49 @@ void LessonPanel::draw() {
         explored_query_ = lessons::settings_query(*lesson_, snapshot.params);
     }
 
+    // Embedded, the course page around the frame explains; the panel keeps its room for the run.
+    // Narrow, the panels stack; embedded, short or on a phone, the explanation folds to give the
+    // run its room; on a phone on its side, its toggle goes on the title's line.
+    const ImVec2 window = ImGui::GetMainViewport()->WorkSize;
+    const bool narrow = window.x < kNarrowWidth;
+    const bool short_screen = window.y < kShortHeight;
+    const bool phone = window.x < kPhoneWidth;
+    const bool fold = embedded_ || short_screen || phone;
+    const bool compact_title = narrow && short_screen && !embedded_;
+
     char title[128];
     std::snprintf(title, sizeof title, "%d. %s", lesson_->info.number, lesson_->info.title);
+    if (title_prefix_) {  // a phone on its side: the lesson menu on the title's line
+        title_prefix_();
+        ImGui::SameLine();
+    }
     ImGui::TextWrapped("%s", title);  // on a phone it wraps; the Share buttons then go below it
     semantics::text("lesson_title", Role::Heading, "", title, embedded_ ? 1 : 2);
+    bool explain = !fold;
+    if (compact_title) {
+        ImGui::SameLine();
+        const bool pressed = ImGui::Button(about_open_ ? "About \xE2\x96\xB4" : "About \xE2\x96\xBE");  // U+25B4, U+25BE
+        if (pressed) about_open_ = !about_open_;
+        semantics::checkbox("about_lesson", "About this lesson (show the explanation)", about_open_);
+        explain = about_open_;
+    }
     if (share_bar_.draw(*lesson_, params_, step_query(), snapshot, timeline_, embedded_) == ShareBar::Action::LeaveEmbed) embedded_ = false;
     if (!export_folder_.empty() && snapshot.lesson == lesson_ && snapshot.state != State::Idle && !is_active(snapshot.state)) {
         share_bar_.export_all(*lesson_, snapshot, timeline_, export_folder_);
         export_folder_.clear();
     }
-    // Embedded, the course page around the frame explains; the panel keeps its room for the run.
-    // Narrow, the panels stack; embedded or short, the explanation folds to give the run its room.
-    const ImVec2 window = ImGui::GetMainViewport()->WorkSize;
-    const bool narrow = window.x < kNarrowWidth;
-    const bool fold = embedded_ || window.y < kShortHeight;
-    bool explain = !fold;
-    if (fold) {
+    if (fold && !compact_title) {
         const bool open_asked = semantics::take_activation("about_lesson");
         if (open_asked) ImGui::SetNextItemOpen(!about_open_);
         about_open_ = explain = ImGui::CollapsingHeader("About this lesson");
         semantics::checkbox("about_lesson", "About this lesson (show the explanation)", about_open_);
     }
-    if (explain) {
-        ImGui::TextWrapped("%s", lesson_->info.explanation);
-        semantics::text("explanation", Role::Text, "", lesson_->info.explanation);
-    }
+    if (explain) draw_explanation(window.y * 0.22f);
     if (explain && lesson_->info.link_url) {  // further reading: opens in a tab, or is copied for a browser
-        if (ImGui::SmallButton(lesson_->info.link_label) | semantics::button("lesson_link", lesson_->info.link_label)) {
+        if (semantics::button_pressed(ImGui::SmallButton(lesson_->info.link_label), "lesson_link", lesson_->info.link_label)) {
             if (!platform::open_in_new_tab(lesson_->info.link_url)) platform::copy_text(lesson_->info.link_url);
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", lesson_->info.link_url);
-    }
-    if (explain && lesson_->info.creates_processes) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        const auto note = [](const char* id, const char* text) {
-            ImGui::TextWrapped("%s", text);
-            semantics::text(id, Role::Text, "", text);
-        };
-        if (platform::process_kind() == platform::ProcessKind::Forked) {
-            note("process_note", "Natively every process here is a real fork()ed operating-system process.");
-        } else {
-            note("process_note", "In this page a process is an isolated WebAssembly instance of the tasks' code "
-                                 "(process_worker.wasm) in a Web Worker, standing in for an operating-system process; the "
-                                 "native build forks real ones. It starts from that program's initial memory, not from a copy "
-                                 "of the page's (there is no fork()), shares nothing, exchanges bytes by postMessage and has a "
-                                 "pid the page assigns.");
-        }
-        if (platform::thread_kind() == platform::ThreadKind::Fiber)
-            note("fiber_note", "In this single-threaded page only the page's threads are simulated: the processes are real "
-                               "Web Workers and run in parallel. Without shared memory the page cannot wake a sleeping "
-                               "process, so the Crash button reaches it only once its task is done.");
-        ImGui::PopStyleColor();
     }
     draw_controls(snapshot);
     draw_long_run_confirmation();
@@ -747,15 +853,33 @@ void LessonPanel::draw() {
     update_ui_share(snapshot);
 
     const float available = ImGui::GetContentRegionAvail().y;
-    // The legend wraps in a narrow window: reserve what it took last frame.
-    const float legend = std::max(legend_height_, ImGui::GetTextLineHeightWithSpacing());
+    // The timeline's legend, while the timeline shows (as last frame: its height is reserved
+    // before the views are drawn). It wraps in a narrow window: reserve what it took last frame.
+    const bool legend_shown = timeline_shown_;
+    timeline_shown_ = false;
+    const float legend = legend_shown ? std::max(legend_height_, ImGui::GetTextLineHeightWithSpacing()) : 0.0f;
     const float spacing = ImGui::GetStyle().ItemSpacing.y;
-    const float room = available - legend - spacing * 2;
-    // Stacked only where there is height for it: a phone on its side keeps console and views
-    // side by side, and every pane gives up height before anything is cut off.
-    if (!narrow || fold) {
-        const float code_height = std::clamp(available * 0.42f, fold ? 70.0f : 110.0f, 330.0f);
-        const float bottom_height = std::max(room - code_height, fold ? 70.0f : 90.0f);
+    const float room = std::max(available - legend - spacing * 2, 0.0f);
+    // Every pane gives up height before anything is cut off: the panes' heights add up to `room`.
+    if (narrow && short_screen && !embedded_) {
+        // A phone on its side: code, console and views side by side, each the full height.
+        if (ImGui::BeginTable("run", 3, ImGuiTableFlags_BordersInnerV, {0, room})) {
+            ImGui::TableSetupColumn("code", ImGuiTableColumnFlags_WidthStretch, 0.38f);
+            ImGui::TableSetupColumn("console", ImGuiTableColumnFlags_WidthStretch, 0.22f);
+            ImGui::TableSetupColumn("timeline", ImGuiTableColumnFlags_WidthStretch, 0.40f);
+            ImGui::TableNextColumn();
+            draw_code(snapshot, room, true);
+            ImGui::TableNextColumn();
+            draw_console(snapshot, room);
+            ImGui::TableNextColumn();
+            draw_views(snapshot, room);
+            ImGui::EndTable();
+        }
+    } else if (!narrow || embedded_ || short_screen) {
+        // A lesson that measures gives its plots the most.
+        const float code_share = lesson_->info.measures ? 0.3f : 0.42f;
+        const float code_height = std::min(std::clamp(available * code_share, fold ? 70.0f : 110.0f, 330.0f), room * 0.5f);
+        const float bottom_height = room - code_height;
         draw_code(snapshot, code_height, narrow);
         if (ImGui::BeginTable("run", 2, ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV)) {
             ImGui::TableSetupColumn("console", ImGuiTableColumnFlags_WidthStretch, 0.3f);
@@ -768,14 +892,21 @@ void LessonPanel::draw() {
         }
     } else {
         // Narrow (a phone, a tablet upright): code, console and views stacked, each the full width.
-        const float code_height = std::max(room * 0.32f, 90.0f);
-        const float console_height = std::max(room * 0.22f, 70.0f);
+        // A lesson that measures gives its plots the most.
+        const float panes = std::max(room - spacing * 2, 0.0f);
+        const bool measures = lesson_->info.measures;
+        const float code_height = std::floor(panes * (measures ? 0.26f : 0.38f));
+        const float console_height = std::floor(panes * (measures ? 0.14f : 0.18f));
         draw_code(snapshot, code_height, true);
         draw_console(snapshot, console_height);
-        draw_views(snapshot, std::max(room - code_height - console_height - spacing * 2, 100.0f));
+        draw_views(snapshot, panes - code_height - console_height);
     }
+    if (!legend_shown) return;
     const float legend_top = ImGui::GetCursorPosY();
+    ImGui::BeginGroup();
     draw_legend();
+    ImGui::EndGroup();
+    remember_widget("legend");
     legend_height_ = ImGui::GetCursorPosY() - legend_top;
 }
 

@@ -11,6 +11,7 @@
 #include "ui/timeline_view.hpp"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ public:
     // explanation folds under "About this lesson" (phones on their side).
     static constexpr float kNarrowWidth = 900;
     static constexpr float kShortHeight = 560;
+    static constexpr float kPhoneWidth = 600;  // narrower: a phone upright
 
     // Shows `lesson` with `params`; a new lesson resets the parameters to the ones given.
     void select(const lessons::Lesson& lesson, lessons::LessonParams params);
@@ -54,6 +56,8 @@ public:
     // Embedded (embed=1, in a course page's iframe): a compact layout, the explanation folded.
     void set_embedded(bool embedded) { embedded_ = embedded; }
     bool embedded() const { return embedded_; }
+    // Drawn first on the title's line (a phone on its side has no line to spare for the app's own).
+    void set_title_prefix(std::function<void()> prefix) { title_prefix_ = std::move(prefix); }
 
     // {"id":..,"state":..,"console":[..],"lanes":[..]}: for the browser tests.
     std::string state_json() const;
@@ -64,6 +68,7 @@ private:
     void explore();
     void draw_long_run_confirmation();
     void draw_controls(const lessons::LessonRunner::Snapshot& snapshot);
+    void draw_explanation(float most);
     void draw_code(const lessons::LessonRunner::Snapshot& snapshot, float height, bool narrow);
     void draw_views(const lessons::LessonRunner::Snapshot& snapshot, float height);
     void draw_console(const lessons::LessonRunner::Snapshot& snapshot, float height);
@@ -86,6 +91,9 @@ private:
     float legend_height_ = 0;  // as drawn last frame (it wraps in narrow windows)
     ShareBar share_bar_;
     bool embedded_ = false;
+    std::function<void()> title_prefix_;
+    bool settings_open_ = false;        // on a phone, where the settings fold
+    bool timeline_shown_ = true;        // last frame: the legend is the timeline's, shown with it
     bool about_open_ = false;           // embedded: the explanation unfolded (as drawn last frame)
     bool confirm_long_run_ = false;     // run() was asked for a long run: open the confirmation
     bool confirming_long_run_ = false;  // the confirmation is on screen (as drawn last frame)

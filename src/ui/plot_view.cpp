@@ -1,5 +1,7 @@
 #include "ui/plot_view.hpp"
 
+#include "ui/test_hook.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -30,7 +32,77 @@ void dashed_line(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour) {
                       {a.x + (b.x - a.x) * to / length, a.y + (b.y - a.y) * to / length}, colour, 1.5f);
     }
 }
+// The legend's entries (the series' colours and names, then the guides' dashes) and where each
+// goes in `width`: entries share a line while they fit, and a name longer than the line wraps,
+// so that the legend never runs past its right edge.
+struct Legend {
+    struct Entry {
+        const char* name;
+        ImU32 colour;
+        bool dashed;
+        ImVec2 at;  // from the legend's top left
+    };
+    std::vector<Entry> entries;
+    float name_width = 0, height = 0;
+};
+constexpr float kLegendMark = 18;
+
+Legend legend_layout(const PlotAxes& axes, const std::vector<PlotSeries>& series, float width) {
+    Legend legend;
+    for (const auto& s : series)
+        if (!s.dashed) legend.entries.push_back({s.name.c_str(), s.colour, false, {}});
+    if (std::any_of(series.begin(), series.end(), [](const PlotSeries& s) { return s.dashed; }))
+        legend.entries.push_back({"predicted from the overheads", kGuideColour, true, {}});
+    if (axes.diagonal)
+        legend.entries.push_back(
+            {axes.ideal_capped_at_cores && axes.cores > 0 ? "ideal (up to the cores)" : "ideal (waiting needs no core)",
+             kGuideColour,
+             true,
+             {}});
+    legend.name_width = std::max(width - kLegendMark, 40.0f);
+    const float gap = 12, spacing_y = ImGui::GetStyle().ItemSpacing.y;
+    float x = 0, y = 0, row = 0;
+    for (Legend::Entry& entry : legend.entries) {
+        const ImVec2 text = ImGui::CalcTextSize(entry.name, nullptr, false, legend.name_width);
+        const float entry_width = kLegendMark + text.x;
+        if (x > 0 && x + gap + entry_width > width) {
+            y += row + spacing_y;
+            x = row = 0;
+        } else if (x > 0) {
+            x += gap;
+        }
+        entry.at = {x, y};
+        x += entry_width;
+        row = std::max(row, text.y);
+    }
+    legend.height = legend.entries.empty() ? 0 : y + row;
+    return legend;
+}
+
+void draw_legend_at(const Legend& legend, ImVec2 origin) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const float line = ImGui::GetTextLineHeight();
+    for (const Legend::Entry& entry : legend.entries) {
+        const ImVec2 p{origin.x + entry.at.x, origin.y + entry.at.y};
+        if (entry.dashed)
+            dashed_line(draw, {p.x, p.y + line / 2}, {p.x + 14, p.y + line / 2}, entry.colour);
+        else
+            draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, entry.colour);
+        draw->AddText(nullptr, 0, {p.x + kLegendMark, p.y}, ImGui::GetColorU32(ImGuiCol_Text), entry.name, nullptr, legend.name_width);
+    }
+}
 }  // namespace
+
+float plot_legend_height(const PlotAxes& axes, const std::vector<PlotSeries>& series, float width) {
+    return legend_layout(axes, series, width).height;
+}
+
+void draw_plot_legend(const char* id, const PlotAxes& axes, const std::vector<PlotSeries>& series, float width) {
+    const Legend legend = legend_layout(axes, series, width);
+    draw_legend_at(legend, ImGui::GetCursorScreenPos());
+    ImGui::Dummy({width, std::max(legend.height, 1.0f)});
+    remember_widget(id);
+}
 
 void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series, ImVec2 size) {
     ImGui::PushID(id);
@@ -41,10 +113,17 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
     bool any_flagged = false;
     for (const auto& s : series)
         for (const PlotPoint& p : s.points) any_flagged |= p.flagged;
-    // Rows, top to bottom: title, (the flag note), plot, tick labels, axis label, legend.
+    const float spacing_y = ImGui::GetStyle().ItemSpacing.y;
+    const Legend legend = axes.legend ? legend_layout(axes, series, size.x) : Legend{};
+    const float legend_height = legend.height;
+    // Rows, top to bottom: title (and its unit when it fits beside it), the flag note, plot, tick
+    // labels, axis label, legend: together `size` tall.
+    const float title_width = ImGui::CalcTextSize(title).x;
+    const bool unit_beside = title_width + 8 + ImGui::CalcTextSize(axes.y_label).x <= size.x;
     const float note_height = any_flagged && axes.flag_note[0] ? line + 2 : 0;
     const float left = origin.x + 46, right = origin.x + size.x - 8;
-    const float top = origin.y + line + 6 + note_height, bottom = origin.y + size.y - line * 3 - 8;
+    const float top = origin.y + line + 6 + note_height + (unit_beside ? 0 : line + 2);
+    const float bottom = std::max(origin.y + size.y - legend_height - spacing_y - line * 2 - 8, top + 20);
 
     double y_max = 0, y_min = 0;
     if (axes.diagonal) y_max = axes.ideal_capped_at_cores && axes.cores > 0 ? std::min<double>(axes.x_max, axes.cores) : axes.x_max;
@@ -96,8 +175,10 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
     }
     draw->AddText({(left + right) / 2 - ImGui::CalcTextSize(axes.x_label).x / 2, bottom + line + 2}, IM_COL32(160, 160, 160, 255),
                   axes.x_label);
-    const float title_width = ImGui::CalcTextSize(title).x;
-    draw->AddText({origin.x + title_width + 8, origin.y}, IM_COL32(160, 160, 160, 255), axes.y_label);
+    if (unit_beside)
+        draw->AddText({origin.x + title_width + 8, origin.y}, IM_COL32(160, 160, 160, 255), axes.y_label);
+    else
+        draw->AddText({origin.x, origin.y + line + 2 + note_height}, IM_COL32(160, 160, 160, 255), axes.y_label);
 
     draw->PushClipRect({left, top}, {right, bottom}, true);
     const bool cores_shown = axes.cores > 0 && axes.cores >= axes.x_min && axes.cores <= axes.x_max;
@@ -150,7 +231,8 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
             }
         }
     }
-    ImGui::Dummy({size.x, size.y - line - 6});
+    // The plot's area, down to the legend; the legend's text is drawn, not laid out as items.
+    ImGui::Dummy({size.x, std::max(size.y - legend_height - spacing_y, 1.0f)});
     if (hovered && ImGui::IsWindowHovered()) {
         ImGui::BeginTooltip();
         ImGui::Text("%s, %g %s", hovered->name.c_str(), hovered_point->x, axes.x_label);
@@ -161,32 +243,11 @@ void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, con
         if (hovered_point->flagged && axes.flag_note[0]) ImGui::TextColored(ImColor(kFlagColour), "%s", axes.flag_note);
         ImGui::EndTooltip();
     }
-    // Legend: the series' colours and names, then the ideal's dashes. Wraps in a narrow plot.
-    const float legend_right = origin.x + size.x;
-    bool first = true;
-    const auto legend_item = [&](const char* name, ImU32 colour, bool dashed) {
-        const float width = 18 + ImGui::CalcTextSize(name).x;
-        if (!first) ImGui::SameLine(0, 12);
-        if (!first && ImGui::GetCursorScreenPos().x + width > legend_right) ImGui::NewLine();
-        first = false;
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        if (dashed)
-            dashed_line(draw, {p.x, p.y + line / 2}, {p.x + 14, p.y + line / 2}, colour);
-        else
-            draw->AddRectFilled({p.x, p.y + line / 2 - 2}, {p.x + 14, p.y + line / 2 + 2}, colour);
-        ImGui::Dummy({16, line});
-        ImGui::SameLine(0, 2);
-        ImGui::TextUnformatted(name);
-    };
-    for (const auto& s : series)
-        if (!s.dashed) legend_item(s.name.c_str(), s.colour, false);
-    if (std::any_of(series.begin(), series.end(), [](const PlotSeries& s) { return s.dashed; }))
-        legend_item("predicted from the overheads", kGuideColour, true);
-    if (axes.diagonal)
-        legend_item(axes.ideal_capped_at_cores && axes.cores > 0 ? "ideal (up to the cores)" : "ideal (waiting needs no core)",
-                    kGuideColour, true);
+    draw_legend_at(legend, {origin.x, origin.y + size.y - legend_height});
+    if (legend_height > 0) ImGui::Dummy({size.x, legend_height});
     ImGui::EndGroup();
     ImGui::PopID();
+    remember_widget((std::string("plot_") + id).c_str());  // the whole plot, legend included, for the tests
 }
 
 }  // namespace pp::ui

@@ -39,10 +39,15 @@ struct PlotAxes {
     bool log_x = false;                           // x on a log scale (x > 0), ticks at each power of ten
     std::string (*x_format)(double x) = nullptr;  // a tick's label ("10 us"); nullptr: "%g"
     bool ideal_at_one = false;                    // a line at y = 1: above it pays off, below it costs
+    bool legend = true;                           // false: plots side by side share one (draw_plot_legend)
 };
 
-// Draws a plot `size` pixels big at the cursor, with a legend under it. Hovering a point shows
-// its series, median, range and number of runs.
+// Draws a plot at the cursor, `size` pixels big with its legend under it (remembered as widget
+// "plot_<id>"). Hovering a point shows its series, median, range and number of runs.
 void draw_line_plot(const char* id, const char* title, const PlotAxes& axes, const std::vector<PlotSeries>& series, ImVec2 size);
+
+// A plot's legend alone, `width` wide at the cursor (remembered as widget `id`), and its height.
+void draw_plot_legend(const char* id, const PlotAxes& axes, const std::vector<PlotSeries>& series, float width);
+float plot_legend_height(const PlotAxes& axes, const std::vector<PlotSeries>& series, float width);
 
 }  // namespace pp::ui

@@ -3,6 +3,7 @@
 
 #include "imgui.h"
 #include "platform/runtime.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 #include <cstdio>
@@ -69,10 +70,10 @@ void draw_variables(const ProcessInfo& process) {
 // Kill / Crash for a live child process; remembered as kill_<pid> / crash_<pid> for the tests.
 void draw_buttons(const ProcessInfo& process) {
     if (!process.can_control || has_ended(process.state)) return;
-    char name[32];
-    if (ImGui::SmallButton("Kill")) ProcessRegistry::instance().kill(process.pid);
-    std::snprintf(name, sizeof name, "kill_%d", process.pid);
-    remember_widget(name);
+    char id[32];
+    const std::string whose = " process " + std::to_string(process.pid) + " (" + process.name + ")";
+    std::snprintf(id, sizeof id, "kill_%d", process.pid);
+    if (semantics::button_pressed(ImGui::SmallButton("Kill"), id, "Kill" + whose)) ProcessRegistry::instance().kill(process.pid);
     const bool forked = platform::process_kind() == platform::ProcessKind::Forked;
     if (ImGui::IsItemHovered()) {
         if (forked)
@@ -81,9 +82,8 @@ void draw_buttons(const ProcessInfo& process) {
             ImGui::SetTooltip("Worker.terminate(): the browser ends it at once");
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("Crash")) ProcessRegistry::instance().crash(process.pid);
-    std::snprintf(name, sizeof name, "crash_%d", process.pid);
-    remember_widget(name);
+    std::snprintf(id, sizeof id, "crash_%d", process.pid);
+    if (semantics::button_pressed(ImGui::SmallButton("Crash"), id, "Crash" + whose)) ProcessRegistry::instance().crash(process.pid);
     if (ImGui::IsItemHovered()) {
         if (forked)
             ImGui::SetTooltip("kill(%d, SIGSEGV): it dies as a bad pointer would make it", process.pid);
@@ -91,6 +91,17 @@ void draw_buttons(const ProcessInfo& process) {
             ImGui::SetTooltip("It executes a trap instruction in its own instance, as a bug would: at once if it "
                               "sleeps, else when its computation next sleeps or ends");
     }
+}
+
+// The variables as one line, for the accessible layer's table.
+std::string variables_text(const ProcessInfo& process) {
+    std::string text;
+    for (const ProcessVariable& variable : process.variables) {
+        if (!text.empty()) text += ", ";
+        if (!variable.thread.empty()) text += variable.thread + ": ";
+        text += variable.name + " = " + std::to_string(variable.value);
+    }
+    return text.empty() ? "-" : text;
 }
 
 std::string messages_text(const ProcessInfo& process) {
@@ -101,6 +112,17 @@ std::string messages_text(const ProcessInfo& process) {
     return text;
 }
 
+// Both layouts' rows as the accessible layer's table (the last item: the panel's table or list).
+void publish_table(const std::vector<ProcessInfo>& rows) {
+    std::vector<std::vector<std::string>> cells;
+    for (const ProcessInfo& p : rows)
+        cells.push_back({std::to_string(p.pid), p.is_this_process ? "MainProcess (this program)" : p.name, to_string(p.state),
+                         variables_text(p), p.task.empty() ? "-" : p.task, p.is_this_process ? "-" : std::to_string(p.tasks_done),
+                         p.is_this_process ? "-" : messages_text(p), p.how});
+    semantics::table("processes_table", "Processes",
+                     {"pid", "process", "state", "its own variables", "running task", "done", "messages sent / received", "how it ended"},
+                     cells);
+}
 }  // namespace
 
 void ProcessPanel::draw_compact(float height) {
@@ -138,6 +160,7 @@ void ProcessPanel::draw_compact(float height) {
         ImGui::PopID();
     }
     ImGui::EndChild();
+    publish_table(rows_);
 }
 
 void ProcessPanel::draw(float height) {
@@ -206,6 +229,7 @@ void ProcessPanel::draw(float height) {
         ImGui::PopID();
     }
     ImGui::EndTable();
+    publish_table(rows_);
 }
 
 }  // namespace pp::ui

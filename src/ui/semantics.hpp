@@ -7,7 +7,7 @@
 // (platform/semantics.hpp), which keeps one DOM element per node over the canvas
 // (web/playground-semantics.js). Using such an element (a click, Enter, a screen reader's
 // action, a new slider value) comes back here and is answered by the SAME widget's code on the
-// next frame: `if (ImGui::Button("Run") | semantics::button("run", "Run")) run();`. One UI, not two.
+// next frame: `if (semantics::button_pressed(ImGui::Button("Run"), "run", "Run")) run();`. One UI, not two.
 //
 // Every published node is also a remembered widget (test_hook.hpp), for the browser tests.
 // UI thread only.
@@ -53,6 +53,12 @@ std::optional<double> take_value(const char* id);
 
 // The last ImGui item is a button: publishes it; true when the page pressed it.
 bool button(const char* id, std::string_view name, bool current = false);
+// button() for the item ImGui just drew, which the pointer `clicked`: true when either pressed
+// it. (The argument is evaluated first, so the item is drawn before it is published.)
+inline bool button_pressed(bool clicked, const char* id, std::string_view name, bool current = false) {
+    const bool from_page = button(id, name, current);
+    return clicked || from_page;
+}
 // ImGui::BeginTabItem(label, nullptr, flags), published as a tab of the TabList being
 // published; the page's press selects it. Returns what BeginTabItem returns.
 bool tab_item(const char* id, const char* label, int flags = 0);
@@ -76,7 +82,8 @@ void end_group();
 void table(const char* id, std::string_view caption, const std::vector<std::string>& header,
            const std::vector<std::vector<std::string>>& rows);
 
-// {"nodes":N,"frames":..,"sent":..,"mean_ms":..,"max_ms":..}: the layer's cost, for the tests.
+// {"nodes":N,"frames":..,"sent":..,"total_ms":..,"max_ms":..,"first_ms":..,"max_later_ms":..}: the
+// layer's cost, for the tests (first_ms: the frame that created the page's elements).
 std::string stats_json();
 
 }  // namespace pp::ui::semantics

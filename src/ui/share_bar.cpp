@@ -47,12 +47,12 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
     ImGui::SetCursorPosX(std::max(right - total, ImGui::GetCursorPosX()));
 
     if (!embedded) {
-        if (ImGui::Button("Share") | semantics::button("share", "Share: copy a link to this lesson with these settings")) {
+        if (semantics::button_pressed(ImGui::Button("Share"), "share", "Share: copy a link to this lesson with these settings")) {
             copy(lessons::share_url(platform::page_url(), lesson, params, false, link_extra));
         }
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Copy a link that opens this lesson with these settings");
         ImGui::SameLine();
-        if (ImGui::Button("Embed") | semantics::button("embed", "Embed: an iframe for a course page")) {
+        if (semantics::button_pressed(ImGui::Button("Embed"), "embed", "Embed: an iframe for a course page")) {
             snippet_ = lessons::embed_snippet(platform::page_url(), lesson, params, link_extra);
             embed_window_open_ = true;
             ImGui::OpenPopup("Embed this lesson");
@@ -60,10 +60,10 @@ ShareBar::Action ShareBar::draw(const lessons::Lesson& lesson, const lessons::Le
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("An <iframe> for a course page, with these settings");
         ImGui::SameLine();
     }
-    if (ImGui::Button("Export") | semantics::button("export", "Export the run")) ImGui::OpenPopup("export_menu");
+    if (semantics::button_pressed(ImGui::Button("Export"), "export", "Export the run")) ImGui::OpenPopup("export_menu");
     if (embedded) {
         ImGui::SameLine();
-        if (ImGui::Button(kOpenFullLabel) | semantics::button("open_full", "Open in Parallel Playground (new tab)")) {
+        if (semantics::button_pressed(ImGui::Button(kOpenFullLabel), "open_full", "Open in Parallel Playground (new tab)")) {
             const std::string url = lessons::share_url(platform::page_url(), lesson, params, false, link_extra);
             if (!platform::open_in_new_tab(url)) {
                 if (platform::has_tabs())
@@ -84,14 +84,15 @@ void ShareBar::draw_export_menu(const lessons::Lesson& lesson, const lessons::Le
     const bool has_run = snapshot.lesson == &lesson && snapshot.state != lessons::LessonRunner::State::Idle;
     if (!has_run) ImGui::TextDisabled("Run the lesson first: the exports are of its run.");
     ImGui::BeginDisabled(!has_run);
-    if (ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)") |
-        semantics::button("export_trace", "trace.json (Perfetto, speedscope, chrome://tracing)"))
+    if (semantics::button_pressed(ImGui::Selectable("trace.json  (Perfetto, speedscope, chrome://tracing)"), "export_trace",
+                                  "trace.json (Perfetto, speedscope, chrome://tracing)"))
         export_trace(lesson, "");
-    if (ImGui::Selectable("Timeline as PNG") | semantics::button("export_png", "Timeline as PNG")) {
+    if (semantics::button_pressed(ImGui::Selectable("Timeline as PNG"), "export_png", "Timeline as PNG")) {
         if (!timeline.shown_recently()) notify({true, "Open the Timeline tab: the picture is taken when it shows"});
         export_png(lesson, timeline, "");
     }
-    if (ImGui::Selectable("Console as text") | semantics::button("export_console", "Console as text")) export_console(lesson, snapshot, "");
+    if (semantics::button_pressed(ImGui::Selectable("Console as text"), "export_console", "Console as text"))
+        export_console(lesson, snapshot, "");
     ImGui::EndDisabled();
     ImGui::EndPopup();
 }
@@ -141,9 +142,10 @@ void ShareBar::draw_embed_window() {
     ImGui::TextWrapped("Paste this into a course page (it shows this lesson, with these settings, in a compact layout):");
     const float snippet_height = std::max(ImGui::GetTextLineHeight() * 5.5f, ImGui::GetContentRegionAvail().y * 0.4f);
     ImGui::InputTextMultiline("##snippet", snippet_.data(), snippet_.size() + 1, {-1, snippet_height}, ImGuiInputTextFlags_ReadOnly);
-    if (ImGui::Button("Copy") | semantics::button("embed_copy", "Copy the snippet")) copy(snippet_);
+    remember_widget("embed_snippet");
+    if (semantics::button_pressed(ImGui::Button("Copy"), "embed_copy", "Copy the snippet")) copy(snippet_);
     ImGui::SameLine();
-    if (ImGui::Button("Close") | semantics::button("embed_close", "Close")) ImGui::CloseCurrentPopup();
+    if (semantics::button_pressed(ImGui::Button("Close"), "embed_close", "Close")) ImGui::CloseCurrentPopup();
     ImGui::BeginChild("requirements");
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     ImGui::TextWrapped("%s", lessons::kEmbedHostRequirements);

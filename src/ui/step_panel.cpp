@@ -11,6 +11,7 @@
 #include "core/json.hpp"
 #include "imgui.h"
 #include "ui/palette.hpp"
+#include "ui/semantics.hpp"
 #include "ui/test_hook.hpp"
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 namespace pp::ui {
 
 using schedule::ThreadView;
+using semantics::Role;
 
 namespace {
 const ImVec4 kNoteColour{1.0f, 0.45f, 0.8f, 1.0f};  // as the timeline's note marks
@@ -43,19 +45,29 @@ StepPanel::Request StepPanel::draw(const lessons::Lesson& lesson, const lessons:
     const bool active = snapshot.stepped &&
                         (snapshot.state == lessons::LessonRunner::State::Running || snapshot.state == lessons::LessonRunner::State::Paused);
     ImGui::TextWrapped("%s", headline(view_));
-    if (!view_.error.empty()) ImGui::TextColored(kHintColour, "%s", view_.error.c_str());
+    semantics::text("step_headline", Role::Text, "", headline(view_));
+    if (!view_.error.empty()) {
+        ImGui::TextColored(kHintColour, "%s", view_.error.c_str());
+        semantics::text("step_error", Role::Text, "", view_.error);
+    }
 
     // The shared values, the steps so far and the schedule that reproduces them.
     std::string shared;
     for (const auto& [name, value] : view_.shared) shared += name + " = " + std::to_string(value) + "   ";
-    ImGui::Text("%s%d step%s   schedule: %s", shared.c_str(), view_.steps, view_.steps == 1 ? "" : "s",
-                view_.schedule.empty() ? "(no choice yet)" : view_.schedule.c_str());
+    char status[512];
+    std::snprintf(status, sizeof status, "%s%d step%s   schedule: %s", shared.c_str(), view_.steps, view_.steps == 1 ? "" : "s",
+                  view_.schedule.empty() ? "(no choice yet)" : view_.schedule.c_str());
+    ImGui::TextUnformatted(status);
+    semantics::text("step_status", Role::Text, "", status);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("The thread you chose at each moment two or more could move. Share puts it in the link;\n"
                           "the same schedule replays the same run: same console, same counter, same timeline.");
 
     draw_threads(active);
-    for (const std::string& note : view_.notes) ImGui::TextColored(kNoteColour, "! %s", note.c_str());
+    for (std::size_t i = 0; i < view_.notes.size(); ++i) {
+        ImGui::TextColored(kNoteColour, "! %s", view_.notes[i].c_str());
+        semantics::text(("step_note_" + std::to_string(i)).c_str(), Role::Text, "", "! " + view_.notes[i]);
+    }
 
     // The challenge (the thread lesson, while updates can be lost).
     if (lesson.info.params & lessons::setting_bit("lock") && snapshot.params.lock != lessons::kWithLock) {
@@ -64,20 +76,23 @@ StepPanel::Request StepPanel::draw(const lessons::Lesson& lesson, const lessons:
         std::string best = explored && explored->fewest_steps_to_note >= 0
                                ? std::to_string(explored->fewest_steps_to_note) + " (found by exploring every schedule)"
                                : std::string("press Explore to find out");
-        ImGui::TextWrapped("Challenge: lose an update in as few steps as possible. You: %s. Fewest possible: %s.", yours.c_str(),
-                           best.c_str());
+        const std::string challenge =
+            "Challenge: lose an update in as few steps as possible. You: " + yours + ". Fewest possible: " + best + ".";
+        ImGui::TextWrapped("%s", challenge.c_str());
+        semantics::text("step_challenge", Role::Text, "", challenge);
     }
 
     if (active) draw_finish();
     if (!active) {
-        if (ImGui::Button("Explore every interleaving")) request.kind = Request::Kind::Explore;
-        remember_widget("explore");
+        if (semantics::button_pressed(ImGui::Button("Explore every interleaving"), "explore", "Explore every interleaving"))
+            request.kind = Request::Kind::Explore;
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Runs the lesson under every order of its threads' steps on shared data,\n"
                               "and counts how each order ends.");
         if (snapshot.exploring) {
             ImGui::SameLine();
             ImGui::TextDisabled("exploring...");
+            semantics::text("exploring", Role::Text, "", "exploring...");
         }
     }
     if (explored && !snapshot.exploring) {
@@ -107,18 +122,23 @@ void StepPanel::draw_threads(bool active) {
         for (int i = 0; i < io.InputQueueCharacters.Size; ++i)
             if (const int n = schedule::schedule_number(static_cast<char>(io.InputQueueCharacters[i])); n >= 0) typed = n;
 
+    std::vector<std::vector<std::string>> rows;  // the table, for the accessible layer
     for (const ThreadView& t : view_.threads) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         char label[96];
         std::snprintf(label, sizeof label, "[%c] %s##step%d", schedule::schedule_char(t.number), t.name.c_str(), t.number);
-        ImGui::BeginDisabled(!t.can_move);
-        const bool clicked = ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns);
-        ImGui::EndDisabled();
-        char widget[32];
+        char widget[32], name[96];
         std::snprintf(widget, sizeof widget, "step_thread_%d", t.number);
-        remember_widget(widget);
+        std::snprintf(name, sizeof name, "Step thread %c (%s)", schedule::schedule_char(t.number), t.name.c_str());
+        ImGui::BeginDisabled(!t.can_move);
+        const bool clicked = semantics::button_pressed(ImGui::Selectable(label, false, ImGuiSelectableFlags_SpanAllColumns), widget, name);
+        ImGui::EndDisabled();
         if ((clicked || typed == t.number) && t.can_move) schedule::step(t.number);
+        std::string own;
+        if (t.private_value) own = t.private_what + " " + std::to_string(*t.private_value);
+        rows.push_back({label + std::string(), to_string(t.state), t.next, own});
+        rows.back()[0].resize(rows.back()[0].find("##"));
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(to_string(t.state));
         ImGui::TableNextColumn();
@@ -130,6 +150,7 @@ void StepPanel::draw_threads(bool active) {
         if (t.private_value) ImGui::Text("%s %lld", t.private_what.c_str(), static_cast<long long>(*t.private_value));
     }
     ImGui::EndTable();
+    semantics::table("step_threads_table", "Threads of the stepped run", {"thread", "state", "next step", "its own copy"}, rows);
 }
 
 //-----------------------------------------------------------------------------
@@ -138,16 +159,16 @@ void StepPanel::draw_threads(bool active) {
 void StepPanel::draw_finish() {
     ImGui::TextDisabled("Finish:");
     ImGui::SameLine();
-    if (ImGui::SmallButton("round robin")) schedule::finish(schedule::Policy::RoundRobin);
-    remember_widget("finish_round_robin");
+    if (semantics::button_pressed(ImGui::SmallButton("round robin"), "finish_round_robin", "Finish round robin"))
+        schedule::finish(schedule::Policy::RoundRobin);
     ImGui::SameLine();
     char random[48];
     std::snprintf(random, sizeof random, "random (seed %llu)", static_cast<unsigned long long>(random_seed_));
-    if (ImGui::SmallButton(random)) schedule::finish(schedule::Policy::Random, random_seed_++);
-    remember_widget("finish_random");
+    if (semantics::button_pressed(ImGui::SmallButton(random), "finish_random", std::string("Finish at ") + random))
+        schedule::finish(schedule::Policy::Random, random_seed_++);
     ImGui::SameLine();
-    if (ImGui::SmallButton("as the OS would")) schedule::finish(schedule::Policy::FreeRunning);
-    remember_widget("finish_free");
+    if (semantics::button_pressed(ImGui::SmallButton("as the OS would"), "finish_free", "Finish as the OS would"))
+        schedule::finish(schedule::Policy::FreeRunning);
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("The controller lets go: the threads run at once, as the operating system schedules them.");
 }
@@ -157,8 +178,11 @@ void StepPanel::draw_finish() {
 //-----------------------------------------------------------------------------
 StepPanel::Request StepPanel::draw_explored(const schedule::ExploreResult& explored) {
     Request request;
-    ImGui::Text("%zu %sschedules, explored in %.2f s.%s", explored.schedules, explored.complete ? "" : "random ", explored.seconds,
-                explored.complete ? "" : " (There are more: these are a random sample.)");
+    char summary[160];
+    std::snprintf(summary, sizeof summary, "%zu %sschedules, explored in %.2f s.%s", explored.schedules, explored.complete ? "" : "random ",
+                  explored.seconds, explored.complete ? "" : " (There are more: these are a random sample.)");
+    ImGui::TextUnformatted(summary);
+    semantics::text("explored_summary", Role::Text, "", summary);
     std::size_t most = 1;
     for (const auto& outcome : explored.outcomes) most = std::max(most, outcome.count);
     const float full = std::max(ImGui::GetContentRegionAvail().x - 260, 60.0f);
@@ -169,12 +193,13 @@ StepPanel::Request StepPanel::draw_explored(const schedule::ExploreResult& explo
         char id[32];
         std::snprintf(id, sizeof id, "##outcome%zu", i);
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::ColorConvertU32ToFloat4(series_colour(static_cast<int>(i))));
-        if (ImGui::Button(id, {std::max(full * static_cast<float>(outcome.count) / static_cast<float>(most), 4.0f), 0}))
-            request = Request{Request::Kind::Replay, outcome.schedule};
+        const bool clicked = ImGui::Button(id, {std::max(full * static_cast<float>(outcome.count) / static_cast<float>(most), 4.0f), 0});
         ImGui::PopStyleColor();
         char widget[32];
         std::snprintf(widget, sizeof widget, "outcome_%zu", i);
-        remember_widget(widget);
+        const std::string name =
+            "Replay: " + outcome.text + " (" + std::to_string(outcome.count) + " of " + std::to_string(explored.schedules) + " schedules)";
+        if (semantics::button_pressed(clicked, widget, name)) request = Request{Request::Kind::Replay, outcome.schedule};
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("Click to replay one of these schedules, then step on from its end:\n%s", outcome.schedule.c_str());
         ImGui::SameLine();

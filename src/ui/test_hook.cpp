@@ -4,6 +4,7 @@
 #include <map>
 
 #include "imgui.h"
+#include "imgui_internal.h"  // the tooltip's window
 
 namespace pp::ui {
 namespace {
@@ -19,6 +20,13 @@ void remember_widget(const char* name) {
 }
 
 void forget_widgets() { g_widgets.clear(); }
+
+void remember_tooltip() {
+    // ImGui's tooltip window (BeginTooltip, SetTooltip), when one was drawn this frame.
+    const ImGuiWindow* window = ImGui::FindWindowByName("##Tooltip_00");
+    if (window && window->Active && window->Size.x > 0)
+        g_widgets["tooltip"] = {window->Pos.x, window->Pos.y, window->Size.x, window->Size.y};
+}
 
 std::string remembered_widgets_json() {
     std::string json = "{";

@@ -15,5 +15,7 @@ std::string remembered_widgets_json();
 
 // Starts a frame's list afresh, so a widget that is no longer drawn is no longer reported.
 void forget_widgets();
+// Remembers the tooltip shown this frame, if any, as widget "tooltip". Call after every window.
+void remember_tooltip();
 
 }  // namespace pp::ui

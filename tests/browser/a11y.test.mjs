@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { SCREENSHOT_DIR, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
+import { SCREENSHOT_DIR, clickWidget, launchBrowser, startServer, waitForState, watchConsole } from './harness.mjs';
 
 const TEST_TIMEOUT = { timeout: 120_000 };
 // Two threads print nine lines over 0.5 s at this scale.
@@ -146,6 +146,114 @@ test('A11y.PinchAndKeysZoomTheTimeline.2threads', TEST_TIMEOUT, async () => {
   });
 });
 
+// Touch has no hover: a finger held still for half a second shows what the mouse's hover shows
+// (here a timeline bar's tooltip), without pressing; a tap presses and leaves nothing hovered.
+test('A11y.LongPressShowsWhatHoverShows.4threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread-pool&scale=0.05&autorun=1', { hasTouch: true }, async (page) => {
+    const done = await ended(page);
+    const [x, y, width] = done.widgets.timeline;
+    const at = { x: x + width * 0.65, y: y + 37, id: 1 };  // the main thread's lane: a bar the whole run long
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const framesPass = async (n) => {
+      const { frame } = await waitForState(page, () => true);
+      return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
+    };
+    const tap = async () => {
+      await touch('touchStart', [at]);
+      await page.waitForTimeout(60);
+      await touch('touchEnd', []);
+      return framesPass(4);
+    };
+    assert.equal((await tap()).widgets.tooltip, undefined, 'a tap leaves no tooltip behind');
+    await touch('touchStart', [at]);
+    await page.waitForTimeout(150);
+    assert.equal((await framesPass(2)).widgets.tooltip, undefined, 'no tooltip before the press is long');
+    const held = await waitForState(page, (s) => s.widgets.tooltip, { what: 'the tooltip of a long press', timeout: 5_000 });
+    await touch('touchEnd', []);
+    const lifted = await framesPass(4);
+    assert.ok(lifted.widgets.tooltip, 'the tooltip stays once the finger is lifted, to be read');
+    assert.equal(lifted.lesson.timeline_view_ms, held.lesson.timeline_view_ms, 'the long press neither panned nor zoomed');
+    // The mouse's hover at the same place shows the same tooltip.
+    assert.equal((await tap()).widgets.tooltip, undefined, 'the next tap takes it away');
+    await page.mouse.move(at.x, at.y);
+    await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
+    const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
+    assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), 'the same tooltip (its size)');
+  });
+});
+
+// The Scheduler tab (step mode) in the accessible layer: each thread's row is a button that steps
+// it, the threads are a table, Finish and Explore are buttons, and Explore's outcomes replay.
+test('A11y.SchedulerPanelByRole.2threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread&workers=2&increments=1&lock=without&step=1&autorun=1', {}, async (page) => {
+    const waiting = await waitForState(page, (s) => s.lesson.step?.waiting, { what: 'the stepped run to wait for a choice' });
+    const mover = waiting.lesson.step.threads.find((t) => t.can_move);
+    await page.getByRole('button', { name: `(${mover.name})` }).click();
+    const stepped = await waitForState(page, (s) => s.lesson.step.steps > waiting.lesson.step.steps && s.lesson.step.waiting,
+      { what: `the step of ${mover.name}` });
+    const threads = page.getByRole('table', { name: 'Threads of the stepped run' });
+    await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Threads of the stepped run"] tbody tr').length === n,
+      stepped.lesson.step.threads.length, { timeout: 5_000 });
+    assert.match(await threads.locator('tbody').textContent(), new RegExp(mover.name));
+    const { steps, schedule } = stepped.lesson.step;
+    assert.ok((await page.getByText(/\d+ steps? +schedule: /).textContent())
+      .endsWith(`${steps} step${steps === 1 ? '' : 's'}   schedule: ${schedule || '(no choice yet)'}`));
+    await page.getByRole('button', { name: 'Finish round robin' }).click();
+    await ended(page);
+    await page.getByRole('button', { name: 'Explore every interleaving' }).click();
+    const replay = page.getByRole('button', { name: /^Replay: .* schedules\)$/ }).first();
+    await replay.waitFor({ timeout: 60_000 });
+    const explored = await waitForState(page, (s) => s.lesson.explore, { what: 'the outcomes' });
+    assert.equal(await page.getByRole('button', { name: /^Replay: / }).count(), explored.lesson.explore.outcomes.length);
+    const run = explored.lesson.run;
+    await replay.click();
+    await waitForState(page, (s) => s.lesson.run > run, { what: 'the replay to start a run' });
+  });
+});
+
+// The Processes tab in the accessible layer: a table of the processes, and Kill / Crash buttons
+// named by pid that end the process.
+test('A11y.ProcessPanelByRole.3procs', TEST_TIMEOUT, async () => {
+  await withPage('lesson=process-pool&sleep=4&scale=1&autorun=1', {}, async (page) => {
+    await waitForState(page, (s) => s.processes.filter((p) => !p.self && p.state === 'running').length === 3,
+      { what: '3 running processes' });
+    await page.getByRole('tab', { name: 'Processes' }).click();
+    const table = page.getByRole('table', { name: 'Processes' });
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="Processes"] tbody tr').length === 4, null, { timeout: 10_000 });
+    assert.match(await table.locator('tbody tr').first().textContent(), /^1MainProcess \(this program\)/);
+    const kill = page.getByRole('button', { name: /^Kill process \d+ / }).first();
+    const pid = Number(/^Kill process (\d+)/.exec(await kill.textContent())[1]);
+    assert.equal(await page.getByRole('button', { name: new RegExp(`^Crash process ${pid} `) }).count(), 1);
+    await kill.click();
+    await waitForState(page, (s) => s.processes.find((p) => p.pid === pid)?.state === 'killed', { what: `process ${pid} killed` });
+    await page.waitForFunction((p) => [...document.querySelectorAll('[aria-label="Processes"] tbody tr')]
+      .some((row) => row.cells[0].textContent === String(p) && row.cells[2].textContent === 'killed'), pid, { timeout: 10_000 });
+  });
+});
+
+// prefers-reduced-motion: only a run moves. With it, a focused text field's cursor stays still
+// (the Embed dialog's snippet); without it the same cursor blinks, which this test also sees.
+for (const reducedMotion of ['reduce', 'no-preference']) {
+  test(`A11y.ReducedMotionStillsTheCursor.${reducedMotion}`, TEST_TIMEOUT, async () => {
+    await withPage('lesson=thread-pool', { reducedMotion }, async (page) => {
+      assert.equal((await waitForState(page, () => true)).reduced_motion, reducedMotion === 'reduce');
+      await page.getByRole('button', { name: /^Embed/ }).click();
+      await waitForState(page, (s) => s.widgets.embed_snippet, { what: 'the Embed dialog' });
+      await clickWidget(page, 'embed_snippet');
+      await page.mouse.move(1, 1);  // no hover highlight changes under the pointer
+      const [x, y, width, height] = (await waitForState(page, () => true)).widgets.embed_snippet;
+      const shots = new Set();
+      for (let i = 0; i < 6; i++) {  // ImGui's cursor: 0.8 s shown, 0.4 s hidden
+        shots.add((await page.screenshot({ clip: { x, y, width, height } })).toString('base64'));
+        await page.waitForTimeout(250);
+      }
+      if (reducedMotion === 'reduce') assert.equal(shots.size, 1, 'nothing moved');
+      else assert.ok(shots.size > 1, 'the cursor blinked');
+    });
+  });
+}
+
 test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async () => {
   // A run of 2 s: the console, the run state and the timeline change in most of its frames.
   await withPage('lesson=multithreading&scale=0.2', {}, async (page) => {
@@ -156,8 +264,9 @@ test('A11y.LayerCostsUnderOneMillisecondPerFrame.2threads', TEST_TIMEOUT, async 
     const meanMs = (after.total_ms - before.total_ms) / frames;
     const pageMs = (after.page_ms - before.page_ms) / frames;
     const line = `accessible layer: ${frames} frames, ${after.sent - before.sent} sent to the page, ` +
-                 `mean ${meanMs.toFixed(3)} ms a frame (of which the page: ${pageMs.toFixed(3)} ms), max ${after.max_ms.toFixed(3)} ms, ` +
-                 `${after.nodes} nodes, ${after.bytes} bytes`;
+                 `mean ${meanMs.toFixed(3)} ms a frame (of which the page: ${pageMs.toFixed(3)} ms), max ${after.max_later_ms.toFixed(3)} ms ` +
+                 `(the first update, which creates the elements: ${after.first_ms.toFixed(3)} ms, of which the page ` +
+                 `${after.first_page_ms.toFixed(3)} ms), ${after.nodes} nodes, ${after.bytes} bytes`;
     process.stdout.write(`# ${line}\n`);
     assert.ok(frames > 30, `frames were drawn during the run: ${frames}`);
     assert.ok(after.sent - before.sent > 5, 'the page got the changes');

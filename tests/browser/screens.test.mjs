@@ -37,8 +37,8 @@ function layoutProblems(widgets, width, height) {
   return problems;
 }
 
-// [width, height, embedded, touch]: a phone also with touch, where every control is 44 px tall.
-const SIZES = [...PAGE_SIZES.map((s) => [...s, false, false]), [390, 844, false, true],
+// [width, height, embedded, touch]: phones also with touch, where every control is 44 px tall.
+const SIZES = [...PAGE_SIZES.map((s) => [...s, false, false]), [390, 844, false, true], [844, 390, false, true],
                ...EMBED_SIZES.map((s) => [...s, true, false])];
 for (const [width, height, embed, touch] of SIZES) {
   const name = `${embed ? 'embed-' : ''}${touch ? 'touch-' : ''}${width}x${height}`;
@@ -52,11 +52,11 @@ for (const [width, height, embed, touch] of SIZES) {
       const { frame } = await waitForState(page, () => true);
       const state = await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
       await page.screenshot({ path: join(SCREENSHOT_DIR, `screen-${name}.png`) });
-      for (const needed of ['run', 'console', 'timeline', 'lesson_title'])
+      for (const needed of ['run', 'console', 'timeline', 'lesson_title', 'legend'])
         assert.ok(state.widgets[needed], `${needed} is drawn at ${name}: ${Object.keys(state.widgets)}`);
       assert.deepEqual(layoutProblems(state.widgets, width, height), [], `at ${name}`);
       if (touch) {  // tap targets: 44 CSS px tall at least
-        const small = ['run', 'share', 'export', 'lessons_menu', 'tab_timeline'].filter((w) => state.widgets[w][3] < 44);
+        const small = ['run', 'settings_open', 'share', 'export', 'lessons_menu', 'tab_timeline'].filter((w) => state.widgets[w][3] < 44);
         assert.deepEqual(small, [], `tap targets under 44 px: ${small.map((w) => `${w} ${state.widgets[w]}`)}`);
       }
     } catch (error) {
@@ -67,3 +67,57 @@ for (const [width, height, embed, touch] of SIZES) {
     }
   });
 }
+
+// Lesson 9's plots (time and speedup for each work) fit their pane, legends included, on a laptop
+// and on a phone: side by side, stacked, or a tab each when the pane is too short for all.
+for (const [width, height, touch] of [[1280, 720, false], [390, 844, true]]) {
+  const name = `${touch ? 'touch-' : ''}${width}x${height}`;
+  test(`Screens.UseCasePlotsFitTheirPane.${name}`, { timeout: 300_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width, height }, hasTouch: touch, isMobile: touch });
+    const console = watchConsole(page);
+    try {
+      await page.goto(`${server.url}?lesson=use-cases&scale=0.05&workers=2&tasks=4&autorun=1`);
+      await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the measurements to end', timeout: 240_000 });
+      const { frame } = await waitForState(page, () => true);
+      const state = await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
+      await page.screenshot({ path: join(SCREENSHOT_DIR, `screen-use-cases-${name}.png`) });
+      const plots = Object.keys(state.widgets).filter((w) => w.startsWith('plot_') && !w.startsWith('plot_legend_'));
+      assert.ok(plots.length >= 1, `a plot is drawn: ${Object.keys(state.widgets)}`);
+      assert.deepEqual(layoutProblems(state.widgets, width, height), [], `at ${name}`);
+      // Each plot is as tall as a plot can be read: axes, ticks and its legend.
+      for (const plot of plots) assert.ok(state.widgets[plot][3] >= 120, `${plot} ${state.widgets[plot]} is tall enough to read`);
+    } catch (error) {
+      error.message += `\nconsole:\n${console.slice(-20).join('\n')}`;
+      throw error;
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+// 200 % browser zoom of a 1280x720 window: half as many CSS pixels, each two device pixels. The
+// page lays out for 640x360, every widget fits, and the font is rasterized for the zoom (sharp,
+// not a magnified bitmap).
+test('Screens.Zoom200Percent.1280x720', TEST_TIMEOUT, async () => {
+  const [width, height] = [640, 360];
+  const page = await browser.newPage({ viewport: { width, height }, deviceScaleFactor: 2 });
+  const console = watchConsole(page);
+  try {
+    await page.goto(`${server.url}?${LESSON}`);
+    await waitForState(page, (s) => s.lesson.state === 'done', { what: 'the run to end' });
+    const { frame } = await waitForState(page, () => true);
+    const state = await waitForState(page, (s) => s.frame >= frame + 2, { what: 'two frames' });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'screen-zoom200-1280x720.png') });
+    assert.equal(state.font_ratio, 2, 'the font is made for two device pixels per CSS pixel');
+    const canvas = await page.evaluate(() => { const c = document.getElementById('canvas'); return [c.width, c.clientWidth]; });
+    assert.equal(canvas[0], 2 * canvas[1], `the canvas draws every device pixel: ${canvas}`);
+    for (const needed of ['run', 'console', 'timeline', 'lesson_title', 'legend'])
+      assert.ok(state.widgets[needed], `${needed} is drawn: ${Object.keys(state.widgets)}`);
+    assert.deepEqual(layoutProblems(state.widgets, width, height), []);
+  } catch (error) {
+    error.message += `\nconsole:\n${console.slice(-20).join('\n')}`;
+    throw error;
+  } finally {
+    await page.close();
+  }
+});
