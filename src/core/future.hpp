@@ -23,6 +23,7 @@
 #include "core/sync.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -98,10 +99,7 @@ public:
     FutureStateBase& operator=(const FutureStateBase&) = delete;
     virtual ~FutureStateBase() = default;
 
-    bool done() const {
-        std::lock_guard<std::mutex> lock(mutex_);
-        return is_done_locked();
-    }
+    bool done() const { return done_.load(std::memory_order_acquire); }
     bool running() const {
         std::lock_guard<std::mutex> lock(mutex_);
         return status_ == FutureStatus::Running;
@@ -170,6 +168,7 @@ protected:
     }
     // Call with the lock held, right after status_ became Finished or Cancelled.
     void wake_everyone_locked() {
+        done_.store(true, std::memory_order_release);
         cv_.notify_all();
         for (auto& entry : waiters_) entry.waiter->notify(entry.index);
         waiters_.clear();
@@ -183,6 +182,10 @@ protected:
     mutable std::mutex mutex_;
     mutable sync::condition_variable cv_;
     FutureStatus status_ = FutureStatus::Pending;
+    // status_ is Finished or Cancelled: from then on status_, error_ and the value never change,
+    // so a reader that sees it true (acquire) may read them without the lock. Most results are
+    // taken after their task ended; they then cost no lock at all.
+    std::atomic<bool> done_{false};
     std::exception_ptr error_;
     std::vector<WaiterEntry> waiters_;
 };
@@ -264,20 +267,22 @@ public:
 
     // Waits, then copies the value out (or throws the task's exception / Cancelled / Timeout).
     T get(const Deadline& deadline) const {
-        std::unique_lock<std::mutex> lock(mutex_);
-        check_ready_locked(lock, deadline);
+        wait_until_done(deadline);
         if constexpr (!std::is_void_v<T>) return *value_;
     }
     // Like get(), but moves the value out: only for a caller that owns the last use (map()).
     T take(const Deadline& deadline) {
-        std::unique_lock<std::mutex> lock(mutex_);
-        check_ready_locked(lock, deadline);
+        wait_until_done(deadline);
         if constexpr (!std::is_void_v<T>) return std::move(*value_);
     }
 
 private:
-    void check_ready_locked(std::unique_lock<std::mutex>& lock, const Deadline& deadline) const {
-        if (!wait_locked(lock, deadline)) throw TimeoutError("future did not complete within the timeout");
+    // Returns once done with a value; throws the task's exception, CancelledError or TimeoutError.
+    void wait_until_done(const Deadline& deadline) const {
+        if (!done_.load(std::memory_order_acquire)) {
+            std::unique_lock<std::mutex> lock(mutex_);
+            if (!wait_locked(lock, deadline)) throw TimeoutError("future did not complete within the timeout");
+        }
         if (status_ == FutureStatus::Cancelled) throw CancelledError();
         if (error_) std::rethrow_exception(error_);
     }

@@ -117,7 +117,7 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
     const std::int64_t submitted_ns = traced ? trace::now_ns() : 0;
     task->submitted_ns = submitted_ns;
     const std::uint64_t task_id = task->task_id;
-    const std::string name = traced ? task->name : std::string();
+    const std::string name = traced ? std::string(task->name()) : std::string();
     const detail::PoolTask* const mine = task.get();
     bool start = false;
     std::size_t number = 0;
@@ -161,9 +161,7 @@ void ThreadPoolExecutor::enqueue(std::shared_ptr<detail::PoolTask> task) {
             }
         }
     }
-    if (traced)
-        trace::span(TraceKind::TaskSubmitted, name.empty() ? std::string_view("task") : std::string_view(name), submitted_ns, submitted_ns,
-                    task_id);
+    if (traced) trace::span(TraceKind::TaskSubmitted, name, submitted_ns, submitted_ns, task_id);
 }
 
 std::exception_ptr ThreadPoolExecutor::Shared::start_reserved_worker(std::size_t worker_number) {
@@ -243,8 +241,7 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
         task->run();
         if (traced) {
             previous_end_ns = trace::now_ns();
-            trace::span(TraceKind::TaskRun, task->name.empty() ? std::string_view("task") : std::string_view(task->name), begin_ns,
-                        previous_end_ns, task->task_id, task->args);
+            trace::span(TraceKind::TaskRun, task->name(), begin_ns, previous_end_ns, task->task_id, task->args());
         } else {
             previous_end_ns = -1;
         }

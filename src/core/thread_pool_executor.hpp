@@ -59,10 +59,18 @@ public:
     // Cancels the future of a task that will never run (shutdown with cancel_futures).
     virtual void cancel_unstarted() noexcept = 0;
 
+    // What the timeline shows of a named or traced task; most tasks have none, and stay smaller
+    // by the two strings (the pool's cost per task grows with the bytes it moves).
+    struct Label {
+        std::string name;  // empty means "task"
+        std::string args;  // the call's arguments ("3"); only while tracing
+    };
+    std::string_view name() const { return label && !label->name.empty() ? std::string_view(label->name) : std::string_view("task"); }
+    std::string_view args() const { return label ? std::string_view(label->args) : std::string_view(); }
+
     std::uint64_t task_id = 0;
     std::int64_t submitted_ns = 0;  // trace clock at submit; only while tracing
-    std::string name;               // trace label; empty means "task"
-    std::string args;               // the call's arguments as the timeline shows them ("3"); only while tracing
+    std::unique_ptr<Label> label;
 };
 
 // "3, \"cat\"": arguments a person can read in a tooltip (numbers and strings; others are "...").
@@ -313,8 +321,7 @@ auto ThreadPoolExecutor::submit_named(std::string_view name, F&& f, Args&&... ar
     std::string described = trace::enabled() ? detail::describe_arguments(args...) : std::string();
     auto call = detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...);
     auto task = std::make_shared<detail::FutureTask<R, decltype(call)>>(std::move(call));
-    task->name = std::string(name);
-    task->args = std::move(described);
+    if (!name.empty() || !described.empty()) task->label.reset(new detail::PoolTask::Label{std::string(name), std::move(described)});
     Future<R> future(std::shared_ptr<detail::FutureState<R>>(task, task.get()));
     enqueue(std::move(task));
     return future;
@@ -329,7 +336,7 @@ template <class F, class... Args>
 void ThreadPoolExecutor::detach_named(std::string_view name, F&& f, Args&&... args) {
     auto call = detail::bind_call(std::forward<F>(f), std::forward<Args>(args)...);
     auto task = std::make_shared<detail::DetachedTask<decltype(call)>>(std::move(call));
-    task->name = std::string(name);
+    if (!name.empty()) task->label.reset(new detail::PoolTask::Label{std::string(name), std::string()});
     enqueue(std::move(task));
 }
 
