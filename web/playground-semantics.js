@@ -189,12 +189,26 @@
     root.classList.toggle('pp-popup', frame.popup);
     const focused = document.activeElement && document.activeElement.dataset && document.activeElement.dataset.ppId;
     const focusedNode = focused && nodesById.get(focused);
+    // A focused control that this frame replaces (Run becomes Pause) by one of its role at its
+    // place: that node takes over its element, so the focus stays without a focus() call, which
+    // would lay the whole layer out at once (15-30 ms with a long timeline table).
+    let focusHeir = null;
+    if (focusedNode && !frame.nodes.some((n) => n.id === focused)) {
+      focusHeir = frame.nodes.find((n) => n.r === focusedNode.r && !byId.has(n.id) &&
+        Math.abs(n.x - focusedNode.x) < 8 && Math.abs(n.y - focusedNode.y) < 8) || null;
+    }
     const next = new Map();
     const lastChild = new Map();  // parent element -> the child placed last
     for (const node of frame.nodes) {
       next.set(node.id, node);
       let entry = byId.get(node.id);
       if (entry && entry.node.r !== node.r) { entry.el.remove(); entry = null; }
+      if (!entry && node === focusHeir) {
+        entry = byId.get(focused);
+        byId.delete(focused);
+        byId.set(node.id, entry);
+        entry.el.dataset.ppId = node.id;
+      }
       if (!entry) { entry = { el: create(node), node: null }; byId.set(node.id, entry); }
       apply(entry.el, node, entry.node);
       entry.node = node;
@@ -213,7 +227,7 @@
     nodesById = next;
     // A control that went away under the keyboard's focus (Run becomes Pause): the focus goes to
     // the control now in its place, not back to the top of the page.
-    if (focusedNode && !next.has(focused)) {
+    if (focusedNode && !next.has(focused) && !focusHeir) {
       const successor = frame.nodes.find((n) => ['button', 'tab', 'checkbox'].includes(n.r) && !n.d &&
         Math.abs(n.x - focusedNode.x) < 8 && Math.abs(n.y - focusedNode.y) < 8);
       if (successor) byId.get(successor.id).el.focus({ preventScroll: true });
@@ -244,6 +258,23 @@
   root.addEventListener('wheel', (event) => canvas.dispatchEvent(new WheelEvent('wheel', event)), { passive: true });
 
   const isControl = (el) => el && el.closest && el.closest('button, input, select, textarea, a, [role="tab"], .pp-sem-table');
+
+  // A finger on a button, tab or checkbox goes on to the canvas too, where the app tells a tap,
+  // a drag and a long press apart (platform/window_sdl.cpp): a long press then shows the
+  // control's tooltip, as hover does on a desktop, and a tap presses it there. The browser's own
+  // click from the tap is dropped (the app already has the tap); a screen reader's click is not.
+  const touchedControl = (el) => el && el.closest && el.closest('.pp-sem-button, .pp-sem-tab, .pp-sem-checkbox');
+  const onCanvas = (list) => [...list].map((t) => new Touch({
+    identifier: t.identifier, target: canvas, clientX: t.clientX, clientY: t.clientY,
+    pageX: t.pageX, pageY: t.pageY, screenX: t.screenX, screenY: t.screenY }));
+  for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel']) {
+    root.addEventListener(type, (event) => {
+      if (!touchedControl(event.target)) return;
+      canvas.dispatchEvent(new TouchEvent(type, { bubbles: true, cancelable: true, touches: onCanvas(event.touches),
+        targetTouches: onCanvas(event.targetTouches), changedTouches: onCanvas(event.changedTouches) }));
+      if (type === 'touchend') event.preventDefault();
+    }, { passive: false });
+  }
   // What a focused control does with a key itself (press, toggle, move a slider, pick an option).
   const CONTROL_KEYS = new Set(['Enter', ' ', 'ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'Home', 'End',
                                 'PageUp', 'PageDown', 'Escape', '+', '=', '-', '0']);

@@ -70,8 +70,13 @@ test('A11y.KeyboardOnlyTabToRunThenEnter.2threads', TEST_TIMEOUT, async () => {
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     assert.equal(outline, 'solid');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'a11y-keyboard-focus-run.png') });
+    await page.evaluate(() => { window.ppRunElement = document.activeElement; });
     await page.keyboard.press('Enter');
     const state = await ended(page);
+    // Run became Pause and Run again under the focus: one element throughout, renamed, so the
+    // focus never had to move (a focus() call lays the whole layer out: 20-50 ms a time).
+    await page.waitForFunction(() => document.activeElement?.dataset?.ppId === 'run', null, { timeout: 5_000 });
+    assert.ok(await page.evaluate(() => document.activeElement === window.ppRunElement), 'the focused element was kept');
     assert.equal(state.lesson.console.length, 9);
     await page.waitForFunction((n) => document.querySelectorAll('[role="log"] > div').length === n, state.lesson.console.length,
       { timeout: 5_000 });
@@ -180,6 +185,36 @@ test('A11y.LongPressShowsWhatHoverShows.4threads', TEST_TIMEOUT, async () => {
     await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
     const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
     assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), 'the same tooltip (its size)');
+  });
+});
+
+// The same on a control of the accessible layer, whose element takes the finger (not the
+// canvas): a long press on Share shows Share's tooltip.
+test('A11y.LongPressOnAControlShowsItsTooltip.4threads', TEST_TIMEOUT, async () => {
+  await withPage('lesson=thread-pool&scale=0.05&autorun=1', { hasTouch: true }, async (page) => {
+    const done = await ended(page);
+    const [x, y, width, height] = done.widgets.share;
+    const at = { x: x + width / 2, y: y + height / 2, id: 1 };
+    assert.equal(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.dataset.ppId, at), 'share',
+      'the finger lands on the layer\'s Share button');
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
+    await touch('touchStart', [at]);
+    const held = await waitForState(page, (s) => s.widgets.tooltip, { what: "Share's tooltip from a long press", timeout: 5_000 });
+    await touch('touchEnd', []);
+    const framesPass = async (n) => {
+      const { frame } = await waitForState(page, () => true);
+      return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
+    };
+    const lifted = await framesPass(4);
+    assert.ok(lifted.widgets.tooltip, 'the tooltip stays once the finger is lifted');
+    // It is Share's: the mouse's hover there shows a tooltip of the same size.
+    await touch('touchStart', [{ ...at, x: 5, y: done.widgets.timeline[1] + 5 }]);
+    await touch('touchEnd', []);
+    await page.mouse.move(at.x, at.y);
+    await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
+    const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
+    assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), `the same tooltip: ${held.widgets.tooltip}`);
   });
 });
 
