@@ -270,8 +270,12 @@
   for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel']) {
     root.addEventListener(type, (event) => {
       if (!touchedControl(event.target)) return;
-      canvas.dispatchEvent(new TouchEvent(type, { bubbles: true, cancelable: true, touches: onCanvas(event.touches),
-        targetTouches: onCanvas(event.targetTouches), changedTouches: onCanvas(event.changedTouches) }));
+      try {
+        canvas.dispatchEvent(new TouchEvent(type, { bubbles: true, cancelable: true, touches: onCanvas(event.touches),
+          targetTouches: onCanvas(event.targetTouches), changedTouches: onCanvas(event.changedTouches) }));
+      } catch {
+        return;  // a browser that cannot make touch events: the element's own click still presses it
+      }
       if (type === 'touchend') event.preventDefault();
     }, { passive: false });
   }
