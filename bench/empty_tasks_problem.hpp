@@ -27,17 +27,21 @@ inline void busy_work(int iterations) {
     benchmark::DoNotOptimize(x);
 }
 
-// Iterations of busy_work that take about one microsecond on this machine (median of 5 timings).
+// Iterations of busy_work that take about one microsecond on this machine (median of 5 timings),
+// measured once per program: every "1 us" workload in it then does the same work.
 inline int iterations_per_microsecond() {
-    constexpr int kProbe = 10'000'000;
-    std::vector<double> ns_per_iteration;
-    for (int i = 0; i < 5; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        busy_work(kProbe);
-        ns_per_iteration.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kProbe);
-    }
-    std::sort(ns_per_iteration.begin(), ns_per_iteration.end());
-    return std::max(1, static_cast<int>(1000.0 / ns_per_iteration[2]));
+    static const int iterations = [] {
+        constexpr int kProbe = 10'000'000;
+        std::vector<double> ns_per_iteration;
+        for (int i = 0; i < 5; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            busy_work(kProbe);
+            ns_per_iteration.push_back(std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count() / kProbe);
+        }
+        std::sort(ns_per_iteration.begin(), ns_per_iteration.end());
+        return std::max(1, static_cast<int>(1000.0 / ns_per_iteration[2]));
+    }();
+    return iterations;
 }
 
 // The task every peer runs: empty when iterations is 0 (one predictable branch more than `[] {}`).
@@ -72,7 +76,7 @@ void register_model(const std::string& model, Submit submit, int tasks = kTasks)
         for (int i = 0; i < tasks; ++i) futures.push_back(submit(task(iterations)));
         for (auto& f : futures) take(f);
     };
-    static const int one_microsecond = iterations_per_microsecond();
+    const int one_microsecond = iterations_per_microsecond();
     batch(0);  // warm-up: starts the workers, grows the allocator
     const auto timed_batches = [=](int iterations) {
         return [=](benchmark::State& state) {

@@ -64,7 +64,7 @@ void submit_all_then_get_all(pp::ThreadPoolExecutor& pool, Tasks tasks, int work
 
 // One batch, timed; tracing is switched and its buffers cleared outside the timing.
 pp_bench::Seconds timed_batch(pp::ThreadPoolExecutor& pool, Tasks tasks, bool traced) {
-    static const int one_microsecond = iterations_per_microsecond();
+    const int one_microsecond = iterations_per_microsecond();
     const int work_iterations = tasks == Tasks::OneMicrosecond ? one_microsecond : 0;
     std::vector<pp::Future<void>> futures;
     futures.reserve(kTasks);

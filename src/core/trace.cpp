@@ -125,10 +125,13 @@ bool kernel_uses_tsc() {
 // Read once, at static initialization: a fork()ed worker that calibrates at its first task reads no file.
 const bool g_kernel_uses_tsc = kernel_uses_tsc();
 
-// Called with a steady_clock reading; the first caller past kCalibrateAfterNs calibrates.
+// Called with a steady_clock reading; the first caller past kCalibrateAfterNs calibrates. Where
+// the counter is unusable every later read comes here: a plain load keeps those reads from
+// making an atomic read-modify-write each.
 void maybe_calibrate(std::int64_t steady_now_ns) {
+    if (steady_now_ns - g_start.ns < kCalibrateAfterNs || g_state.load(std::memory_order_relaxed) != Waiting) return;
     int expected = Waiting;
-    if (steady_now_ns - g_start.ns < kCalibrateAfterNs || !g_state.compare_exchange_strong(expected, Calibrating)) return;
+    if (!g_state.compare_exchange_strong(expected, Calibrating)) return;
     if (!g_kernel_uses_tsc) return g_state.store(Unusable);
     const Pair end = read_pair();
     if (end.ticks <= g_start.ticks) return g_state.store(Unusable);
