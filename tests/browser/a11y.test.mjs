@@ -120,6 +120,18 @@ test('A11y.TapRunsTheLesson.2threads', TEST_TIMEOUT, async () => {
   });
 });
 
+// The state `n` frames after now.
+async function framesPass(page, n) {
+  const { frame } = await waitForState(page, () => true);
+  return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
+}
+
+// touch('touchStart', [{x, y, id}]) as the screen sends it (CDP), for a page made with hasTouch.
+async function touchSender(page) {
+  const cdp = await page.context().newCDPSession(page);
+  return (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
+}
+
 // Two touch points moving apart over the timeline, as a phone's pinch sends them.
 async function pinch(page, x, y, from, to) {
   const cdp = await page.context().newCDPSession(page);
@@ -158,32 +170,27 @@ test('A11y.LongPressShowsWhatHoverShows.4threads', TEST_TIMEOUT, async () => {
     const done = await ended(page);
     const [x, y, width] = done.widgets.timeline;
     const at = { x: x + width * 0.65, y: y + 37, id: 1 };  // the main thread's lane: a bar the whole run long
-    const cdp = await page.context().newCDPSession(page);
-    const touch = (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
-    const framesPass = async (n) => {
-      const { frame } = await waitForState(page, () => true);
-      return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
-    };
+    const touch = await touchSender(page);
     const tap = async () => {
       await touch('touchStart', [at]);
       await page.waitForTimeout(60);
       await touch('touchEnd', []);
-      return framesPass(4);
+      return framesPass(page, 4);
     };
     assert.equal((await tap()).widgets.tooltip, undefined, 'a tap leaves no tooltip behind');
     await touch('touchStart', [at]);
     await page.waitForTimeout(150);
-    assert.equal((await framesPass(2)).widgets.tooltip, undefined, 'no tooltip before the press is long');
+    assert.equal((await framesPass(page, 2)).widgets.tooltip, undefined, 'no tooltip before the press is long');
     const held = await waitForState(page, (s) => s.widgets.tooltip, { what: 'the tooltip of a long press', timeout: 5_000 });
     await touch('touchEnd', []);
-    const lifted = await framesPass(4);
+    const lifted = await framesPass(page, 4);
     assert.ok(lifted.widgets.tooltip, 'the tooltip stays once the finger is lifted, to be read');
     assert.equal(lifted.lesson.timeline_view_ms, held.lesson.timeline_view_ms, 'the long press neither panned nor zoomed');
     // The mouse's hover at the same place shows the same tooltip.
     assert.equal((await tap()).widgets.tooltip, undefined, 'the next tap takes it away');
     await page.mouse.move(at.x, at.y);
     await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
-    const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
+    const hovered = await framesPass(page, 3);  // (a tooltip's first frame is not yet its size)
     assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), 'the same tooltip (its size)');
   });
 });
@@ -197,23 +204,18 @@ test('A11y.LongPressOnAControlShowsItsTooltip.4threads', TEST_TIMEOUT, async () 
     const at = { x: x + width / 2, y: y + height / 2, id: 1 };
     assert.equal(await page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.dataset.ppId, at), 'share',
       'the finger lands on the layer\'s Share button');
-    const cdp = await page.context().newCDPSession(page);
-    const touch = (type, touchPoints) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints });
+    const touch = await touchSender(page);
     await touch('touchStart', [at]);
     const held = await waitForState(page, (s) => s.widgets.tooltip, { what: "Share's tooltip from a long press", timeout: 5_000 });
     await touch('touchEnd', []);
-    const framesPass = async (n) => {
-      const { frame } = await waitForState(page, () => true);
-      return waitForState(page, (s) => s.frame >= frame + n, { what: `${n} frames` });
-    };
-    const lifted = await framesPass(4);
+    const lifted = await framesPass(page, 4);
     assert.ok(lifted.widgets.tooltip, 'the tooltip stays once the finger is lifted');
     // It is Share's: the mouse's hover there shows a tooltip of the same size.
     await touch('touchStart', [{ ...at, x: 5, y: done.widgets.timeline[1] + 5 }]);
     await touch('touchEnd', []);
     await page.mouse.move(at.x, at.y);
     await waitForState(page, (s) => s.widgets.tooltip, { what: 'the hover tooltip', timeout: 5_000 });
-    const hovered = await framesPass(3);  // (a tooltip's first frame is not yet its size)
+    const hovered = await framesPass(page, 3);  // (a tooltip's first frame is not yet its size)
     assert.deepEqual(hovered.widgets.tooltip.slice(2), lifted.widgets.tooltip.slice(2), `the same tooltip: ${held.widgets.tooltip}`);
   });
 });
