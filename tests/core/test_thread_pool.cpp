@@ -219,6 +219,35 @@ TEST_CASE("ThreadPool.ShutdownCancelFuturesCancelsPending.1thread") {
     CHECK_THROWS_AS((void)pool.submit([] { return 0; }), pp::ExecutorShutdownError);
 }
 
+// One worker takes tasks in the order they were submitted, also while the queue's storage grows
+// (from 64 slots, doubling) with its oldest task not in its first slot.
+TEST_CASE("ThreadPool.OneWorkerRunsTasksInSubmitOrder.1thread") {
+    pp::ThreadPoolExecutor pool(1);
+    std::mutex mutex;
+    std::vector<int> order;
+    const auto note = [&](int i) {
+        std::lock_guard<std::mutex> lock(mutex);
+        order.push_back(i);
+    };
+    std::vector<pp::Future<void>> done;
+    for (int round = 0; round < 3; ++round) {  // each round leaves the queue's start further on
+        Gate gate;
+        std::atomic<bool> started{false};
+        done.push_back(pool.submit([&] {
+            started = true;
+            gate.wait();
+        }));
+        while (!started) pp::sync::this_thread::sleep_for(1ms);
+        const int first = static_cast<int>(order.size());
+        for (int i = 0; i < 37 + 150 * round; ++i) done.push_back(pool.submit(note, first + i));
+        gate.release();
+        for (auto& f : done) f.result();
+        done.clear();
+        for (std::size_t i = 0; i < order.size(); ++i) REQUIRE(order[i] == static_cast<int>(i));
+    }
+    CHECK(order.size() == 37 + 187 + 337);
+}
+
 TEST_CASE("ThreadPool.SubmitAfterShutdownThrows.1thread") {
     pp::ThreadPoolExecutor pool(1);
     pool.shutdown();
