@@ -91,6 +91,9 @@ build_program "$SINGLE_BUILD_DIR" playground "the single-threaded fallback page 
 rm -f "$DIST_DIR"/*.data "$DIST_DIR"/*.data.br "$DIST_DIR"/*.data.gz  # the font was a file before it was embedded
 cp "$ROOT"/web/* "$DIST_DIR"/
 cp "$ROOT/node_modules/coi-serviceworker/coi-serviceworker.js" "$DIST_DIR"/
+# The programs' JavaScript is minified when they link (CMakeLists, pp_minify_js); ours here.
+node "$ROOT/scripts/minify_js.js" "$DIST_DIR"/playground-loader.js "$DIST_DIR"/playground-semantics.js \
+  "$DIST_DIR"/process-worker.js "$DIST_DIR"/coi-serviceworker.js
 
 # Precompressed siblings: FILE.br (brotli, best) and FILE.gz (gzip -9, no name or time in it),
 # remade only when FILE is newer. serve.py uses a sibling only if it is not older than FILE, so

@@ -25,10 +25,11 @@ export NODE_PATH=/usr/share/nodejs   # emcc's optimizer needs acorn from here (D
 # font cut to the glyphs the UI draws; brotli: dist/'s .br files (build-wasm.sh); binaryen
 # (wasm-opt): emcc's optimizer after linking, which the page's size depends on; libthread-pool-dev:
 # a work-stealing C++ thread pool, a peer of ours in bench/ (header only); clang-format: the
-# format check (tests/format/check_format.sh).
+# format check (tests/format/check_format.sh); node-terser: the pages' JavaScript minified
+# (scripts/minify_js.js).
 APT_PACKAGES=(emscripten doctest-dev libsdl2-dev libcli11-dev libstb-dev libbenchmark-dev chromium cmake ninja-build dpkg-dev
               python3 fonts-dejavu-core xvfb clang libclang-rt-14-dev fonttools brotli binaryen libthread-pool-dev
-              clang-format)
+              clang-format node-terser)
 # A machine may already have Node.js with its own npm (Debian's npm conflicts with that build).
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)

@@ -1,26 +1,8 @@
 #include "core/task_registry.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <memory>
-
-#if defined(__has_include)
-#if __has_include(<cxxabi.h>)
-#include <cxxabi.h>
-#define PP_HAVE_CXXABI 1
-#endif
-#endif
 
 namespace pp {
-
-std::string demangle(const char* mangled_name) {
-#ifdef PP_HAVE_CXXABI
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(mangled_name, nullptr, nullptr, &status), std::free);
-    if (status == 0 && readable) return readable.get();
-#endif
-    return mangled_name;
-}
 
 TaskRegistry& TaskRegistry::instance() {
     // A function-local static: registrations run during static init, in any translation-unit order.
