@@ -1,10 +1,12 @@
 // Browser processes in headless chromium (Web Workers, each its own process_worker.wasm instance):
 // spawn to first result with 4 processes, the round trip of one tiny task, and a map of 10k tiny
 // tasks on 4 processes. Each run is the page's own measurement (process_selftest.cpp, "bench"),
-// in a fresh page, so "cold" spawns include compiling process_worker.wasm once; a second run in
-// the same page is "warm". "Prepared" opens a process lesson first, which compiles the module and
-// starts spare workers while the student reads (a second later, Run). Then 1, 4 and 16 processes,
-// each count on its own cold page: spawn to first result and to every result ("spawn-N").
+// in a fresh page as soon as it has drawn 3 frames: "cold". Such a page has only begun what it
+// does after its first frame (compile process_worker.wasm, start one spare worker), so a cold
+// spawn may still wait for those. A second run in the same page is "warm" (4 spares by then).
+// "Prepared" opens a process lesson first, which starts 4 spares while the student reads (a
+// second later, Run). Then 1, 4 and 16 processes, each count on its own cold page: spawn to first
+// result and to every result ("spawn-N"): past the spare, each process waits for a worker's start.
 // Prints "figure <name> <value> <unit>" lines (medians) for bench/run.sh.
 //   node bench/browser_processes.mjs [runs]        (needs dist/: ./build-wasm.sh)
 import { launchBrowser, runProcessSelftest, startServer, waitForState } from '../tests/browser/harness.mjs';

@@ -21,7 +21,9 @@
 //                                                                   terminates the worker
 'use strict';
 
-importScripts('process_worker.js');  // defines createProcessWorker (-sMODULARIZE)
+// Defines createProcessWorker (-sMODULARIZE). The page usually starts this script from a blob:
+// URL that holds process_worker.js already, with the folder's URL in ppScriptBase.
+if (typeof createProcessWorker === 'undefined') importScripts('process_worker.js');
 
 let instance = null;
 let pid = 0;
@@ -86,6 +88,7 @@ function load(wasmModule) {
       printErr: (text) => console.warn(`[process ${pid}] ${text}`),
       ppPostReplies: (bytes) => toPage({ type: 'reply', bytes: bytes.buffer, memoryBytes: memoryBytes() }, [bytes.buffer]),
       onAbort: () => {},  // the throw that follows reaches handle(), which reports it
+      locateFile: (file) => new URL(file, self.ppScriptBase || location.href).href,
       // Our own instance (own memory) of the module the page compiled once; without one, the
       // default: fetch and compile process_worker.wasm here.
       instantiateWasm: wasmModule ? (imports, done) => {

@@ -66,8 +66,10 @@ public:
 // from inline code (as the executors' convenience constructors do) so the linker finds it.
 std::unique_ptr<WorkerTransport> make_default_worker_transport();
 // Gets the next default transports ready ahead of time, without waiting for anything: the page
-// compiles process_worker.wasm and starts spare Web Workers, so that a process lesson's first
-// pool starts in tens of ms, not a worker's start-up. Natively nothing (the fork server runs).
-void prepare_default_worker_transport();
+// compiles process_worker.wasm and keeps `spare_processes` Web Workers started (each with its own
+// instance already made), so that the first processes of a pool start in tens of ms, not a
+// worker's start-up. Never fewer spares than an earlier call asked for. Natively nothing (the
+// fork server runs).
+void prepare_default_worker_transport(int spare_processes);
 
 }  // namespace pp

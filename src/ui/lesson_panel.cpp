@@ -46,6 +46,8 @@ const ImVec4 kStateColours[] = {
     {0.45f, 0.8f, 0.45f, 1}, {0.9f, 0.6f, 0.3f, 1},    {0.95f, 0.4f, 0.4f, 1},
 };
 bool is_active(State state) { return state == State::Running || state == State::Paused; }
+// Spare browser processes kept ready while a process lesson is open: its default pool's size.
+constexpr int kSpareProcessesForALesson = 4;
 
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
@@ -73,7 +75,7 @@ void LessonPanel::select(const lessons::Lesson& lesson, lessons::LessonParams pa
     lesson_ = &lesson;
     params_ = params;
     // While the student reads, the page readies its browser processes for the first Run.
-    if (lesson.info.creates_processes) prepare_default_worker_transport();
+    if (lesson.info.creates_processes) prepare_default_worker_transport(kSpareProcessesForALesson);
 }
 
 void LessonPanel::run() {

@@ -69,6 +69,23 @@ test('Process.LiveWorkerReportsItsPidAndMemory.3procs', TEST_TIMEOUT, async () =
   await page.close();
 });
 
+// Once its first frame is up, a page that shows no process lesson readies one browser process
+// (src/main_app.cpp): the first process of a pool takes that worker instead of starting one, and
+// after a spawn the page keeps four ready for the next pool.
+test('Process.PageReadiesOneSpareAfterItsFirstFrame.1proc', TEST_TIMEOUT, async () => {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
+  await page.goto(`${server.url}?lesson=thread-pool`);
+  await waitForState(page, (s) => s.frame > 2, { what: 'the first frames' });
+  await page.waitForFunction(() => window.ppProcessSpares?.() === 1, null, { timeout: 20_000 });
+  assert.deepEqual(await page.evaluate(() => window.ppProcesses()), [], 'no process yet: the spare is not one');
+  const result = await runProcessSelftest(page, 'spawn-2');
+  assert.equal(result.error, undefined, result.error);
+  const procs = await page.evaluate(() => window.ppProcesses());
+  assert.deepEqual(procs.map((p) => p.fromSpare), [true, false], `the first took the spare: ${JSON.stringify(procs)}`);
+  await page.waitForFunction(() => window.ppProcessSpares() === 4, null, { timeout: 20_000 });
+  await page.close();
+});
+
 test('Process.MeasuredFigures.4procs', TEST_TIMEOUT, async () => {
   const { page, result } = await selfCheck('bench');
   assert.equal(result.error, undefined, result.error);

@@ -403,6 +403,6 @@ void ForkWorkerTransport::run() {
 //-----------------------------------------------------------------------------
 
 std::unique_ptr<WorkerTransport> make_default_worker_transport() { return std::make_unique<ForkWorkerTransport>(); }
-void prepare_default_worker_transport() {}  // the fork server started with the program
+void prepare_default_worker_transport(int) {}  // the fork server started with the program
 
 }  // namespace pp

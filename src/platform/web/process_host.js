@@ -51,34 +51,59 @@ mergeInto(LibraryManager.library, {
       }
       return PPProcessHost.compiled;
     },
+    // The worker's script: web/process-worker.js with process_worker.js (which it would import)
+    // in one blob: URL, fetched once, so that each new worker starts without two requests of its
+    // own. Until the blob is made (or if it cannot be), workers load the files themselves.
+    workerScriptUrl: 'process-worker.js',
+    workerScriptLoading: null,
+    loadWorkerScript: function() {
+      if (PPProcessHost.workerScriptLoading) return;
+      var text = function(file) {
+        return fetch(file).then(function(response) {
+          if (!response.ok) throw new Error(file + ': HTTP ' + response.status);
+          return response.text();
+        });
+      };
+      PPProcessHost.workerScriptLoading = Promise.all([text('process_worker.js'), text('process-worker.js')])
+        .then(function(scripts) {
+          // From a blob: URL, relative names would not resolve: the worker gets this folder's URL.
+          var base = 'self.ppScriptBase = ' + JSON.stringify(new URL('.', location.href).href) + ';\n';
+          PPProcessHost.workerScriptUrl = URL.createObjectURL(
+            new Blob([base, scripts[0], '\n', scripts[1]], { type: 'text/javascript' }));
+        })
+        .catch(function(error) { console.warn('process workers load their own scripts: ' + error); });
+    },
     // Web Workers that already instantiate process_worker.wasm ('preload'), so that a new
     // process only needs its pid, clock and port: about the cost of a message instead of a
-    // worker's start-up. Made after the page's first process, a moment later (not while those
-    // start), and kept at SPARES (each holds its own instance's memory, 16 MB to begin with).
+    // worker's start-up (about 50 ms). The page keeps `spareTarget` of them: 1 once its first
+    // frame is up, 4 while a process lesson is open or after a first process (each holds its own
+    // instance's memory, 16 MB to begin with). After a spawn they are refilled a moment later,
+    // not while that pool's own workers start.
     spares: [],
-    SPARES: 4,
+    spareTarget: 0,
+    SPARES_AFTER_A_SPAWN: 4,
     refillTimer: 0,
     refill: function() {
       PPProcessHost.refillTimer = 0;
-      PPProcessHost.compile().then(function(wasmModule) {
-        while (PPProcessHost.spares.length < PPProcessHost.SPARES) {
-          var spare;
-          try {
-            spare = new Worker('process-worker.js', { name: 'process (spare)' });
-          } catch (error) {
-            return;
-          }
-          // A spare only speaks when it failed to load: drop it.
-          spare.onmessage = spare.onerror = function(event) {
-            if (event.preventDefault) event.preventDefault();
-            var at = PPProcessHost.spares.indexOf(this);
-            if (at >= 0) PPProcessHost.spares.splice(at, 1);
-            this.terminate();
-          };
-          spare.postMessage({ type: 'preload', wasmModule: wasmModule });
-          PPProcessHost.spares.push(spare);
+      var compiled = PPProcessHost.compile();
+      while (PPProcessHost.spares.length < PPProcessHost.spareTarget) {
+        var spare;
+        try {
+          spare = new Worker(PPProcessHost.workerScriptUrl, { name: 'process (spare)' });
+        } catch (error) {
+          return;
         }
-      });
+        // A spare only speaks when it failed to load: drop it.
+        spare.onmessage = spare.onerror = function(event) {
+          if (event.preventDefault) event.preventDefault();
+          var at = PPProcessHost.spares.indexOf(this);
+          if (at >= 0) PPProcessHost.spares.splice(at, 1);
+          this.terminate();
+        };
+        PPProcessHost.spares.push(spare);
+        // The worker starts up while the module compiles; it instantiates when both are done.
+        compiled.then(function(wasmModule) { this.postMessage({ type: 'preload', wasmModule: wasmModule }); }.bind(spare));
+      }
     },
     heap: function() { return new Uint8Array(wasmMemory.buffer); },  // fresh view: memory may have grown
     // Hands bytes to C++ (which frees them) with one event. Any thread: the relay calls it too.
@@ -169,8 +194,16 @@ mergeInto(LibraryManager.library, {
         return { pid: p.pid, state: p.state, how: p.how || '', memoryBytes: p.memoryBytes || 0,
                  replies: p.replies, spawnedMs: p.spawnedMs, readyMs: p.readyMs || 0,
                  firstReplyMs: p.firstReplyMs || 0, endedMs: p.endedMs || 0,
-                 relayed: !!p.relayed };  // frames through the relay thread (replies are not counted here)
+                 relayed: !!p.relayed,  // frames through the relay thread (replies are not counted here)
+                 fromSpare: !!p.fromSpare };  // its worker was a spare, started before it was asked for
       });
+    },
+    // The page's test hooks: window.ppProcesses(), ppProcessInfo(pid), ppProcessSpares().
+    publish: function() {
+      if (globalThis.ppProcesses) return;
+      globalThis.ppProcesses = PPProcessHost.describe;
+      globalThis.ppProcessInfo = PPProcessHost.info;
+      globalThis.ppProcessSpares = function() { return PPProcessHost.spares.length; };
     },
   },
 
@@ -264,13 +297,17 @@ mergeInto(LibraryManager.library, {
   // [SECTION] Spawn, send, terminate, crash, release (proxied to the main thread)
   //-----------------------------------------------------------------------------
 
-  // Compiles process_worker.wasm and starts the spare workers now, before any process is asked
-  // for (a process lesson was opened): its first pool then takes spares instead of starting workers.
+  // Compiles process_worker.wasm and starts `spares` spare workers now, before any process is
+  // asked for (the page is up, or a process lesson was opened): a first pool then takes spares
+  // instead of starting workers.
   pp_process_host_prepare__deps: ['$PPProcessHost'],
   pp_process_host_prepare__proxy: 'async',
-  pp_process_host_prepare__sig: 'v',
-  pp_process_host_prepare: function() {
-    if (!PPProcessHost.refillTimer && PPProcessHost.spares.length < PPProcessHost.SPARES) PPProcessHost.refill();
+  pp_process_host_prepare__sig: 'vi',
+  pp_process_host_prepare: function(spares) {
+    PPProcessHost.publish();
+    PPProcessHost.loadWorkerScript();
+    PPProcessHost.spareTarget = Math.max(PPProcessHost.spareTarget, spares);
+    if (!PPProcessHost.refillTimer) PPProcessHost.refill();
   },
 
   // Starts worker `index` of transport `transport` as simulated process `pid`. Never throws:
@@ -284,10 +321,7 @@ mergeInto(LibraryManager.library, {
   pp_process_host_spawn__proxy: 'async',
   pp_process_host_spawn__sig: 'viiii',
   pp_process_host_spawn: function(transport, index, pid, relay) {
-    if (!globalThis.ppProcesses) {
-      globalThis.ppProcesses = PPProcessHost.describe;
-      globalThis.ppProcessInfo = PPProcessHost.info;
-    }
+    PPProcessHost.publish();
     var list = PPProcessHost.transports[transport];
     if (!list) PPProcessHost.transports[transport] = list = [];
     var proc = { transport: transport, index: index, pid: pid, state: 'running', replies: 0,
@@ -299,7 +333,11 @@ mergeInto(LibraryManager.library, {
     PPProcessHost.history.push(proc);
     if (PPProcessHost.history.length > PPProcessHost.HISTORY_LIMIT) PPProcessHost.history.shift();
     try {
-      proc.worker = PPProcessHost.spares.shift() || new Worker('process-worker.js', { name: 'process ' + pid });
+      var spare = PPProcessHost.spares.shift();
+      proc.fromSpare = !!spare;
+      proc.worker = spare || new Worker(PPProcessHost.workerScriptUrl, { name: 'process ' + pid });
+      PPProcessHost.loadWorkerScript();
+      PPProcessHost.spareTarget = Math.max(PPProcessHost.spareTarget, PPProcessHost.SPARES_AFTER_A_SPAWN);
       if (!PPProcessHost.refillTimer) PPProcessHost.refillTimer = setTimeout(PPProcessHost.refill, 500);
     } catch (error) {
       proc.worker = { terminate: function() {} };

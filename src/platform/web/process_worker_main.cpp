@@ -165,6 +165,6 @@ std::unique_ptr<WorkerTransport> make_default_worker_transport() {
         "a browser process (an isolated WebAssembly instance in a Web Worker) cannot start processes of its "
         "own: only the page can create Web Workers for them");
 }
-void prepare_default_worker_transport() {}
+void prepare_default_worker_transport(int) {}
 
 }  // namespace pp

@@ -72,7 +72,7 @@ void pp_process_host_send(int transport, int index, std::uint8_t* data, std::siz
 void pp_process_host_terminate(int transport, int index, int force);
 void pp_process_host_crash(int transport, int index);
 void pp_process_host_release(int transport);
-void pp_process_host_prepare();
+void pp_process_host_prepare(int spares);
 }
 
 namespace pp {
@@ -251,10 +251,9 @@ void relay_push(int transport, int index, int kind, const std::uint8_t* bytes, s
     emscripten_futex_wake(&g_relay.wake_counter, INT_MAX);  // wakes the relay's Atomics.waitAsync
 }
 
-// Starts the relay once, and waits (briefly) until it listens. Returns its pthread_t, or 0 when it
-// could not start in time: then frames go through the main thread, as before, only slower.
-int relay_thread() {
-    if (!g_relay.enabled.load()) return 0;
+// Starts the relay, once, without waiting for it.
+void start_relay_thread() {
+    if (!g_relay.enabled.load()) return;
     static std::once_flag started;
     std::call_once(started, [] {
         try {
@@ -268,6 +267,13 @@ int relay_thread() {
             g_relay.failed.store(true);
         }
     });
+}
+
+// Starts the relay if need be, and waits (briefly) until it listens. Returns its pthread_t, or 0
+// when it could not start in time: then frames go through the main thread, only slower.
+int relay_thread() {
+    if (!g_relay.enabled.load()) return 0;
+    start_relay_thread();
     if (g_relay.failed.load()) return 0;
     for (int waited_ms = 0; g_relay.thread.load() == 0 && waited_ms < 2000; ++waited_ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -307,6 +313,7 @@ namespace {
 
 // No pthread to be the relay: every frame goes through the main thread (relay 0), where the
 // fibers run anyway, so it costs no extra wait there.
+void start_relay_thread() {}
 int relay_thread() { return 0; }
 void relay_push(int, int, int, const std::uint8_t*, std::size_t) {}  // never called: relay_ is 0
 
@@ -585,6 +592,9 @@ void WebWorkerTransport::run() {
 //-----------------------------------------------------------------------------
 
 std::unique_ptr<WorkerTransport> make_default_worker_transport() { return std::make_unique<WebWorkerTransport>(); }
-void prepare_default_worker_transport() { pp_process_host_prepare(); }
+void prepare_default_worker_transport(int spare_processes) {
+    start_relay_thread();  // its start is another hop through the main thread: not at the first pool
+    pp_process_host_prepare(spare_processes);
+}
 
 }  // namespace pp
