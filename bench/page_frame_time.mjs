@@ -36,14 +36,17 @@ try {
   // Each step as a moment since navigation (median of the loads), and the time since the step before.
   const steps = [
     ['loader_ms', 'HTML, CSS, loader script run'],
-    ['js_fetched_ms', 'playground.js downloaded'],
-    ['wasm_requested_ms', 'playground.js run, wasm requested'],
-    ['wasm_fetched_ms', 'playground.wasm downloaded'],
+    ['js_fetched_ms', 'playground.js downloaded (beside the wasm)'],
+    ['wasm_requested_ms', 'playground.js run, asks for the wasm the loader is fetching'],
+    ['wasm_fetched_ms', 'playground.wasm downloaded (requested by the loader)'],
     ['wasm_compiled_ms', 'wasm compiled (streaming, overlaps the download)'],
     ['wasm_instantiated_ms', 'wasm instantiated'],
     ['dependencies_ms', 'pthread pool workers loaded'],
     ['main_ms', 'runtime initialized, main() starts'],
-    ['first_frame_ms', 'SDL, WebGL context, font atlas, first frame drawn'],
+    ['window_open_ms', 'settings read, the app made'],
+    ['gl_context_ms', 'SDL window, WebGL2 context'],
+    ['fonts_and_shaders_ms', 'ImGui set up, font atlas built, shaders compiled'],
+    ['first_frame_ms', 'first frame laid out and drawn'],
   ];
   console.error('(first frame breakdown, ms since navigation, median of 5 loads [min-max]; +ms since the step before)');
   let previous = 0;

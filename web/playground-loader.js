@@ -75,6 +75,11 @@
   function loadModule(moduleScript = 'playground.js') {
     mark('loader_ms');
     setStatus('Loading WebAssembly…');
+    // The module downloads and compiles while playground.js downloads and runs, not after.
+    const compiled = compileWasm(moduleScript.replace(/\.js$/, '.wasm')).then((module) => {
+      mark('wasm_compiled_ms');
+      return module;
+    });
     window.Module = {
       arguments: appArguments(),
       canvas: $('canvas'),
@@ -86,14 +91,11 @@
       },
       instantiateWasm: (imports, receiveInstance) => {
         mark('wasm_requested_ms');
-        compileWasm(moduleScript.replace(/\.js$/, '.wasm'))
-          .then((module) => {
-            mark('wasm_compiled_ms');
-            return WebAssembly.instantiate(module, imports).then((instance) => {
-              mark('wasm_instantiated_ms');
-              receiveInstance(instance, module);  // the module goes on to the pthread workers
-            });
-          })
+        compiled
+          .then((module) => WebAssembly.instantiate(module, imports).then((instance) => {
+            mark('wasm_instantiated_ms');
+            receiveInstance(instance, module);  // the module goes on to the pthread workers
+          }))
           .catch((error) => window.ppFatal(`Could not start the WebAssembly module: ${error}`));
         return {};  // the exports arrive through receiveInstance
       },

@@ -38,6 +38,11 @@ EM_JS(void, page_report_fatal, (const char* message), {
 EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
 });
+// A step of the start-up, in ms since navigation, for bench/page_frame_time.mjs (window.ppStartup).
+EM_JS(void, page_startup_mark, (const char* step), {
+    var name = UTF8ToString(step);
+    if (window.ppStartup && window.ppStartup[name] === undefined) window.ppStartup[name] = performance.now();
+});
 // The student asked the system for less motion (prefers-reduced-motion).
 EM_JS(int, page_prefers_reduced_motion, (), {
     return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
@@ -234,6 +239,9 @@ const char* Window::glsl_version() {
 }
 
 bool Window::open(const char* title, int width, int height, std::string& error) {
+#ifdef __EMSCRIPTEN__
+    page_startup_mark("window_open_ms");
+#endif
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");  // touch drives ImGui's mouse itself (TouchPointer)
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
         error = std::string("SDL could not start: ") + SDL_GetError();
@@ -277,6 +285,9 @@ bool Window::open(const char* title, int width, int height, std::string& error) 
     // Vsync where it works: 60 fps is plenty, and leaves the cores to the lessons. Where it does
     // not (Xvfb, VMs, remote desktops, a hidden window), the loop caps frames itself (run()).
     SDL_GL_SetSwapInterval(1);
+#ifdef __EMSCRIPTEN__
+    page_startup_mark("gl_context_ms");
+#endif
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -396,7 +407,10 @@ void Window::draw() {
         load_fonts(ratio);
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
-    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplOpenGL3_NewFrame();  // the first one builds the font atlas and compiles the shaders
+#ifdef __EMSCRIPTEN__
+    if (!first_frame_shown_) page_startup_mark("fonts_and_shaders_ms");
+#endif
     ImGui_ImplSDL2_NewFrame();
     apply_touch_pointer();
     ImGui::NewFrame();
