@@ -247,8 +247,10 @@ void draw_frame() {
     using namespace std::chrono;
     // The first frame is up: now the page readies one browser process (process_worker.wasm
     // compiled, one worker with its instance made), so that a first process needs no worker's
-    // start-up (about 50 ms). A process lesson asks for more when it is opened.
-    if (g_app->frame_count == 2) pp::prepare_default_worker_transport(1);
+    // start-up (about 50 ms). A process lesson asks for more when it is opened. Not in a course
+    // page's frame (embed=1): one page may hold several, and one showing a process lesson readies
+    // its own.
+    if (g_app->frame_count == 2 && !g_app->lesson_panel.embedded()) pp::prepare_default_worker_transport(1);
     if (g_app->frame_count == 3) {  // started up: the window shows, the fonts and shaders are made
         g_app->usage_startup = usage_now();
         g_app->autorun_at = steady_clock::now() + duration_cast<steady_clock::duration>(duration<double>(g_app->idle_seconds));

@@ -71,7 +71,8 @@ test('Process.LiveWorkerReportsItsPidAndMemory.3procs', TEST_TIMEOUT, async () =
 
 // Once its first frame is up, a page that shows no process lesson readies one browser process
 // (src/main_app.cpp): the first process of a pool takes that worker instead of starting one, and
-// after a spawn the page keeps four ready for the next pool.
+// after a spawn the page keeps four ready for the next pool. A course page's frame (embed=1)
+// readies none for a thread lesson.
 test('Process.PageReadiesOneSpareAfterItsFirstFrame.1proc', TEST_TIMEOUT, async () => {
   const page = await browser.newPage({ viewport: { width: 1000, height: 650 } });
   await page.goto(`${server.url}?lesson=thread-pool`);
@@ -83,6 +84,9 @@ test('Process.PageReadiesOneSpareAfterItsFirstFrame.1proc', TEST_TIMEOUT, async 
   const procs = await page.evaluate(() => window.ppProcesses());
   assert.deepEqual(procs.map((p) => p.fromSpare), [true, false], `the first took the spare: ${JSON.stringify(procs)}`);
   await page.waitForFunction(() => window.ppProcessSpares() === 4, null, { timeout: 20_000 });
+  await page.goto(`${server.url}?lesson=thread-pool&embed=1`);
+  await waitForState(page, (s) => s.frame > 10, { what: 'ten frames' });
+  assert.equal(await page.evaluate(() => typeof window.ppProcessSpares), 'undefined', 'no process readied in a frame');
   await page.close();
 });
 
