@@ -60,16 +60,17 @@ build_program() {
   echo "[wasm]   built in $(( $(date +%s) - program_started )) s"
 }
 
-# The UI's font, cut to what ImGui loads from it (src/platform/window_sdl.cpp, kGlyphs: printable
-# ASCII, Latin-1, the arrows block) plus every other non-ASCII character in src/, so no glyph the
-# UI draws is lost: about 1/20 of DejaVu Sans Mono. No hinting: stb_truetype ignores it. Replaced
-# only when its bytes change, so an unchanged font does not relink the pages.
+# The UI's font, cut to printable ASCII and Latin-1 (a setting typed with an accent is echoed as
+# typed) plus every other character in src/ (the UI's own text: "↗", "▾"), so no glyph the UI
+# draws is lost: about 1/40 of DejaVu Sans Mono. ImGui loads what the font has of kGlyphs
+# (src/platform/window_sdl.cpp). No hinting: stb_truetype ignores it. Replaced only when its
+# bytes change, so an unchanged font does not relink the pages.
 FONT_SOURCE=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf
 UI_FONT="$ROOT/build/font/DejaVuSansMono-ui.ttf"
 subset_font() {
   mkdir -p "$(dirname "$UI_FONT")"
   # Python reads src/ as UTF-8 whatever the locale (CI's may be C), and lists each other character.
-  local unicodes="U+0020-007E,U+00A0-00FF,U+2190-21FF"
+  local unicodes="U+0020-007E,U+00A0-00FF"
   unicodes+=$(python3 -c 'import pathlib, sys
 chars = {c for p in pathlib.Path(sys.argv[1]).rglob("*") if p.is_file() for c in p.read_text("utf-8") if ord(c) > 0x7E}
 print("".join(",U+%04X" % ord(c) for c in sorted(chars)))' "$ROOT/src")
@@ -111,10 +112,11 @@ compress_dist
 
 echo "[wasm] dist/ ready in $(( $(date +%s) - started )) s:"
 # What the threaded page fetches before its first frame (the process worker and the fallback
-# page come later, or never), as served: raw, gzip, brotli.
+# page come later, or never; coi-serviceworker.js only where the page is not isolated), as
+# served: raw, gzip, brotli. KB here are 1024 bytes; the total's brotli bytes are exact.
 kb() { echo $(( ($1 + 512) / 1024 )); }
 total_raw=0 total_gz=0 total_br=0
-for name in index.html playground.css coi-serviceworker.js playground-semantics.js playground-loader.js playground.js \
+for name in index.html playground.css playground-semantics.js playground-loader.js playground.js \
             playground.worker.js playground.wasm; do
   f="$DIST_DIR/$name"
   [ -f "$f" ] || continue
@@ -122,8 +124,8 @@ for name in index.html playground.css coi-serviceworker.js playground-semantics.
   total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
   printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli\n' "$name" "$(kb $raw)" "$(kb $gz)" "$(kb $br)"
 done
-printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli\n' "before the first frame" \
-  "$(kb $total_raw)" "$(kb $total_gz)" "$(kb $total_br)"
+printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli (%d bytes)\n' "before the first frame" \
+  "$(kb $total_raw)" "$(kb $total_gz)" "$(kb $total_br)" "$total_br"
 for name in process_worker.wasm process_worker.js playground-single.wasm playground-single.js; do
   f="$DIST_DIR/$name"
   printf '[wasm]   %-22s %7d KB raw, %6d KB gzip, %6d KB brotli (later)\n' "$name" \

@@ -335,7 +335,8 @@ void Window::load_fonts(float ratio) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     // Latin-1 (ImGui's default), the arrows block ("Open in Parallel Playground ↗") and the
-    // geometric shapes ("Lessons ▾").
+    // geometric shapes ("Lessons ▾"). The page's font (build-wasm.sh) has of the last two blocks
+    // only what the UI's text uses; ImGui skips what a font lacks.
     static const ImWchar kGlyphs[] = {0x0020, 0x00FF, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
 #ifdef __EMSCRIPTEN__
     const FontBytes font = ui_font_ttf();
