@@ -67,9 +67,11 @@ mergeInto(LibraryManager.library, {
       PPProcessHost.workerScriptLoading = Promise.all([text('process_worker.js'), text('process-worker.js')])
         .then(function(scripts) {
           // From a blob: URL, relative names would not resolve: the worker gets this folder's URL.
+          // The page's script goes in a function of its own, where its 'use strict' still counts
+          // (in the middle of a script it would not).
           var base = 'self.ppScriptBase = ' + JSON.stringify(new URL('.', location.href).href) + ';\n';
           PPProcessHost.workerScriptUrl = URL.createObjectURL(
-            new Blob([base, scripts[0], '\n', scripts[1]], { type: 'text/javascript' }));
+            new Blob([base, scripts[0], '\n(function() {\n', scripts[1], '\n})();\n'], { type: 'text/javascript' }));
         })
         .catch(function(error) { console.warn('process workers load their own scripts: ' + error); });
     },
