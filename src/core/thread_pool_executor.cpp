@@ -1,4 +1,4 @@
-// ThreadPoolExecutor: one mutex-protected deque, workers started on demand.
+// ThreadPoolExecutor: one mutex-protected queue of tasks, workers started on demand.
 //
 // Index of this file
 // [SECTION] Shared: what the workers use, owned by the pool and by each worker
@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdio>
 #include <stdexcept>
+#include <vector>
 
 namespace pp {
 
@@ -26,6 +27,54 @@ void report_detached_exception(const char* what) noexcept {
 
 namespace {
 std::atomic<int> g_pool_counter{0};
+
+// The queue of tasks: a ring that keeps its storage. A std::deque frees a block every 32 tasks,
+// on the worker that empties it, into the submitting thread's malloc arena, and the two then
+// contend for that arena's lock (a futex sleep on a busy machine). This one grows, never shrinks.
+class TaskRing {
+public:
+    using Task = std::shared_ptr<detail::PoolTask>;
+    bool empty() const { return size_ == 0; }
+    std::size_t size() const { return size_; }
+    void push_back(Task task) {
+        if (size_ == slots_.size()) grow();
+        slots_[(head_ + size_) & (slots_.size() - 1)] = std::move(task);
+        ++size_;
+    }
+    Task pop_front() {  // not empty
+        Task task = std::move(slots_[head_]);
+        head_ = (head_ + 1) & (slots_.size() - 1);
+        --size_;
+        return task;
+    }
+    // Takes out one task (a submit that has to fail): the rare path, so it shifts the rest.
+    void remove(const detail::PoolTask* task) {
+        std::vector<Task> kept;
+        kept.reserve(size_);
+        while (!empty()) {
+            Task next = pop_front();
+            if (next.get() != task) kept.push_back(std::move(next));
+        }
+        for (auto& next : kept) push_back(std::move(next));
+    }
+    std::vector<Task> take_all() {
+        std::vector<Task> all;
+        all.reserve(size_);
+        while (!empty()) all.push_back(pop_front());
+        return all;
+    }
+
+private:
+    void grow() {  // to a power of two, so that a slot's index is a mask, not a division
+        std::vector<Task> bigger(std::max<std::size_t>(64, slots_.size() * 2));
+        for (std::size_t i = 0; i < size_; ++i) bigger[i] = std::move(slots_[(head_ + i) & (slots_.size() - 1)]);
+        slots_.swap(bigger);
+        head_ = 0;
+    }
+    std::vector<Task> slots_;
+    std::size_t head_ = 0;  // the oldest task's slot
+    std::size_t size_ = 0;
+};
 constexpr int kSpinYields = 50;
 constexpr std::size_t kMaxWorkersLimit = 4096;  // above this, the count is almost surely a converted negative
 
@@ -51,7 +100,7 @@ struct ThreadPoolExecutor::Shared : std::enable_shared_from_this<Shared> {
 
     mutable std::mutex mutex;
     sync::condition_variable work_available;
-    std::deque<std::shared_ptr<detail::PoolTask>> queue;
+    TaskRing queue;
     std::atomic<std::size_t> queued{0};        // queue.size(), readable without the lock (idle workers poll it)
     std::vector<sync::thread> workers;         // threads created so far
     std::vector<sync::thread::id> worker_ids;  // added by each worker itself, before it takes a task
@@ -183,9 +232,7 @@ std::exception_ptr ThreadPoolExecutor::Shared::start_reserved_worker(std::size_t
 }
 
 void ThreadPoolExecutor::Shared::take_back_locked(const detail::PoolTask* task) {
-    auto it =
-        std::find_if(queue.begin(), queue.end(), [task](const std::shared_ptr<detail::PoolTask>& entry) { return entry.get() == task; });
-    if (it != queue.end()) queue.erase(it);  // absent if shutdown(cancel_futures) took it
+    queue.remove(task);  // absent if shutdown(cancel_futures) took it
     queued.store(queue.size(), std::memory_order_relaxed);
 }
 
@@ -224,8 +271,7 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
                 --idle_workers;
             }
             if (queue.empty()) break;  // shut down and drained
-            task = std::move(queue.front());
-            queue.pop_front();
+            task = queue.pop_front();
             queued.store(queue.size(), std::memory_order_relaxed);
         }
         // The GIL is taken before the TaskRun span opens and dropped after it closes, so with the
@@ -256,13 +302,13 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
 void ThreadPoolExecutor::shutdown(bool wait, bool cancel_futures) { shared_->shut_down(wait, cancel_futures); }
 
 void ThreadPoolExecutor::Shared::shut_down(bool wait, bool cancel_futures) {
-    std::deque<std::shared_ptr<detail::PoolTask>> unstarted;
+    std::vector<std::shared_ptr<detail::PoolTask>> unstarted;
     {
         std::lock_guard<std::mutex> lock(mutex);
         if (wait && std::find(worker_ids.begin(), worker_ids.end(), sync::this_thread::get_id()) != worker_ids.end())
             throw std::logic_error("shutdown(wait=true) called from one of this pool's own tasks would wait for itself");
         shutdown = true;
-        if (cancel_futures) unstarted.swap(queue);
+        if (cancel_futures) unstarted = queue.take_all();
         queued.store(queue.size(), std::memory_order_relaxed);
     }
     work_available.notify_all();
