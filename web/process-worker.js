@@ -16,8 +16,8 @@
 //                   {type: 'crash'}                                 trap now (the panel's Crash button)
 //   worker -> page  {type: 'ready', memoryBytes}                    the instance is running
 //                   {type: 'reply', bytes: ArrayBuffer, memoryBytes} reply frames
-//                   {type: 'exit', code}                            it ended by itself (then closes)
-//                   {type: 'crashed', message}                      a trap or abort(): the page
+//                   {type: 'exit', code, memoryBytes}               it ended by itself (then closes)
+//                   {type: 'crashed', message, memoryBytes}         a trap or abort(): the page
 //                                                                   terminates the worker
 'use strict';
 
@@ -35,7 +35,7 @@ function crash(error) {
   if (ended) return;
   ended = true;
   const message = error && error.message ? `${error.name || 'Error'}: ${error.message}` : String(error);
-  toPage({ type: 'crashed', message });
+  toPage({ type: 'crashed', message, memoryBytes: memoryBytes() });
 }
 
 // Frames and ends go to the relay's port (in order, past the page's busy main thread), or else
@@ -62,7 +62,7 @@ function handle(message) {
     }
     if (code >= 0) {
       ended = true;
-      toPage({ type: 'exit', code });
+      toPage({ type: 'exit', code, memoryBytes: memoryBytes() });
       close();
     }
   } else if (message.type === 'info') {

@@ -246,6 +246,8 @@ mergeInto(LibraryManager.library, {
         if (key.split(':')[0] === String(transport)) delete PPRelay.pending[key];
       });
     },
+    // The worker's memory size as its end reports it, in KiB (an int, whatever the size).
+    memoryKib: function(message) { return Math.floor((message.memoryBytes || 0) / 1024); },
     // Replies, the exit and a crash come here in the order the worker sent them; the main thread
     // is then asked to terminate the Worker object and note its end (it cannot be done from here).
     fromWorker: function(transport, index, message) {
@@ -255,10 +257,10 @@ mergeInto(LibraryManager.library, {
         PPProcessHost.deliverTo(transport, index, PPProcessHost.READY, null, 0);
       } else if (message.type === 'exit') {
         PPProcessHost.deliverTo(transport, index, PPProcessHost.EXITED, null, message.code);
-        _pp_process_host_forget(transport, index, PPProcessHost.EXITED, message.code);
+        _pp_process_host_forget(transport, index, PPProcessHost.EXITED, message.code, PPRelay.memoryKib(message));
       } else if (message.type === 'crashed') {
         PPProcessHost.deliverTo(transport, index, PPProcessHost.CRASHED, new TextEncoder().encode(message.message), 6);
-        _pp_process_host_forget(transport, index, PPProcessHost.CRASHED, 6);
+        _pp_process_host_forget(transport, index, PPProcessHost.CRASHED, 6, PPRelay.memoryKib(message));
       }
     },
     // The C++ side's queue (web_worker_transport.cpp, RelayItem): frames to post, transports gone.
@@ -427,11 +429,14 @@ mergeInto(LibraryManager.library, {
   // The relay delivered a worker's exit or crash itself: end the Worker object and note how.
   pp_process_host_forget__deps: ['$PPProcessHost'],
   pp_process_host_forget__proxy: 'async',
-  pp_process_host_forget__sig: 'viiii',
-  pp_process_host_forget: function(transport, index, kind, code) {
+  pp_process_host_forget__sig: 'viiiii',
+  pp_process_host_forget: function(transport, index, kind, code, memoryKib) {
     var list = PPProcessHost.transports[transport] || PPProcessHost.released[transport];
     var proc = list && list[index];
     if (!proc) return;
+    // Its size comes with its end too: ending the Worker object drops the messages it sent this
+    // thread that are not handled yet, and its 'ready' (which had the size) may be one of them.
+    if (memoryKib) proc.memoryBytes = memoryKib * 1024;
     var how = kind === PPProcessHost.EXITED ? 'exited with code ' + code : 'crashed (a trap or abort in its instance)';
     // This call and the transport's release come from different threads, in either order: a
     // release that came first only guessed how the worker ended. This is how.
