@@ -15,7 +15,7 @@
 //   read costs in this pool is the least any tracing that timestamps each task could cost.
 // - the same on/off pair for tasks of about 1 us of arithmetic, a size where tracing is a small
 //   part of the work.
-// - the trace work itself, on one thread (trace_work below).
+// - the trace work itself, on one thread (trace_work below), and its two clock reads alone.
 #include "core/thread_pool_executor.hpp"
 #include "core/trace.hpp"
 #include "empty_tasks_problem.hpp"
@@ -101,6 +101,17 @@ void trace_work(benchmark::State& state) {
     pp::trace::clear();
 }
 
+// The two trace-clock reads of trace_work alone, recording nothing: what this machine's clock
+// costs (a vDSO clock_gettime, 8-25 ns on the machines we have seen), so that a trace cost can
+// be read as the clock's share plus the recorder's.
+void trace_clock_reads(benchmark::State& state) {
+    for (auto _ : state)
+        for (int i = 0; i < kEvents; ++i) {
+            benchmark::DoNotOptimize(pp::trace::now_ns());  // the submission's stamp
+            benchmark::DoNotOptimize(pp::trace::now_ns());  // the end's (the next begin reuses it)
+        }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,6 +128,7 @@ int main(int argc, char** argv) {
 #endif
     pp_bench::versus("1us_tasks/tracing_on_vs_off", kRuns, batch(Tasks::OneMicrosecond, false), batch(Tasks::OneMicrosecond, true));
     pp_bench::repeat(benchmark::RegisterBenchmark("trace_work_one_thread", trace_work), kRuns);
+    pp_bench::repeat(benchmark::RegisterBenchmark("trace_clock_reads_one_thread", trace_clock_reads), kRuns);
 
     pp_bench::Medians m;
     if (!pp_bench::run(argc, argv, m)) return 1;
@@ -141,5 +153,6 @@ int main(int argc, char** argv) {
     // One thread's work, so its CPU time is the cost without the waits a busy machine adds to the wall time.
     figure("trace_cost_cpu_ns_per_task", m.at("trace_work_one_thread").cpu_s / kEvents * 1e9, "ns", 0);
     figure("trace_under_10pct_for_tasks_from_us", cost_ns * 10.0 / 1000.0, "us", 2);
+    figure("trace_clock_reads_ns_per_task", m.at("trace_clock_reads_one_thread").wall_s / kEvents * 1e9, "ns", 0);
     return 0;
 }
