@@ -102,8 +102,8 @@ void trace_work(benchmark::State& state) {
 }
 
 // The two trace-clock reads of trace_work alone, recording nothing: what this machine's clock
-// costs (a vDSO clock_gettime, 8-25 ns on the machines we have seen), so that a trace cost can
-// be read as the clock's share plus the recorder's.
+// costs (a vDSO clock_gettime, whose cost differs several-fold between machines), so that a
+// trace cost can be read as the clock's share plus the recorder's.
 void trace_clock_reads(benchmark::State& state) {
     for (auto _ : state)
         for (int i = 0; i < kEvents; ++i) {
