@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <string>
 #include <vector>
@@ -28,9 +30,16 @@ inline void busy_work(int iterations) {
 }
 
 // Iterations of busy_work that take about one microsecond on this machine (median of 5 timings),
-// measured once per program: every "1 us" workload in it then does the same work.
+// measured once per program: every "1 us" workload in it then does the same work. bench/run.sh
+// measures it once for the whole run (bench/support/busy_work_calibration.cpp) and passes it in
+// PP_BENCH_BUSY_ITERATIONS_PER_US, so that programs compared with each other run the same work.
 inline int iterations_per_microsecond() {
     static const int iterations = [] {
+        if (const char* given = std::getenv("PP_BENCH_BUSY_ITERATIONS_PER_US")) {
+            const int n = std::atoi(given);
+            if (n > 0) return n;
+            std::fprintf(stderr, "PP_BENCH_BUSY_ITERATIONS_PER_US=%s is not a positive number; calibrating here\n", given);
+        }
         constexpr int kProbe = 10'000'000;
         std::vector<double> ns_per_iteration;
         for (int i = 0; i < 5; ++i) {

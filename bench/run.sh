@@ -20,10 +20,16 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
   for f in bench/*.cpp; do names+=("$(basename "$f" .cpp)"); done
 fi
-cmake --build "$BUILD" --target "${names[@]/#/bench_}" >/dev/null
+cmake --build "$BUILD" --target bench_busy_work_calibration "${names[@]/#/bench_}" >/dev/null
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
+# One size for the "1 us" task in every program of this run, so that the peers run the same work.
+if [ -z "${PP_BENCH_BUSY_ITERATIONS_PER_US:-}" ]; then
+  "$BUILD/bench_busy_work_calibration" | tee -a "$results" >&2
+  PP_BENCH_BUSY_ITERATIONS_PER_US=$(awk '$1 == "figure" {print $3}' "$results")
+fi
+export PP_BENCH_BUSY_ITERATIONS_PER_US
 for name in "${names[@]}"; do
   echo "[bench] $name" >&2
   "$BUILD/bench_$name" --benchmark_out="$BUILD/$name.json" | tee -a "$results" >&2
@@ -46,6 +52,7 @@ thread_pool_empty_task_us      | python_thread_pool_empty_task_us    | lower  | 
 thread_pool_1us_task_us        |                                     | lower  | faster than every C++ peer
 work_stealing_pool_empty_task_us |                                   | lower  | (C++ peer: Debian libthread-pool-dev)
 work_stealing_pool_1us_task_us |                                     | lower  | (C++ peer: Debian libthread-pool-dev)
+busy_work_iterations_per_us    |                                     | higher | (the "1 us" task of every program in this run)
 mutex_cv_pool_empty_task_us    |                                     | lower  | (C++ peer: mutex + condition_variable pool)
 mutex_cv_pool_1us_task_us      |                                     | lower  | (C++ peer: mutex + condition_variable pool)
 std_async_empty_task_us        |                                     | lower  | (C++ peer: std::async, a thread per task)
