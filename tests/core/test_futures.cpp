@@ -119,6 +119,42 @@ TEST_CASE("Future.DoneCallbacksRunInOrderAndAtOnceWhenDone.2threads") {
     CHECK((completer_id == pp::sync::this_thread::get_id()));
 }
 
+// A waiter and a callback register while another thread completes the future, in either order,
+// many times over (completing takes the lock only when someone registered first). A lost wake-up
+// shows as a wait that lasts until its timeout (the waiter then finds the future done and returns
+// normally, so the wait's length is what tells); a callback lost or run twice, as a wrong count.
+TEST_CASE("Future.RegisteringWhileCompletingLosesNoWakeUp.2threads") {
+    constexpr int kRounds = 20000;
+    std::vector<pp::Promise<int>> promises(kRounds);
+    std::atomic<int> released{0};  // promises the producer may complete
+    pp::sync::thread producer([&] {
+        for (int i = 0; i < kRounds; ++i) {
+            while (released.load(std::memory_order_acquire) <= i) pp::sync::this_thread::yield();
+            promises[i].set_running_or_notify_cancel();
+            promises[i].set_value(i);
+        }
+    });
+    std::atomic<int> callbacks{0};
+    int rounds_done = 0;
+    for (int i = 0; i < kRounds; ++i) {
+        pp::Future<int> future = promises[i].get_future();
+        released.store(i + 1, std::memory_order_release);
+        if (i % 2) future.add_done_callback([&](const pp::Future<int>&) { callbacks.fetch_add(1); });
+        const auto waited_from = std::chrono::steady_clock::now();
+        try {
+            if (future.result(5s) != i) break;
+        } catch (const pp::TimeoutError&) {
+            break;
+        }
+        if (std::chrono::steady_clock::now() - waited_from > 4s) break;  // woken by the timeout, not the producer
+        ++rounds_done;
+    }
+    released.store(kRounds);  // lets the producer finish even after a failed round
+    producer.join();
+    CHECK(rounds_done == kRounds);
+    CHECK(callbacks.load() == kRounds / 2);
+}
+
 TEST_CASE("Future.CancelRunsCallbacks.1thread") {
     pp::Promise<int> promise;
     auto future = promise.get_future();
