@@ -85,7 +85,8 @@
       canvas: $('canvas'),
       print: (text) => console.log(text),
       printErr: (text) => console.warn(text),
-      setStatus: (text) => { if (text) setStatus(text); },
+      // No setStatus: given one, emscripten starts main() from a timer, after a paint of
+      // "Running...", which put about 30 ms on the first frame's path (A/B, 14 loads each).
       monitorRunDependencies: (left) => {
         if (left === 0) { mark('dependencies_ms'); setStatus('Starting threads…'); }
       },

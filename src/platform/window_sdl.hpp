@@ -61,7 +61,10 @@ private:
     void load_fonts(float ratio);
 
     SDL_Window* window_ = nullptr;
-    void* gl_context_ = nullptr;
+    void* gl_context_ = nullptr;  // the desktop's (SDL's)
+#ifdef __EMSCRIPTEN__
+    std::intptr_t page_gl_context_ = 0;  // the page's WebGL2 context (an EMSCRIPTEN_WEBGL_CONTEXT_HANDLE)
+#endif
     std::function<void()> draw_frame_;
     std::function<bool()> moving_;
     bool first_frame_shown_ = false;

@@ -84,3 +84,54 @@ for (const [name, url, contextOptions] of [
     }
   });
 }
+
+test('Page.WebGLContextIsTheOneAskedFor.4threads', TEST_TIMEOUT, async () => {
+  // The app makes its WebGL2 context itself (src/platform/window_sdl.cpp), not through SDL, so
+  // that no extension is enabled that it does not use: each costs start-up time.
+  const server = await startServer();
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  await context.addInitScript(() => {
+    window.enabledExtensions = [];
+    const getExtension = WebGL2RenderingContext.prototype.getExtension;
+    WebGL2RenderingContext.prototype.getExtension = function (name) {
+      window.enabledExtensions.push(name);
+      return getExtension.call(this, name);
+    };
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(server.url);
+    await waitForState(page, (s) => s.frame > 2, { what: 'frames' });
+    const gl = await page.evaluate(() => {
+      const attributes = document.getElementById('canvas').getContext('webgl2').getContextAttributes();
+      return { alpha: attributes.alpha, depth: attributes.depth, stencil: attributes.stencil, antialias: attributes.antialias,
+               extensions: window.enabledExtensions };
+    });
+    assert.deepEqual(gl, { alpha: false, depth: false, stencil: false, antialias: false, extensions: [] });
+  } finally {
+    await context.close();
+    server.stop();
+  }
+});
+
+test('Page.WithoutWebGL2SaysSo.0threads', TEST_TIMEOUT, async () => {
+  // A browser with WebGL2 turned off: a card that says what is missing, not a blank canvas.
+  const server = await startServer();
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+  await context.addInitScript(() => {
+    const getContext = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+      return type === 'webgl2' ? null : getContext.call(this, type, ...rest);
+    };
+  });
+  const page = await context.newPage();
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.body.dataset.ppState === 'fatal', null, { timeout: 60_000 });
+    assert.equal(await page.locator('#fatal').isVisible(), true);
+    assert.match(await page.locator('#fatal-message').innerText(), /could not create a WebGL2 context/);
+  } finally {
+    await context.close();
+    server.stop();
+  }
+});
