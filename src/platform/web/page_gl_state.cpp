@@ -26,8 +26,8 @@ struct RememberedState {
 
 // Only the main thread draws, so no lock.
 RememberedState g_remembered[] = {
-    {GL_SCISSOR_BOX, 4, {}, false},         {GL_BLEND_SRC_RGB, 1, {}, false},    {GL_BLEND_DST_RGB, 1, {}, false},
-    {GL_BLEND_SRC_ALPHA, 1, {}, false},     {GL_BLEND_DST_ALPHA, 1, {}, false},  {GL_BLEND_EQUATION_RGB, 1, {}, false},
+    {GL_SCISSOR_BOX, 4, {}, false},          {GL_BLEND_SRC_RGB, 1, {}, false},   {GL_BLEND_DST_RGB, 1, {}, false},
+    {GL_BLEND_SRC_ALPHA, 1, {}, false},      {GL_BLEND_DST_ALPHA, 1, {}, false}, {GL_BLEND_EQUATION_RGB, 1, {}, false},
     {GL_BLEND_EQUATION_ALPHA, 1, {}, false},
 };
 
