@@ -451,8 +451,8 @@ void Window::draw() {
     glFlush();
 #endif
     last_frame_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-#ifndef __EMSCRIPTEN__
-    SDL_GL_SwapWindow(window_);  // the page's frame is shown when this frame's callback returns
+#ifndef __EMSCRIPTEN__  // the page has no swap: the browser shows what this frame's callback drew
+    SDL_GL_SwapWindow(window_);
 #endif
 
     if (!first_frame_shown_) {

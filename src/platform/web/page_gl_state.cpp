@@ -4,7 +4,7 @@
 // and after the draw it restores it, in case the app draws with other state. Chromium answers
 // seven of those queries (the blend functions and equations, the scissor box) only by a round
 // trip to the GPU process, which first finishes the work queued before it: 2-4 ms of every
-// frame's main thread under SwiftShader, less on a GPU, every frame.
+// frame's main thread, measured in headless chromium with SwiftShader.
 //
 // CMakeLists.txt compiles that one file with glGetIntegerv renamed to the function below. The
 // remembered answers stay true because the renderer puts back what it read, and nothing else in
