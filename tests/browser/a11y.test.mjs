@@ -280,10 +280,15 @@ for (const reducedMotion of ['reduce', 'no-preference']) {
       await clickWidget(page, 'embed_snippet');
       await page.mouse.move(1, 1);  // no hover highlight changes under the pointer
       const [x, y, width, height] = (await waitForState(page, () => true)).widgets.embed_snippet;
+      // ImGui's cursor: 0.8 s shown, 0.4 s hidden. On a busy host a screenshot can take as long
+      // as the blink's period (1.2 s), and shots that far apart all land in the same phase: the
+      // waits between them differ, and without reduced motion the shots go on until one differs.
       const shots = new Set();
-      for (let i = 0; i < 6; i++) {  // ImGui's cursor: 0.8 s shown, 0.4 s hidden
+      const waitsMs = [250, 330, 170, 410, 90, 290];
+      const deadline = Date.now() + 15_000;
+      for (let i = 0; reducedMotion === 'reduce' ? i < 6 : shots.size < 2 && Date.now() < deadline; i++) {
         shots.add((await page.screenshot({ clip: { x, y, width, height } })).toString('base64'));
-        await page.waitForTimeout(250);
+        await page.waitForTimeout(waitsMs[i % waitsMs.length]);
       }
       if (reducedMotion === 'reduce') assert.equal(shots.size, 1, 'nothing moved');
       else assert.ok(shots.size > 1, 'the cursor blinked');
