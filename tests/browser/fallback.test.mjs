@@ -48,7 +48,7 @@ async function runLesson(query, { timeout = 60_000 } = {}) {
   const page = await openFallback(query);
   try {
     const state = await waitForState(page, (s) => ['done', 'failed', 'stopped'].includes(s.lesson.state),
-      { what: 'the lesson to finish', timeout });
+      { what: 'the lesson to finish', timeout, everyMs: timeout > 60_000 ? 1000 : 100 });
     assert.equal(state.single_threaded, true, 'the single-threaded build runs it');
     return { page, state: state.lesson };
   } catch (error) {
