@@ -41,11 +41,12 @@ try {
     ['wasm_fetched_ms', 'playground.wasm downloaded (requested by the loader)'],
     ['wasm_compiled_ms', 'wasm compiled (streaming, overlaps the download)'],
     ['wasm_instantiated_ms', 'wasm instantiated'],
-    ['dependencies_ms', 'pthread pool workers loaded'],
+    ['dependencies_ms', 'run dependencies met (main() waits for no pthread worker)'],
     ['main_ms', 'runtime initialized, main() starts'],
     ['window_open_ms', 'settings read, the app made'],
     ['gl_context_ms', 'SDL window, WebGL2 context'],
     ['font_atlas_ms', 'ImGui set up, font atlas rasterized'],
+    ['first_draw_ms', 'the first frame begins (an animation frame)'],
     ['gl_objects_ms', 'shaders compiled, font atlas uploaded'],
     ['first_frame_ms', 'first frame laid out and drawn'],
   ];

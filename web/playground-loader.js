@@ -88,7 +88,7 @@
       // No setStatus: given one, emscripten starts main() from a timer, after a paint of
       // "Running...", which put about 30 ms on the first frame's path (A/B, 14 loads each).
       monitorRunDependencies: (left) => {
-        if (left === 0) { mark('dependencies_ms'); setStatus('Starting threads…'); }
+        if (left === 0) { mark('dependencies_ms'); setStatus('Starting the app…'); }
       },
       instantiateWasm: (imports, receiveInstance) => {
         mark('wasm_requested_ms');

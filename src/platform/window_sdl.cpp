@@ -38,6 +38,20 @@ EM_JS(void, page_report_fatal, (const char* message), {
 EM_JS(void, page_first_frame, (), {
     if (window.ppFirstFrame) window.ppFirstFrame();
 });
+#ifdef __EMSCRIPTEN_PTHREADS__
+// Tops the pthread Web Workers up to `count`, each loading the program. The link makes none
+// (PTHREAD_POOL_SIZE=0) because emscripten's pool starts its workers before the wasm is even
+// fetched, and six of them competed with the page's start-up for the two cores. Window::open()
+// makes two, which load beside the first frame, and the first frame the rest: first frame 551 ->
+// 467 ms (16 loads each, interleaved), 4 processes on a cold page unchanged (82-85 -> 89-90 ms).
+// A thread started before its worker is ready still starts: emscripten makes one on the spot.
+EM_JS(void, page_make_thread_workers, (int count), {
+    for (var i = PThread.unusedWorkers.length + PThread.runningWorkers.length; i < count; i++) {
+        PThread.allocateUnusedWorker();
+        PThread.loadWasmModuleToWorker(PThread.unusedWorkers[PThread.unusedWorkers.length - 1]);
+    }
+});
+#endif
 // A step of the start-up, in ms since navigation, for bench/page_frame_time.mjs (window.ppStartup).
 EM_JS(void, page_startup_mark, (const char* step), {
     var name = UTF8ToString(step);
@@ -239,6 +253,11 @@ const char* Window::glsl_version() {
 }
 
 bool Window::open(const char* title, int width, int height, std::string& error) {
+#ifdef __EMSCRIPTEN_PTHREADS__
+    // What a process lesson's first pool needs at once (the relay thread and the lesson's runner):
+    // made at the first frame, they were not ready for a pool started at the third.
+    page_make_thread_workers(2);
+#endif
 #ifdef __EMSCRIPTEN__
     page_startup_mark("window_open_ms");
 #endif
@@ -418,6 +437,9 @@ bool Window::frame() {
 }
 
 void Window::draw() {
+#ifdef __EMSCRIPTEN__
+    if (!first_frame_shown_) page_startup_mark("first_draw_ms");
+#endif
     const auto started = std::chrono::steady_clock::now();
     frame_started_ = started;
     if (frames_after_input_ > 0) --frames_after_input_;
@@ -459,6 +481,9 @@ void Window::draw() {
         first_frame_shown_ = true;
 #ifdef __EMSCRIPTEN__
         page_first_frame();
+#endif
+#ifdef __EMSCRIPTEN_PTHREADS__
+        page_make_thread_workers(6);  // the lesson's runner, the demo's default 4 threads, the relay
 #endif
     }
 }
