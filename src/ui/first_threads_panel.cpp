@@ -59,11 +59,20 @@ void FirstThreadsPanel::draw() {
         ImGui::PopStyleColor();
         break;
     case platform::ThreadKind::WebWorker:
-        ImGui::TextDisabled("In this page every std::thread is a Web Worker sharing the page's memory. Cores: %d", hardware_core_count());
+    case platform::ThreadKind::OperatingSystem: {
+        char kind[128];
+        std::snprintf(kind, sizeof kind,
+                      threads == platform::ThreadKind::WebWorker
+                          ? "In this page every std::thread is a Web Worker sharing the page's memory. Cores: %d"
+                          : "Natively every std::thread is an operating-system thread. Cores: %d",
+                      hardware_core_count());
+        // Grey like TextDisabled, but wrapped: on a phone TextDisabled ran past the screen's edge.
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", kind);
+        ImGui::PopStyleColor();
+        semantics::text("home_thread_kind", Role::Text, "", kind);
         break;
-    case platform::ThreadKind::OperatingSystem:
-        ImGui::TextDisabled("Natively every std::thread is an operating-system thread. Cores: %d", hardware_core_count());
-        break;
+    }
     }
     constexpr const char* kUnlikePython =
         "Unlike Python's threads, C++ threads run CPU-bound work in parallel: Python's global interpreter "
@@ -78,9 +87,12 @@ void FirstThreadsPanel::draw() {
     double count = thread_count_;
     if (semantics::slider("threads", "threads", count, 1, lessons::FirstThreads::kMaxThreads, 1, std::to_string(thread_count_)))
         thread_count_ = static_cast<int>(count);
-    ImGui::SameLine();
     char label[48];
     std::snprintf(label, sizeof label, "Start %d thread%s", thread_count_, thread_count_ == 1 ? "" : "s");
+    ImGui::SameLine();
+    // Below the slider when the pane is too narrow for both (a phone held upright).
+    const float button_width = ImGui::CalcTextSize(label).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (ImGui::GetCursorPosX() + button_width > ImGui::GetWindowContentRegionMax().x) ImGui::NewLine();
     if (semantics::button_pressed(ImGui::Button(label), "start_threads", label)) lesson_.start(thread_count_);
     ImGui::EndDisabled();
 

@@ -68,6 +68,24 @@ for (const [width, height, embed, touch] of SIZES) {
   });
 }
 
+// The home screen ("Your first threads"), which no lesson URL shows: its texts wrap and its
+// controls stay on screen at every page size.
+for (const [width, height, touch] of [...PAGE_SIZES.map((s) => [...s, false]), [390, 844, true]]) {
+  const name = `${touch ? 'touch-' : ''}${width}x${height}`;
+  test(`Screens.HomeFitsWithoutOverlap.${name}`, TEST_TIMEOUT, async () => {
+    const page = await browser.newPage({ viewport: { width, height }, hasTouch: touch, isMobile: touch });
+    try {
+      await page.goto(server.url);
+      const state = await waitForState(page, (s) => s.frame > 3 && s.widgets.start_threads, { what: 'the home screen' });
+      for (const needed of ['home_title', 'home_intro', 'home_thread_kind', 'home_python', 'threads', 'start_threads'])
+        assert.ok(state.widgets[needed], `${needed} is drawn at ${name}: ${Object.keys(state.widgets)}`);
+      assert.deepEqual(layoutProblems(state.widgets, width, height), [], `at ${name}`);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
 // Lesson 9's plots (time and speedup for each work) fit their pane, legends included, on a laptop
 // and on a phone: side by side, stacked, or a tab each when the pane is too short for all.
 for (const [width, height, touch] of [[1280, 720, false], [390, 844, true]]) {
