@@ -26,6 +26,24 @@ std::int64_t nice_step(double target) {
         if (power * m >= target) return static_cast<std::int64_t>(power * m);
     return static_cast<std::int64_t>(power * 10);
 }
+
+// `name` + `suffix` if it is at most `max_width` wide, else the name's two ends with ".." between
+// them, then the suffix whole: "ThreadPoolExecutor-0_1" -> "Thread..0_1", and with "  pid 3",
+// "MainThread  pid 3" -> "Mai..ead  pid 3". On a phone the label column is about 140 px, and
+// the ends are what tell lanes apart.
+std::string fit_label(const std::string& name, const std::string& suffix, float max_width) {
+    if (ImGui::CalcTextSize((name + suffix).c_str()).x <= max_width) return name + suffix;
+    const float room = max_width - ImGui::CalcTextSize(suffix.c_str()).x;
+    const auto starts_character = [&](std::size_t at) { return at >= name.size() || (name[at] & 0xC0) != 0x80; };  // UTF-8
+    for (std::size_t keep = name.size() - 1; keep > 0; --keep) {
+        std::size_t head = keep / 2, tail = name.size() - (keep - head);
+        while (!starts_character(head)) --head;
+        while (!starts_character(tail)) ++tail;
+        const std::string elided = name.substr(0, head) + ".." + name.substr(tail);
+        if (ImGui::CalcTextSize(elided.c_str()).x <= room) return elided + suffix;
+    }
+    return ".." + suffix;
+}
 }  // namespace
 
 std::string format_duration(std::int64_t ns) {
@@ -111,7 +129,8 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 origin = ImGui::GetCursorScreenPos();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float label_width = std::min(kMaxLabelWidth, avail.x * 0.3f);
+    // A wider share on a phone: "ThreadPoolExecutor-0_1  pid 1" then keeps "Thr..0_1  pid 1".
+    const float label_width = std::min(kMaxLabelWidth, avail.x * (avail.x < 500 ? 0.4f : 0.3f));
     const float plot_x = origin.x + label_width;
     const float plot_width = std::max(avail.x - label_width, 10.0f);
 
@@ -153,17 +172,24 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
 
     // Axis: ticks at nice steps, labelled from the run's start.
     const float axis_y = origin.y;
-    const std::int64_t step = nice_step(span_ns / std::max(plot_width / 90.0, 1.0));
+    // Ticks about 90 px apart, 60 on a phone: "400 ms" is 57 px wide, and 90 left a 220 px axis one label.
+    const double tick_spacing = plot_width < 400 ? 60.0 : 90.0;
+    const std::int64_t step = nice_step(span_ns / std::max(plot_width / tick_spacing, 1.0));
     const std::int64_t first_tick = ((view_begin_ns_ - run_begin) / step) * step;
     const float bottom = origin.y + avail.y;
     for (std::int64_t t = first_tick; run_begin + t <= view_end_ns_; t += step) {
         const float x = plot_x + view.x_of(run_begin + t);
         if (x < plot_x) continue;
         draw->AddLine({x, axis_y + kAxisHeight - 5}, {x, bottom}, IM_COL32(255, 255, 255, 22));
-        draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), format_duration(t).c_str());
+        const std::string tick = format_duration(t);
+        if (x + 3 + ImGui::CalcTextSize(tick.c_str()).x <= plot_x + plot_width)  // a label cut at the edge reads wrong ("100" for 100 ms)
+            draw->AddText({x + 3, axis_y + 2}, IM_COL32(200, 200, 200, 255), tick.c_str());
     }
+    const bool virtual_time = trace::clock_is_virtual();
+    const char* axis_name = virtual_time ? "virtual time" : "time since start";
+    if (ImGui::CalcTextSize(axis_name).x > label_width - 4) axis_name = virtual_time ? "virtual" : "time";  // a phone's narrow column
     draw->PushClipRect({origin.x, axis_y}, {plot_x - 4, axis_y + kAxisHeight}, true);
-    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), trace::clock_is_virtual() ? "virtual time" : "time since start");
+    draw->AddText({origin.x, axis_y + 2}, IM_COL32(160, 160, 160, 255), axis_name);
     draw->PopClipRect();
 
     // Lanes: a label, a background, then its bars by depth and its ticks.
@@ -177,13 +203,10 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         const float lane_height = std::max(index_.depth_count(static_cast<int>(lane)), 1) * kRowHeight + kLanePadding;
         lane_top[lane] = y;
         if (lane % 2 == 0) draw->AddRectFilled({origin.x, y}, {plot_x + plot_width, y + lane_height}, IM_COL32(255, 255, 255, 10));
-        char label[96];
-        if (several_processes && !is_gil_lane(info))
-            std::snprintf(label, sizeof label, "%s  pid %d", info.name.c_str(), info.pid);
-        else
-            std::snprintf(label, sizeof label, "%s", info.name.c_str());
+        const bool show_pid = several_processes && !is_gil_lane(info);
+        const std::string label = fit_label(info.name, show_pid ? "  pid " + std::to_string(info.pid) : "", label_width - 6);
         draw->PushClipRect({origin.x, y}, {plot_x - 4, y + lane_height}, true);
-        draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label);
+        draw->AddText({origin.x + 2, y + (lane_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(225, 225, 225, 255), label.c_str());
         draw->PopClipRect();
         y += lane_height;
     }
