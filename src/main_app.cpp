@@ -345,7 +345,8 @@ extern "C" const char* pp_state_json() {
            ",\"single_threaded\":" + (pp::sync::kCooperative ? "true" : "false") +
            ",\"font_ratio\":" + std::to_string(g_app->window.font_ratio()) +
            ",\"reduced_motion\":" + (g_app->window.reduced_motion() ? "true" : "false") +
-           ",\"widgets\":" + pp::ui::remembered_widgets_json() + ",\"semantics\":" + pp::ui::semantics::stats_json() + ",\"messages\":[";
+           ",\"touch\":" + pp::json_string(pp::platform::Window::touch_phase()) + ",\"widgets\":" + pp::ui::remembered_widgets_json() +
+           ",\"semantics\":" + pp::ui::semantics::stats_json() + ",\"messages\":[";
     for (std::size_t i = 0; i < g_app->messages.size(); ++i) json += (i ? "," : "") + pp::json_string(g_app->messages[i]);
     json += "],\"page\":" + pp::json_string(g_app->show_first_threads ? "first-threads" : "lesson") +
             ",\"first_threads\":" + g_app->first_threads.snapshot().to_json() + ",\"lesson\":" + g_app->lesson_panel.state_json() +

@@ -158,6 +158,24 @@ void touch_pointer_event(SDL_Window* window, const SDL_TouchFingerEvent& finger,
     }
 }
 
+}  // namespace
+
+const char* Window::touch_phase() {
+    switch (g_touch.phase) {
+    case TouchPointer::Phase::Idle: return "none";
+    case TouchPointer::Phase::Waiting: return "waiting";
+    case TouchPointer::Phase::TapDown:
+    case TouchPointer::Phase::TapUp: return "tap";
+    case TouchPointer::Phase::Dragging: return "dragging";
+    case TouchPointer::Phase::Hovering: return "hovering";
+    case TouchPointer::Phase::Away: return "away";
+    case TouchPointer::Phase::Pinching: return "pinching";
+    }
+    return "none";
+}
+
+namespace {
+
 // Puts the touch pointer into ImGui's mouse for this frame (after the SDL backend's own update).
 void apply_touch_pointer() {
     using Phase = TouchPointer::Phase;

@@ -39,6 +39,10 @@ public:
     float font_ratio() const { return font_ratio_; }
     // The page asks for reduced motion (prefers-reduced-motion): ImGui's own animations are off.
     bool reduced_motion() const { return reduced_motion_; }
+    // What a finger on the screen did to the last frame's pointer: "none" (a mouse, or no touch
+    // yet), "waiting" (down, not yet a tap, drag or long press), "tap", "dragging", "hovering" (a
+    // long press), "away" (lifted) or "pinching". For the tests of touch.
+    static const char* touch_phase();
 
     // Makes run() return after the current frame (desktop), as if the user closed the window.
     void request_close() { close_requested_ = true; }

@@ -74,6 +74,10 @@ struct Stats {
     double first_ms = 0, first_page_ms = 0, max_later_ms = 0;
     int nodes = 0;
     std::size_t bytes = 0;
+    // The last frames' costs, oldest first once full: a median of them says what a usual frame
+    // costs, which a few frames descheduled on a busy machine do not move (a mean they do).
+    static constexpr std::size_t kRecentFrames = 120;
+    float recent_ms[kRecentFrames] = {};
 } g_stats;
 
 // Adds the time until it goes out of scope to the frame's cost.
@@ -277,6 +281,7 @@ void end_frame() {
     g_values.clear();
     g_frame.spent_ns += (std::chrono::steady_clock::now() - started).count();
     const double ms = static_cast<double>(g_frame.spent_ns) / 1e6;
+    g_stats.recent_ms[static_cast<std::size_t>(g_stats.frames) % Stats::kRecentFrames] = static_cast<float>(ms);
     ++g_stats.frames;
     g_stats.total_ms += ms;
     g_stats.max_ms = std::max(g_stats.max_ms, ms);
@@ -292,10 +297,18 @@ std::string stats_json() {
     char json[384];
     std::snprintf(json, sizeof json,
                   "{\"nodes\":%d,\"bytes\":%zu,\"frames\":%ld,\"sent\":%ld,\"total_ms\":%.3f,\"page_ms\":%.3f,\"max_ms\":%.3f,"
-                  "\"first_ms\":%.3f,\"first_page_ms\":%.3f,\"max_later_ms\":%.3f}",
+                  "\"first_ms\":%.3f,\"first_page_ms\":%.3f,\"max_later_ms\":%.3f,\"recent_ms\":[",
                   g_stats.nodes, g_stats.bytes, g_stats.frames, g_stats.sent, g_stats.total_ms, g_stats.page_ms, g_stats.max_ms,
                   g_stats.first_ms, g_stats.first_page_ms, g_stats.max_later_ms);
-    return json;
+    std::string out = json;
+    const auto frames = static_cast<std::size_t>(g_stats.frames);
+    const std::size_t kept = std::min(frames, Stats::kRecentFrames);
+    for (std::size_t i = 0; i < kept; ++i) {  // oldest first
+        char cost[24];
+        std::snprintf(cost, sizeof cost, "%s%.3f", i ? "," : "", g_stats.recent_ms[(frames - kept + i) % Stats::kRecentFrames]);
+        out += cost;
+    }
+    return out + "]}";
 }
 
 }  // namespace pp::ui::semantics

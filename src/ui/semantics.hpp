@@ -82,8 +82,9 @@ void end_group();
 void table(const char* id, std::string_view caption, const std::vector<std::string>& header,
            const std::vector<std::vector<std::string>>& rows);
 
-// {"nodes":N,"frames":..,"sent":..,"total_ms":..,"max_ms":..,"first_ms":..,"max_later_ms":..}: the
-// layer's cost, for the tests (first_ms: the frame that created the page's elements).
+// {"nodes":N,"frames":..,"sent":..,"total_ms":..,"max_ms":..,"first_ms":..,"max_later_ms":..,
+// "recent_ms":[..]}: the layer's cost, for the tests (first_ms: the frame that created the page's
+// elements; recent_ms: each of the last 120 frames', oldest first).
 std::string stats_json();
 
 }  // namespace pp::ui::semantics
