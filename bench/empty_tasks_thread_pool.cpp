@@ -78,7 +78,8 @@ pp_bench::Seconds timed_batch(pp::ThreadPoolExecutor& pool, Tasks tasks, bool tr
 
 // What tracing adds to each pool task, timed on its own: the submitter's clock read and
 // TaskSubmitted instant, the worker's end-of-task clock read and TaskRun span (a worker going
-// straight on reuses that end as the next begin). Divided by 10% it is the shortest task that
+// straight on reuses that end as the next begin), and the open span that shows the task on a
+// live timeline while it runs (trace::open_span, close_open_span). Divided by 10% it is the shortest task that
 // tracing would slow by at most 10% if nothing else changed. Timed on one thread: in the pool,
 // spinning idle workers make CPU-time differences say more about scheduling than about the trace.
 // The task's id is not part of it: the pool numbers every task (trace::next_task_id(), an atomic
@@ -94,8 +95,10 @@ void trace_work(benchmark::State& state) {
             const auto id = static_cast<std::uint64_t>(i + 1);  // what the pool numbered the task
             const std::int64_t submitted_ns = pp::trace::now_ns();
             pp::trace::span(pp::TraceKind::TaskSubmitted, "task", submitted_ns, submitted_ns, id);
+            const std::uint64_t open = pp::trace::open_span(pp::TraceKind::TaskRun, "task", id, begin_ns);  // for a live timeline
             const std::int64_t end_ns = pp::trace::now_ns();
             pp::trace::span(pp::TraceKind::TaskRun, "task", begin_ns, end_ns, id);
+            pp::trace::close_open_span(open);
             begin_ns = end_ns;
         }
     }

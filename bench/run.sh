@@ -61,7 +61,7 @@ trace_overhead_pct             |                                     | lower  | 
 clock_reads_only_overhead_pct  |                                     | lower  | (control: tracing off, its 2 clock reads made by the tasks)
 one_tsc_read_overhead_pct      |                                     | lower  | (floor: tracing off, one rdtsc in each task)
 trace_overhead_1us_tasks_pct   |                                     | lower  | <= 10 % (tasks of about 1 us)
-trace_cost_ns_per_task         |                                     | lower  | <= 50 ns (2 clock reads + 2 appends, one thread)
+trace_cost_ns_per_task         |                                     | lower  | <= 50 ns (2 clock reads, 2 appends, an open span; one thread)
 trace_cost_cpu_ns_per_task     |                                     | lower  | <= 50 ns (the same, its thread's CPU time)
 trace_clock_reads_ns_per_task  |                                     | lower  | (of the trace cost: its 2 clock reads, this machine's clock)
 cpu_speedup_threads_gil_off_2w | python_cpu_speedup_threads_2w       | higher | >= 1.8x

@@ -234,6 +234,29 @@ struct ThreadBuffer {
     std::uint32_t last_name_at = 0;
     std::uint16_t last_name_len = 0;
     std::atomic<bool> thread_ended{false};
+    // Spans in progress (open_span), innermost last: written by the owner without a lock (a
+    // lock's atomic exchange each way doubled what tracing adds to a pool's task), read by
+    // snapshot_live() as a sequence lock: `open_seq` is odd while the owner writes, and a read
+    // that saw it change is taken again. Every field is an atomic, so a torn read is only ever
+    // discarded, never undefined. Names and args are kept to their first 32 bytes here; the span
+    // recorded when it closes has them whole.
+    static constexpr std::size_t kOpenDepth = 8;  // deeper spans are recorded, just not shown while open
+    static constexpr std::size_t kOpenTextWords = 4;
+    struct OpenText {
+        std::atomic<std::uint64_t> words[kOpenTextWords];
+        std::atomic<std::uint8_t> length;
+    };
+    struct OpenSpan {
+        std::atomic<std::uint8_t> kind;
+        std::atomic<std::uint64_t> task_id;
+        std::atomic<std::int64_t> begin_ns;
+        OpenText name, args;
+    };
+    OpenSpan open[kOpenDepth];
+    std::atomic<std::uint32_t> open_count{0};
+    std::atomic<std::uint32_t> open_seq{0};
+    std::uint64_t open_tokens[kOpenDepth] = {};  // owner only: which open_span() each slot holds
+    std::uint64_t next_open_token = 1;           // owner only
 
     RawEvent& at(std::size_t index) { return chunks[index / kChunkEvents]->events[index % kChunkEvents]; }
 };
@@ -373,7 +396,65 @@ std::uint64_t next_task_id() { return g_next_task_id.fetch_add(1, std::memory_or
 //-----------------------------------------------------------------------------
 // [SECTION] Snapshot, clear, foreign events
 //-----------------------------------------------------------------------------
-std::vector<TraceEvent> snapshot() {
+namespace {
+// Text into words byte by byte, shifted: a memcpy into a word on the stack and its load back
+// stalled on store forwarding, a third of an open span's cost. Names are a few bytes.
+void write_open_text(ThreadBuffer::OpenText& text, std::string_view value) {
+    const std::size_t length = std::min(value.size(), ThreadBuffer::kOpenTextWords * 8);
+    for (std::size_t at = 0; at < length; at += 8) {
+        std::uint64_t word = 0;
+        for (std::size_t k = 0; k < 8 && at + k < length; ++k) word |= std::uint64_t{static_cast<unsigned char>(value[at + k])} << (8 * k);
+        text.words[at / 8].store(word, std::memory_order_release);
+    }
+    text.length.store(static_cast<std::uint8_t>(length), std::memory_order_release);
+}
+
+std::string read_open_text(const ThreadBuffer::OpenText& text) {
+    const std::size_t length = std::min<std::size_t>(text.length.load(std::memory_order_acquire), ThreadBuffer::kOpenTextWords * 8);
+    std::string out(length, '\0');
+    for (std::size_t at = 0; at < length; at += 8) {
+        const std::uint64_t word = text.words[at / 8].load(std::memory_order_acquire);
+        for (std::size_t k = 0; k < 8 && at + k < length; ++k) out[at + k] = static_cast<char>((word >> (8 * k)) & 0xFF);
+    }
+    return out;
+}
+
+// The owner's side of the sequence lock around a change of its open spans. No fences (which
+// ThreadSanitizer does not model): the owner's stores between these are releases and the
+// reader's loads acquires, so a reader that sees any of them also sees the odd count before it
+// (Boehm, "Can seqlocks get along with programming language memory models?", 2012).
+void begin_open_write(ThreadBuffer& buffer) {
+    buffer.open_seq.store(buffer.open_seq.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);  // odd: writing
+}
+void end_open_write(ThreadBuffer& buffer) {
+    buffer.open_seq.store(buffer.open_seq.load(std::memory_order_relaxed) + 1, std::memory_order_release);  // even: done
+}
+
+// The buffer's open spans, each ending at `until_ns`, read consistently while the owner goes on.
+void append_open_spans(const ThreadBuffer& buffer, std::int64_t until_ns, std::vector<TraceEvent>& out) {
+    for (;;) {
+        const std::uint32_t seq = buffer.open_seq.load(std::memory_order_acquire);
+        if (seq % 2 != 0) {
+            std::this_thread::yield();
+            continue;
+        }
+        std::vector<TraceEvent> read;
+        const std::size_t count = std::min<std::size_t>(buffer.open_count.load(std::memory_order_acquire), ThreadBuffer::kOpenDepth);
+        for (std::size_t i = 0; i < count; ++i) {
+            const ThreadBuffer::OpenSpan& o = buffer.open[i];
+            const std::int64_t begin_ns = o.begin_ns.load(std::memory_order_acquire);
+            read.push_back(TraceEvent{static_cast<TraceKind>(o.kind.load(std::memory_order_acquire) % kTraceKindCount), buffer.lane,
+                                      o.task_id.load(std::memory_order_acquire), read_open_text(o.name), read_open_text(o.args), begin_ns,
+                                      std::max(begin_ns, until_ns)});
+        }
+        if (buffer.open_seq.load(std::memory_order_relaxed) != seq) continue;  // written meanwhile: read again
+        out.insert(out.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));
+        return;
+    }
+}
+
+// snapshot()'s events; with `open_until_ns` >= 0 also the open spans, each ending then.
+std::vector<TraceEvent> collect(std::int64_t open_until_ns) {
     std::vector<std::shared_ptr<ThreadBuffer>> buffers;
     std::vector<TraceEvent> out;
     {
@@ -392,12 +473,58 @@ std::vector<TraceEvent> snapshot() {
             out.push_back(TraceEvent{e.kind, buffer->lane, e.task_id, buffer->text.substr(e.name_at, e.name_len),
                                      buffer->text.substr(e.args_at, e.args_len), e.begin_ns, e.end_ns});
         }
+        if (open_until_ns >= 0) append_open_spans(*buffer, open_until_ns, out);
     }
     // Enclosing spans first: same begin, longer span first; instants sort like zero-length spans.
     std::stable_sort(out.begin(), out.end(), [](const TraceEvent& a, const TraceEvent& b) {
         return std::make_tuple(a.begin_ns, -a.end_ns) < std::make_tuple(b.begin_ns, -b.end_ns);
     });
     return out;
+}
+}  // namespace
+
+std::vector<TraceEvent> snapshot() { return collect(-1); }
+std::vector<TraceEvent> snapshot_live() { return collect(std::max<std::int64_t>(now_ns(), 0)); }
+
+std::uint64_t open_span(TraceKind kind, std::string_view name, std::uint64_t task_id, std::int64_t begin_ns, std::string_view args) {
+    if (!enabled()) return 0;
+    ThreadBuffer& buffer = this_thread_buffer();
+    const std::uint32_t index = buffer.open_count.load(std::memory_order_relaxed);
+    if (index >= ThreadBuffer::kOpenDepth) return 0;
+    ThreadBuffer::OpenSpan& slot = buffer.open[index];
+    begin_open_write(buffer);
+    slot.kind.store(static_cast<std::uint8_t>(kind), std::memory_order_release);
+    slot.task_id.store(task_id, std::memory_order_release);
+    slot.begin_ns.store(begin_ns, std::memory_order_release);
+    write_open_text(slot.name, name);
+    write_open_text(slot.args, args);
+    buffer.open_count.store(index + 1, std::memory_order_release);
+    end_open_write(buffer);
+    buffer.open_tokens[index] = buffer.next_open_token++;
+    return buffer.open_tokens[index];
+}
+
+void close_open_span(std::uint64_t token) {
+    if (token == 0) return;
+    ThreadBuffer& buffer = this_thread_buffer();
+    const std::uint32_t count = buffer.open_count.load(std::memory_order_relaxed);
+    for (std::uint32_t i = count; i-- > 0;) {  // usually the innermost, the last
+        if (buffer.open_tokens[i] != token) continue;
+        begin_open_write(buffer);
+        for (std::uint32_t j = i; j + 1 < count; ++j) {  // a span closed out of order: the later ones move down
+            ThreadBuffer::OpenSpan& to = buffer.open[j];
+            const ThreadBuffer::OpenSpan& from = buffer.open[j + 1];
+            to.kind.store(from.kind.load(std::memory_order_relaxed), std::memory_order_release);
+            to.task_id.store(from.task_id.load(std::memory_order_relaxed), std::memory_order_release);
+            to.begin_ns.store(from.begin_ns.load(std::memory_order_relaxed), std::memory_order_release);
+            write_open_text(to.name, read_open_text(from.name));
+            write_open_text(to.args, read_open_text(from.args));
+            buffer.open_tokens[j] = buffer.open_tokens[j + 1];
+        }
+        buffer.open_count.store(count - 1, std::memory_order_release);
+        end_open_write(buffer);
+        return;
+    }
 }
 
 void clear() {
@@ -446,6 +573,7 @@ void reset_after_fork() {
         mine->text.clear();
         mine->last_name_at = 0;
         mine->last_name_len = 0;
+        mine->open_count.store(0);  // the parent's spans in progress are not the child's
         mine->lane.pid = current_pid();
         mine->lane.tid = current_tid();
     }
@@ -544,6 +672,7 @@ TraceSpan::TraceSpan(TraceKind kind, std::string_view name, std::uint64_t task_i
     name_ = std::string(name);
     args_ = std::string(args);
     begin_ns_ = trace::now_ns();
+    open_token_ = trace::open_span(kind, name_, task_id, begin_ns_, args_);
 }
 
 void TraceSpan::set_args(std::string_view args) {
@@ -554,6 +683,7 @@ void TraceSpan::end() {
     if (!active_) return;
     active_ = false;
     trace::push(kind_, task_id_, begin_ns_, trace::now_ns(), name_, args_);
+    trace::close_open_span(open_token_);  // after the push: a snapshot between them sees the span twice, not never
 }
 
 }  // namespace pp

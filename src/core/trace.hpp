@@ -131,6 +131,20 @@ std::uint64_t next_task_id();
 // Every event recorded so far (by live and finished threads, plus foreign ones), sorted by
 // begin time, enclosing spans before the spans they contain. Safe while other threads record.
 std::vector<TraceEvent> snapshot();
+// snapshot(), plus the spans this process's threads are still in (TraceSpan, a pool's task),
+// each ending at the snapshot's now_ns(). For a timeline drawn during a run: with snapshot()
+// alone, a thread in the middle of a task shows an empty lane, which reads as idle. A child
+// process's spans still arrive when its task ends. Exports and tests of what was recorded use
+// snapshot().
+std::vector<TraceEvent> snapshot_live();
+
+// A span in progress on the calling thread, which snapshot_live() shows until it is closed.
+// Returns a token for close_open_span(), 0 when tracing is off. TraceSpan does both itself;
+// code that times a span by hand (a pool's task) calls them around the work. Close it on the
+// thread that opened it, after recording the span: a span closed on another thread, or never,
+// stays in snapshot_live() (growing with now) until that thread's next clear.
+std::uint64_t open_span(TraceKind kind, std::string_view name, std::uint64_t task_id, std::int64_t begin_ns, std::string_view args = {});
+void close_open_span(std::uint64_t token);
 // Drops all recorded events (and the buffers of threads that have ended).
 void clear();
 
@@ -175,6 +189,7 @@ private:
     bool active_ = false;
     TraceKind kind_;
     std::uint64_t task_id_ = 0;
+    std::uint64_t open_token_ = 0;  // trace::open_span()'s
     std::int64_t begin_ns_ = 0;
     std::string name_;
     std::string args_;

@@ -679,7 +679,9 @@ void LessonPanel::refresh_timeline(const LessonRunner::Snapshot& snapshot) {
     const bool due = is_active(snapshot.state) && snapshot.elapsed_ms - timeline_refreshed_ms_ >= 100;
     const bool ended = !is_active(snapshot.state) && timeline_state_ != snapshot.state;
     if (!new_run && !due && !ended) return;
-    timeline_.set_events(trace::snapshot());
+    // While it runs, the spans still open too (each ends now): a thread in the middle of a task
+    // is busy, and an empty lane would say idle. Once it has ended, what was recorded.
+    timeline_.set_events(is_active(snapshot.state) ? trace::snapshot_live() : trace::snapshot());
     if (snapshot.context) timeline_.set_origin_ns(snapshot.context->started_ns());  // the console's 0
     if (new_run) timeline_.fit();
     timeline_run_ = snapshot.run_number;

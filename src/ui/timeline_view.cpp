@@ -210,6 +210,14 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
         draw->PopClipRect();
         y += lane_height;
     }
+    // This process's threads show their spans in progress (trace::snapshot_live()); a child
+    // process sends its spans only when its task ends, so until then its lane is not idle.
+    if (live && several_processes) {
+        constexpr const char* kChildSpans = "A child process's bars appear when its task ends; until then its lane shows its prints.";
+        const float wrap = std::max(avail.x - 4, 40.0f);
+        if (y + 4 + ImGui::CalcTextSize(kChildSpans, nullptr, false, wrap).y <= bottom)
+            draw->AddText(nullptr, 0.0f, {origin.x + 2, y + 4}, ImGui::GetColorU32(ImGuiCol_TextDisabled), kChildSpans, nullptr, wrap);
+    }
 
     draw->PushClipRect({plot_x, axis_y}, {plot_x + plot_width, bottom}, true);
     const TimelineBar* hovered_bar = nullptr;

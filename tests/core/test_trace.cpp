@@ -219,6 +219,89 @@ TEST_CASE("Trace.EachTaskIsSubmittedThenStartedThenFinished.4threads") {
     CHECK(failing_traced);  // a task that throws still closes its span
 }
 
+// A timeline drawn during a run shows what each thread is doing now: the spans still open, each
+// ending at the snapshot. What was recorded (snapshot()) has only finished spans.
+TEST_CASE("Trace.LiveSnapshotShowsSpansInProgress.1thread") {
+    pp_test::ScopedTrace trace;
+    {
+        pp::TraceSpan outer(pp::TraceKind::IoWait, "fetch", 42, "detail");
+        pp::TraceSpan inner(pp::TraceKind::Sleep, "sleep");
+        pp::sync::this_thread::sleep_for(2ms);
+        const auto live = pp::trace::snapshot_live();
+        REQUIRE(live.size() == 2);
+        CHECK(live[0].kind == pp::TraceKind::IoWait);  // the enclosing span first
+        CHECK(live[0].name == "fetch");
+        CHECK(live[0].args == "detail");
+        CHECK(live[0].task_id == 42);
+        CHECK(live[1].kind == pp::TraceKind::Sleep);
+        CHECK(live[0].end_ns - live[0].begin_ns >= 1'500'000);  // it lasts until the snapshot
+        CHECK(live[1].begin_ns >= live[0].begin_ns);
+        CHECK(live[1].end_ns <= live[0].end_ns);
+        CHECK(pp_test::lane_of(live[0]) == pp_test::lane_of_this_thread());
+        CHECK(pp::trace::snapshot().empty());
+        inner.end();
+        const auto one_open = pp::trace::snapshot_live();
+        REQUIRE(one_open.size() == 2);  // the closed inner span, recorded, and the open outer one
+        CHECK(pp::trace::snapshot().size() == 1);
+    }
+    const auto recorded = pp::trace::snapshot();
+    const auto live = pp::trace::snapshot_live();
+    REQUIRE(recorded.size() == 2);
+    REQUIRE(live.size() == 2);  // nothing open is left
+    for (std::size_t i = 0; i < live.size(); ++i) {
+        CHECK(live[i].kind == recorded[i].kind);
+        CHECK(live[i].begin_ns == recorded[i].begin_ns);
+        CHECK(live[i].end_ns == recorded[i].end_ns);
+    }
+}
+
+TEST_CASE("Trace.OpenSpansClosedOutOfOrderLeaveTheRest.1thread") {
+    pp_test::ScopedTrace trace;
+    const std::int64_t now = pp::trace::now_ns();
+    const std::uint64_t outer = pp::trace::open_span(pp::TraceKind::TaskRun, "outer", 1, now);
+    const std::string long_name = "a name longer than the thirty-two bytes kept";
+    const std::uint64_t inner = pp::trace::open_span(pp::TraceKind::LockWait, long_name, 2, now + 5, "n=3");
+    REQUIRE(pp::trace::snapshot_live().size() == 2);
+    pp::trace::close_open_span(outer);
+    const auto left = pp::trace::snapshot_live();
+    REQUIRE(left.size() == 1);
+    CHECK(left[0].kind == pp::TraceKind::LockWait);
+    CHECK(left[0].task_id == 2);
+    CHECK(left[0].name == long_name.substr(0, 32));  // its first 32 bytes while open
+    CHECK(left[0].args == "n=3");
+    pp::trace::close_open_span(inner);
+    pp::trace::close_open_span(inner);  // twice: nothing left to close
+    CHECK(pp::trace::snapshot_live().empty());
+    CHECK(pp::trace::snapshot().empty());  // opening and closing records nothing by itself
+}
+
+TEST_CASE("Trace.LiveSnapshotShowsAPoolTaskWhileItRuns.2threads") {
+    pp_test::ScopedTrace trace;
+    pp::ThreadPoolExecutor pool(2, "Live");
+    std::atomic<bool> started{false}, release{false};
+    auto blocked = pool.submit([&] {
+        started.store(true);
+        while (!release.load()) std::this_thread::sleep_for(1ms);
+        return 7;
+    });
+    while (!started.load()) std::this_thread::sleep_for(1ms);
+    const auto runs = [](const std::vector<pp::TraceEvent>& events) { return pp_test::events_of_kind(events, pp::TraceKind::TaskRun); };
+    const auto live = runs(pp::trace::snapshot_live());
+    REQUIRE(live.size() == 1);
+    CHECK(live[0].lane.name.rfind("Live_", 0) == 0);
+    CHECK(live[0].end_ns > live[0].begin_ns);
+    CHECK(runs(pp::trace::snapshot()).empty());  // not recorded before it ends
+    release.store(true);
+    CHECK(blocked.result() == 7);
+    pool.shutdown();
+    const auto recorded = runs(pp::trace::snapshot());
+    REQUIRE(recorded.size() == 1);
+    CHECK(recorded[0].task_id == live[0].task_id);
+    CHECK(recorded[0].begin_ns == live[0].begin_ns);
+    CHECK(recorded[0].end_ns >= live[0].end_ns);
+    CHECK(runs(pp::trace::snapshot_live()).size() == 1);  // closed: recorded once, not also open
+}
+
 // A burst of tiny tasks keeps both workers busy back to back, so most TaskRun begins reuse the
 // previous task's end instead of a clock read: that must never make a task start before its
 // submission, nor overlap the previous task on its lane.
