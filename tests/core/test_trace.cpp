@@ -281,10 +281,10 @@ TEST_CASE("Trace.LiveSnapshotShowsAPoolTaskWhileItRuns.2threads") {
     std::atomic<bool> started{false}, release{false};
     auto blocked = pool.submit([&] {
         started.store(true);
-        while (!release.load()) std::this_thread::sleep_for(1ms);
+        while (!release.load()) pp::sync::this_thread::sleep_for(1ms);  // (a fiber must yield in the single-threaded build)
         return 7;
     });
-    while (!started.load()) std::this_thread::sleep_for(1ms);
+    while (!started.load()) pp::sync::this_thread::sleep_for(1ms);
     const auto runs = [](const std::vector<pp::TraceEvent>& events) { return pp_test::events_of_kind(events, pp::TraceKind::TaskRun); };
     const auto live = runs(pp::trace::snapshot_live());
     REQUIRE(live.size() == 1);
