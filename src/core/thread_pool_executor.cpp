@@ -283,16 +283,16 @@ void ThreadPoolExecutor::Shared::worker_main(std::size_t worker_number) {
         // Without an idle gap, the task began when the previous one ended, give or take the queue
         // pop (tens of ns); but never before its submission, nor before a wait for the GIL ended.
         std::int64_t begin_ns = 0;
-        std::uint64_t open_span = 0;  // a live timeline shows the task while it runs
+        std::uint64_t open_token = 0;  // a live timeline shows the task while it runs
         if (traced) {
             begin_ns = previous_end_ns >= task->submitted_ns && !gil::enabled() ? previous_end_ns : trace::now_ns();
-            open_span = trace::open_span(TraceKind::TaskRun, task->name(), task->task_id, begin_ns, task->args());
+            open_token = trace::open_span(TraceKind::TaskRun, task->name(), task->task_id, begin_ns, task->args());
         }
         task->run();
         if (traced) {
             previous_end_ns = trace::now_ns();
             trace::span(TraceKind::TaskRun, task->name(), begin_ns, previous_end_ns, task->task_id, task->args());
-            trace::close_open_span(open_span);
+            trace::close_open_span(open_token);
         } else {
             previous_end_ns = -1;
         }

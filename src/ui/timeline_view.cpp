@@ -32,7 +32,8 @@ std::int64_t nice_step(double target) {
 // "MainThread  pid 3" -> "Mai..ead  pid 3". On a phone the label column is about 140 px, and
 // the ends are what tell lanes apart.
 std::string fit_label(const std::string& name, const std::string& suffix, float max_width) {
-    if (ImGui::CalcTextSize((name + suffix).c_str()).x <= max_width) return name + suffix;
+    std::string whole = name + suffix;
+    if (ImGui::CalcTextSize(whole.c_str()).x <= max_width) return whole;
     const float room = max_width - ImGui::CalcTextSize(suffix.c_str()).x;
     const auto starts_character = [&](std::size_t at) { return at >= name.size() || (name[at] & 0xC0) != 0x80; };  // UTF-8
     for (std::size_t keep = name.size() - 1; keep > 0; --keep) {
