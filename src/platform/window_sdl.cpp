@@ -385,7 +385,7 @@ float Window::pixel_ratio() const {
 // 200 %) and drawn scaled back to its size, so that text is sharp rather than a magnified
 // 15 px bitmap. A larger, smoother font than ImGui's 13 px pixel font: DejaVu Sans Mono (Debian's
 // fonts-dejavu-core), embedded in the page (platform/ui_font.hpp) and read from its file by the
-// desktop app; without it, ImGui's built-in font still works.
+// desktop app, which falls back to ImGui's built-in font without it (the page links no such font).
 void Window::load_fonts(float ratio) {
     ratio = std::clamp(ratio, 1.0f, 4.0f);
     ImGuiIO& io = ImGui::GetIO();
@@ -398,19 +398,18 @@ void Window::load_fonts(float ratio) {
     const FontBytes font = ui_font_ttf();
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;  // static data: ImGui must not free it
-    const bool loaded = io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(font.data), static_cast<int>(font.size), 15.0f * ratio,
-                                                       &config, kGlyphs) != nullptr;
+    io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(font.data), static_cast<int>(font.size), 15.0f * ratio, &config, kGlyphs);
 #else
     const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
     std::FILE* font = std::fopen(font_path, "rb");
     if (font) std::fclose(font);
     const bool loaded = font && io.Fonts->AddFontFromFileTTF(font_path, 15.0f * ratio, nullptr, kGlyphs) != nullptr;
-#endif
     if (!loaded) {
         ImFontConfig config;
         config.SizePixels = 13.0f * ratio;
         io.Fonts->AddFontDefault(&config);
     }
+#endif
     io.FontGlobalScale = 1.0f / ratio;
     font_ratio_ = ratio;
 }
