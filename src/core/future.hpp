@@ -21,6 +21,7 @@
 #include "core/gil.hpp"
 #include "core/schedule.hpp"
 #include "core/sync.hpp"
+#include "core/trace.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -180,6 +181,7 @@ protected:
     }
     bool wait_blocking_locked(std::unique_lock<std::mutex>& lock, const Deadline& deadline) const {
         const schedule::WaitLabel label("wait for a result");
+        TraceSpan waiting(TraceKind::ResultWait, "result()");  // without it the waiting thread's lane reads as running
         if (!deadline.at) {
             cv_.wait(lock, [&] { return done(); });
             return true;
@@ -480,10 +482,13 @@ public:
         gil::ReleaseGuard release_gil;  // blocking while holding the emulated GIL would stall the tasks
         std::unique_lock<std::mutex> lock(waiter_->mutex);
         auto has_one = [&] { return waiter_->completed.size() > yielded_; };
-        if (!deadline_.at) {
-            waiter_->cv.wait(lock, has_one);
-        } else if (!waiter_->cv.wait_until(lock, *deadline_.at, has_one)) {
-            throw TimeoutError(std::to_string(remaining()) + " (of " + std::to_string(futures_.size()) + ") futures unfinished");
+        if (!has_one()) {
+            TraceSpan waiting(TraceKind::ResultWait, "as_completed()");
+            if (!deadline_.at) {
+                waiter_->cv.wait(lock, has_one);
+            } else if (!waiter_->cv.wait_until(lock, *deadline_.at, has_one)) {
+                throw TimeoutError(std::to_string(remaining()) + " (of " + std::to_string(futures_.size()) + ") futures unfinished");
+            }
         }
         return futures_[waiter_->completed[yielded_++]];
     }

@@ -47,8 +47,8 @@ const Clock::time_point& epoch() {
 const bool g_epoch_taken = (epoch(), true);
 const sync::thread::id g_main_thread = sync::this_thread::get_id();
 
-const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",     "Sleep",     "IoWait", "LockWait", "GilWait",
-                                                 "JoinBlocked",   "ThreadStart", "ThreadEnd", "Print",  "Note",     "GilHeld"};
+const char* const kKindNames[kTraceKindCount] = {"TaskSubmitted", "TaskRun",   "Sleep", "IoWait", "LockWait", "GilWait",   "JoinBlocked",
+                                                 "ThreadStart",   "ThreadEnd", "Print", "Note",   "GilHeld",  "ResultWait"};
 }  // namespace
 
 const char* to_string(TraceKind kind) {
@@ -445,7 +445,7 @@ void append_open_spans(const ThreadBuffer& buffer, std::int64_t until_ns, std::v
             const std::int64_t begin_ns = o.begin_ns.load(std::memory_order_acquire);
             read.push_back(TraceEvent{static_cast<TraceKind>(o.kind.load(std::memory_order_acquire) % kTraceKindCount), buffer.lane,
                                       o.task_id.load(std::memory_order_acquire), read_open_text(o.name), read_open_text(o.args), begin_ns,
-                                      std::max(begin_ns, until_ns)});
+                                      std::max(begin_ns, until_ns), true});
         }
         if (buffer.open_seq.load(std::memory_order_relaxed) != seq) continue;  // written meanwhile: read again
         out.insert(out.end(), std::make_move_iterator(read.begin()), std::make_move_iterator(read.end()));

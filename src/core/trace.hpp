@@ -46,8 +46,9 @@ enum class TraceKind : std::uint8_t {
     Print,          // instant: a line printed (args: the text), by this process or a child (core/print.hpp)
     Note,           // instant: something a stepped run wants seen (args: "one increment lost"; core/schedule.hpp)
     GilHeld,        // span, on the "GIL" lane: one thread held the emulated GIL (name: the holder; args: who waited)
+    ResultWait,     // span: blocked until a future's result is there (result(), map(), as_completed())
 };
-constexpr int kTraceKindCount = 12;
+constexpr int kTraceKindCount = 13;
 
 // "TaskRun", "GilWait", ...: used as the Chrome trace category, and for serialization.
 const char* to_string(TraceKind kind);
@@ -77,7 +78,8 @@ struct TraceEvent {
     std::string name;           // short label: "task", "sleep", "count_primes"
     std::string args;           // optional short detail: "n=3", "200 ms"
     std::int64_t begin_ns = 0;
-    std::int64_t end_ns = 0;  // == begin_ns for instants
+    std::int64_t end_ns = 0;   // == begin_ns for instants
+    bool in_progress = false;  // snapshot_live() only: a span still open, so end_ns is only "now"
 };
 
 //-----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ ImU32 colour_of(TraceKind kind) {
     case TraceKind::GilWait: return IM_COL32(225, 80, 80, 255);       // waiting for the GIL: red
     case TraceKind::LockWait: return IM_COL32(170, 110, 220, 255);    // waiting for a lock: purple
     case TraceKind::JoinBlocked: return IM_COL32(80, 190, 170, 255);  // blocked in join(): teal
+    case TraceKind::ResultWait: return IM_COL32(165, 195, 75, 255);   // waiting for a result: olive
     case TraceKind::TaskSubmitted: return IM_COL32(240, 240, 240, 255);
     case TraceKind::ThreadStart: return IM_COL32(110, 220, 110, 255);
     case TraceKind::ThreadEnd: return IM_COL32(230, 120, 120, 255);
@@ -28,6 +29,7 @@ const char* describe(TraceKind kind) {
     case TraceKind::GilWait: return "waiting for the GIL";
     case TraceKind::LockWait: return "waiting for a lock";
     case TraceKind::JoinBlocked: return "blocked in join()";
+    case TraceKind::ResultWait: return "waiting for a result";
     case TraceKind::TaskSubmitted: return "task submitted";
     case TraceKind::ThreadStart: return "start()";
     case TraceKind::ThreadEnd: return "thread ended";
@@ -39,18 +41,21 @@ const char* describe(TraceKind kind) {
 }
 
 void draw_legend() {
-    static const TraceKind kSpans[] = {TraceKind::TaskRun, TraceKind::Sleep,    TraceKind::IoWait,
-                                       TraceKind::GilWait, TraceKind::LockWait, TraceKind::JoinBlocked};
+    static const TraceKind kSpans[] = {TraceKind::TaskRun,  TraceKind::Sleep,       TraceKind::IoWait,    TraceKind::GilWait,
+                                       TraceKind::LockWait, TraceKind::JoinBlocked, TraceKind::ResultWait};
     static const TraceKind kTicks[] = {TraceKind::ThreadStart, TraceKind::TaskSubmitted, TraceKind::Print, TraceKind::ThreadEnd};
     const float size = ImGui::GetTextLineHeight();
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const float right_edge = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    constexpr float kGap = 14;
+    // On the line of the item before if it fits, else on a new line rather than off a narrow
+    // (embedded) window. Decided before SameLine(): a NewLine() after it would count the gap in the
+    // legend's width, past the window's edge.
+    const auto next_fits = [&](float width) { return ImGui::GetItemRectMax().x + kGap + width <= right_edge; };
     bool first = true;
     const auto item = [&](TraceKind kind, bool tick) {
-        // Wrap to a new line rather than run off a narrow (embedded) window.
         const float width = size + 4 + ImGui::CalcTextSize(describe(kind)).x;
-        if (!first) ImGui::SameLine(0, 14);
-        if (!first && ImGui::GetCursorScreenPos().x + width > right_edge) ImGui::NewLine();
+        if (!first && next_fits(width)) ImGui::SameLine(0, kGap);
         first = false;
         const ImVec2 p = ImGui::GetCursorScreenPos();
         if (tick)
@@ -63,8 +68,7 @@ void draw_legend() {
     };
     for (TraceKind kind : kSpans) item(kind, false);
     for (TraceKind kind : kTicks) item(kind, true);
-    ImGui::SameLine(0, 14);
-    if (ImGui::GetCursorScreenPos().x + ImGui::CalcTextSize("empty = idle").x > right_edge) ImGui::NewLine();
+    if (next_fits(ImGui::CalcTextSize("empty = idle").x)) ImGui::SameLine(0, kGap);
     ImGui::TextDisabled("empty = idle");
 }
 

@@ -61,7 +61,11 @@ std::string format_duration(std::int64_t ns) {
     return text;
 }
 
-void TimelineView::set_events(std::vector<TraceEvent> events) { index_ = TimelineIndex(std::move(events)); }
+void TimelineView::set_events(std::vector<TraceEvent> events) {
+    events_in_progress_ =
+        static_cast<std::size_t>(std::count_if(events.begin(), events.end(), [](const TraceEvent& e) { return e.in_progress; }));
+    index_ = TimelineIndex(std::move(events));
+}
 
 void TimelineView::draw(const char* id, float height, bool live, std::int64_t now_ns) {
     draw_child(id, height, live, now_ns);
@@ -84,19 +88,23 @@ void TimelineView::zoom(double factor, double at) {
     user_moved_ = true;
 }
 
-// Lane, state, start and end of each event (the first kMaxRows), from the run's start; the
-// element takes the keyboard: arrows pan, + and - zoom, 0 fits.
+// Lane, state, start and end of each event (the first kMaxRows), from the run's start; a span
+// still open ends "in progress", not at a time that is only the snapshot's. The element takes the
+// keyboard: arrows pan, + and - zoom, 0 fits.
 void TimelineView::publish_table(const char* id) {
     constexpr std::size_t kMaxRows = 300;
     const std::int64_t origin = origin_ns_ >= 0 ? origin_ns_ : index_.begin_ns();
-    if (table_origin_ns_ != origin || table_events_ != index_.events().size()) {
+    // A span that closes replaces its open self (same count), so the open ones are counted too.
+    if (table_origin_ns_ != origin || table_events_ != index_.events().size() || table_in_progress_ != events_in_progress_) {
         table_origin_ns_ = origin;
         table_events_ = index_.events().size();
+        table_in_progress_ = events_in_progress_;
         table_rows_.clear();
         for (const TraceEvent& e : index_.events()) {
             if (table_rows_.size() == kMaxRows) break;
             table_rows_.push_back({e.lane.name, std::string(describe(e.kind)) + (e.name.empty() ? "" : ": " + e.name),
-                                   format_duration(e.begin_ns - origin), format_duration(e.end_ns - origin)});
+                                   format_duration(e.begin_ns - origin),
+                                   e.in_progress ? "in progress" : format_duration(e.end_ns - origin)});
         }
     }
     char caption[160];
@@ -224,7 +232,10 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
     const TimelineBar* hovered_bar = nullptr;
     for (const TimelineBar& bar : layout_.bars) {
         const float top = lane_top[bar.lane] + kLanePadding / 2 + bar.depth * kRowHeight;
-        const ImVec2 a{plot_x + bar.x0, top + 1}, b{plot_x + std::max(bar.x1, bar.x0 + 1.0f), top + kRowHeight - 1};
+        // A wide bar ends a pixel early, so that back-to-back tasks (a pool's worker taking the
+        // next at once) read as two bars, not one twice as long.
+        const float end = bar.merged_count == 1 && bar.x1 - bar.x0 > 4.0f ? bar.x1 - 1.0f : std::max(bar.x1, bar.x0 + 1.0f);
+        const ImVec2 a{plot_x + bar.x0, top + 1}, b{plot_x + end, top + kRowHeight - 1};
         if (bar.kind == TraceKind::GilHeld) {  // the holder's colour, and a tick where it changed hands
             draw->AddRectFilled(a, b, name_colour(index_.events()[bar.event].name));
             draw->AddLine({a.x, a.y - 2}, {a.x, b.y + 2}, IM_COL32(255, 255, 255, 200));
@@ -271,8 +282,12 @@ void TimelineView::draw_child(const char* id, float height, bool live, std::int6
             ImGui::Text("%s: %s", describe(e.kind), e.name.c_str());
             if (!e.args.empty()) ImGui::Text("arguments: %s", e.args.c_str());
         }
-        ImGui::Text("duration: %s  (from %s to %s)", format_duration(e.end_ns - e.begin_ns).c_str(),
-                    format_duration(e.begin_ns - run_begin).c_str(), format_duration(e.end_ns - run_begin).c_str());
+        if (e.in_progress)
+            ImGui::Text("in progress: %s so far  (from %s)", format_duration(e.end_ns - e.begin_ns).c_str(),
+                        format_duration(e.begin_ns - run_begin).c_str());
+        else
+            ImGui::Text("duration: %s  (from %s to %s)", format_duration(e.end_ns - e.begin_ns).c_str(),
+                        format_duration(e.begin_ns - run_begin).c_str(), format_duration(e.end_ns - run_begin).c_str());
         if (e.task_id != 0) ImGui::Text("task #%llu", static_cast<unsigned long long>(e.task_id));
         if (!is_gil_lane(e.lane))
             ImGui::Text("%s, pid %d, tid %llu", e.lane.name.c_str(), e.lane.pid, static_cast<unsigned long long>(e.lane.tid));

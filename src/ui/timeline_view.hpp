@@ -58,13 +58,15 @@ private:
     std::function<void(platform::Capture)> capture_done_;
     int drawn_frame_ = -10;  // ImGui's frame count when last drawn
     TimelineIndex index_;
-    TimelineLayout layout_;  // reused every frame
+    std::size_t events_in_progress_ = 0;  // spans of index_ still open (trace::snapshot_live())
+    TimelineLayout layout_;               // reused every frame
     std::int64_t view_begin_ns_ = 0, view_end_ns_ = 1'000'000;
     bool user_moved_ = false;                           // zoomed or panned: stop following the run
     std::int64_t origin_ns_ = -1;                       // set_origin_ns(); -1: the first event
     std::vector<std::vector<std::string>> table_rows_;  // publish_table()'s, for these events
     std::int64_t table_origin_ns_ = -2;
     std::size_t table_events_ = 0;
+    std::size_t table_in_progress_ = 0;  // of them, spans still open
 };
 
 // "250 ms", "1.5 s", "80 us": a duration the way a person would say it.

@@ -1,6 +1,7 @@
 // pp::Future / pp::Promise / as_completed / wait: concurrent.futures semantics.
 #include "core/future.hpp"
 #include "core/sync.hpp"
+#include "test_support.hpp"
 
 #include <doctest.h>
 
@@ -182,6 +183,46 @@ TEST_CASE("Future.AsCompletedYieldsInFinishOrder.2threads") {
     for (pp::Future<int>& f : pp::as_completed(futures)) order.push_back(f.result());
     producer.join();
     CHECK(order == std::vector<int>{3, 1, 2, 0});
+}
+
+TEST_CASE("Future.BlockingWaitsAreTracedAsResultWait.2threads") {
+    // A thread blocked in result() or as_completed() shows it on its lane ("waiting for a
+    // result"); otherwise its lane reads as running. Taking a result already there records nothing.
+    // The producer sets each value only once the trace shows the wait in progress: no race.
+    pp_test::ScopedTrace trace;
+    const pp_test::LaneKey waiter = pp_test::lane_of_this_thread();
+    const auto wait_in_progress = [&](const char* name) {  // false after 10 s: the test fails, never hangs
+        for (int waited_ms = 0; waited_ms < 10'000; ++waited_ms) {
+            for (const pp::TraceEvent& e : pp::trace::snapshot_live())
+                if (e.in_progress && e.kind == pp::TraceKind::ResultWait && e.name == name && pp_test::lane_of(e) == waiter) return true;
+            pp::sync::this_thread::sleep_for(1ms);
+        }
+        return false;
+    };
+    pp::Promise<int> first, second;
+    std::vector<pp::Future<int>> futures = {second.get_future()};
+    std::atomic<bool> saw_result_wait{false}, saw_as_completed_wait{false};
+    pp::sync::thread producer([&] {
+        saw_result_wait = wait_in_progress("result()");
+        first.set_value(1);
+        saw_as_completed_wait = wait_in_progress("as_completed()");
+        second.set_value(2);
+    });
+    pp::Future<int> future = first.get_future();
+    CHECK(future.result() == 1);
+    CHECK(future.result() == 1);  // already there: no wait
+    for (pp::Future<int>& f : pp::as_completed(futures)) CHECK(f.result() == 2);
+    producer.join();
+    CHECK(saw_result_wait);
+    CHECK(saw_as_completed_wait);
+    const auto waits = pp_test::events_of_kind(pp::trace::snapshot(), pp::TraceKind::ResultWait);
+    REQUIRE(waits.size() == 2);
+    CHECK(waits[0].name == "result()");
+    CHECK(waits[1].name == "as_completed()");
+    for (const pp::TraceEvent& wait : waits) {
+        CHECK(pp_test::lane_of(wait) == waiter);
+        CHECK(wait.end_ns > wait.begin_ns);
+    }
 }
 
 TEST_CASE("Future.AsCompletedTimesOutAndSkipsDuplicates.1thread") {

@@ -83,7 +83,7 @@ TEST_CASE("GilLane.SpansCoverAllPythonWork.3threads") {
         std::vector<Interval> waits;
         for (const auto& e : lane_events)
             if (e.kind == pp::TraceKind::GilWait || e.kind == pp::TraceKind::Sleep || e.kind == pp::TraceKind::JoinBlocked ||
-                e.kind == pp::TraceKind::LockWait || e.kind == pp::TraceKind::IoWait)
+                e.kind == pp::TraceKind::LockWait || e.kind == pp::TraceKind::IoWait || e.kind == pp::TraceKind::ResultWait)
                 waits.push_back({e.begin_ns, e.end_ns});
         for (const auto& run : lane_events) {
             if (run.kind != pp::TraceKind::TaskRun) continue;

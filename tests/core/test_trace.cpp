@@ -237,11 +237,15 @@ TEST_CASE("Trace.LiveSnapshotShowsSpansInProgress.1thread") {
         CHECK(live[0].end_ns - live[0].begin_ns >= 1'500'000);  // it lasts until the snapshot
         CHECK(live[1].begin_ns >= live[0].begin_ns);
         CHECK(live[1].end_ns <= live[0].end_ns);
+        CHECK(live[0].in_progress);
+        CHECK(live[1].in_progress);
         CHECK(pp_test::lane_of(live[0]) == pp_test::lane_of_this_thread());
         CHECK(pp::trace::snapshot().empty());
         inner.end();
         const auto one_open = pp::trace::snapshot_live();
         REQUIRE(one_open.size() == 2);  // the closed inner span, recorded, and the open outer one
+        CHECK(one_open[0].in_progress);
+        CHECK_FALSE(one_open[1].in_progress);
         CHECK(pp::trace::snapshot().size() == 1);
     }
     const auto recorded = pp::trace::snapshot();
@@ -252,6 +256,7 @@ TEST_CASE("Trace.LiveSnapshotShowsSpansInProgress.1thread") {
         CHECK(live[i].kind == recorded[i].kind);
         CHECK(live[i].begin_ns == recorded[i].begin_ns);
         CHECK(live[i].end_ns == recorded[i].end_ns);
+        CHECK_FALSE(live[i].in_progress);
     }
 }
 
