@@ -52,7 +52,7 @@ bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions 
     begin_locked(lesson, params, step.on ? "while stepping" : nullptr);
     stepped_ = step.on;
     ctx_ = std::make_shared<LessonContext>(params);
-    finished_ = runner_.submit_named(lesson.info.id, [this, ctx = ctx_, l = &lesson, step] { run(l, ctx, step); });
+    runner_.detach_named(lesson.info.id, [this, ctx = ctx_, l = &lesson, step] { run(l, ctx, step); });  // wait() sees it end
     return true;
 }
 
@@ -108,6 +108,7 @@ void LessonRunner::finish_locked(const std::string& error, bool stopped, double 
     } else {
         state_ = stopped ? State::Stopped : State::Done;
     }
+    ended_.notify_all();
 }
 
 bool LessonRunner::explore(const Lesson& lesson, LessonParams params, schedule::ExploreOptions options) {
@@ -118,7 +119,7 @@ bool LessonRunner::explore(const Lesson& lesson, LessonParams params, schedule::
     exploring_ = true;
     explored_.reset();
     ctx_ = std::make_shared<LessonContext>(params);  // Stop reaches the explorer through it
-    finished_ = runner_.submit_named("explore", [this, l = &lesson, params, options] { run_explore(l, params, options); });
+    runner_.detach_named("explore", [this, l = &lesson, params, options] { run_explore(l, params, options); });
     return true;
 }
 
@@ -184,18 +185,17 @@ void LessonRunner::stop() {
     ProcessRegistry::instance().kill_all();
 }
 
+// On the runner's own condition, not the run's future: a blocking wait on a future is traced
+// (ResultWait), and the thread waiting here watches the run, it is not one of the lesson's. Its
+// waits would give the recording a lane of them (the command line's main loop: one every 10 ms).
 bool LessonRunner::wait(Timeout timeout) {
-    Future<void> finished;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        finished = finished_;
-    }
-    if (!finished.valid()) return true;
+    std::unique_lock<std::mutex> lock(mutex_);
+    const auto ended = [&] { return state_ != State::Running && state_ != State::Paused; };
     if (!timeout) {
-        finished.wait();
+        ended_.wait(lock, ended);
         return true;
     }
-    return finished.wait_for(*timeout);
+    return ended_.wait_for(lock, *timeout, ended);
 }
 
 LessonRunner::Snapshot LessonRunner::snapshot() const {

@@ -100,7 +100,7 @@ private:
     bool stepped_ = false;
     bool exploring_ = false;
     std::optional<schedule::ExploreResult> explored_;
-    Future<void> finished_;
+    sync::condition_variable ended_;                // notified as a run ends (finish_locked), for wait()
     ThreadPoolExecutor runner_{1, "LessonRunner"};  // last: its destructor joins the runner thread
 };
 
