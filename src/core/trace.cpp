@@ -287,8 +287,9 @@ struct BufferOwner {
 PP_THREAD_LOCAL(ThreadBuffer*, t_buffer)  // fast path: a trivially constructed thread_local
 PP_THREAD_LOCAL(BufferOwner, t_owner)
 
-ThreadBuffer& this_thread_buffer() {
-    if (ThreadBuffer* buffer = t_buffer()) return *buffer;
+// A thread's first event: makes its buffer and lane. Out of line, so that the usual lookup below
+// stays a thread_local load the compiler inlines into every recording call.
+[[gnu::noinline]] ThreadBuffer& register_this_thread() {
     auto buffer = std::make_shared<ThreadBuffer>();
     buffer->lane.pid = current_pid();
     buffer->lane.tid = current_tid();
@@ -302,6 +303,12 @@ ThreadBuffer& this_thread_buffer() {
     t_owner().buffer = buffer;
     t_buffer() = buffer.get();
     return *t_buffer();
+}
+
+inline ThreadBuffer& this_thread_buffer() {
+    if (ThreadBuffer* buffer = t_buffer()) [[likely]]
+        return *buffer;
+    return register_this_thread();
 }
 
 // Owner only, under the lock: drops the events clear() marked, moving any recorded since to the front.
@@ -329,26 +336,38 @@ void publish(ThreadBuffer& buffer, std::size_t index, const RawEvent& event) {
     buffer.count.store(index + 1, std::memory_order_release);
 }
 
-// Names are a few bytes ("task"): comparing them inline skips the call to memcmp, about 1 ns of
-// the recorder's 7-8 ns per event (bench trace_work_one_thread, A/B on the same machine).
-bool same_bytes(const char* a, const char* b, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i)
-        if (a[i] != b[i]) return false;
-    return true;
+// Up to 8 bytes of `text` as one little-endian word, zero above `length`: two loads that overlap
+// (bytes 0-3 and length-4..length-1), never a byte past the text. A byte-by-byte loop was a
+// quarter of an append (names are a few bytes: "task").
+[[gnu::always_inline]] inline std::uint64_t load_short(const char* text, std::size_t length) {
+    const auto load32 = [](const char* at) {
+        std::uint32_t word;
+        std::memcpy(&word, at, sizeof word);
+        return std::uint64_t{word};
+    };
+    if (length >= 4) return load32(text) | (load32(text + length - 4) << (8 * (length - 4)));
+    std::uint64_t word = 0;
+    for (std::size_t k = 0; k < length; ++k) word |= std::uint64_t{static_cast<unsigned char>(text[k])} << (8 * k);
+    return word;
 }
 
-void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name, std::string_view args) {
+// Names are a few bytes ("task"): compared a word at a time, inline, not by a call to memcmp.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, std::size_t n) {
+    if (n <= 8) return load_short(a, n) == load_short(b, n);
+    return std::memcmp(a, b, n) == 0;
+}
+
+// Everything but the usual append (push() below): under the lock. Out of line, and called as
+// push()'s last act with push()'s own arguments, so that push() inlines into span() and instant()
+// as a few loads and stores that save no registers.
+[[gnu::noinline]] void push_under_lock(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns,
+                                       std::string_view name, std::string_view args) {
     ThreadBuffer& buffer = this_thread_buffer();
     const auto name_len = static_cast<std::uint16_t>(std::min<std::size_t>(name.size(), 0xFFFF));
     const auto args_len = static_cast<std::uint16_t>(std::min<std::size_t>(args.size(), 0xFFFF));
-    const std::size_t count = buffer.count.load(std::memory_order_relaxed);
-    const bool same_name = name_len == buffer.last_name_len && same_bytes(buffer.text.data() + buffer.last_name_at, name.data(), name_len);
-    if (same_name && args_len == 0 && count / kChunkEvents < buffer.chunks.size() && buffer.cleared.load(std::memory_order_relaxed) == 0) {
-        publish(buffer, count, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, 0, name_len, 0, kind});
-        return;
-    }
     std::lock_guard<SpinLock> lock(buffer.lock);
     take_back_cleared(buffer);
+    const bool same_name = name_len == buffer.last_name_len && same_bytes(buffer.text.data() + buffer.last_name_at, name.data(), name_len);
     if (!same_name || buffer.text.empty()) {
         buffer.last_name_at = static_cast<std::uint32_t>(buffer.text.size());
         buffer.last_name_len = name_len;
@@ -359,6 +378,22 @@ void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int
     const std::size_t index = buffer.count.load(std::memory_order_relaxed);
     if (index / kChunkEvents == buffer.chunks.size()) buffer.chunks.emplace_back(new EventChunk);
     publish(buffer, index, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, args_at, name_len, args_len, kind});
+}
+
+// The usual append: a thread's buffer exists, the name is its last event's, no args, and its
+// last chunk has room.
+inline void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
+                 std::string_view args) {
+    ThreadBuffer* const buffer = t_buffer();
+    if (buffer && args.empty() && name.size() == buffer->last_name_len && name.size() <= 8) [[likely]] {
+        const std::size_t count = buffer->count.load(std::memory_order_relaxed);
+        if (load_short(buffer->text.data() + buffer->last_name_at, name.size()) == load_short(name.data(), name.size()) &&
+            count / kChunkEvents < buffer->chunks.size() && buffer->cleared.load(std::memory_order_relaxed) == 0) [[likely]] {
+            publish(*buffer, count, RawEvent{begin_ns, end_ns, task_id, buffer->last_name_at, 0, buffer->last_name_len, 0, kind});
+            return;
+        }
+    }
+    push_under_lock(kind, task_id, begin_ns, end_ns, name, args);
 }
 
 }  // namespace
@@ -397,15 +432,12 @@ std::uint64_t next_task_id() { return g_next_task_id.fetch_add(1, std::memory_or
 // [SECTION] Snapshot, clear, foreign events
 //-----------------------------------------------------------------------------
 namespace {
-// Text into words byte by byte, shifted: a memcpy into a word on the stack and its load back
-// stalled on store forwarding, a third of an open span's cost. Names are a few bytes.
-void write_open_text(ThreadBuffer::OpenText& text, std::string_view value) {
+// Text into words read straight from it (load_short): a memcpy into a word on the stack and its
+// load back stalled on store forwarding, a third of an open span's cost. Names are a few bytes.
+[[gnu::always_inline]] inline void write_open_text(ThreadBuffer::OpenText& text, std::string_view value) {
     const std::size_t length = std::min(value.size(), ThreadBuffer::kOpenTextWords * 8);
-    for (std::size_t at = 0; at < length; at += 8) {
-        std::uint64_t word = 0;
-        for (std::size_t k = 0; k < 8 && at + k < length; ++k) word |= std::uint64_t{static_cast<unsigned char>(value[at + k])} << (8 * k);
-        text.words[at / 8].store(word, std::memory_order_release);
-    }
+    for (std::size_t at = 0; at < length; at += 8)
+        text.words[at / 8].store(load_short(value.data() + at, std::min<std::size_t>(length - at, 8)), std::memory_order_release);
     text.length.store(static_cast<std::uint8_t>(length), std::memory_order_release);
 }
 

@@ -9,6 +9,7 @@
 
 #include <doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -257,6 +258,42 @@ TEST_CASE("Trace.LiveSnapshotShowsSpansInProgress.1thread") {
         CHECK(live[i].begin_ns == recorded[i].begin_ns);
         CHECK(live[i].end_ns == recorded[i].end_ns);
         CHECK_FALSE(live[i].in_progress);
+    }
+}
+
+// The recorder compares a name with the last one a word at a time (two overlapping loads for 4 to
+// 8 bytes, bytes below 4, memcmp above 8), and copies an open span's name the same way: names of
+// one length that differ in any single byte must come back as recorded, never as the last name.
+TEST_CASE("Trace.NamesOfOneLengthDifferingInAnyByteStayApart.1thread") {
+    pp_test::ScopedTrace trace;
+    std::vector<std::string> names;
+    for (std::size_t length = 1; length <= 40; ++length) {
+        const std::string base(length, 'a');
+        for (std::size_t at = 0; at < length; ++at) {
+            names.push_back(base);
+            std::string other = base;
+            other[at] = 'b';
+            names.push_back(other);  // right after the one it differs from in one byte
+        }
+    }
+    names.push_back("");
+    names.push_back("a");
+    const std::int64_t now = pp::trace::now_ns();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::uint64_t open = pp::trace::open_span(pp::TraceKind::TaskRun, names[i], i, now);
+        const auto live = pp::trace::snapshot_live();
+        REQUIRE(live.size() == i + 1);  // the spans recorded so far, and this open one
+        const auto open_one = std::find_if(live.begin(), live.end(), [](const pp::TraceEvent& e) { return e.in_progress; });
+        REQUIRE(open_one != live.end());
+        CHECK(open_one->name == names[i].substr(0, 32));  // open spans keep 32 bytes of a name
+        pp::trace::close_open_span(open);
+        pp::trace::span(pp::TraceKind::TaskRun, names[i], now, now, i);
+    }
+    const auto recorded = pp::trace::snapshot();
+    REQUIRE(recorded.size() == names.size());
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        CHECK(recorded[i].task_id == i);
+        CHECK(recorded[i].name == names[i]);
     }
 }
 
