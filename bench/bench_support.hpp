@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,17 +39,27 @@ Seconds timed(Work&& work) {
     return {wall, cpu_s() - cpu_start};
 }
 
-// A benchmark comparing two ways to do one job: each repetition runs base() and then variant()
-// (each times itself and returns its Seconds) back to back, so both see the same machine load,
-// and records counters whose medians Google Benchmark reports: base_s, variant_s, base_cpu_s,
+// A benchmark comparing two ways to do one job: each repetition runs base() and variant() (each
+// times itself and returns its Seconds) back to back, so both see the same machine load, and
+// records counters whose medians Google Benchmark reports: base_s, variant_s, base_cpu_s,
 // variant_cpu_s, and ratio and cpu_ratio (variant / base). On a machine shared with other work
 // the ratio of two separate benchmarks' medians swings far more: the load changes between them.
+// Which of the two goes first alternates between repetitions: whatever the first batch leaves
+// the second (a warm allocator, a cold cache, a worker just woken) is not charged to one side.
 template <class Base, class Variant>
 void versus(const char* name, int runs, Base base, Variant variant) {
+    auto repetitions = std::make_shared<int>(0);  // this benchmark's own count
     repeat(benchmark::RegisterBenchmark(name,
                                         [=](benchmark::State& state) {
                                             for (auto _ : state) {
-                                                const Seconds b = base(), v = variant();
+                                                Seconds b, v;
+                                                if ((*repetitions)++ % 2 == 0) {
+                                                    b = base();
+                                                    v = variant();
+                                                } else {
+                                                    v = variant();
+                                                    b = base();
+                                                }
                                                 state.counters["base_s"] = b.wall;
                                                 state.counters["variant_s"] = v.wall;
                                                 state.counters["base_cpu_s"] = b.cpu;
