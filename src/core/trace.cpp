@@ -380,8 +380,9 @@ void publish(ThreadBuffer& buffer, std::size_t index, const RawEvent& event) {
     publish(buffer, index, RawEvent{begin_ns, end_ns, task_id, buffer.last_name_at, args_at, name_len, args_len, kind});
 }
 
-// The usual append: a thread's buffer exists, the name is its last event's, no args, and its
-// last chunk has room.
+// The usual append: a thread's buffer exists, the name is its last event's and at most 8 bytes
+// (longer names take the lock, to keep this path free of a call to memcmp), no args, and its last
+// chunk has room.
 inline void push(TraceKind kind, std::uint64_t task_id, std::int64_t begin_ns, std::int64_t end_ns, std::string_view name,
                  std::string_view args) {
     ThreadBuffer* const buffer = t_buffer();
