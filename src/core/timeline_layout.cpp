@@ -28,7 +28,9 @@ bool encloses_first(const TraceEvent& a, const TraceEvent& b) {
 TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move(events)) {
     if (events_.empty()) return;
 
-    // Lanes, in order of first appearance (by time), then regrouped by process.
+    // Lanes, in order of first appearance (by time), then regrouped by process: the process of
+    // the first event (the program that started the rest) on top, the others by pid, as a process
+    // list shows them. Workers started together record their first events in any order.
     std::vector<std::uint32_t> by_time(events_.size());
     std::iota(by_time.begin(), by_time.end(), 0u);
     std::stable_sort(by_time.begin(), by_time.end(),
@@ -47,8 +49,10 @@ TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
         const TraceLane& la = seen_lanes[a];
         const TraceLane& lb = seen_lanes[b];
-        const int pa = process_first_seen[la.pid], pb = process_first_seen[lb.pid];
-        if (pa != pb) return pa < pb;
+        if (la.pid != lb.pid) {
+            const bool first_a = process_first_seen[la.pid] == 0, first_b = process_first_seen[lb.pid] == 0;
+            return first_a != first_b ? first_a : la.pid < lb.pid;
+        }
         if (is_gil_lane(la) != is_gil_lane(lb)) return is_gil_lane(la);  // the GIL above every thread
         const bool main_a = la.name == "MainThread", main_b = lb.name == "MainThread";
         if (main_a != main_b) return main_a;

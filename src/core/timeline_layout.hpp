@@ -58,8 +58,9 @@ struct TimelineLayout {
 class TimelineIndex {
 public:
     TimelineIndex() = default;
-    // Takes the events in any order. Lanes are ordered by process (in order of first appearance),
-    // and within a process the main thread first, then by each lane's first event.
+    // Takes the events in any order. Lanes are grouped by process (the first event's process on
+    // top, then the others by pid), and within a process the main thread first, then by each
+    // lane's first event.
     explicit TimelineIndex(std::vector<TraceEvent> events);
 
     const std::vector<TraceEvent>& events() const { return events_; }

@@ -44,6 +44,27 @@ TEST_CASE("Timeline.LanesByProcessMainThreadFirst.1thread") {
     CHECK(index.end_ns() == 70);
 }
 
+TEST_CASE("Timeline.ChildProcessesByPidWhateverTheirFirstEvent.1thread") {
+    // Four worker processes started together: pid 4 happened to record before pid 3, and pid 2 last.
+    pp::TimelineIndex index({
+        span(1, 1, "MainThread", TraceKind::ResultWait, 0, 100),
+        span(4, 1, "MainThread", TraceKind::TaskRun, 10, 20),
+        span(3, 1, "MainThread", TraceKind::TaskRun, 12, 20),
+        span(5, 1, "MainThread", TraceKind::TaskRun, 14, 20),
+        span(2, 1, "MainThread", TraceKind::TaskRun, 16, 20),
+        span(1, 2, "ThreadPoolExecutor-0_0", TraceKind::TaskRun, 18, 30),
+    });
+    const auto& lanes = index.lanes();
+    REQUIRE(lanes.size() == 6);
+    CHECK(lanes[0].pid == 1);  // the program that started them, on top
+    CHECK(lanes[1].pid == 1);
+    CHECK(lanes[1].name == "ThreadPoolExecutor-0_0");
+    CHECK(lanes[2].pid == 2);
+    CHECK(lanes[3].pid == 3);
+    CHECK(lanes[4].pid == 4);
+    CHECK(lanes[5].pid == 5);
+}
+
 TEST_CASE("Timeline.NestedSpansStackByDepth.1thread") {
     // A task that sleeps and then waits for the GIL: both inside its TaskRun bar.
     pp::TimelineIndex index({
