@@ -57,39 +57,39 @@ bool LessonRunner::start(const Lesson& lesson, LessonParams params, StepOptions 
 }
 
 void LessonRunner::run(const Lesson* lesson, std::shared_ptr<LessonContext> ctx, StepOptions step) {
-    // One recording per run, started here so that it holds exactly this run: nothing from the UI
-    // thread, nor from this runner before the lesson starts.
-    trace::clear();
-    ctx->start_clock();  // the console's 0 is the timeline's 0
-    trace::set_enabled(true);
-    gil::set_enabled(ctx->params().gil);
-    gil::set_switch_interval(seconds(ctx->params().switch_interval_ms / 1000));  // sys.setswitchinterval()
-    gil::reset_stats();
-    Thread::restart_numbering();  // each run is a fresh program: its first thread is Thread-1 again
-    ThreadPoolExecutor::restart_numbering();
-    trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
-    // pp::print() from the lesson's threads and its child processes goes to this run's console.
-    set_print_handler([ctx](const PrintedLine& line) { ctx->print_line(line); });
     std::string error;
-    {
+    // Everything in the try, the set-up too: whatever throws, the run ends as Failed with its
+    // message, and wait() returns, instead of a run that reads "running" forever.
+    try {
+        // One recording per run, started here so that it holds exactly this run: nothing from the
+        // UI thread, nor from this runner before the lesson starts.
+        trace::clear();
+        ctx->start_clock();  // the console's 0 is the timeline's 0
+        trace::set_enabled(true);
+        gil::set_enabled(ctx->params().gil);
+        gil::set_switch_interval(seconds(ctx->params().switch_interval_ms / 1000));  // sys.setswitchinterval()
+        gil::reset_stats();
+        Thread::restart_numbering();  // each run is a fresh program: its first thread is Thread-1 again
+        ThreadPoolExecutor::restart_numbering();
+        trace::set_lane_name("MainThread");  // the lesson's main program, as in Python
+        // pp::print() from the lesson's threads and its child processes goes to this run's console.
+        set_print_handler([ctx](const PrintedLine& line) { ctx->print_line(line); });
         TraceSpan main_span(TraceKind::TaskRun, "main program");
-        try {
-            std::optional<schedule::Session> session;
-            if (step.on) {
-                std::unique_ptr<schedule::Chooser> then = schedule::make_chooser(step.then, step.seed);
-                session.emplace(step.schedule.empty() ? std::move(then) : schedule::make_replay(step.schedule, std::move(then)));
-                // A Stop that came before the session existed could not let it go: do it now.
-                if (ctx->stopped()) schedule::release();
-            }
-            gil::GilHolder gil;  // the main program is Python code too
-            lesson->run(*ctx);
-        } catch (const BrokenProcessPool& e) {
-            error = std::string("BrokenProcessPool: ") + e.what();  // named as Python names it
-        } catch (const std::exception& e) {
-            error = e.what();
-        } catch (...) {
-            error = "an exception that is not a std::exception";
+        std::optional<schedule::Session> session;
+        if (step.on) {
+            std::unique_ptr<schedule::Chooser> then = schedule::make_chooser(step.then, step.seed);
+            session.emplace(step.schedule.empty() ? std::move(then) : schedule::make_replay(step.schedule, std::move(then)));
+            // A Stop that came before the session existed could not let it go: do it now.
+            if (ctx->stopped()) schedule::release();
         }
+        gil::GilHolder gil;  // the main program is Python code too
+        lesson->run(*ctx);
+    } catch (const BrokenProcessPool& e) {
+        error = std::string("BrokenProcessPool: ") + e.what();  // named as Python names it
+    } catch (const std::exception& e) {
+        error = e.what();
+    } catch (...) {
+        error = "an exception that is not a std::exception";
     }
     gil::set_enabled(false);
     set_print_handler(nullptr);
