@@ -339,6 +339,7 @@ void publish(ThreadBuffer& buffer, std::size_t index, const RawEvent& event) {
 // Up to 8 bytes of `text` as one little-endian word, zero above `length`: two loads that overlap
 // (bytes 0-3 and length-4..length-1), never a byte past the text. A byte-by-byte loop was a
 // quarter of an append (names are a few bytes: "task").
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "load_short() puts byte k at bits 8k: little-endian loads");
 [[gnu::always_inline]] inline std::uint64_t load_short(const char* text, std::size_t length) {
     const auto load32 = [](const char* at) {
         std::uint32_t word;
