@@ -36,13 +36,12 @@ TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move
     std::stable_sort(by_time.begin(), by_time.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return encloses_first(events_[a], events_[b]); });
 
-    std::map<LaneKey, int> first_seen;      // lane -> order of first appearance
-    std::map<int, int> process_first_seen;  // pid -> order of first appearance
+    std::map<LaneKey, int> first_seen;  // lane -> order of first appearance
+    const int first_pid = events_[by_time.front()].lane.pid;
     std::vector<TraceLane> seen_lanes;
     for (std::uint32_t i : by_time) {
         const TraceLane& lane = events_[i].lane;
         if (first_seen.emplace(LaneKey{lane.pid, lane.tid}, static_cast<int>(seen_lanes.size())).second) seen_lanes.push_back(lane);
-        process_first_seen.emplace(lane.pid, static_cast<int>(process_first_seen.size()));
     }
     std::vector<int> order(seen_lanes.size());
     std::iota(order.begin(), order.end(), 0);
@@ -50,8 +49,8 @@ TimelineIndex::TimelineIndex(std::vector<TraceEvent> events) : events_(std::move
         const TraceLane& la = seen_lanes[a];
         const TraceLane& lb = seen_lanes[b];
         if (la.pid != lb.pid) {
-            const bool first_a = process_first_seen[la.pid] == 0, first_b = process_first_seen[lb.pid] == 0;
-            return first_a != first_b ? first_a : la.pid < lb.pid;
+            if (la.pid == first_pid || lb.pid == first_pid) return la.pid == first_pid;
+            return la.pid < lb.pid;
         }
         if (is_gil_lane(la) != is_gil_lane(lb)) return is_gil_lane(la);  // the GIL above every thread
         const bool main_a = la.name == "MainThread", main_b = lb.name == "MainThread";
